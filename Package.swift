@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "seccomp-tui",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "seccomp-tui", targets: ["seccomp-tui"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+        .target(
+            name: "CTraceCapture",
+            path: "Sources/CTraceCapture",
+            cSettings: [.define("_GNU_SOURCE")]
+        ),
+        .target(name: "PolicyModel", path: "Sources/PolicyModel"),
+        .target(
+            name: "TraceCapture",
+            dependencies: ["PolicyModel", "CTraceCapture"],
+            path: "Sources/TraceCapture"
+        ),
+        .executableTarget(
+            name: "seccomp-tui",
+            dependencies: [
+                "PolicyModel", "TraceCapture", "CNcurses",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/seccomp-tui"
+        ),
+        .testTarget(name: "PolicyModelTests", dependencies: ["PolicyModel"], path: "Tests/PolicyModelTests",
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "TraceCaptureTests", dependencies: ["TraceCapture", "PolicyModel", "CTraceCapture"],
+                    path: "Tests/TraceCaptureTests"),
+        .testTarget(name: "SeccompTUITests", dependencies: ["seccomp-tui", "PolicyModel"],
+                    path: "Tests/SeccompTUITests"),
+    ]
+)

@@ -1,0 +1,54 @@
+import PolicyModel
+
+/// What to trace: a new command, or a running process.
+public enum TraceTarget: Sendable, Equatable {
+    case spawn(command: [String])
+    case attach(pid: Int32)
+}
+
+public struct TraceOptions: Sendable, Equatable {
+    /// Record return values (ptrace: the exit stop; perf: `sys_exit`).
+    public var returns: Bool
+    /// Read path arguments from tracee memory for display.
+    public var readPaths: Bool
+    /// On stop, detach spawned processes instead of killing them.
+    public var keepRunning: Bool
+
+    public init(returns: Bool = false, readPaths: Bool = true, keepRunning: Bool = false) {
+        self.returns = returns
+        self.readPaths = readPaths
+        self.keepRunning = keepRunning
+    }
+}
+
+/// How a trace ended.
+public enum TraceEnd: Sendable, Equatable {
+    case exited(Int32)
+    case signaled(Int32)
+    case detached
+
+    /// The exit status a shell would report: the code, or 128+N for signal N.
+    public var shellStatus: Int32 {
+        switch self {
+        case .exited(let c): return c
+        case .signaled(let s): return 128 + s
+        case .detached: return 0
+        }
+    }
+}
+
+/// A tracing backend (ptrace or perf). Events reach `onEvents` in batches, never on the
+/// tracing thread itself.
+public protocol TraceBackend: AnyObject, Sendable {
+    var name: String { get }
+    /// Starts tracing and returns the pid of the traced (or attached) process.
+    func start(_ target: TraceTarget, options: TraceOptions,
+               onEvents: @escaping @Sendable ([SyscallEvent]) -> Void) throws -> Int32
+    /// Blocks until the traced program ends (or is detached).
+    func wait() -> TraceEnd
+    /// Ends the trace early: attached processes are detached; spawned ones are killed,
+    /// or detached with `keepRunning`. Never leaves a process stopped.
+    func stop()
+    /// Events the backend knows it lost (perf ring buffer overruns); 0 for ptrace.
+    var lostEvents: UInt64 { get }
+}
