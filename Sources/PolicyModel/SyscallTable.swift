@@ -47,14 +47,20 @@ public struct SyscallDefinition: Hashable, Sendable {
 /// The syscall table: the one source of truth for numbers, names and argument types.
 /// Built from `Generated/SyscallTable+Generated.swift`, which `scripts/gen-syscall-table` writes.
 public struct SyscallTable: Sendable {
-    public static let shared = SyscallTable(definitions: generatedSyscallDefinitions)
+    public static let shared = SyscallTable(definitions: generatedSyscallDefinitions,
+                                            otherArchitectureNames: generatedOtherArchitectureNames)
 
     /// Every syscall, sorted by name.
     public let definitions: [SyscallDefinition]
     private let byName: [String: Int]
     private let byNumber: [Arch: [Int32: Int]]
 
-    public init(definitions: [SyscallDefinition]) {
+    /// Names of syscalls that exist only on architectures this table does not cover (arm, s390x,
+    /// mips, ...), as libseccomp knows them: profiles for many architectures name them.
+    public let otherArchitectureNames: Set<String>
+
+    public init(definitions: [SyscallDefinition], otherArchitectureNames: Set<String> = []) {
+        self.otherArchitectureNames = otherArchitectureNames
         let sorted = definitions.sorted { $0.name < $1.name }
         self.definitions = sorted
         var names: [String: Int] = [:]

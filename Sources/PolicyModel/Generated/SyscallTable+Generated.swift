@@ -11,3 +11,4 @@ let generatedSyscallDefinitions: [SyscallDefinition] = [
         SyscallArgument(name: "count", cType: "size_t", width: .bits64, isPointer: false, isPath: false),
     ]),
 ]
+let generatedOtherArchitectureNames: Set<String> = []
