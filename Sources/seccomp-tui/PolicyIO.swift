@@ -22,6 +22,7 @@ enum PolicyFormat: String, CaseIterable {
 enum PolicyIO {
     /// Reads a policy from a file: text policy for `.policy`, OCI JSON otherwise.
     static func load(path: String) throws -> Policy {
+        if PolicyFormat(path: path) == .text { return try loadText(path: path) }
         throw NotYetBuilt(command: "reading policies")
     }
 
@@ -29,7 +30,7 @@ enum PolicyIO {
     static func encode(_ policy: Policy, as format: PolicyFormat) throws -> [UInt8] {
         switch format {
         case .oci: throw NotYetBuilt(command: "export --format oci")
-        case .text: throw NotYetBuilt(command: "export --format text")
+        case .text: return encodeText(policy)
         case .bpf: throw NotYetBuilt(command: "export --format bpf")
         case .c: throw NotYetBuilt(command: "export --format c")
         }
