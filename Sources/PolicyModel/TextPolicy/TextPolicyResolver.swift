@@ -135,6 +135,27 @@ struct TextPolicyResolver {
         return result
     }
 
+    /// What `text` (a value as the writer would put it: `O_RDWR|O_CLOEXEC`, `S_IFREG|0644`, `-1`)
+    /// reads as for argument `index` of `syscall`, or nil when the reader would refuse it.
+    static func value(ofText text: String, syscall: String, index: Int, width: ArgWidth,
+                      vocabulary: TextPolicyVocabulary) -> UInt64? {
+        let location = SourceLocation(file: "", line: 1, column: 1)
+        guard let tokens = try? TextPolicyLexer.tokens(of: text, at: location), tokens.count % 2 == 1 else { return nil }
+        var terms: [(term: ValueSyntax.Term, column: Int)] = []
+        for (i, t) in tokens.enumerated() {
+            switch (i % 2, t.kind) {
+            case (1, .symbol("|")): continue
+            case (0, .number(let n)): terms.append((.number(n), t.column))
+            case (0, .negative(let n)): terms.append((.negative(n), t.column))
+            case (0, .word(let w)): terms.append((.name(w), t.column))
+            default: return nil
+            }
+        }
+        let resolver = TextPolicyResolver(vocabulary: vocabulary, location: location)
+        let arg = ArgumentInfo(index: index, name: "", cType: nil, width: width, isSigned: false)
+        return try? resolver.value(ValueSyntax(terms: terms, column: 1, text: text), syscall: syscall, argument: arg, origin: "")
+    }
+
     /// Whether a kernel C type is a signed integer (`int`, `long`, `pid_t`, `off_t`, ...).
     static func isSignedType(_ cType: String) -> Bool {
         if cType.contains("*") { return false }

@@ -68,28 +68,14 @@ struct TextPolicyWriter {
             if width == .bits32, v & 0x8000_0000 != 0 { candidates.append(v | 0xFFFF_FFFF_0000_0000) }
             for c in candidates {
                 let s = d.describe(c)
-                let terms = s.split(separator: "|")
-                guard terms.contains(where: { !$0.hasPrefix("0x") }) else { continue }
-                if let back = resolve(terms, decoder: d), back & m == v { return s }
+                guard s.split(separator: "|").contains(where: { $0.first.map { $0 == "_" || $0.isLetter } ?? false }) else { continue }
+                let back = TextPolicyResolver.value(ofText: s, syscall: syscall, index: index, width: width, vocabulary: vocabulary)
+                if back.map({ $0 & m }) == v { return s }
             }
         }
         let sign: UInt64 = width == .bits32 ? 0x8000_0000 : 1 << 63
         if isSigned, v & sign != 0, (0 &- v) & m <= 0xFFFF { return "-\((0 &- v) & m)" }
         if v == 0 || (!isBits && v < 4096) { return String(v) }
         return "0x" + String(v, radix: 16)
-    }
-
-    private func resolve(_ terms: [Substring], decoder: ValueDecoder) -> UInt64? {
-        var result: UInt64 = 0
-        for t in terms {
-            if t.hasPrefix("0x") {
-                guard let n = UInt64(t.dropFirst(2), radix: 16) else { return nil }
-                result |= n
-            } else {
-                guard let n = decoder.value(named: String(t)) ?? vocabulary.constant(String(t)) else { return nil }
-                result |= n
-            }
-        }
-        return result
     }
 }
