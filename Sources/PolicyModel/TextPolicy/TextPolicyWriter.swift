@@ -59,10 +59,11 @@ struct TextPolicyWriter {
     }
 
     /// Decoded names when they read back to exactly this value, else a negative number for a
-    /// small negative signed value, else decimal below 4096 and hex above (always hex for bits).
+    /// small negative signed value, else decimal below 4096 and hex above (masks: hex, and 0 as 0).
     private func value(_ raw: UInt64, syscall: String, index: Int, width: ArgWidth, isSigned: Bool, isBits: Bool) -> String {
         let m = width.mask
         let v = raw & m
+        if isBits, v == 0 { return "0" }  // `prot & PROT_EXEC == 0`, not `== PROT_NONE`
         if let d = vocabulary.decoder(syscall, index) {
             var candidates = [v]
             if width == .bits32, v & 0x8000_0000 != 0 { candidates.append(v | 0xFFFF_FFFF_0000_0000) }
