@@ -30,6 +30,9 @@ enum TextPolicyFixtures {
         SyscallDefinition(name: "prctl", numbers: [.x86_64: 157, .i386: 172, .aarch64: 167], arguments: [
             arg("option", "int", .bits32), arg("arg2", "unsigned long", .bits64), arg("arg3", "unsigned long", .bits64),
             arg("arg4", "unsigned long", .bits64), arg("arg5", "unsigned long", .bits64)]),
+        SyscallDefinition(name: "setsockopt", numbers: [.x86_64: 54, .i386: 366, .aarch64: 208], arguments: [
+            arg("fd", "int", .bits32), arg("level", "int", .bits32), arg("optname", "int", .bits32),
+            arg("optval", "char __user *", .bits64), arg("optlen", "int", .bits32)]),
         SyscallDefinition(name: "getpid", numbers: [.x86_64: 39, .i386: 20, .aarch64: 172], arguments: []),
         SyscallDefinition(name: "exit_group", numbers: [.x86_64: 231, .i386: 252, .aarch64: 94], arguments: [
             arg("error_code", "int", .bits32)]),
@@ -52,6 +55,12 @@ enum TextPolicyFixtures {
         ("SIGHUP", 1), ("SIGINT", 2), ("SIGKILL", 9), ("SIGTERM", 15)])
     static let whence = ValueDecoder(name: "lseek_whence", isFlags: false, constants: [
         ("SEEK_SET", 0), ("SEEK_CUR", 1), ("SEEK_END", 2)])
+    static let sockoptLevel = ValueDecoder(name: "sockopt_level", isFlags: false, constants: [
+        ("SOL_IP", 0), ("SOL_SOCKET", 1), ("SOL_TCP", 6)])
+    static let socketOptions = ValueDecoder(name: "socket_option", isFlags: false, constants: [
+        ("SO_DEBUG", 1), ("SO_REUSEADDR", 2), ("SO_KEEPALIVE", 9)])
+    static let tcpOptions = ValueDecoder(name: "tcp_option", isFlags: false, constants: [
+        ("TCP_NODELAY", 1), ("TCP_MAXSEG", 2), ("TCP_KEEPIDLE", 4)])
     static let errnos = ValueDecoder(name: "errno", isFlags: false, constants: [
         ("EPERM", 1), ("ENOENT", 2), ("EACCES", 13), ("EINVAL", 22), ("ENOSYS", 38)])
 
@@ -62,7 +71,18 @@ enum TextPolicyFixtures {
         "ioctl": [1: ioctlRequest],
         "kill": [1: signals],
         "lseek": [2: whence],
+        "setsockopt": [1: sockoptLevel, 2: socketOptions],
     ]
+
+    /// setsockopt's option names depend on its level, as in the real table.
+    static func decoder(_ syscall: String, _ index: Int, _ known: [Int: UInt64]) -> ValueDecoder? {
+        guard syscall == "setsockopt", index == 2, let level = known[1] else { return decoders[syscall]?[index] }
+        switch level {
+        case 1: return socketOptions
+        case 6: return tcpOptions
+        default: return nil
+        }
+    }
     static let groups: [String: [String]] = [
         "@basic-io": ["read", "write", "lseek"],
         "@network-io": ["socket"],
@@ -71,7 +91,8 @@ enum TextPolicyFixtures {
     /// Constants not tied to an argument here (the tables have far more).
     static let constants: [String: UInt64] = {
         var all: [String: UInt64] = ["MAP_SHARED": 1, "MAP_PRIVATE": 2, "MAP_ANONYMOUS": 0x20, "BIG": 0x1_0000_0000]
-        for d in [openFlags, atDirfd, mmapProt, socketFamily, socketType, ioctlRequest, signals, whence, errnos] {
+        for d in [openFlags, atDirfd, mmapProt, socketFamily, socketType, ioctlRequest, signals, whence, errnos,
+                  sockoptLevel, socketOptions, tcpOptions] {
             for c in d.constants { all[c.name] = c.value }
         }
         return all
@@ -79,7 +100,7 @@ enum TextPolicyFixtures {
 
     static let vocabulary = TextPolicyVocabulary(
         table: table,
-        decoder: { decoders[$0]?[$1] },
+        decoder: { decoder($0, $1, $2) },
         constant: { constants[$0] },
         constantNames: { constants.keys.sorted() },
         groupMembers: { groups[$0] },

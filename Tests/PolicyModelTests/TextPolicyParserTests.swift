@@ -163,4 +163,24 @@ import Testing
         #expect(r.policy.rules == [Rule(syscall: "read", action: .allow, conditions: [Condition(index: 5, op: .eq, value: 1)])])
         #expect(r.warnings.map(\.description) == ["test.policy:2:7: 'read' takes 3 arguments; 'arg5' is not one of them and is compared on 64 bits"])
     }
+
+    @Test("a rule's == conditions pick the decoder of other arguments: setsockopt's optname by its level")
+    func dependentDecoder() throws {
+        let text = """
+            @default kill
+            @arch x86_64
+
+            setsockopt: level == SOL_TCP && optname == TCP_NODELAY || level == SOL_SOCKET && optname == SO_DEBUG || optname == SO_KEEPALIVE || level == SOL_IP && optname == 1
+
+            """
+        let p = try F.parse(text).policy
+        #expect(p.rules.map { $0.conditions.map(\.value) } == [[6, 1], [1, 1], [9], [0, 1]])
+        #expect(TextPolicy.format(p, vocabulary: F.vocabulary) == text)
+        // TCP_KEEPIDLE is known under SOL_TCP only: elsewhere it is found among all constants.
+        #expect(try F.parse("@default kill\nsetsockopt: optname == TCP_KEEPIDLE").policy.rules.first?.conditions.first?.value == 4)
+        // Written back without a level, 1 is named by the default decoder.
+        let q = Policy(defaultAction: .killProcess, architectures: [.x86_64], rules: [
+            Rule(syscall: "setsockopt", action: .allow, conditions: [Condition(index: 2, op: .eq, value: 1, width: .bits32)])])
+        #expect(TextPolicy.format(q, vocabulary: F.vocabulary).hasSuffix("setsockopt: optname == SO_DEBUG\n"))
+    }
 }

@@ -31,7 +31,15 @@ struct TextPolicyResolver {
                 continue
             }
             for alternative in syntax.alternatives {
-                let conditions = try alternative.map { try condition($0, syscall: syscall, origin: origin) }
+                // What the rule's `==` conditions say of each argument picks the decoder of the
+                // others (setsockopt's `optname` by its `level`). Worked out on a copy, so that
+                // its warnings and errors are not reported twice.
+                var known: [Int: UInt64] = [:]
+                var scratch = self
+                for c in alternative where c.op == .eq {
+                    if let r = try? scratch.condition(c, syscall: syscall, origin: origin, known: [:]) { known[r.index] = r.value }
+                }
+                let conditions = try alternative.map { try condition($0, syscall: syscall, origin: origin, known: known) }
                 out.append(Rule(syscall: syscall, action: syntax.action, conditions: conditions))
             }
         }
@@ -88,21 +96,25 @@ struct TextPolicyResolver {
                             isSigned: Self.isSignedType(a.cType))
     }
 
-    private mutating func condition(_ c: ConditionSyntax, syscall: String, origin: String) throws -> Condition {
+    private mutating func condition(_ c: ConditionSyntax, syscall: String, origin: String,
+                                    known: [Int: UInt64]) throws -> Condition {
         let arg = try argument(c.argument, syscall: syscall, origin: origin)
         if [.lt, .le, .gt, .ge].contains(c.op), arg.isSigned {
             warn("'\(c.argument.text)' is a signed \(arg.cType ?? "") but '\(c.op.symbol)' compares unsigned: negative values count as large numbers\(origin)",
                  at: c.opColumn)
         }
-        let v = try value(c.value, syscall: syscall, argument: arg, origin: origin)
+        let v = try value(c.value, syscall: syscall, argument: arg, origin: origin, known: known)
         if let maskSyntax = c.mask {
-            let mask = try value(maskSyntax, syscall: syscall, argument: arg, origin: origin)
+            let mask = try value(maskSyntax, syscall: syscall, argument: arg, origin: origin, known: known)
             return Condition(index: arg.index, op: .maskedEq, value: mask, valueTwo: v, width: arg.width)
         }
         return Condition(index: arg.index, op: c.op, value: v, width: arg.width)
     }
 
-    private func value(_ v: ValueSyntax, syscall: String, argument arg: ArgumentInfo, origin: String) throws -> UInt64 {
+    private func value(_ v: ValueSyntax, syscall: String, argument arg: ArgumentInfo, origin: String,
+                       known: [Int: UInt64]) throws -> UInt64 {
+        var others = known
+        others[arg.index] = nil
         var result: UInt64 = 0
         for (term, column) in v.terms {
             switch term {
@@ -115,8 +127,9 @@ struct TextPolicyResolver {
                 }
                 result |= (0 &- n) & arg.width.mask
             case .name(let name):
-                let decoder = vocabulary.decoder(syscall, arg.index)
-                guard let n = decoder?.value(named: name) ?? vocabulary.constant(name) else {
+                let decoder = vocabulary.decoder(syscall, arg.index, others) ?? vocabulary.decoder(syscall, arg.index)
+                guard let n = decoder?.value(named: name) ?? vocabulary.decoder(syscall, arg.index)?.value(named: name)
+                    ?? vocabulary.constant(name) else {
                     var near = closestMatches(to: name, in: decoder?.constantNames ?? [])
                     if near.isEmpty { near = closestMatches(to: name, in: vocabulary.constantNames()) }
                     throw error("unknown constant '\(name)' for '\(arg.name)' of '\(syscall)'\(origin)" + didYouMean(near), at: column)
@@ -137,7 +150,7 @@ struct TextPolicyResolver {
 
     /// What `text` (a value as the writer would put it: `O_RDWR|O_CLOEXEC`, `S_IFREG|0644`, `-1`)
     /// reads as for argument `index` of `syscall`, or nil when the reader would refuse it.
-    static func value(ofText text: String, syscall: String, index: Int, width: ArgWidth,
+    static func value(ofText text: String, syscall: String, index: Int, width: ArgWidth, known: [Int: UInt64],
                       vocabulary: TextPolicyVocabulary) -> UInt64? {
         let location = SourceLocation(file: "", line: 1, column: 1)
         guard let tokens = try? TextPolicyLexer.tokens(of: text, at: location), tokens.count % 2 == 1 else { return nil }
@@ -153,7 +166,7 @@ struct TextPolicyResolver {
         }
         let resolver = TextPolicyResolver(vocabulary: vocabulary, location: location)
         let arg = ArgumentInfo(index: index, name: "", cType: nil, width: width, isSigned: false)
-        return try? resolver.value(ValueSyntax(terms: terms, column: 1, text: text), syscall: syscall, argument: arg, origin: "")
+        return try? resolver.value(ValueSyntax(terms: terms, column: 1, text: text), syscall: syscall, argument: arg, origin: "", known: known)
     }
 
     /// Whether a kernel C type is a signed integer (`int`, `long`, `pid_t`, `off_t`, ...).

@@ -2,8 +2,10 @@
 /// names. `standard` is the package's own tables; tests may build a smaller one.
 public struct TextPolicyVocabulary: Sendable {
     public var table: SyscallTable
-    /// The decoder for argument `index` of a syscall, when its values have names.
-    public var decoder: @Sendable (_ syscall: String, _ index: Int) -> ValueDecoder?
+    /// The decoder for argument `index` of a syscall, given the values other arguments are known
+    /// to have in the same rule (`level == SOL_TCP` names setsockopt's `optname` with `TCP_*`);
+    /// nil when its values have no names.
+    public var decoder: @Sendable (_ syscall: String, _ index: Int, _ known: [Int: UInt64]) -> ValueDecoder?
     /// The value of a constant known to no particular argument (`Constants.value(named:)`).
     public var constant: @Sendable (String) -> UInt64?
     /// Every constant name, for "did you mean".
@@ -16,7 +18,7 @@ public struct TextPolicyVocabulary: Sendable {
     public var errnoDecoder: ValueDecoder?
 
     public init(table: SyscallTable,
-                decoder: @escaping @Sendable (String, Int) -> ValueDecoder?,
+                decoder: @escaping @Sendable (String, Int, [Int: UInt64]) -> ValueDecoder?,
                 constant: @escaping @Sendable (String) -> UInt64?,
                 constantNames: @escaping @Sendable () -> [String],
                 groupMembers: @escaping @Sendable (String) -> [String]?,
@@ -34,12 +36,15 @@ public struct TextPolicyVocabulary: Sendable {
     /// The package's tables: `SyscallTable.shared`, `ArgumentDecoders`, `Constants`, `SyscallGroups`.
     public static let standard = TextPolicyVocabulary(
         table: .shared,
-        decoder: { ArgumentDecoders.decoder(syscall: $0, argument: $1) },
+        decoder: { syscall, index, _ in ArgumentDecoders.decoder(syscall: syscall, argument: index) },
         constant: { Constants.value(named: $0) },
         constantNames: { Constants.allNames },
         groupMembers: { SyscallGroups.members(of: $0) },
         groupNames: { SyscallGroups.all.keys.sorted() },
         errnoDecoder: generatedArgumentDecoders.values.lazy.flatMap(\.values).first { $0.name == "errno" })
+
+    /// The decoder for argument `index` of `syscall` when nothing is known of the others.
+    func decoder(_ syscall: String, _ index: Int) -> ValueDecoder? { decoder(syscall, index, [:]) }
 
     /// The value of an errno name such as `EPERM`.
     func errnoValue(named name: String) -> UInt64? {

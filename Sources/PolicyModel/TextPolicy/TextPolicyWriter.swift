@@ -20,7 +20,9 @@ struct TextPolicyWriter {
                 let rules = byAction[a]!
                 if rules.contains(where: \.conditions.isEmpty) { lines.append("\(syscall): \(action(a))") }
                 let alternatives = rules.filter { !$0.conditions.isEmpty }.map { rule in
-                    rule.conditions.map { condition($0, syscall: syscall) }.joined(separator: " && ")
+                    let known = Dictionary(rule.conditions.filter { $0.op == .eq }.map { ($0.index, $0.value & $0.width.mask) },
+                                           uniquingKeysWith: { _, last in last })
+                    return rule.conditions.map { condition($0, syscall: syscall, known: known) }.joined(separator: " && ")
                 }
                 guard !alternatives.isEmpty else { continue }
                 let expression = alternatives.joined(separator: " || ")
@@ -39,7 +41,7 @@ struct TextPolicyWriter {
         return a.description
     }
 
-    private func condition(_ c: Condition, syscall: String) -> String {
+    private func condition(_ c: Condition, syscall: String, known: [Int: UInt64]) -> String {
         let arguments = vocabulary.table.definition(named: syscall)?.arguments ?? []
         var name = "arg\(c.index)"
         var isSigned = false
@@ -50,27 +52,31 @@ struct TextPolicyWriter {
             if TextPolicyLineParser.argumentIndex(a.name) ?? c.index == c.index { name = a.name }
         }
         if c.op == .maskedEq {
-            let mask = value(c.value, syscall: syscall, index: c.index, width: c.width, isSigned: false, isBits: true)
-            let v = value(c.valueTwo, syscall: syscall, index: c.index, width: c.width, isSigned: false, isBits: true)
+            let mask = value(c.value, syscall: syscall, index: c.index, width: c.width, isSigned: false, isBits: true, known: known)
+            let v = value(c.valueTwo, syscall: syscall, index: c.index, width: c.width, isSigned: false, isBits: true, known: known)
             return "\(name) & \(mask) == \(v)"
         }
         return "\(name) \(c.op.symbol) " + value(c.value, syscall: syscall, index: c.index, width: c.width,
-                                                 isSigned: isSigned, isBits: false)
+                                                 isSigned: isSigned, isBits: false, known: known)
     }
 
     /// Decoded names when they read back to exactly this value, else a negative number for a
     /// small negative signed value, else decimal below 4096 and hex above (masks: hex, and 0 as 0).
-    private func value(_ raw: UInt64, syscall: String, index: Int, width: ArgWidth, isSigned: Bool, isBits: Bool) -> String {
+    private func value(_ raw: UInt64, syscall: String, index: Int, width: ArgWidth, isSigned: Bool, isBits: Bool,
+                       known: [Int: UInt64]) -> String {
+        var others = known
+        others[index] = nil
         let m = width.mask
         let v = raw & m
         if isBits, v == 0 { return "0" }  // `prot & PROT_EXEC == 0`, not `== PROT_NONE`
-        if let d = vocabulary.decoder(syscall, index) {
+        if let d = vocabulary.decoder(syscall, index, others) {
             var candidates = [v]
             if width == .bits32, v & 0x8000_0000 != 0 { candidates.append(v | 0xFFFF_FFFF_0000_0000) }
             for c in candidates {
                 let s = d.describe(c)
                 guard s.split(separator: "|").contains(where: { $0.first.map { $0 == "_" || $0.isLetter } ?? false }) else { continue }
-                let back = TextPolicyResolver.value(ofText: s, syscall: syscall, index: index, width: width, vocabulary: vocabulary)
+                let back = TextPolicyResolver.value(ofText: s, syscall: syscall, index: index, width: width, known: known,
+                                                   vocabulary: vocabulary)
                 if back.map({ $0 & m }) == v { return s }
             }
         }
