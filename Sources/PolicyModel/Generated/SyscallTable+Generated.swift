@@ -96,12 +96,12 @@ private func makeGeneratedSyscallDefinitions() -> [SyscallDefinition] {
         SyscallArgument(name: "brk", cType: "unsigned long", width: ArgWidth.bits64, isPointer: false, isPath: false),
     ] as [SyscallArgument]))
     d.append(SyscallDefinition(name: "capget", numbers: [Arch.x86_64: 125, Arch.x32: 0x4000007D, Arch.i386: 184, Arch.aarch64: 90] as [Arch: Int32], arguments: [
-        SyscallArgument(name: "header", cType: "cap_user_header_t", width: ArgWidth.bits64, isPointer: false, isPath: false),
-        SyscallArgument(name: "dataptr", cType: "cap_user_data_t", width: ArgWidth.bits64, isPointer: false, isPath: false),
+        SyscallArgument(name: "header", cType: "cap_user_header_t", width: ArgWidth.bits64, isPointer: true, isPath: false),
+        SyscallArgument(name: "dataptr", cType: "cap_user_data_t", width: ArgWidth.bits64, isPointer: true, isPath: false),
     ] as [SyscallArgument]))
     d.append(SyscallDefinition(name: "capset", numbers: [Arch.x86_64: 126, Arch.x32: 0x4000007E, Arch.i386: 185, Arch.aarch64: 91] as [Arch: Int32], arguments: [
-        SyscallArgument(name: "header", cType: "cap_user_header_t", width: ArgWidth.bits64, isPointer: false, isPath: false),
-        SyscallArgument(name: "data", cType: "const cap_user_data_t", width: ArgWidth.bits64, isPointer: false, isPath: false),
+        SyscallArgument(name: "header", cType: "cap_user_header_t", width: ArgWidth.bits64, isPointer: true, isPath: false),
+        SyscallArgument(name: "data", cType: "const cap_user_data_t", width: ArgWidth.bits64, isPointer: true, isPath: false),
     ] as [SyscallArgument]))
     d.append(SyscallDefinition(name: "chdir", numbers: [Arch.x86_64: 80, Arch.x32: 0x40000050, Arch.i386: 12, Arch.aarch64: 49] as [Arch: Int32], arguments: [
         SyscallArgument(name: "filename", cType: "const char __user *", width: ArgWidth.bits64, isPointer: true, isPath: true),
@@ -1750,7 +1750,7 @@ private func makeGeneratedSyscallDefinitions() -> [SyscallDefinition] {
     ] as [SyscallArgument]))
     d.append(SyscallDefinition(name: "signal", numbers: [Arch.i386: 48] as [Arch: Int32], arguments: [
         SyscallArgument(name: "sig", cType: "int", width: ArgWidth.bits32, isPointer: false, isPath: false),
-        SyscallArgument(name: "handler", cType: "__sighandler_t", width: ArgWidth.bits64, isPointer: false, isPath: false),
+        SyscallArgument(name: "handler", cType: "__sighandler_t", width: ArgWidth.bits64, isPointer: true, isPath: false),
     ] as [SyscallArgument]))
     d.append(SyscallDefinition(name: "signalfd", numbers: [Arch.x86_64: 282, Arch.x32: 0x4000011A, Arch.i386: 321] as [Arch: Int32], arguments: [
         SyscallArgument(name: "ufd", cType: "int", width: ArgWidth.bits32, isPointer: false, isPath: false),
