@@ -100,9 +100,15 @@ public enum ArgumentDecoders {
     }
 
     /// A readable form of argument `index` of one call, or nil when the argument has no decoder.
+    /// The value is read at the argument's width from the syscall table (the low 32 bits of an
+    /// `int`, all 64 of an `unsigned long`).
     public static func describe(syscall: String, argument index: Int, value: UInt64,
                                 arguments: [UInt64] = []) -> String? {
-        decoder(syscall: syscall, argument: index, arguments: arguments)?.describe(value)
+        guard let d = decoder(syscall: syscall, argument: index, arguments: arguments) else {
+            return nil
+        }
+        let args = SyscallTable.shared.definition(named: syscall)?.arguments ?? []
+        return d.describe(value, width: index < args.count ? args[index].width : d.width)
     }
 
     /// Every syscall the table names.
@@ -127,6 +133,13 @@ public enum SyscallGroups {
 
     /// The members of a group (`@basic-io`), or nil for an unknown group.
     public static func members(of group: String) -> [String]? { syscallGroupMembers[group] }
+
+    /// The members of a group that exist on `arch` in the syscall table, sorted.
+    public static func members(of group: String, on arch: Arch) -> [String]? {
+        syscallGroupMembers[group].map { names in
+            names.filter { SyscallTable.shared.number(of: $0, arch: arch) != nil }
+        }
+    }
 
     /// What a group is for, in a few words.
     public static func summary(of group: String) -> String? {

@@ -94,9 +94,15 @@ public struct ValueDecoder: Sendable, Hashable, CustomStringConvertible {
     /// A readable form of `value`: `O_RDWR|O_CLOEXEC`, `AF_INET`, `S_IFREG|0644`, unknown bits in
     /// hex (or in the decoder's radix).
     public func describe(_ value: UInt64) -> String {
+        describe(value, width: width)
+    }
+
+    /// A readable form of `value` read at `width` rather than the decoder's own: a 64-bit
+    /// argument (mprotect's `prot` is an `unsigned long`) shows bits above 32 as unknown bits.
+    public func describe(_ value: UInt64, width: ArgWidth) -> String {
         let v = value & width.mask
         if kind == .enumeration {
-            return constants.first { $0.value == v }?.name ?? number(v)
+            return constants.first { $0.value == v }?.name ?? number(v, width: width)
         }
         var rest = v
         var parts: [String] = []
@@ -107,7 +113,7 @@ public struct ValueDecoder: Sendable, Hashable, CustomStringConvertible {
             if let c = field.constants.first(where: { $0.value == fv }) {
                 fieldPart = c.name
             } else if fv != 0 {
-                fieldPart = number(fv)
+                fieldPart = number(fv, width: width)
             }
         }
         if let fieldPart, field?.isLast == false { parts.append(fieldPart) }
@@ -115,7 +121,7 @@ public struct ValueDecoder: Sendable, Hashable, CustomStringConvertible {
             parts.append(c.name)
             rest &= ~c.value
         }
-        if rest != 0 { parts.append(number(rest)) }
+        if rest != 0 { parts.append(number(rest, width: width)) }
         if let fieldPart, field?.isLast == true { parts.append(fieldPart) }
         if parts.isEmpty {
             return constants.first { $0.value == 0 }?.name ?? "0"
@@ -144,7 +150,7 @@ public struct ValueDecoder: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `value` written in the decoder's radix: `0x1f`, `17`, `-100`, `0644`.
-    func number(_ value: UInt64) -> String {
+    func number(_ value: UInt64, width: ArgWidth) -> String {
         switch radix {
         case .hex:
             return "0x" + String(value, radix: 16)
