@@ -32,8 +32,8 @@ private func headerValues() throws -> [String: [String: UInt64]] {
     let mainPath = dir.appendingPathComponent("main.c").path
     try main.write(toFile: mainPath, atomically: true, encoding: .utf8)
     let exe = dir.appendingPathComponent("values").path
-    try run("/usr/bin/gcc", ["-w", "-o", exe, mainPath] + files)
-    let out = try run(exe, [])
+    try runTool("/usr/bin/gcc", ["-w", "-o", exe, mainPath] + files)
+    let out = try runTool(exe, [])
     var values: [String: [String: UInt64]] = [:]
     var current = ""
     for line in out.split(separator: "\n") {
@@ -48,8 +48,9 @@ private func headerValues() throws -> [String: [String: UInt64]] {
     return values
 }
 
+/// Runs a tool to its end; its standard output, or an error with its standard error.
 @discardableResult
-private func run(_ path: String, _ arguments: [String]) throws -> String {
+func runTool(_ path: String, _ arguments: [String]) throws -> String {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: path)
     p.arguments = arguments
@@ -67,7 +68,7 @@ private func run(_ path: String, _ arguments: [String]) throws -> String {
     return String(decoding: data, as: UTF8.self)
 }
 
-private enum DecoderTestError: Error { case failed(String, String) }
+enum DecoderTestError: Error { case failed(String, String) }
 
 private func decoder(_ name: String) throws -> ValueDecoder {
     try #require(ValueDecoders.named(name), "no decoder \(name)")
@@ -150,7 +151,8 @@ private func decoder(_ name: String) throws -> ValueDecoder {
         let d = try decoder("file_mode")
         #expect(d.describe(0o644) == "0644")
         #expect(d.describe(0o100644) == "S_IFREG|0644")
-        #expect(d.describe(0o4755) == "S_ISUID|0755")
+        #expect(d.describe(0o4755) == "04755")
+        #expect(try d.parse("S_ISUID|0755") == 0o4755)
         #expect(d.describe(0) == "0")
         #expect(try d.parse("0644") == 0o644)
         #expect(try d.parse("S_IFDIR|0755") == 0o40755)

@@ -50,7 +50,7 @@ let generatedValueDecoders: [ValueDecoder] = [
     ),
     ValueDecoder(
         name: "file_mode",
-        summary: "file mode: type in S_IFMT, set-id and sticky bits, permissions in octal",
+        summary: "file mode: the type in S_IFMT, the rest in octal (S_IFREG|0644, 04755)",
         kind: .flags, width: .bits32, radix: .octal, isSigned: false,
         headers: ["sys/stat.h"],
         field: ValueDecoder.Field(mask: 0xf000, maskName: "S_IFMT", isLast: false, constants: [
@@ -62,12 +62,11 @@ let generatedValueDecoders: [ValueDecoder] = [
             ("S_IFCHR", 0x2000),
             ("S_IFIFO", 0x1000),
         ]),
-        constants: [
+        constants: [],
+        aliases: [
             ("S_ISUID", 0x800),
             ("S_ISGID", 0x400),
             ("S_ISVTX", 0x200),
-        ],
-        aliases: [
             ("S_IRWXU", 0x1c0),
             ("S_IRUSR", 0x100),
             ("S_IWUSR", 0x80),
