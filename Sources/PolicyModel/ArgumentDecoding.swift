@@ -31,7 +31,7 @@ public enum Constants {
     public static func value(named name: String) -> UInt64? { values[name] }
 
     /// Every known constant name, sorted.
-    public static var allNames: [String] { values.keys.sorted() }
+    public static let allNames: [String] = values.keys.sorted()
 
     /// The value of `O_RDWR|O_CLOEXEC`, `0644`, `-1`: any known names and numbers joined by `|`.
     public static func parse(_ text: String, width: ArgWidth = .bits64) throws(ConstantError) -> UInt64 {
