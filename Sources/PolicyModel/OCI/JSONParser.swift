@@ -249,7 +249,8 @@ public struct JSONParser {
         guard b == UInt8(ascii: "u") else {
             throw fail("expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX \(found)")
         }
-        let start = position
+        // The backslash, one ASCII column before the 'u'.
+        let start = SourcePosition(line: line, column: column - 1)
         advance()
         let high = try hex4()
         if (0xD800...0xDBFF).contains(high) {
