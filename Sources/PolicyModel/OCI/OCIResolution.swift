@@ -31,6 +31,11 @@ extension OCIRawProfile {
         let applying = syscalls.filter { entry in
             OCIRawProfile.excludes(entry.excludes, target) == false && OCIRawProfile.includes(entry.includes, target)
         }
+        var warnings = self.warnings
+        if listenerPath != nil || listenerMetadata != nil {
+            warnings.append(OCIWarning(source: source, position: nil, field: listenerPath != nil ? "listenerPath" : "listenerMetadata",
+                                       message: "kept out of the policy: the seccomp agent belongs to the runtime's configuration, give it again when exporting"))
+        }
         return OCIResolvedProfile(
             source: source, target: target,
             defaultAction: defaultAction.value.action(data: defaultErrnoRet),

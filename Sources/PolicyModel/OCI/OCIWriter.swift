@@ -36,6 +36,14 @@ public enum OCIWriter {
         if policy.defaultAction == .userNotif {
             throw OCIWriteError(message: "the default action cannot be notify: runc refuses SCMP_ACT_NOTIFY as a default action")
         }
+        if policy.rules.contains(where: { $0.action == .userNotif }) {
+            if options.listenerPath == nil {
+                throw OCIWriteError(message: "a rule notifies (SCMP_ACT_NOTIFY) but no listener path is given: runc needs listenerPath to hand the notifications to a seccomp agent")
+            }
+            if policy.rules.contains(where: { $0.action == .userNotif && $0.syscall == "write" }) {
+                throw OCIWriteError(message: "write cannot notify: runc refuses SCMP_ACT_NOTIFY on write (it needs write to hand the listener over)")
+            }
+        }
         let entries = try self.entries(policy)
         var out = "{\n"
         var top: [String] = []
