@@ -4,13 +4,13 @@ import PolicyModel
 /// The text policy format (`.policy`) in `PolicyIO`: PolicyModel parses and writes; this file
 /// gives it the file system (the main file and its `@include`s).
 extension PolicyIO {
-    /// Reads a `.policy` file and the files it includes. Warnings go to stderr as
+    /// Reads a `.policy` file and the files it includes. Warnings go to `warn` as
     /// `file:line:column: warning: message`; errors are thrown as `file:line:column: message`.
-    static func loadText(path: String) throws -> Policy {
+    static func loadText(path: String, warn: (String) -> Void) throws -> Policy {
         let text = try readText(path)
         let parsed = try TextPolicy.parse(text, file: path, readFile: readText)
         for w in parsed.warnings {
-            FileHandle.standardError.write(Data("\(w.file):\(w.line):\(w.column): warning: \(w.message)\n".utf8))
+            warn("\(w.file):\(w.line):\(w.column): warning: \(w.message)")
         }
         return parsed.policy
     }

@@ -41,7 +41,7 @@ public struct TextPolicyVocabulary: Sendable {
         constantNames: { Constants.allNames },
         groupMembers: { SyscallGroups.members(of: $0) },
         groupNames: { SyscallGroups.all.keys.sorted() },
-        errnoDecoder: generatedArgumentDecoders.values.lazy.flatMap(\.values).first { $0.name == "errno" })
+        errnoDecoder: ValueDecoders.named("errno"))
 
     /// The decoder for argument `index` of `syscall` when nothing is known of the others.
     func decoder(_ syscall: String, _ index: Int) -> ValueDecoder? { decoder(syscall, index, [:]) }
