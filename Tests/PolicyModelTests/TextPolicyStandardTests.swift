@@ -84,4 +84,34 @@ import Testing
         let r = try TextPolicy.parse("@default kill\nkill: pid > 0", file: "p.policy")
         #expect(r.warnings.map(\.description) == ["p.policy:2:11: 'pid' is a signed pid_t but '>' compares unsigned: negative values count as large numbers"])
     }
+
+    @Test("setsockopt's optname is named after its level, fcntl's argument after its command")
+    func dependentDecoders() throws {
+        let text = """
+            @default kill
+            @arch x86_64
+
+            fcntl: cmd == F_SETFD && arg == FD_CLOEXEC || cmd == F_SETFL && arg == O_RDONLY|O_NONBLOCK
+            setsockopt: level == SOL_TCP && optname == TCP_NODELAY || level == SOL_SOCKET && optname == SO_REUSEADDR
+
+            """
+        let p = try TextPolicy.parse(text).policy
+        let values = p.rules.map { $0.conditions.map(\.value) }
+        #expect(values == [[try Self.constant("F_SETFD"), try Self.constant("FD_CLOEXEC")],
+                           [try Self.constant("F_SETFL"), try Self.constant("O_NONBLOCK")],
+                           [try Self.constant("SOL_TCP"), try Self.constant("TCP_NODELAY")],
+                           [try Self.constant("SOL_SOCKET"), try Self.constant("SO_REUSEADDR")]])
+        #expect(TextPolicy.format(p) == text)
+    }
+
+    @Test("every group reads as its members and is written back one line per member")
+    func everyGroup() throws {
+        for group in SyscallGroups.names {
+            let members = try #require(SyscallGroups.members(of: group))
+            let p = try TextPolicy.parse("@default kill\n@arch x86_64\n\(group): errno EPERM").policy
+            #expect(p.rules.map(\.syscall) == members)
+            let text = TextPolicy.format(p)
+            #expect(try TextPolicy.parse(text).policy.rules.map(\.syscall) == members.sorted())
+        }
+    }
 }
