@@ -114,4 +114,13 @@ import Testing
             #expect(try TextPolicy.parse(text).policy.rules.map(\.syscall) == members.sorted())
         }
     }
+
+    @Test("a decoder's field mask has its header name: flags & O_ACCMODE == O_WRONLY")
+    func fieldMask() throws {
+        let p = try TextPolicy.parse("@default kill\n@arch x86_64\nopenat: flags & O_ACCMODE == O_WRONLY\nfcntl: arg & O_ACCMODE == 0").policy
+        let accmode = try #require(ValueDecoders.named("open_flags")?.field?.mask)
+        #expect(p.rules.map { $0.conditions.map(\.value) } == [[accmode], [accmode]])
+        #expect(p.rules.map { $0.conditions.map(\.valueTwo) } == [[try Self.constant("O_WRONLY")], [0]])
+        #expect(TextPolicy.format(p).hasSuffix("\nfcntl: arg & 0x3 == 0\nopenat: flags & O_ACCMODE == O_WRONLY\n"))
+    }
 }

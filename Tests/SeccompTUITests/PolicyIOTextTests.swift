@@ -39,7 +39,7 @@ import Testing
             try PolicyIO.load(path: dir + "/bad.policy")
         }
         #expect(throws: TextPolicyDiagnostic(file: dir + "/missing.policy", line: 2, column: 10,
-                                             message: "cannot read included file '\(dir)/inc/none.policy': \(dir)/inc/none.policy: no such file")) {
+                                             message: "cannot read included file '\(dir)/inc/none.policy': \(dir)/inc/none.policy: cannot read: no such file")) {
             try PolicyIO.load(path: dir + "/missing.policy")
         }
         #expect(throws: FileError.self) { try PolicyIO.load(path: dir + "/absent.policy") }

@@ -128,7 +128,7 @@ struct TextPolicyResolver {
                 result |= (0 &- n) & arg.width.mask
             case .name(let name):
                 let decoder = vocabulary.decoder(syscall, arg.index, others) ?? vocabulary.decoder(syscall, arg.index)
-                guard let n = decoder?.value(named: name) ?? vocabulary.decoder(syscall, arg.index)?.value(named: name)
+                guard let n = Self.value(of: name, in: decoder) ?? Self.value(of: name, in: vocabulary.decoder(syscall, arg.index))
                     ?? vocabulary.constant(name) else {
                     var near = closestMatches(to: name, in: decoder?.constantNames ?? [])
                     if near.isEmpty { near = closestMatches(to: name, in: vocabulary.constantNames()) }
@@ -146,6 +146,14 @@ struct TextPolicyResolver {
             result &= 0xFFFF_FFFF
         }
         return result
+    }
+
+    /// A name of `decoder`: one of its constants, or the mask of its field (`O_ACCMODE`).
+    static func value(of name: String, in decoder: ValueDecoder?) -> UInt64? {
+        guard let decoder else { return nil }
+        if let v = decoder.value(named: name) { return v }
+        if let field = decoder.field, field.maskName == name { return field.mask }
+        return nil
     }
 
     /// What `text` (a value as the writer would put it: `O_RDWR|O_CLOEXEC`, `S_IFREG|0644`, `-1`)

@@ -37,7 +37,9 @@ public struct TextPolicyVocabulary: Sendable {
     public static let standard = TextPolicyVocabulary(
         table: .shared,
         decoder: standardDecoder,
-        constant: { Constants.value(named: $0) },
+        constant: { name in
+            Constants.value(named: name) ?? ValueDecoders.all.lazy.compactMap(\.field).first { $0.maskName == name }?.mask
+        },
         constantNames: { Constants.allNames },
         groupMembers: { SyscallGroups.members(of: $0) },
         groupNames: { SyscallGroups.all.keys.sorted() },
