@@ -12,22 +12,73 @@ enum BPFAccumulator: Hashable {
 /// jumps to the next alternative when it fails. 64-bit arguments are compared high word first,
 /// then low word, as libseccomp does.
 enum BPFArgumentCode {
+    /// One way for a group's action to be chosen: a conjunction of checks, or "the low word of
+    /// an argument is one of these values" (many single `==` rules on one 32-bit argument, such
+    /// as futex operations or ioctl requests), searched as a binary tree instead of one by one.
+    enum Alternative: Hashable {
+        case conjunction([BPFCheck])
+        case valueSet(index: Int, values: [UInt32])
+    }
+
+    /// The fewest values worth a search tree rather than a chain of `JEQ`.
+    static let valueSetThreshold = 6
+
+    static func alternatives(of group: BPFRuleGroup) -> [Alternative] {
+        var single: [Int: [UInt32]] = [:]
+        for alt in group.alternatives {
+            if alt.count == 1, let c = alt.first, c.op == .eq, c.width == .bits32 {
+                single[c.index, default: []].append(UInt32(truncatingIfNeeded: c.value))
+            }
+        }
+        let searched = Set(single.filter { Set($0.value).count >= valueSetThreshold }.keys)
+        var out: [Alternative] = searched.sorted().map { .valueSet(index: $0, values: Array(Set(single[$0]!)).sorted()) }
+        for alt in group.alternatives {
+            if alt.count == 1, let c = alt.first, c.op == .eq, c.width == .bits32, searched.contains(c.index) { continue }
+            out.append(.conjunction(alt))
+        }
+        return out
+    }
+
     /// Emits the code of `groups` (entered with `nr` in the accumulator) and returns its entry.
     static func emit(groups: [BPFRuleGroup], otherwise: Action, into b: inout BPFCodeBuilder) -> BPFTarget {
-        let alternatives: [(Action, [BPFCheck])] = groups.flatMap { g in g.alternatives.map { (g.action, $0) } }
+        let alternatives: [(Action, Alternative)] = groups.flatMap { g in Self.alternatives(of: g).map { (g.action, $0) } }
         // Forward pass: what the accumulator holds when each alternative starts.
         var entries: [BPFAccumulator] = []
         var state = BPFAccumulator.word(SeccompData.nrOffset)
-        for (_, checks) in alternatives {
+        for (_, alt) in alternatives {
             entries.append(state)
-            state = failState(of: checks, entry: state)
+            switch alt {
+            case .conjunction(let checks): state = failState(of: checks, entry: state)
+            case .valueSet(let index, _): state = .word(SeccompData.argLowOffset(index))
+            }
         }
         // Backward emission.
         var next = BPFTarget.ret(otherwise.returnValue)
-        for (i, (action, checks)) in alternatives.enumerated().reversed() {
-            next = emitConjunction(checks, entry: entries[i], pass: .ret(action.returnValue), fail: next, into: &b)
+        for (i, (action, alt)) in alternatives.enumerated().reversed() {
+            switch alt {
+            case .conjunction(let checks):
+                next = emitConjunction(checks, entry: entries[i], pass: .ret(action.returnValue), fail: next, into: &b)
+            case .valueSet(let index, let values):
+                let search = emitValueSearch(values[...], pass: .ret(action.returnValue), fail: next, into: &b)
+                next = load(SeccompData.argLowOffset(index), entry: entries[i], then: search, into: &b)
+            }
         }
         return next
+    }
+
+    /// A binary search of the accumulator among sorted `values`: `JGE` splits, `JEQ` leaves.
+    static func emitValueSearch(_ values: ArraySlice<UInt32>, pass: BPFTarget, fail: BPFTarget,
+                                into b: inout BPFCodeBuilder) -> BPFTarget {
+        let jeq = BPF.jmp | BPF.jeq | BPF.k
+        if values.count <= 2 {
+            var next = fail
+            for v in values.reversed() { next = b.emitJump(jeq, v, jt: pass, jf: next) }
+            return next
+        }
+        let mid = values.startIndex + values.count / 2
+        let right = emitValueSearch(values[mid...], pass: pass, fail: fail, into: &b)
+        let left = emitValueSearch(values[..<mid], pass: pass, fail: fail, into: &b)
+        return b.emitJump(BPF.jmp | BPF.jge | BPF.k, values[mid], jt: right, jf: left)
     }
 
     /// The accumulator on every path that leaves the conjunction because a check failed.

@@ -35,6 +35,43 @@ import Testing
         }
     }
 
+    @Test("many == rules on one argument (searched as a value tree) decide as Policy.decide")
+    func valueSets() throws {
+        var g = SplitMix(seed: 77)
+        let table = RandomPolicies.table
+        let names = table.definitions.map(\.name)
+        for _ in 0..<300 {
+            var p = RandomPolicies.policy(&g, ruleCount: 0...4)
+            for _ in 0..<Int.random(in: 1...3, using: &g) {
+                let name = names.randomElement(using: &g)!
+                let index = Int.random(in: 0..<3, using: &g)
+                for _ in 0..<Int.random(in: 1...3, using: &g) {
+                    let action = RandomPolicies.actions.randomElement(using: &g)!
+                    for _ in 0..<Int.random(in: 4...24, using: &g) {
+                        let v = UInt64.random(in: 0..<40, using: &g) | (Bool.random(using: &g) ? 0xFFFF_FFFF_0000_0000 : 0)
+                        p.rules.append(Rule(syscall: name, action: action,
+                                            conditions: [Condition(index: index, op: .eq, value: v, width: .bits32)]))
+                    }
+                }
+            }
+            let program = try BPFCompiler.compile(p, table: table)
+            try BPFValidator.validate(program)
+            CacheExpectations.check(program, policy: p, table: table)
+            for _ in 0..<100 {
+                var data = RandomPolicies.call(for: p, &g)
+                if Bool.random(using: &g) {
+                    data.args = data.args.map { _ in UInt64.random(in: 0..<45, using: &g) | (Bool.random(using: &g) ? 0xFFFF_FFFF_0000_0000 : 0) }
+                }
+                let got = BPFEmulator.runValidated(program, on: data).action
+                let expected = p.decide(data, table: table)
+                if got != expected {
+                    Issue.record("policy \(p)\ncall \(data): filter says \(got), decide says \(expected)")
+                    return
+                }
+            }
+        }
+    }
+
     @Test("the output is deterministic")
     func deterministic() throws {
         var g = SplitMix(seed: 5)
