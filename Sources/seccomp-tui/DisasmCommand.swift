@@ -17,11 +17,24 @@ struct Disasm: ParsableCommand {
     @Option(help: "The architecture whose syscall names to use where the program does not check it.")
     var arch: String = Arch.host.rawValue
 
+    @Option(help: ArgumentHelp("For benchmarks: a file of calls, one `name arg0 ... arg5` (hex) per line; prints the "
+                                + "instructions the filter executes per call on the host architecture, with and without "
+                                + "the kernel's cache.", visibility: .hidden))
+    var cost: String?
+
+    @Option(help: ArgumentHelp("For benchmarks with --cost: the policy the filter was built from.", visibility: .hidden))
+    var policy: String?
+
     func run() throws {
         guard let fallback = Arch(name: arch) else {
             throw ValidationError("unknown architecture '\(arch)' (expected one of \(Arch.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         let program = try Disasm.readProgram(file)
+        if let cost {
+            let p = try policy.map { try PolicyIO.load(path: $0) }
+            print(try FilterCost.measure(program, callsFile: cost, policy: p).report)
+            return
+        }
         print(BPFDisassembler.lines(program, raw: raw, fallbackArch: fallback).joined(separator: "\n"))
     }
 

@@ -38,6 +38,13 @@ public enum BPFCompiler {
         return program
     }
 
+    /// The action `policy` takes for `syscall` on `arch` whatever the arguments, or nil when the
+    /// arguments decide (constant conditions such as `arg < 0` are folded first). The compiler gives
+    /// every syscall with a constant action a path that loads no argument.
+    public static func constantAction(of syscall: String, in policy: Policy, on arch: Arch) -> Action? {
+        BPFOutcome.of(rules: policy.rules(for: syscall), on: arch, defaultAction: policy.defaultAction).constantAction
+    }
+
     /// The audit values of the listed architectures, the host's first, then in `Arch` order.
     static func auditOrder(_ architectures: [Arch]) -> [UInt32] {
         var out: [UInt32] = []
