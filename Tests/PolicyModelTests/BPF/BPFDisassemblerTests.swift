@@ -8,7 +8,8 @@ import Testing
             Rule(syscall: "write", action: .allow, conditions: [Condition(index: 0, op: .eq, value: 2, width: .bits32)]),
             Rule(syscall: "read", action: .allow),
         ])
-        let program = try BPFCompiler.compile(p)
+        // Weighted so that `write` is tested with JEQ (uniform weights give range tests only).
+        let program = try BPFCompiler.compile(p, weights: SyscallWeights(counts: ["write": 1000]))
         let text = BPFDisassembler.lines(program)
         #expect(text.count == program.count)
         #expect(text[0] == "0000: A = arch")

@@ -28,7 +28,7 @@ import Testing
         #expect(program.count > 1000)
         #expect(program.contains { $0.code == BPF.jmp | BPF.ja })
         var g = SplitMix(seed: 4)
-        for _ in 0..<20_000 {
+        for _ in 0..<5_000 {
             let data = RandomPolicies.call(for: p, &g)
             #expect(BPFEmulator.runValidated(program, on: data).action == p.decide(data, table: RandomPolicies.table))
         }
