@@ -28,8 +28,8 @@ import Testing
     @Test("policy -> OCI JSON -> policy, and policy -> text -> policy -> OCI JSON -> policy, keep every decision")
     func ociRoundTrip() throws {
         let vocabulary = TextPolicyVocabulary.standard
-        let generator = RandomPolicies(vocabulary: vocabulary)
-        var g = SeededGenerator(seed: 0x0C1)
+        let generator = RandomTextPolicies(vocabulary: vocabulary)
+        var g = SplitMix64(seed: 0x0C1)
         let options = OCIWriter.Options(listenerPath: "/run/agent.sock")
         var compared = 0
         for n in 0..<1000 {

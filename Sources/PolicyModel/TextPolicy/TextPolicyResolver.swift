@@ -2,10 +2,10 @@
 /// widths against the vocabulary, and checks that values fit their argument.
 struct TextPolicyResolver {
     let vocabulary: TextPolicyVocabulary
-    let location: SourceLocation
+    let location: TextPolicyLocation
     var warnings: [TextPolicyDiagnostic] = []
 
-    init(vocabulary: TextPolicyVocabulary, location: SourceLocation) {
+    init(vocabulary: TextPolicyVocabulary, location: TextPolicyLocation) {
         self.vocabulary = vocabulary
         self.location = location
     }
@@ -160,7 +160,7 @@ struct TextPolicyResolver {
     /// reads as for argument `index` of `syscall`, or nil when the reader would refuse it.
     static func value(ofText text: String, syscall: String, index: Int, width: ArgWidth, known: [Int: UInt64],
                       vocabulary: TextPolicyVocabulary) -> UInt64? {
-        let location = SourceLocation(file: "", line: 1, column: 1)
+        let location = TextPolicyLocation(file: "", line: 1, column: 1)
         guard let tokens = try? TextPolicyLexer.tokens(of: text, at: location), tokens.count % 2 == 1 else { return nil }
         var terms: [(term: ValueSyntax.Term, column: Int)] = []
         for (i, t) in tokens.enumerated() {
