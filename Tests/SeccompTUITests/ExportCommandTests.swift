@@ -124,6 +124,23 @@ import Testing
         }
     }
 
+    @Test("a file above 32 MiB is refused without reading it, and nothing is written")
+    func hugeFile() throws {
+        let dir = try tempDir()
+        let huge = dir.appendingPathComponent("huge.json").path
+        #expect(FileManager.default.createFile(atPath: huge, contents: nil))
+        let handle = try #require(FileHandle(forWritingAtPath: huge))
+        try handle.truncate(atOffset: (32 << 20) + 1)  // sparse: no disk used
+        try handle.close()
+        let out = dir.appendingPathComponent("out.json").path
+        let e = try #require(throws: FileError.self) { try run([huge, "-o", out, "--kernel", "6.18"]) }
+        #expect(e.description == "\(huge): the file is larger than the limit of 32 MiB")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let small = try write(String(repeating: " ", count: 100), "small.json", in: dir)
+        #expect(throws: FileError.self) { try PolicyIO.readPolicyFile(path: small, limit: 99) }
+        #expect(try PolicyIO.readPolicyFile(path: small, limit: 100).count == 100)
+    }
+
     @Test("a missing file is named")
     func missingFile() throws {
         let e = try #require(throws: FileError.self) { try run(["/nonexistent/p.json", "--format", "oci", "--kernel", "6.18"]) }
