@@ -61,12 +61,15 @@ enum PolicyIO {
     }
 
     /// Encodes a policy in `format`.
-    static func encode(_ policy: Policy, as format: PolicyFormat) throws -> [UInt8] {
+    /// `weights` shape the BPF dispatch (`--frequency`); `source` names the policy in the C header.
+    static func encode(_ policy: Policy, as format: PolicyFormat, weights: SyscallWeights = .uniform,
+                       source: String? = nil) throws -> [UInt8] {
         switch format {
         case .oci: return try OCIWriter.encode(policy)
         case .text: return encodeText(policy)
-        case .bpf: throw NotYetBuilt(command: "export --format bpf")
-        case .c: throw NotYetBuilt(command: "export --format c")
+        case .bpf: return SockFilter.bytes(of: try BPFCompiler.compile(policy, weights: weights))
+        case .c: return Array(BPFCHeader.render(try BPFCompiler.compile(policy, weights: weights), policy: policy,
+                                                source: source).utf8)
         }
     }
 }

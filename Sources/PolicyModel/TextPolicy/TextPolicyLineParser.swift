@@ -54,6 +54,10 @@ struct TextPolicyLineParser {
         case .at(let name) where Self.directives.contains(name) && !isSymbol(next, ":"):
             pos += 1
             return try directive(name, at: first)
+        case .at(let name) where !isSymbol(next, ":") && vocabulary.groupMembers("@" + name) == nil:
+            let known = Self.directives.map { "@" + $0 }
+            throw error("unknown directive '@\(name)': expected \(known.joined(separator: ", ")), or a group followed by ':'"
+                        + didYouMean(closestMatches(to: "@" + name, in: known + vocabulary.groupNames())))
         case .at(let name):
             pos += 1
             return try rule(target: Word(text: "@" + name, column: first.column), isGroup: true)
