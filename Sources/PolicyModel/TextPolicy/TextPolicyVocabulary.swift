@@ -36,7 +36,7 @@ public struct TextPolicyVocabulary: Sendable {
     /// The package's tables: `SyscallTable.shared`, `ArgumentDecoders`, `Constants`, `SyscallGroups`.
     public static let standard = TextPolicyVocabulary(
         table: .shared,
-        decoder: { syscall, index, _ in ArgumentDecoders.decoder(syscall: syscall, argument: index) },
+        decoder: { ArgumentDecoders.decoder(syscall: $0, argument: $1, known: $2) },
         constant: { Constants.value(named: $0) },
         constantNames: { Constants.allNames },
         groupMembers: { SyscallGroups.members(of: $0) },
