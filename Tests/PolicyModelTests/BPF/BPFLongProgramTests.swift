@@ -28,8 +28,9 @@ import Testing
         #expect(program.count > 1000)
         #expect(program.contains { $0.code == BPF.jmp | BPF.ja })
         var g = SplitMix(seed: 4)
+        let context = RandomPolicies.CallContext(p, table: RandomPolicies.table)
         for _ in 0..<5_000 {
-            let data = RandomPolicies.call(for: p, &g)
+            let data = RandomPolicies.call(context, &g)
             #expect(BPFEmulator.runValidated(program, on: data).action == p.decide(data, table: RandomPolicies.table))
         }
         CacheExpectations.check(program, policy: p, table: RandomPolicies.table)
