@@ -109,7 +109,7 @@ enum KeyBindings {
         KeyBinding(keys: [.tab, .backTab, .left, .right], action: .switchPane, scope: .global, label: "Pane",
                    help: "switch between the list and the detail pane"),
         KeyBinding(keys: [.ctrl("l")], action: .redraw, scope: .global, label: nil, help: "redraw the screen"),
-        KeyBinding(keys: [.function(10), .char("q")], action: .quit, scope: .global, label: "Quit",
+        KeyBinding(keys: [.function(10), .char("q"), .ctrl("c")], action: .quit, scope: .global, label: "Quit",
                    help: "quit (asks first when there are unsaved changes)"),
     ]
 
