@@ -1,0 +1,36 @@
+import Foundation
+import PolicyModel
+
+/// The text policy format (`.policy`) in `PolicyIO`: PolicyModel parses and writes; this file
+/// gives it the file system (the main file and its `@include`s).
+extension PolicyIO {
+    /// Reads a `.policy` file and the files it includes. Warnings go to `warn` and errors are
+    /// thrown, both as `file:line:column: message`.
+    static func loadText(path: String, warn: (String) -> Void) throws -> Policy {
+        let text = try readText(path)
+        let parsed = try TextPolicy.parse(text, file: path, readFile: readText)
+        for w in parsed.warnings {
+            warn(w.description)
+        }
+        return parsed.policy
+    }
+
+    /// The canonical text of `policy`.
+    static func encodeText(_ policy: Policy) -> [UInt8] {
+        Array(TextPolicy.format(policy).utf8)
+    }
+
+    /// The UTF-8 text of a file (at most as large as an OCI profile may be), or a `FileError`
+    /// saying why it cannot be had.
+    static func readText(_ path: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw FileError(path: path, reason: "is a directory, not a policy file")
+        }
+        let bytes = try readPolicyFile(path: path)
+        guard let text = String(bytes: bytes, encoding: .utf8) else {
+            throw FileError(path: path, reason: "is not UTF-8 text")
+        }
+        return text
+    }
+}
