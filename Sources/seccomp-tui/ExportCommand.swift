@@ -1,8 +1,80 @@
 import ArgumentParser
+import Foundation
 import PolicyModel
+
+extension PolicyFormat: ExpressibleByArgument {}
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Convert a policy to another format.")
-    func run() throws { throw NotYetBuilt(command: "export") }
+        commandName: "export",
+        abstract: "Convert a policy to another format.",
+        discussion: """
+            Reads POLICY (OCI seccomp JSON, or a .policy text policy) and writes it as OCI JSON, \
+            raw BPF, a text policy or a C header. Docker's conditional entries (archMap, \
+            includes, excludes) are resolved for the target: by default the host architecture, \
+            the running kernel and no capabilities. Nothing is written when the input is bad.
+            """)
+
+    @Argument(help: "The policy to convert.")
+    var policy: String
+
+    @Option(help: "Output format: oci, bpf, text or c (default: from -o's extension).")
+    var format: PolicyFormat?
+
+    @Option(name: .shortAndLong, help: "Write here (atomically) instead of to standard output.")
+    var output: String?
+
+    @Flag(help: "Skip unknown syscall names with a warning instead of failing.")
+    var lenient = false
+
+    @Option(help: "Resolve the profile for this architecture (x86_64, x32, i386, aarch64; default: the host).")
+    var targetArch: String?
+
+    @Option(help: "Resolve minKernel conditions for this kernel version, e.g. 6.1 (default: the running kernel).")
+    var kernel: String?
+
+    @Option(name: .customLong("cap"), help: "A capability the container holds, e.g. CAP_SYS_ADMIN (repeatable; default: none).")
+    var capabilities: [String] = []
+
+    func validate() throws {
+        if let a = targetArch, Arch(name: a) == nil {
+            throw ValidationError("--target-arch: unknown architecture '\(a)'; expected x86_64, x32, i386 or aarch64")
+        }
+        if let k = kernel, KernelVersion(release: k) == nil {
+            throw ValidationError("--kernel: expected a version such as 6.1, found '\(k)'")
+        }
+        if format == nil && output.flatMap(PolicyFormat.init(path:)) == nil {
+            throw ValidationError("give --format oci|bpf|text|c (or an -o file ending in .json, .bpf, .policy or .h)")
+        }
+    }
+
+    /// The options the policy is read with, from the flags and the host.
+    func loadOptions() throws -> PolicyLoadOptions {
+        let kernelVersion = try kernel.flatMap(KernelVersion.init(release:)) ?? PolicyLoadOptions.runningKernel()
+        let target = OCITarget(arch: targetArch.flatMap(Arch.init(name:)) ?? .host,
+                               capabilities: Set(capabilities), kernel: kernelVersion)
+        return PolicyLoadOptions(target: target, lenient: lenient)
+    }
+
+    /// The bytes to write: the whole conversion happens before anything is written.
+    func convertedBytes() throws -> [UInt8] {
+        guard let format = format ?? output.flatMap(PolicyFormat.init(path:)) else {
+            throw ValidationError("give --format oci|bpf|text|c")
+        }
+        let loaded = try PolicyIO.load(path: policy, options: loadOptions())
+        do {
+            return try PolicyIO.encode(loaded, as: format)
+        } catch let e as OCIWriteError {
+            throw FileError(path: policy, reason: "cannot be written as OCI JSON: \(e)")
+        }
+    }
+
+    func run() throws {
+        let bytes = try convertedBytes()
+        if let output {
+            try AtomicFile.write(bytes, to: output)
+        } else {
+            FileHandle.standardOutput.write(Data(bytes))
+        }
+    }
 }

@@ -20,15 +20,49 @@ enum PolicyFormat: String, CaseIterable {
 /// Reading and writing policy files in every supported format. The one place commands and the
 /// TUI go through, so that each format has one reader and one writer.
 enum PolicyIO {
-    /// Reads a policy from a file: text policy for `.policy`, OCI JSON otherwise.
+    /// Reads a policy from a file: text policy for `.policy`, OCI JSON otherwise. OCI profiles
+    /// are resolved for the host (its architecture, the running kernel, no capabilities).
     static func load(path: String) throws -> Policy {
-        throw NotYetBuilt(command: "reading policies")
+        try load(path: path, options: PolicyLoadOptions.host())
+    }
+
+    /// Reads a policy from a file with explicit options; warnings go to `options.warn`.
+    static func load(path: String, options: PolicyLoadOptions) throws -> Policy {
+        let bytes = try readPolicyFile(path: path)
+        switch PolicyFormat(path: path) {
+        case .text?: throw NotYetBuilt(command: "reading text policies")
+        default:
+            let result = try OCIProfile.read(bytes, source: path, target: options.target,
+                                             options: OCIProfile.ReadOptions(lenient: options.lenient))
+            for w in result.warnings { options.warn(w.description) }
+            return result.policy
+        }
+    }
+
+    /// The bytes of a policy file, refusing files above the reader's size limit before reading them.
+    static func readPolicyFile(path: String, limit: Int = JSONParser.Limits.standard.maxBytes) throws -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw FileError(path: path, reason: exists ? "cannot read: permission denied" : "cannot read: no such file")
+        }
+        defer { try? handle.close() }
+        do {
+            let data = try handle.read(upToCount: limit + 1) ?? Data()
+            guard data.count <= limit else {
+                throw FileError(path: path, reason: "the file is larger than the limit of \(limit >> 20) MiB")
+            }
+            return Array(data)
+        } catch let e as FileError {
+            throw e
+        } catch {
+            throw FileError(path: path, reason: "cannot read: \(error.localizedDescription)")
+        }
     }
 
     /// Encodes a policy in `format`.
     static func encode(_ policy: Policy, as format: PolicyFormat) throws -> [UInt8] {
         switch format {
-        case .oci: throw NotYetBuilt(command: "export --format oci")
+        case .oci: return try OCIWriter.encode(policy)
         case .text: throw NotYetBuilt(command: "export --format text")
         case .bpf: throw NotYetBuilt(command: "export --format bpf")
         case .c: throw NotYetBuilt(command: "export --format c")

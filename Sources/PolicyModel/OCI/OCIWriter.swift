@@ -1,0 +1,159 @@
+/// A policy that OCI runtimes would not enforce as written, with the reason.
+public struct OCIWriteError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Writes a policy as canonical OCI seccomp JSON that runc accepts: fixed key order, two-space
+/// indentation, rules with the same action and the same argument tests grouped in one `names`
+/// list (sorted), unconditional entries first, `errnoRet` on every errno and trace entry.
+/// The same policy always gives the same bytes.
+public enum OCIWriter {
+    public struct Options: Sendable {
+        /// runc's seccomp agent socket (`listenerPath`), needed by runc when a rule notifies.
+        public var listenerPath: String?
+        public var listenerMetadata: String?
+
+        public init(listenerPath: String? = nil, listenerMetadata: String? = nil) {
+            self.listenerPath = listenerPath
+            self.listenerMetadata = listenerMetadata
+        }
+    }
+
+    /// One `syscalls[]` entry to write.
+    struct Entry {
+        var names: [String]
+        var action: Action
+        var conditions: [Condition]
+    }
+
+    public static func encode(_ policy: Policy, options: Options = Options()) throws -> [UInt8] {
+        Array(try text(policy, options: options).utf8)
+    }
+
+    public static func text(_ policy: Policy, options: Options = Options()) throws -> String {
+        if policy.defaultAction == .userNotif {
+            throw OCIWriteError(message: "the default action cannot be notify: runc refuses SCMP_ACT_NOTIFY as a default action")
+        }
+        if policy.rules.contains(where: { $0.action == .userNotif }) {
+            if options.listenerPath == nil {
+                throw OCIWriteError(message: "a rule notifies (SCMP_ACT_NOTIFY) but no listener path is given: runc needs listenerPath to hand the notifications to a seccomp agent")
+            }
+            if policy.rules.contains(where: { $0.action == .userNotif && $0.syscall == "write" }) {
+                throw OCIWriteError(message: "write cannot notify: runc refuses SCMP_ACT_NOTIFY on write (it needs write to hand the listener over)")
+            }
+        }
+        let entries = try self.entries(policy)
+        var out = "{\n"
+        var top: [String] = []
+        top.append("  \"defaultAction\": \(quote(ociName(policy.defaultAction)))")
+        if case .errno = policy.defaultAction { top.append("  \"defaultErrnoRet\": \(policy.defaultAction.data)") }
+        if case .trace = policy.defaultAction { top.append("  \"defaultErrnoRet\": \(policy.defaultAction.data)") }
+        let arches = Array(Set(policy.architectures)).sorted()
+        top.append("  \"architectures\": " + list(arches.map { quote($0.ociName) }, indent: "  "))
+        let flags = FilterFlag.allCases.filter(policy.flags.contains)
+        if !flags.isEmpty { top.append("  \"flags\": " + list(flags.map { quote($0.rawValue) }, indent: "  ")) }
+        if let path = options.listenerPath { top.append("  \"listenerPath\": \(quote(path))") }
+        if let meta = options.listenerMetadata { top.append("  \"listenerMetadata\": \(quote(meta))") }
+        top.append("  \"syscalls\": " + list(entries.map(entryText), indent: "  "))
+        out += top.joined(separator: ",\n")
+        out += "\n}\n"
+        return out
+    }
+
+    /// Groups the rules into entries, in canonical order. Throws for rules runc would not
+    /// enforce as meant.
+    static func entries(_ policy: Policy) throws -> [Entry] {
+        var groups: [String: Entry] = [:]
+        for rule in policy.rules {
+            let indices = rule.conditions.map(\.index)
+            if Set(indices).count != indices.count {
+                throw OCIWriteError(message: "the rule for \(rule.syscall) tests one argument twice ("
+                    + rule.conditions.map(\.description).joined(separator: " && ")
+                    + "): OCI runtimes (runc) apply such tests as alternatives, not all together")
+            }
+            if rule.action == policy.defaultAction {
+                // runc skips rules with the default action; that is harmless unless a less
+                // restrictive rule for the same call would then win where this one should.
+                let overridden = !rule.conditions.isEmpty && policy.rules(for: rule.syscall).contains {
+                    rule.action.isMoreRestrictive(than: $0.action)
+                }
+                if overridden {
+                    throw OCIWriteError(message: "the rule \(rule.syscall): \(rule.conditions.map(\.description).joined(separator: " && ")) → \(rule.action) "
+                        + "has the default action and narrows a rule with a weaker action; OCI runtimes (runc) drop rules with the default action")
+                }
+                continue
+            }
+            let conditions = rule.conditions.sorted { $0.index < $1.index }
+            let key = "\(sortKey(rule.action))|" + conditions.map { "\($0.index) \($0.op.rawValue) \($0.value) \($0.valueTwo)" }.joined(separator: ",")
+            groups[key, default: Entry(names: [], action: rule.action, conditions: conditions)].names.append(rule.syscall)
+        }
+        var entries = Array(groups.values)
+        for i in entries.indices { entries[i].names = Array(Set(entries[i].names)).sorted() }
+        entries.sort { a, b in
+            if a.conditions.isEmpty != b.conditions.isEmpty { return a.conditions.isEmpty }
+            if a.conditions.isEmpty { return sortKey(a.action) < sortKey(b.action) }
+            if a.names != b.names { return a.names.lexicographicallyPrecedes(b.names) }
+            if a.action != b.action { return sortKey(a.action) < sortKey(b.action) }
+            return conditionKey(a.conditions).lexicographicallyPrecedes(conditionKey(b.conditions))
+        }
+        return entries
+    }
+
+    private static func sortKey(_ a: Action) -> String {
+        let s = String(a.severity), d = String(a.data)
+        return s + ":" + String(repeating: "0", count: 5 - d.count) + d
+    }
+
+    private static func conditionKey(_ cs: [Condition]) -> [UInt64] {
+        cs.flatMap { [UInt64($0.index), UInt64(CompareOp.allCases.firstIndex(of: $0.op)!), $0.value, $0.valueTwo] }
+    }
+
+    static func ociName(_ a: Action) -> String { a.ociName }
+
+    private static func entryText(_ e: Entry) -> String {
+        let ind = "      "
+        var fields: [String] = []
+        fields.append("\(ind)\"names\": " + list(e.names.map(quote), indent: ind))
+        fields.append("\(ind)\"action\": \(quote(e.action.ociName))")
+        switch e.action {
+        case .errno, .trace: fields.append("\(ind)\"errnoRet\": \(e.action.data)")
+        default: break
+        }
+        if !e.conditions.isEmpty {
+            let args = e.conditions.map { c in
+                let i = ind + "    "
+                return "\(ind)  {\n\(i)\"index\": \(c.index),\n\(i)\"value\": \(c.value),\n\(i)\"valueTwo\": \(c.valueTwo),\n\(i)\"op\": \(quote(c.op.rawValue))\n\(ind)  }"
+            }
+            fields.append("\(ind)\"args\": [\n" + args.joined(separator: ",\n") + "\n\(ind)]")
+        }
+        return "    {\n" + fields.joined(separator: ",\n") + "\n    }"
+    }
+
+    /// `[ ... ]` with one element a line, each already indented (entries) or indented here (scalars).
+    private static func list(_ items: [String], indent: String) -> String {
+        if items.isEmpty { return "[]" }
+        let lines = items.map { $0.hasPrefix(" ") ? $0 : indent + "  " + $0 }
+        return "[\n" + lines.joined(separator: ",\n") + "\n\(indent)]"
+    }
+
+    /// A JSON string literal.
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{00}"..."\u{1F}", "\u{7F}":
+                let h = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,234 @@
+import Foundation
+import Testing
+@testable import PolicyModel
+
+/// The generated table against the headers it came from and against libseccomp's own table.
+@Suite struct SyscallTableTests {
+    let table = SyscallTable.shared
+
+    /// `__NR_name` → number, read from a uapi header. x32 bodies are `(__X32_SYSCALL_BIT + n)`.
+    static func headerNumbers(_ path: String) throws -> [String: Int32] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var numbers: [String: Int32] = [:]
+        for line in text.split(separator: "\n") {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard words.count >= 3, words[0] == "#define", words[1].hasPrefix("__NR_") else { continue }
+            let name = String(words[1].dropFirst("__NR_".count))
+            let body = words[2...].joined(separator: " ")
+            if let n = Int32(body) {
+                numbers[name] = n
+            } else if body.hasPrefix("(__X32_SYSCALL_BIT + "), body.hasSuffix(")"),
+                      let n = Int32(body.dropFirst("(__X32_SYSCALL_BIT + ".count).dropLast()) {
+                numbers[name] = Int32(bitPattern: Arch.x32SyscallBit) + n
+            } else {
+                Issue.record("\(path): cannot read '\(line)'")
+            }
+        }
+        return numbers
+    }
+
+    func tableNumbers(_ arch: Arch) -> [String: Int32] {
+        Dictionary(uniqueKeysWithValues: table.definitions(for: arch).map { ($0.name, $0.numbers[arch]!) })
+    }
+
+    @Test("x86_64, i386 and x32 tables equal their unistd headers exactly",
+          arguments: [(Arch.x86_64, "unistd_64.h"), (.i386, "unistd_32.h"), (.x32, "unistd_x32.h")])
+    func equalsHeader(arch: Arch, header: String) throws {
+        let expected = try Self.headerNumbers("/usr/include/x86_64-linux-gnu/asm/" + header)
+        #expect(expected.count > 300)
+        let ours = tableNumbers(arch)
+        #expect(Set(ours.keys).subtracting(expected.keys).sorted() == [], "in the table, not in \(header)")
+        #expect(Set(expected.keys).subtracting(ours.keys).sorted() == [], "in \(header), not in the table")
+        let differing = expected.compactMap { name, n in
+            ours[name].flatMap { $0 == n ? nil : "\(name): table \($0), \(header) \(n)" }
+        }
+        #expect(differing == [], "numbers differ")
+    }
+
+    /// `arch name number` lines from libseccomp's resolver for every name given on stdin.
+    static func libseccompNumbers(names: [String]) throws -> [Arch: [String: Int32]] {
+        let script = """
+            import sys, seccomp
+            arches = {"x86_64": seccomp.Arch.X86_64, "x32": seccomp.Arch.X32,
+                      "i386": seccomp.Arch.X86, "aarch64": seccomp.Arch.AARCH64}
+            for name in sys.stdin.read().split():
+                for arch, value in arches.items():
+                    print(arch, name, seccomp.resolve_syscall(value, name))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", script]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(names.joined(separator: "\n").data(using: .utf8)!)
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "python3 seccomp failed"])
+        }
+        var result: [Arch: [String: Int32]] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let f = line.split(separator: " ")
+            // Negative numbers are libseccomp's pseudo-syscalls: not on this architecture.
+            guard f.count == 3, let arch = Arch(rawValue: String(f[0])), let n = Int32(f[2]), n >= 0
+            else { continue }
+            result[arch, default: [:]][String(f[1])] = n
+        }
+        return result
+    }
+
+    /// Every `__SNR_name` libseccomp's header knows.
+    static func libseccompNames() throws -> Set<String> {
+        let text = try String(contentsOfFile: "/usr/include/seccomp-syscalls.h", encoding: .utf8)
+        var names = Set<String>()
+        for line in text.split(separator: "\n") where line.hasPrefix("#define __SNR_") {
+            let word = line.dropFirst("#define __SNR_".count).prefix { !$0.isWhitespace }
+            names.insert(String(word))
+        }
+        return names
+    }
+
+    @Test("every architecture agrees with libseccomp's resolver, apart from named exceptions")
+    func crossCheckLibseccomp() throws {
+        let libseccompNames = try Self.libseccompNames()
+        #expect(libseccompNames.count > 400)
+        let names = libseccompNames.union(table.definitions.map(\.name)).sorted()
+        let resolved = try Self.libseccompNumbers(names: names)
+
+        // Syscalls added after Linux 6.1 (our headers), which Debian's libseccomp 2.5.4 already
+        // knows. map_shadow_stack is 64-bit only, so x32 lacks it.
+        let newerThanHeaders: Set = ["cachestat", "fchmodat2", "futex_requeue", "futex_wait",
+                                     "futex_wake", "map_shadow_stack"]
+        let expectedOnlyInLibseccomp: [Arch: Set<String>] = [
+            .x86_64: newerThanHeaders, .aarch64: newerThanHeaders, .i386: newerThanHeaders,
+            .x32: newerThanHeaders.subtracting(["map_shadow_stack"]),
+        ]
+        // On i386 libseccomp resolves the socket and SysV IPC calls to their multiplexers,
+        // socketcall (102) and ipc (117), even where the kernel also has a direct number
+        // (socket is 359, msgget 399, ...). accept, recv, send, semop and semtimedop have no
+        // direct i386 number at all.
+        let socketcallNames: Set = ["accept", "accept4", "bind", "connect", "getpeername",
+                                    "getsockname", "getsockopt", "listen", "recv", "recvfrom",
+                                    "recvmmsg", "recvmsg", "send", "sendmmsg", "sendmsg", "sendto",
+                                    "setsockopt", "shutdown", "socket", "socketpair"]
+        let ipcNames: Set = ["msgctl", "msgget", "msgrcv", "msgsnd", "semctl", "semget", "semop",
+                             "semtimedop", "shmat", "shmctl", "shmdt", "shmget"]
+
+        for arch in Arch.allCases {
+            let ours = tableNumbers(arch)
+            let theirs = resolved[arch] ?? [:]
+            #expect(theirs.count > 300, "libseccomp resolved almost nothing on \(arch)")
+            var multiplexed = Set<String>()
+            if arch == .i386 {
+                let socketcall = try #require(table.number(of: "socketcall", arch: .i386))
+                let ipc = try #require(table.number(of: "ipc", arch: .i386))
+                multiplexed = Set(theirs.filter {
+                    ($0.value == socketcall && socketcallNames.contains($0.key))
+                        || ($0.value == ipc && ipcNames.contains($0.key))
+                }.keys)
+                #expect(multiplexed == socketcallNames.union(ipcNames))
+            }
+            var differing: [String] = []
+            for (name, n) in ours where theirs[name] != nil && theirs[name] != n && !multiplexed.contains(name) {
+                differing.append("\(name): ours \(n), libseccomp \(theirs[name]!)")
+            }
+            #expect(differing.isEmpty, "\(arch): \(differing)")
+            let onlyOurs = Set(ours.keys).subtracting(theirs.keys)
+            let onlyTheirs = Set(theirs.keys).subtracting(ours.keys).subtracting(multiplexed)
+            #expect(onlyOurs.sorted() == [], "\(arch): only in our table")
+            #expect(onlyTheirs == expectedOnlyInLibseccomp[arch], "\(arch): only in libseccomp")
+        }
+    }
+
+    @Test("other-architecture names are exactly libseccomp's names our tables lack")
+    func otherArchitectureNames() throws {
+        let ours = Set(table.definitions.map(\.name))
+        let expected = try Self.libseccompNames().subtracting(ours)
+        #expect(table.otherArchitectureNames == expected)
+        #expect(table.otherArchitectureNames.contains("cacheflush"))
+        #expect(ours.isDisjoint(with: table.otherArchitectureNames))
+    }
+
+    @Test("known arguments have the kernel's widths")
+    func widths() throws {
+        let openat = try #require(table.definition(named: "openat"))
+        #expect(openat.arguments.map(\.name) == ["dfd", "filename", "flags", "mode"])
+        #expect(openat.arguments[2].width == .bits32)
+        #expect(openat.arguments[3].width == .bits32)  // umode_t
+        let mmap = try #require(table.definition(named: "mmap"))
+        let len = try #require(mmap.arguments.first { $0.name == "length" || $0.name == "len" })
+        #expect(len.width == .bits64)
+        let write = try #require(table.definition(named: "write"))
+        #expect(write.arguments[0].name == "fd")
+        #expect(write.arguments[0].width == .bits32)
+        #expect(write.arguments[2].width == .bits64)  // size_t
+        let kill = try #require(table.definition(named: "kill"))
+        #expect(kill.arguments.map(\.width) == [.bits32, .bits32])  // pid_t, int
+        let lseek = try #require(table.definition(named: "lseek"))
+        #expect(lseek.arguments[1].width == .bits64)  // off_t
+    }
+
+    @Test("pointers and paths are marked")
+    func pointersAndPaths() throws {
+        let openat = try #require(table.definition(named: "openat"))
+        #expect(openat.arguments[1].isPointer && openat.arguments[1].isPath)
+        #expect(!openat.arguments[0].isPointer && !openat.arguments[2].isPath)
+        let write = try #require(table.definition(named: "write"))
+        #expect(write.arguments[1].isPointer && !write.arguments[1].isPath)
+        let setxattr = try #require(table.definition(named: "setxattr"))
+        #expect(setxattr.arguments[0].isPath)  // path
+        #expect(!setxattr.arguments[1].isPath)  // attribute name
+        let rename = try #require(table.definition(named: "renameat2"))
+        #expect(rename.arguments.filter(\.isPath).map(\.name) == ["oldname", "newname"])
+        // Every path is a pointer to char.
+        for d in table.definitions {
+            for a in d.arguments where a.isPath {
+                #expect(a.isPointer && a.cType.contains("char"), "\(d.name).\(a.name)")
+            }
+        }
+    }
+
+    @Test("every architecture's numbers are unique and every syscall has a number somewhere")
+    func uniqueNumbers() {
+        for arch in Arch.allCases {
+            let numbers = table.definitions(for: arch).map { $0.numbers[arch]! }
+            #expect(Set(numbers).count == numbers.count, "\(arch)")
+        }
+        #expect(table.definitions.allSatisfy { !$0.numbers.isEmpty && $0.arguments.count <= 6 })
+        #expect(table.definitions(for: .x32).allSatisfy { UInt32($0.numbers[.x32]!) & Arch.x32SyscallBit != 0 })
+    }
+
+    @Test("names use the userspace spelling")
+    func userspaceNames() {
+        #expect(table.number(of: "newfstatat", arch: .x86_64) == 262)
+        #expect(table.number(of: "_llseek", arch: .i386) == 140)
+        #expect(table.number(of: "mmap2", arch: .i386) == 192)
+        #expect(table.number(of: "umount2", arch: .aarch64) == 39)
+        #expect(table.name(of: 56, arch: .aarch64) == "openat")
+        #expect(table.number(of: "open", arch: .aarch64) == nil)
+    }
+
+    @Test("closest names suggest the intended syscall")
+    func closestNames() {
+        #expect(table.closestNames(to: "opnat").contains("openat"))
+        #expect(table.closestNames(to: "wrtie").contains("write"))
+    }
+
+    @Test("the committed table is what scripts/gen-syscall-table writes")
+    func generatedFileIsCurrent() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [root.appendingPathComponent("scripts/gen-syscall-table").path, "--check"]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(message)")
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import PolicyModel
+import Testing
+@testable import seccomp_tui
+
+@Suite struct ExportCommandTests {
+    static let profile = """
+        {
+          "defaultAction": "SCMP_ACT_ERRNO",
+          "archMap": [{"architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["SCMP_ARCH_X86"]}],
+          "syscalls": [
+            {"names": ["write", "read"], "action": "SCMP_ACT_ALLOW"},
+            {"names": ["write"], "action": "SCMP_ACT_ERRNO", "errnoRet": 9,
+             "args": [{"index": 0, "value": 7, "op": "SCMP_CMP_EQ"}], "includes": {"caps": ["CAP_SYS_ADMIN"]}},
+            {"names": ["read"], "action": "SCMP_ACT_KILL", "includes": {"minKernel": "99.1"}}
+          ]
+        }
+        """
+
+    /// A fresh directory for one test.
+    private func tempDir() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("export-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    private func write(_ text: String, _ name: String, in dir: URL) throws -> String {
+        let path = dir.appendingPathComponent(name).path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    private func run(_ args: [String]) throws {
+        var command = try Export.parse(args)
+        try command.validate()
+        try command.run()
+    }
+
+    @Test("export -o writes the canonical OCI JSON of the resolved profile")
+    func writesFile() throws {
+        let dir = try tempDir()
+        let input = try write(Self.profile, "in.json", in: dir)
+        let out = dir.appendingPathComponent("out.json").path
+        try run([input, "--format", "oci", "-o", out, "--target-arch", "x86_64", "--kernel", "6.18"])
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(text == """
+            {
+              "defaultAction": "SCMP_ACT_ERRNO",
+              "defaultErrnoRet": 1,
+              "architectures": [
+                "SCMP_ARCH_X86_64",
+                "SCMP_ARCH_X86"
+              ],
+              "syscalls": [
+                {
+                  "names": [
+                    "read",
+                    "write"
+                  ],
+                  "action": "SCMP_ACT_ALLOW"
+                }
+              ]
+            }
+
+            """)
+    }
+
+    @Test("--cap and --kernel select Docker's conditional entries")
+    func conditions() throws {
+        let dir = try tempDir()
+        let input = try write(Self.profile, "in.json", in: dir)
+        let out = dir.appendingPathComponent("out.json").path
+        try run([input, "-o", out, "--kernel", "99.1.0-custom", "--cap", "sys_admin", "--target-arch", "amd64"])
+        let policy = try OCIProfile.read(Array(try Data(contentsOf: URL(fileURLWithPath: out))), source: out,
+                                         target: OCITarget(arch: .x86_64, kernel: KernelVersion(kernel: 1, major: 0))).policy
+        #expect(policy.rules(for: "write").contains(Rule(syscall: "write", action: .errno(9), conditions: [
+            Condition(index: 0, op: .eq, value: 7, width: .bits32),
+        ])))
+        #expect(policy.rules(for: "read").map(\.action).sorted { $0.severity < $1.severity } == [.allow, .killThread])
+    }
+
+    @Test("bad input writes no file and leaves an existing one unchanged")
+    func badInputWritesNothing() throws {
+        let dir = try tempDir()
+        let bad = try write("{\"defaultAction\": \"SCMP_ACT_ERRNO\",\n \"syscalls\": [}", "bad.json", in: dir)
+        let fresh = dir.appendingPathComponent("fresh.json").path
+        let e = try #require(throws: OCIProfileError.self) { try run([bad, "-o", fresh, "--kernel", "6.18"]) }
+        #expect(e.description == "\(bad):2:15: expected a value (object, array, string, number, true, false or null) but found '}'")
+        #expect(!FileManager.default.fileExists(atPath: fresh))
+
+        let existing = try write("precious\n", "existing.json", in: dir)
+        let unknown = try write("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"frobnicate\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
+                                "unknown.json", in: dir)
+        #expect(throws: OCIProfileError.self) { try run([unknown, "-o", existing, "--kernel", "6.18"]) }
+        #expect(try String(contentsOfFile: existing, encoding: .utf8) == "precious\n")
+        let listing = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(listing == ["bad.json", "existing.json", "unknown.json"])
+    }
+
+    @Test("--lenient skips unknown names")
+    func lenient() throws {
+        let dir = try tempDir()
+        let input = try write("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"frobnicate\", \"read\"], \"action\": \"SCMP_ACT_ALLOW\"}]}",
+                              "in.json", in: dir)
+        let out = dir.appendingPathComponent("out.json").path
+        try run([input, "-o", out, "--lenient", "--kernel", "6.18"])
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(text.contains("\"read\""))
+        #expect(!text.contains("frobnicate"))
+    }
+
+    @Test("bad flags are refused before anything is read", arguments: [
+        (["p.json", "--format", "oci", "--target-arch", "sparc"], "--target-arch: unknown architecture 'sparc'"),
+        (["p.json", "--format", "oci", "--kernel", "new"], "--kernel: expected a version such as 6.1, found 'new'"),
+        (["p.json"], "give --format oci|bpf|text|c"),
+        (["p.json", "-o", "out.txt"], "give --format oci|bpf|text|c"),
+    ])
+    func badFlags(args: [String], message: String) throws {
+        do {
+            try run(args)
+            Issue.record("no error")
+        } catch {
+            #expect(Export.message(for: error).contains(message), "\(Export.message(for: error))")
+        }
+    }
+
+    @Test("a missing file is named")
+    func missingFile() throws {
+        let e = try #require(throws: FileError.self) { try run(["/nonexistent/p.json", "--format", "oci", "--kernel", "6.18"]) }
+        #expect(e.description == "/nonexistent/p.json: cannot read: no such file")
+    }
+
+    @Test("the executable prints one error line and exits non-zero on bad input")
+    func processExit() throws {
+        let binary = try #require(Self.executable(), "seccomp-tui binary not found next to the tests")
+        let dir = try tempDir()
+        let bad = try write("{\"defaultAction\": \"SCMP_ACT_DENY\"}", "bad.json", in: dir)
+        let out = dir.appendingPathComponent("out.json").path
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["export", bad, "-o", out, "--kernel", "6.18"]
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = Pipe()
+        try process.run()
+        process.waitUntilExit()
+        let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus != 0)
+        #expect(text.split(separator: "\n").count == 1, "\(text)")
+        #expect(text.contains("\(bad):1:19: defaultAction: unknown action \"SCMP_ACT_DENY\""))
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    /// The built `seccomp-tui` next to the test bundle.
+    static func executable() -> URL? {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("seccomp-tui")
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue {
+                return candidate
+            }
+            dir = dir.deletingLastPathComponent()
+        }
+        return nil
+    }
+}
