@@ -36,6 +36,9 @@ struct Export: ParsableCommand {
     @Option(name: .customLong("cap"), help: "A capability the container holds, e.g. CAP_SYS_ADMIN (repeatable; default: none).")
     var capabilities: [String] = []
 
+    @Option(help: "For bpf and c: weight the syscall dispatch by a minijail frequency file (`syscall: count` per line).")
+    var frequency: String?
+
     func validate() throws {
         if let a = targetArch, Arch(name: a) == nil {
             throw ValidationError("--target-arch: unknown architecture '\(a)'; expected x86_64, x32, i386 or aarch64")
@@ -63,9 +66,22 @@ struct Export: ParsableCommand {
         }
         let loaded = try PolicyIO.load(path: policy, options: loadOptions())
         do {
-            return try PolicyIO.encode(loaded, as: format)
+            let weights = try frequency.map(Export.readFrequency) ?? .uniform
+            return try PolicyIO.encode(loaded, as: format, weights: weights, source: policy)
         } catch let e as OCIWriteError {
             throw FileError(path: policy, reason: "cannot be written as OCI JSON: \(e)")
+        }
+    }
+
+    /// Reads a minijail frequency file; errors name the file and line.
+    static func readFrequency(_ path: String) throws -> SyscallWeights {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw FileError(path: path, reason: "cannot read the file")
+        }
+        do {
+            return try SyscallWeights.parseFrequency(String(decoding: data, as: UTF8.self))
+        } catch let e as SyscallFrequencyError {
+            throw FileError(path: path, reason: "\(e)")
         }
     }
 

@@ -1,0 +1,47 @@
+import Testing
+@testable import PolicyModel
+
+@Suite struct BPFLongProgramTests {
+    /// Many argument rules on many syscalls: jumps longer than 255 instructions.
+    static func bigPolicy(rulesPerSyscall: Int, seed: UInt64) -> Policy {
+        var g = SplitMix(seed: seed)
+        var rules: [Rule] = []
+        for d in RandomPolicies.table.definitions {
+            for _ in 0..<rulesPerSyscall {
+                let op = CompareOp.allCases.randomElement(using: &g)!
+                rules.append(Rule(syscall: d.name, action: RandomPolicies.actions.randomElement(using: &g)!, conditions: [
+                    Condition(index: Int.random(in: 0..<6, using: &g), op: op, value: RandomPolicies.value(&g),
+                              valueTwo: RandomPolicies.value(&g), width: .bits64),
+                    Condition(index: Int.random(in: 0..<6, using: &g), op: .ne, value: RandomPolicies.value(&g), width: .bits32),
+                ]))
+            }
+        }
+        return Policy(defaultAction: .errno(1), architectures: [.x86_64, .i386, .aarch64, .x32],
+                      badArchAction: .killProcess, rules: rules)
+    }
+
+    @Test("jumps beyond 255 instructions go through trampolines and keep the meaning")
+    func trampolines() throws {
+        let p = Self.bigPolicy(rulesPerSyscall: 6, seed: 3)
+        let program = try BPFCompiler.compile(p, table: RandomPolicies.table)
+        try BPFValidator.validate(program)
+        #expect(program.count > 1000)
+        #expect(program.contains { $0.code == BPF.jmp | BPF.ja })
+        var g = SplitMix(seed: 4)
+        for _ in 0..<5_000 {
+            let data = RandomPolicies.call(for: p, &g)
+            #expect(BPFEmulator.runValidated(program, on: data).action == p.decide(data, table: RandomPolicies.table))
+        }
+        CacheExpectations.check(program, policy: p, table: RandomPolicies.table)
+    }
+
+    @Test("a policy above 4096 instructions is refused with a clear error")
+    func tooLong() {
+        let p = Self.bigPolicy(rulesPerSyscall: 30, seed: 8)
+        #expect {
+            _ = try BPFCompiler.compile(p, table: RandomPolicies.table)
+        } throws: { error in
+            "\(error)".contains("more than the kernel's limit of 4096")
+        }
+    }
+}

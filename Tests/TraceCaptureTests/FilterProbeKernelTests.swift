@@ -1,0 +1,126 @@
+import Testing
+import PolicyModel
+@testable import TraceCapture
+
+/// Compiled filters against the real kernel: every rule of every policy returns a distinct errno
+/// (and so do the default and bad-arch actions), so no probed call executes; the errno the kernel
+/// returns for each raw call must be the emulator's answer and `Policy.decide`'s.
+@Suite(.serialized) struct FilterProbeKernelTests {
+    struct Rng: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// Real x86_64 numbers (and the x32 numbers of the same calls) of calls harmless anyway,
+    /// with their argument widths; `exit_group` and `exit` so the child can leave.
+    static let table: SyscallTable = {
+        let calls: [(String, Int32, [ArgWidth])] = [
+            ("read", 0, [.bits32, .bits64, .bits64]), ("close", 3, [.bits32]),
+            ("lseek", 8, [.bits32, .bits64, .bits32]), ("ioctl", 16, [.bits32, .bits32, .bits64]),
+            ("dup", 32, [.bits32]), ("getpid", 39, []), ("exit", 60, [.bits32]), ("kill", 62, [.bits32, .bits32]),
+            ("fcntl", 72, [.bits32, .bits32, .bits64]), ("umask", 95, [.bits32]), ("getuid", 102, []),
+            ("getppid", 110, []), ("personality", 135, [.bits32]), ("getpriority", 140, [.bits32, .bits32]),
+            ("futex", 202, [.bits64, .bits32, .bits32, .bits64, .bits64, .bits32]), ("exit_group", 231, [.bits32]),
+        ]
+        return SyscallTable(definitions: calls.map { name, nr, widths in
+            SyscallDefinition(name: name, numbers: [.x86_64: nr, .x32: nr | 0x4000_0000],
+                              arguments: widths.enumerated().map {
+                                  SyscallArgument(name: "a\($0.offset)", cType: "long", width: $0.element,
+                                                  isPointer: false, isPath: false)
+                              })
+        })
+    }()
+
+    static let values: [UInt64] = [0, 1, 2, 3, 5, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF, 0x1_0000_0000,
+                                   0xFFFF_FFFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF_FF9C, 0xFFFF_FF9C, 0xFFFF_FFFF_0000_0001]
+
+    static func policy(_ g: inout Rng) -> Policy {
+        var errno: UInt16 = 1
+        func nextErrno() -> Action { errno += 1; return .errno(errno) }
+        let names = table.definitions.map(\.name).filter { $0 != "exit" && $0 != "exit_group" }
+        var rules = [Rule(syscall: "exit_group", action: .allow), Rule(syscall: "exit", action: .allow)]
+        for _ in 0..<Int.random(in: 1...16, using: &g) {
+            let conditions = (0..<Int.random(in: 0...2, using: &g)).map { _ -> Condition in
+                let op = CompareOp.allCases.randomElement(using: &g)!
+                return Condition(index: Int.random(in: 0..<3, using: &g), op: op, value: values.randomElement(using: &g)!,
+                                 valueTwo: op == .maskedEq ? values.randomElement(using: &g)! : 0,
+                                 width: Bool.random(using: &g) ? .bits32 : .bits64)
+            }
+            rules.append(Rule(syscall: names.randomElement(using: &g)!, action: nextErrno(), conditions: conditions))
+        }
+        return Policy(defaultAction: nextErrno(), architectures: Bool.random(using: &g) ? [.x86_64] : [.x86_64, .x32],
+                      badArchAction: nextErrno(), rules: rules)
+    }
+
+    static func call(for p: Policy, _ g: inout Rng) -> FilterProbe.Call {
+        let probed = table.definitions.filter { $0.name != "exit" && $0.name != "exit_group" }
+        let named = p.rules.map(\.syscall).filter { $0 != "exit" && $0 != "exit_group" }
+        var nr: Int
+        switch Int.random(in: 0..<10, using: &g) {
+        case 0...5: nr = Int(table.number(of: named.randomElement(using: &g)!, arch: .x86_64)!)
+        case 6: nr = Int(probed.randomElement(using: &g)!.numbers[.x86_64]!)
+        case 7: nr = Int(probed.randomElement(using: &g)!.numbers[.x86_64]!) | 0x4000_0000
+        case 8: nr = [-1, 0x3FFF_FFFF, 1000].randomElement(using: &g)!
+        default: nr = [39, 102, 110].randomElement(using: &g)!  // getpid, getuid, getppid
+        }
+        let constants = p.rules.flatMap(\.conditions).flatMap { [$0.value, $0.valueTwo] }
+        let args = (0..<6).map { _ -> UInt64 in
+            guard let c = constants.randomElement(using: &g), Bool.random(using: &g) else {
+                return values.randomElement(using: &g)!
+            }
+            return [c, c &+ 1, c &- 1, c | 0xFFFF_FFFF_0000_0000, c & 0xFFFF_FFFF].randomElement(using: &g)!
+        }
+        return FilterProbe.Call(nr: nr, args: args)
+    }
+
+    @Test("the kernel returns the errno the emulator predicts, on random policies and calls")
+    func kernelAgreesWithEmulator() throws {
+        var g = Rng(state: 42)
+        var compared = 0
+        for _ in 0..<300 {
+            let p = Self.policy(&g)
+            let program = try BPFCompiler.compile(p, table: Self.table)
+            let calls = (0..<200).map { _ in Self.call(for: p, &g) }
+            let result = try FilterProbe.run(program, calls: calls)
+            try #require(result.errnos.count == calls.count, "the child ended early: signal \(result.terminationSignal)")
+            #expect(result.exitCode == 0)
+            for (call, kernelErrno) in zip(calls, result.errnos) {
+                let data = SeccompData(nr: Int32(truncatingIfNeeded: call.nr), arch: .x86_64, args: call.args)
+                let emulated = BPFEmulator.runValidated(program, on: data).action
+                #expect(emulated == p.decide(data, table: Self.table))
+                guard case .errno(let e) = emulated else {
+                    Issue.record("the test policy let \(data) through with \(emulated)")
+                    continue
+                }
+                #expect(kernelErrno == Int32(e), "kernel errno \(kernelErrno), emulator \(e) for \(data)")
+                compared += 1
+            }
+        }
+        #expect(compared == 300 * 200)
+    }
+
+    @Test("a filter the kernel refuses reports the install errno")
+    func refusedFilter() {
+        let bad = [SockFilter.loadWord(2), SockFilter.ret(Action.allow.returnValue)]  // misaligned load
+        #expect(throws: FilterProbeError(operation: "seccomp(SECCOMP_SET_MODE_FILTER)", errno: 22)) {
+            _ = try FilterProbe.run(bad, calls: [FilterProbe.Call(nr: 39)])
+        }
+        #expect(throws: BPFValidationError.self) { try BPFValidator.validate(bad) }
+    }
+
+    @Test("a kill action ends the child before the remaining calls")
+    func killEndsChild() throws {
+        let p = Policy(defaultAction: .errno(7), architectures: [.x86_64],
+                       rules: [Rule(syscall: "getppid", action: .killProcess), Rule(syscall: "exit_group", action: .allow)])
+        let program = try BPFCompiler.compile(p, table: Self.table)
+        let r = try FilterProbe.run(program, calls: [FilterProbe.Call(nr: 39), FilterProbe.Call(nr: 110), FilterProbe.Call(nr: 39)])
+        #expect(r.errnos == [7])
+        #expect(r.terminationSignal == 31)  // SIGSYS
+    }
+}
