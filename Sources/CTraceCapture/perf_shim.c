@@ -206,12 +206,10 @@ pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[],
         struct sigaction dfl;
         memset(&dfl, 0, sizeof dfl);
         dfl.sa_handler = SIG_DFL;
+        // Default dispositions for all: the tracer ignores SIGINT/SIGTERM/SIGPIPE for itself.
         for (int s = 1; s < NSIG; s++) {
-            struct sigaction cur;
             if (s == SIGKILL || s == SIGSTOP) continue;
-            if (sigaction(s, NULL, &cur) == 0 && cur.sa_handler != SIG_DFL &&
-                (cur.sa_handler != SIG_IGN || s == SIGPIPE))
-                sigaction(s, &dfl, NULL);
+            sigaction(s, &dfl, NULL);
         }
         sigset_t none;
         sigemptyset(&none);

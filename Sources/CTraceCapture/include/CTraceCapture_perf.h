@@ -70,7 +70,7 @@ size_t CTraceCapture_perf_ring_read(CTraceCapture_perf_ring *ring,
 /// Forks a child that waits (blocked on a pipe) before `execvp(file, argv)`. On success returns
 /// the child's pid and sets `*release_fd` (write end: `CTraceCapture_perf_release` lets the child
 /// go) and `*status_fd` (read end of a CLOEXEC pipe carrying an exec failure's errno). -errno on
-/// failure. The child restores default signal handling and an empty signal mask.
+/// failure. The child sets every signal to its default disposition and an empty signal mask.
 pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[],
                                     int *release_fd, int *status_fd);
 /// Releases the held child and waits for its exec: returns 0 once it exec'd, or the errno
