@@ -80,6 +80,20 @@ public enum ArgumentDecoders {
         }
     }
 
+    /// The decoder for argument `index` when only some other arguments' values are known, by
+    /// index (a text policy rule `setsockopt: level == SOL_TCP && optname == TCP_NODELAY` knows
+    /// `level`): the selected decoder when the selecting argument is known, else the default.
+    public static func decoder(syscall: String, argument index: Int,
+                               known: [Int: UInt64]) -> ValueDecoder? {
+        guard case let .selected(other, _, _)? = argumentDecoderTable[syscall]?[index],
+              let selector = known[other] else {
+            return decoder(syscall: syscall, argument: index)
+        }
+        var arguments = [UInt64](repeating: 0, count: other + 1)
+        arguments[other] = selector
+        return decoder(syscall: syscall, argument: index, arguments: arguments)
+    }
+
     /// Every decoder argument `index` of `syscall` may use, the default first: what to try when
     /// reading a constant name written for it (`protocol == NETLINK_ROUTE`).
     public static func decoders(syscall: String, argument index: Int) -> [ValueDecoder] {

@@ -55,6 +55,9 @@ public struct ValueDecoder: Sendable, Hashable, CustomStringConvertible {
     public let constants: [(name: String, value: UInt64)]
     /// Names accepted when parsing but never chosen when describing (`EWOULDBLOCK`, `O_NDELAY`).
     public let aliases: [(name: String, value: UInt64)]
+    /// The first name of each value of `constants`, and every name's value: lookups in constant time.
+    private let nameOfValue: [UInt64: String]
+    private let valueOfName: [String: UInt64]
 
     public init(name: String, summary: String = "", kind: Kind, width: ArgWidth = .bits64,
                 radix: Radix = .hex, isSigned: Bool = false, headers: [String] = [],
@@ -70,6 +73,14 @@ public struct ValueDecoder: Sendable, Hashable, CustomStringConvertible {
         self.field = field
         self.constants = constants
         self.aliases = aliases
+        var names: [UInt64: String] = [:]
+        for c in constants where names[c.value] == nil { names[c.value] = c.name }
+        nameOfValue = names
+        var values: [String: UInt64] = [:]
+        for c in (field?.constants ?? []) + constants + aliases where values[c.name] == nil {
+            values[c.name] = c.value
+        }
+        valueOfName = values
     }
 
     public init(name: String, isFlags: Bool, constants: [(name: String, value: UInt64)]) {
@@ -102,7 +113,7 @@ public struct ValueDecoder: Sendable, Hashable, CustomStringConvertible {
     public func describe(_ value: UInt64, width: ArgWidth) -> String {
         let v = value & width.mask
         if kind == .enumeration {
-            return constants.first { $0.value == v }?.name ?? number(v, width: width)
+            return nameOfValue[v] ?? number(v, width: width)
         }
         var rest = v
         var parts: [String] = []
@@ -124,17 +135,13 @@ public struct ValueDecoder: Sendable, Hashable, CustomStringConvertible {
         if rest != 0 { parts.append(number(rest, width: width)) }
         if let fieldPart, field?.isLast == true { parts.append(fieldPart) }
         if parts.isEmpty {
-            return constants.first { $0.value == 0 }?.name ?? "0"
+            return nameOfValue[0] ?? "0"
         }
         return parts.joined(separator: "|")
     }
 
     /// The value of one constant name this decoder knows (aliases included).
-    public func value(named name: String) -> UInt64? {
-        if let c = field?.constants.first(where: { $0.name == name }) { return c.value }
-        if let c = constants.first(where: { $0.name == name }) { return c.value }
-        return aliases.first { $0.name == name }?.value
-    }
+    public func value(named name: String) -> UInt64? { valueOfName[name] }
 
     /// The value of `O_RDWR|O_CLOEXEC`, `AF_INET`, `0644`, `0x10`, `-100`: names of this decoder
     /// and numbers (decimal, `0x` hex, `0` octal, negative decimal as the decoder's width in two's

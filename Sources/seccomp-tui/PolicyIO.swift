@@ -28,10 +28,10 @@ enum PolicyIO {
 
     /// Reads a policy from a file with explicit options; warnings go to `options.warn`.
     static func load(path: String, options: PolicyLoadOptions) throws -> Policy {
-        let bytes = try readPolicyFile(path: path)
         switch PolicyFormat(path: path) {
-        case .text?: throw NotYetBuilt(command: "reading text policies")
+        case .text?: return try loadText(path: path, warn: options.warn)
         default:
+            let bytes = try readPolicyFile(path: path)
             let result = try OCIProfile.read(bytes, source: path, target: options.target,
                                              options: OCIProfile.ReadOptions(lenient: options.lenient))
             for w in result.warnings { options.warn(w.description) }
@@ -65,7 +65,7 @@ enum PolicyIO {
                        source: String? = nil) throws -> [UInt8] {
         switch format {
         case .oci: return try OCIWriter.encode(policy)
-        case .text: throw NotYetBuilt(command: "export --format text")
+        case .text: return encodeText(policy)
         case .bpf: return SockFilter.bytes(of: try BPFCompiler.compile(policy, weights: weights))
         case .c: return Array(BPFCHeader.render(try BPFCompiler.compile(policy, weights: weights), policy: policy,
                                                 source: source).utf8)

@@ -1,8 +1,128 @@
 import ArgumentParser
+import Dispatch
+import Foundation
 import PolicyModel
+import TraceCapture
+
+/// The tracing backends a command can ask for.
+enum BackendChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, ptrace
+
+    /// The backend to use (`auto` is ptrace until the perf backend lands).
+    func make() -> TraceBackend {
+        switch self {
+        case .auto, .ptrace: return PtraceBackend()
+        }
+    }
+}
 
 struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "record", abstract: "Record a program's syscalls headless into a profile.")
-    func run() throws { throw NotYetBuilt(command: "record") }
+        commandName: "record", abstract: "Record a program's syscalls headless into a profile.",
+        discussion: """
+            Runs CMD (or attaches to PID) and records every syscall of every process and thread \
+            it starts. At the end a table of calls per syscall is printed to stderr and the exit \
+            status is CMD's (128+N when a signal N killed it).
+
+            A spawned CMD runs with PR_SET_NO_NEW_PRIVS unless seccomp-tui has CAP_SYS_ADMIN: \
+            setuid and setgid programs then lose their privilege.
+            SIGINT or SIGTERM ends the recording: an attached process is detached and keeps \
+            running; a spawned one is killed (detached with --keep-running).
+            """)
+
+    @Option(name: .shortAndLong, help: "Write the profile (JSON) to this file.")
+    var output: String?
+
+    @Option(help: "Tracing backend: \(BackendChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var backend: BackendChoice = .auto
+
+    @Flag(help: "Also record return values (an extra stop per syscall).")
+    var returns = false
+
+    @Flag(help: "On SIGINT/SIGTERM detach a spawned command instead of killing it.")
+    var keepRunning = false
+
+    @Option(name: .customShort("p"), help: "Attach to this running process instead of starting CMD.")
+    var pid: Int32?
+
+    @Argument(parsing: .captureForPassthrough, help: "The command to run (after --).")
+    var command: [String] = []
+
+    func validate() throws {
+        if command.first == "--" { return try withoutSeparator().validate() }
+        if pid == nil && command.isEmpty { throw ValidationError("give a command after -- or a pid with -p") }
+        if pid != nil && !command.isEmpty { throw ValidationError("give either a command or -p PID, not both") }
+    }
+
+    private func withoutSeparator() -> Record {
+        var r = self
+        if r.command.first == "--" { r.command.removeFirst() }
+        return r
+    }
+
+    func run() throws {
+        let me = withoutSeparator()
+        let target: TraceTarget = me.pid.map { .attach(pid: $0) } ?? .spawn(command: me.command)
+        let recording = try Recording.run(target: target, backend: backend,
+                                          options: TraceOptions(returns: returns, keepRunning: keepRunning))
+        if let output {
+            try AtomicFile.write(recording.profile.encodeJSON(), to: output)
+        }
+        FileHandle.standardError.write(Data(recording.profile.summaryTable().utf8))
+        let status = recording.end.shellStatus
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// Runs one trace into a profile, ending it cleanly on SIGINT/SIGTERM.
+struct Recording {
+    var profile: Profile
+    var end: TraceEnd
+
+    static func run(target: TraceTarget, backend choice: BackendChoice, options: TraceOptions) throws -> Recording {
+        let backend = choice.make()
+        let collector = ProfileCollector(metadata: ProfileMetadata(
+            command: { if case .spawn(let c) = target { return c } else { return [] } }(),
+            attachedPid: { if case .attach(let p) = target { return p } else { return nil } }(),
+            backend: backend.name, startTime: Date().timeIntervalSince1970))
+        let signals = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { backend.stop() }
+            source.resume()
+            return source
+        }
+        defer {
+            for s in signals { s.cancel() }
+            signal(SIGINT, SIG_DFL)
+            signal(SIGTERM, SIG_DFL)
+        }
+        _ = try backend.start(target, options: options) { batch in collector.add(batch) }
+        let end = backend.wait()
+        var profile = collector.finish()
+        profile.metadata.endTime = Date().timeIntervalSince1970
+        profile.metadata.lostEvents = backend.lostEvents
+        switch end {
+        case .exited(let c): profile.metadata.exitCode = c
+        case .signaled(let s): profile.metadata.exitSignal = s
+        case .detached: break
+        }
+        return Recording(profile: profile, end: end)
+    }
+}
+
+/// Accumulates event batches (delivered off the tracing thread) into a profile.
+final class ProfileCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var profile: Profile
+    private let started = DispatchTime.now()
+
+    init(metadata: ProfileMetadata) { profile = Profile(metadata: metadata) }
+
+    func add(_ batch: [SyscallEvent]) {
+        let t = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        lock.withLock { profile.add(batch, time: t) }
+    }
+
+    func finish() -> Profile { lock.withLock { profile } }
 }

@@ -8,14 +8,19 @@ struct Syscalls: ParsableCommand {
         discussion: """
             Without an argument, lists every syscall of the architecture as `number  signature`, \
             sorted by number. With a name, prints its number and its arguments (width, pointer, \
-            path); with a number, the syscall that has it.
+            path); with a number, the syscall that has it. With --groups, lists the syscall \
+            groups (@basic-io, @file-system, @mount, ...) with their members; a group name \
+            prints its members, a syscall name with --groups the groups it is in.
             """)
 
     @Option(help: "Architecture: x86_64, x32, i386 (x86) or aarch64 (arm64). Default: the host's.")
     var arch: String?
 
-    @Argument(help: "A syscall name, or a number (decimal or 0x hex).")
+    @Argument(help: "A syscall name, a number (decimal or 0x hex), or a group name (@mount).")
     var syscall: String?
+
+    @Flag(help: "List the syscall groups with their members (with a syscall name: its groups).")
+    var groups = false
 
     func run() throws {
         print(try output(), terminator: "")
@@ -24,6 +29,10 @@ struct Syscalls: ParsableCommand {
     /// What `run` prints.
     func output(table: SyscallTable = .shared) throws -> String {
         let arch = try SyscallsReport.architecture(named: self.arch)
+        if groups || syscall?.hasPrefix("@") == true {
+            guard let query = syscall else { return SyscallGroupsReport.list(arch: arch) }
+            return try SyscallGroupsReport.describe(query, arch: arch, table: table)
+        }
         guard let query = syscall else { return SyscallsReport.list(arch: arch, table: table) }
         return try SyscallsReport.describe(query, arch: arch, table: table)
     }
@@ -92,6 +101,15 @@ enum SyscallsReport {
             out += line + "\n"
         }
         if d.arguments.isEmpty { out += "  no arguments\n" }
+        let decoded = ArgumentDecoders.decodedArguments(of: d.name).filter { $0 < d.arguments.count }
+        if !decoded.isEmpty {
+            out += "  values: " + decoded.map { i in
+                let names = ArgumentDecoders.decoders(syscall: d.name, argument: i).map(\.name)
+                return "\(d.arguments[i].name) " + names.joined(separator: "/")
+            }.joined(separator: ", ") + "\n"
+        }
+        let groups = SyscallGroups.groups(of: d.name)
+        if !groups.isEmpty { out += "  groups: " + groups.joined(separator: " ") + "\n" }
         let others = d.numbers.filter { $0.key != arch }.sorted { $0.key < $1.key }
         if !others.isEmpty {
             out += "  also: " + others.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"

@@ -187,6 +187,11 @@ private func decoder(_ name: String) throws -> ValueDecoder {
                                           arguments: [3, tcp, nodelay]) == "TCP_NODELAY")
         #expect(ArgumentDecoders.describe(syscall: "getsockopt", argument: 1, value: tcp) == "SOL_TCP")
         #expect(try decoder("socket_level").parse("IPPROTO_TCP") == tcp)
+        // What a text policy rule knows: some arguments by index.
+        #expect(ArgumentDecoders.decoder(syscall: "setsockopt", argument: 2, known: [1: tcp])?.name == "sockopt_tcp")
+        #expect(ArgumentDecoders.decoder(syscall: "setsockopt", argument: 2, known: [:])?.name == "sockopt_socket")
+        #expect(ArgumentDecoders.decoder(syscall: "setsockopt", argument: 1, known: [2: 1])?.name == "socket_level")
+        #expect(ArgumentDecoders.decoder(syscall: "socket", argument: 2, known: [0: 1]) == nil)
     }
 
     @Test("ioctl requests: at least 60, TCGETS by value, unknown ones in hex")

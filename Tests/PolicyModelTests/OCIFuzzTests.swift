@@ -24,6 +24,14 @@ import Testing
         return Array(try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]))
     }
 
+    /// The generated table cut to the names of the compact profile: conversion runs as with the
+    /// full table, and the "did you mean" search for mangled names stays cheap.
+    static func compactTable() throws -> SyscallTable {
+        let text = String(decoding: try compactFixture(), as: UTF8.self)
+        let defs = SyscallTable.shared.definitions.filter { text.contains("\"\($0.name)\"") }
+        return SyscallTable(definitions: defs, otherArchitectureNames: SyscallTable.shared.otherArchitectureNames)
+    }
+
     static let fragments: [[UInt8]] = [
         "{", "}", "[", "]", "\"", ",", ":", "-1", "1e999", "18446744073709551616", "null", "true", "\\u0000",
         "\\ud800", "\"SCMP_ACT_FOO\"", "\"index\": 9", "{\"a\":", "\u{00}", "\u{FF}", "\u{7F}", "0.5", "\n",
@@ -57,32 +65,31 @@ import Testing
         return b
     }
 
-    /// Reads `bytes` strictly and leniently; any error other than `OCIProfileError` is a failure.
-    static func check(_ bytes: [UInt8], table: SyscallTable) -> (read: Int, refused: Int) {
+    /// Reads `bytes`; any error other than `OCIProfileError` is a failure.
+    static func check(_ bytes: [UInt8], lenient: Bool, table: SyscallTable) -> (read: Int, refused: Int) {
         var counts = (read: 0, refused: 0)
-        for lenient in [false, true] {
-            do {
-                let result = try OCIProfile.read(bytes, source: "fuzz.json", target: target,
-                                                 options: .init(lenient: lenient), table: table)
-                // Whatever was read can be written, or the writer says why not.
-                do { _ = try OCIWriter.encode(result.policy) } catch is OCIWriteError {}
-                counts.read += 1
-            } catch is OCIProfileError {
-                counts.refused += 1
-            } catch {
-                Issue.record("unexpected error type \(type(of: error)): \(error)")
-            }
+        do {
+            let result = try OCIProfile.read(bytes, source: "fuzz.json", target: target,
+                                             options: .init(lenient: lenient), table: table)
+            // Whatever was read can be written, or the writer says why not.
+            do { _ = try OCIWriter.encode(result.policy) } catch is OCIWriteError {}
+            counts.read += 1
+        } catch is OCIProfileError {
+            counts.refused += 1
+        } catch {
+            Issue.record("unexpected error type \(type(of: error)): \(error)")
         }
         return counts
     }
 
-    @Test("4000 mutations of the compact docker profile read or throw OCIProfileError")
+    @Test("3000 mutations of the compact docker profile read or throw OCIProfileError")
     func compact() throws {
         let base = try Self.compactFixture()
+        let table = try Self.compactTable()
         var rng = SplitMix64(seed: 2026)
         var total = (read: 0, refused: 0)
-        for _ in 0..<4000 {
-            let c = Self.check(Self.mutate(base, &rng), table: .shared)
+        for i in 0..<3000 {
+            let c = Self.check(Self.mutate(base, &rng), lenient: i % 2 == 1, table: table)
             total.read += c.read
             total.refused += c.refused
         }
@@ -91,26 +98,27 @@ import Testing
         #expect(total.refused > 100)
     }
 
-    @Test("200 mutations of the full docker profile read or throw OCIProfileError")
+    @Test("60 mutations of the full docker profile read or throw OCIProfileError")
     func full() throws {
         let base = try Self.fixture()
         var rng = SplitMix64(seed: 99)
-        for _ in 0..<200 {
-            _ = Self.check(Self.mutate(base, &rng), table: .shared)
+        for i in 0..<60 {
+            _ = Self.check(Self.mutate(base, &rng), lenient: i % 2 == 1, table: .shared)
         }
     }
 
     @Test("values of the wrong type anywhere in the profile are refused with a field path")
     func typeMutations() throws {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(try Self.compactFixture())))
+        let table = try Self.compactTable()
         var rng = SplitMix64(seed: 5)
         let replacements: [Any] = ["x", -1, 1.5, NSNull(), true, [Any](), [String: Any](), 4096, 6, "SCMP_ACT_FOO", ["a": 1]]
         var refusedWithField = 0
-        for _ in 0..<1500 {
+        for _ in 0..<1000 {
             let mutated = Self.replaceRandomValue(in: object, with: replacements.randomElement(using: &rng)!, &rng)
             let bytes = Array(try JSONSerialization.data(withJSONObject: mutated))
             do {
-                _ = try OCIProfile.read(bytes, source: "t.json", target: Self.target, table: .shared)
+                _ = try OCIProfile.read(bytes, source: "t.json", target: Self.target, table: table)
             } catch let e as OCIProfileError {
                 #expect(e.position != nil)
                 if !e.field.isEmpty { refusedWithField += 1 }

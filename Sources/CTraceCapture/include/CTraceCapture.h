@@ -2,6 +2,7 @@
 #define CTRACECAPTURE_H
 #include <stdint.h>
 #include <sys/types.h>
+#include "CTraceCapture_ptrace.h"
 #include "CTraceCapture_filter.h"
 
 /// Raw syscall number/argument access used by tests and enforce; filled in by the tracer work.

@@ -29,6 +29,20 @@ let generatedSyscallDefinitions: [SyscallDefinition] = makeGeneratedSyscallDefin
 private func makeGeneratedSyscallDefinitions() -> [SyscallDefinition] {
     var d: [SyscallDefinition] = []
     d.reserveCapacity(449)
+    generatedSyscallDefinitions0(&d)
+    generatedSyscallDefinitions1(&d)
+    generatedSyscallDefinitions2(&d)
+    generatedSyscallDefinitions3(&d)
+    generatedSyscallDefinitions4(&d)
+    generatedSyscallDefinitions5(&d)
+    generatedSyscallDefinitions6(&d)
+    generatedSyscallDefinitions7(&d)
+    generatedSyscallDefinitions8(&d)
+    return d
+}
+
+@_optimize(none)
+private func generatedSyscallDefinitions0(_ d: inout [SyscallDefinition]) {
     d.append(SyscallDefinition(name: "_llseek", numbers: [Arch.i386: 140] as [Arch: Int32], arguments: [
         SyscallArgument(name: "fd", cType: "unsigned int", width: ArgWidth.bits32, isPointer: false, isPath: false),
         SyscallArgument(name: "offset_high", cType: "unsigned long", width: ArgWidth.bits64, isPointer: false, isPath: false),
@@ -233,6 +247,10 @@ private func makeGeneratedSyscallDefinitions() -> [SyscallDefinition] {
         SyscallArgument(name: "event", cType: "struct epoll_event __user *", width: ArgWidth.bits64, isPointer: true, isPath: false),
     ] as [SyscallArgument]))
     d.append(SyscallDefinition(name: "epoll_ctl_old", numbers: [Arch.x86_64: 214] as [Arch: Int32], arguments: [] as [SyscallArgument]))
+}
+
+@_optimize(none)
+private func generatedSyscallDefinitions1(_ d: inout [SyscallDefinition]) {
     d.append(SyscallDefinition(name: "epoll_pwait", numbers: [Arch.x86_64: 281, Arch.x32: 0x40000119, Arch.i386: 319, Arch.aarch64: 22] as [Arch: Int32], arguments: [
         SyscallArgument(name: "epfd", cType: "int", width: ArgWidth.bits32, isPointer: false, isPath: false),
         SyscallArgument(name: "events", cType: "struct epoll_event __user *", width: ArgWidth.bits64, isPointer: true, isPath: false),
@@ -479,6 +497,10 @@ private func makeGeneratedSyscallDefinitions() -> [SyscallDefinition] {
         SyscallArgument(name: "filename", cType: "const char __user *", width: ArgWidth.bits64, isPointer: true, isPath: true),
         SyscallArgument(name: "utimes", cType: "struct __kernel_old_timeval __user *", width: ArgWidth.bits64, isPointer: true, isPath: false),
     ] as [SyscallArgument]))
+}
+
+@_optimize(none)
+private func generatedSyscallDefinitions2(_ d: inout [SyscallDefinition]) {
     d.append(SyscallDefinition(name: "get_kernel_syms", numbers: [Arch.x86_64: 177, Arch.i386: 130] as [Arch: Int32], arguments: [] as [SyscallArgument]))
     d.append(SyscallDefinition(name: "get_mempolicy", numbers: [Arch.x86_64: 239, Arch.x32: 0x400000EF, Arch.i386: 275, Arch.aarch64: 236] as [Arch: Int32], arguments: [
         SyscallArgument(name: "policy", cType: "int __user *", width: ArgWidth.bits64, isPointer: true, isPath: false),
@@ -652,6 +674,10 @@ private func makeGeneratedSyscallDefinitions() -> [SyscallDefinition] {
         SyscallArgument(name: "timeout", cType: "struct __kernel_timespec __user *", width: ArgWidth.bits64, isPointer: true, isPath: false),
         SyscallArgument(name: "sig", cType: "const struct __aio_sigset *", width: ArgWidth.bits64, isPointer: true, isPath: false),
     ] as [SyscallArgument]))
+}
+
+@_optimize(none)
+private func generatedSyscallDefinitions3(_ d: inout [SyscallDefinition]) {
     d.append(SyscallDefinition(name: "io_pgetevents_time64", numbers: [Arch.i386: 416] as [Arch: Int32], arguments: [
         SyscallArgument(name: "ctx_id", cType: "aio_context_t", width: ArgWidth.bits64, isPointer: false, isPath: false),
         SyscallArgument(name: "min_nr", cType: "long", width: ArgWidth.bits64, isPointer: false, isPath: false),
@@ -910,6 +936,10 @@ private func makeGeneratedSyscallDefinitions() -> [SyscallDefinition] {
         SyscallArgument(name: "fd", cType: "int", width: ArgWidth.bits32, isPointer: false, isPath: false),
         SyscallArgument(name: "offset", cType: "off_t", width: ArgWidth.bits64, isPointer: false, isPath: false),
     ] as [SyscallArgument]))
+}
+
+@_optimize(none)
+private func generatedSyscallDefinitions4(_ d: inout [SyscallDefinition]) {
     d.append(SyscallDefinition(name: "mmap2", numbers: [Arch.i386: 192] as [Arch: Int32], arguments: [
         SyscallArgument(name: "addr", cType: "unsigned long", width: ArgWidth.bits64, isPointer: false, isPath: false),
         SyscallArgument(name: "len", cType: "unsigned long", width: ArgWidth.bits64, isPointer: false, isPath: false),
@@ -1154,6 +1184,10 @@ private func makeGeneratedSyscallDefinitions() -> [SyscallDefinition] {
         SyscallArgument(name: "flags", cType: "unsigned long", width: ArgWidth.bits64, isPointer: false, isPath: false),
         SyscallArgument(name: "init_val", cType: "unsigned long", width: ArgWidth.bits64, isPointer: false, isPath: false),
     ] as [SyscallArgument]))
+}
+
+@_optimize(none)
+private func generatedSyscallDefinitions5(_ d: inout [SyscallDefinition]) {
     d.append(SyscallDefinition(name: "pkey_free", numbers: [Arch.x86_64: 331, Arch.x32: 0x4000014B, Arch.i386: 382, Arch.aarch64: 290] as [Arch: Int32], arguments: [
         SyscallArgument(name: "pkey", cType: "int", width: ArgWidth.bits32, isPointer: false, isPath: false),
     ] as [SyscallArgument]))
@@ -1431,6 +1465,10 @@ private func makeGeneratedSyscallDefinitions() -> [SyscallDefinition] {
         SyscallArgument(name: "sig", cType: "int", width: ArgWidth.bits32, isPointer: false, isPath: false),
         SyscallArgument(name: "uinfo", cType: "siginfo_t __user *", width: ArgWidth.bits64, isPointer: true, isPath: false),
     ] as [SyscallArgument]))
+}
+
+@_optimize(none)
+private func generatedSyscallDefinitions6(_ d: inout [SyscallDefinition]) {
     d.append(SyscallDefinition(name: "rt_sigreturn", numbers: [Arch.x86_64: 15, Arch.x32: 0x40000201, Arch.i386: 173, Arch.aarch64: 139] as [Arch: Int32], arguments: [] as [SyscallArgument]))
     d.append(SyscallDefinition(name: "rt_sigsuspend", numbers: [Arch.x86_64: 130, Arch.x32: 0x40000082, Arch.i386: 179, Arch.aarch64: 133] as [Arch: Int32], arguments: [
         SyscallArgument(name: "unewset", cType: "sigset_t __user *", width: ArgWidth.bits64, isPointer: true, isPath: false),
@@ -1651,6 +1689,10 @@ private func makeGeneratedSyscallDefinitions() -> [SyscallDefinition] {
         SyscallArgument(name: "who", cType: "int", width: ArgWidth.bits32, isPointer: false, isPath: false),
         SyscallArgument(name: "niceval", cType: "int", width: ArgWidth.bits32, isPointer: false, isPath: false),
     ] as [SyscallArgument]))
+}
+
+@_optimize(none)
+private func generatedSyscallDefinitions7(_ d: inout [SyscallDefinition]) {
     d.append(SyscallDefinition(name: "setregid", numbers: [Arch.x86_64: 114, Arch.x32: 0x40000072, Arch.i386: 71, Arch.aarch64: 143] as [Arch: Int32], arguments: [
         SyscallArgument(name: "rgid", cType: "gid_t", width: ArgWidth.bits32, isPointer: false, isPath: false),
         SyscallArgument(name: "egid", cType: "gid_t", width: ArgWidth.bits32, isPointer: false, isPath: false),
@@ -1862,6 +1904,10 @@ private func makeGeneratedSyscallDefinitions() -> [SyscallDefinition] {
         SyscallArgument(name: "arg1", cType: "unsigned long", width: ArgWidth.bits64, isPointer: false, isPath: false),
         SyscallArgument(name: "arg2", cType: "unsigned long", width: ArgWidth.bits64, isPointer: false, isPath: false),
     ] as [SyscallArgument]))
+}
+
+@_optimize(none)
+private func generatedSyscallDefinitions8(_ d: inout [SyscallDefinition]) {
     d.append(SyscallDefinition(name: "sysinfo", numbers: [Arch.x86_64: 99, Arch.x32: 0x40000063, Arch.i386: 116, Arch.aarch64: 179] as [Arch: Int32], arguments: [
         SyscallArgument(name: "info", cType: "struct sysinfo __user *", width: ArgWidth.bits64, isPointer: true, isPath: false),
     ] as [SyscallArgument]))
@@ -2058,7 +2104,6 @@ private func makeGeneratedSyscallDefinitions() -> [SyscallDefinition] {
         SyscallArgument(name: "vec", cType: "const struct iovec __user *", width: ArgWidth.bits64, isPointer: true, isPath: false),
         SyscallArgument(name: "vlen", cType: "unsigned long", width: ArgWidth.bits64, isPointer: false, isPath: false),
     ] as [SyscallArgument]))
-    return d
 }
 
 let generatedOtherArchitectureNames: Set<String> = [

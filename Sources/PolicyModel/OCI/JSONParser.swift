@@ -214,6 +214,19 @@ public struct JSONParser {
     private mutating func string() throws -> String {
         let open = position
         advance()  // "
+        // Fast path: a run of plain bytes (no escape, no control character) ending in '"',
+        // decoded at once when it is valid UTF-8. Anything else takes the checked path below,
+        // which also reports the exact position of a problem.
+        var end = index
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\""),
+           let text = String(validating: bytes[index..<end], as: UTF8.self) {
+            column += bytes[index..<end].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } + 1
+            index = end + 1
+            return text
+        }
         var scalars = String.UnicodeScalarView()
         while true {
             guard let b = current else { throw fail("expected '\"' to end the string that starts at \(open) \(found)") }

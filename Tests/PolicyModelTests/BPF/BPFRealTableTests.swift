@@ -20,24 +20,24 @@ import Testing
         try BPFValidator.validate(program)
         #expect(program.count < 600)
         CacheExpectations.check(program, policy: p, table: .shared)
-        var g = SplitMix(seed: 1)
-        let context = RandomPolicies.CallContext(p, table: .shared)
+        var g = SplitMix64(seed: 1)
+        let context = RandomFilterPolicies.CallContext(p, table: .shared)
         for _ in 0..<10_000 {
-            let data = RandomPolicies.call(context, &g)
+            let data = RandomFilterPolicies.call(context, &g)
             #expect(BPFEmulator.runValidated(program, on: data).action == p.decide(data))
         }
     }
 
     @Test("random policies over real syscall names decide as Policy.decide")
     func randomOnRealTable() throws {
-        var g = SplitMix(seed: 31)
+        var g = SplitMix64(seed: 31)
         for _ in 0..<150 {
-            let p = RandomPolicies.policy(&g, table: .shared, ruleCount: 0...40)
+            let p = RandomFilterPolicies.policy(&g, table: .shared, ruleCount: 0...40)
             let program = try BPFCompiler.compile(p)
             try BPFValidator.validate(program)
-            let context = RandomPolicies.CallContext(p, table: .shared)
+            let context = RandomFilterPolicies.CallContext(p, table: .shared)
             for _ in 0..<50 {
-                let data = RandomPolicies.call(context, &g)
+                let data = RandomFilterPolicies.call(context, &g)
                 let got = BPFEmulator.runValidated(program, on: data).action
                 let expected = p.decide(data)
                 if got != expected {

@@ -1,24 +1,11 @@
 @testable import PolicyModel
 
-/// A small deterministic generator (SplitMix64), so failures reproduce.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random policies and random calls for the equivalence tests.
-enum RandomPolicies {
+enum RandomFilterPolicies {
     /// A synthetic table: 40 syscalls with scattered numbers, some missing on some architectures,
     /// arguments of both widths.
     static let table: SyscallTable = {
-        var g = SplitMix(seed: 7)
+        var g = SplitMix64(seed: 7)
         var defs: [SyscallDefinition] = []
         var used: [Arch: Set<Int32>] = [:]
         for i in 0..<40 {
@@ -46,7 +33,7 @@ enum RandomPolicies {
                                        0x1_0000_0000, 0x1_0000_0001, 0xFFFF_FFFF_0000_0000, 0xFFFF_FFFF_8000_0000,
                                        0xFFFF_FFFF_FFFF_FFFE, .max, 0x8000_0000_0000_0000, 0x7FFF_FFFF_FFFF_FFFF]
 
-    static func value(_ g: inout SplitMix) -> UInt64 {
+    static func value(_ g: inout SplitMix64) -> UInt64 {
         switch Int.random(in: 0..<4, using: &g) {
         case 0, 1: return edgeValues.randomElement(using: &g)!
         case 2: return UInt64.random(in: 0..<16, using: &g) | (Bool.random(using: &g) ? 0xFFFF_FFFF_0000_0000 : 0)
@@ -54,7 +41,7 @@ enum RandomPolicies {
         }
     }
 
-    static func policy(_ g: inout SplitMix, table: SyscallTable = table, ruleCount: ClosedRange<Int> = 0...14) -> Policy {
+    static func policy(_ g: inout SplitMix64, table: SyscallTable = table, ruleCount: ClosedRange<Int> = 0...14) -> Policy {
         var archs = Arch.allCases.filter { _ in Int.random(in: 0..<10, using: &g) < 6 }
         archs.shuffle(using: &g)
         let names = table.definitions.map(\.name)
@@ -89,11 +76,11 @@ enum RandomPolicies {
     }
 
     /// A call: mostly to syscalls with rules, with argument values near the rules' constants.
-    static func call(for p: Policy, _ g: inout SplitMix, table: SyscallTable = table) -> SeccompData {
+    static func call(for p: Policy, _ g: inout SplitMix64, table: SyscallTable = table) -> SeccompData {
         call(CallContext(p, table: table), &g)
     }
 
-    static func call(_ context: CallContext, _ g: inout SplitMix) -> SeccompData {
+    static func call(_ context: CallContext, _ g: inout SplitMix64) -> SeccompData {
         let foreign: [UInt32] = [0x4000_0028, 0xC000_00F3, 0x1234_5678]
         let arch = Arch.allCases.randomElement(using: &g)!
         let auditArch = Int.random(in: 0..<12, using: &g) == 0 ? foreign.randomElement(using: &g)! : arch.auditArch

@@ -1,0 +1,252 @@
+import Foundation
+
+// The profile file format, version 1. Argument values are written as hex strings ("0x1f") so
+// that 64-bit values survive every JSON reader. Example:
+// {"version": 1, "metadata": {...}, "limits": {...},
+//  "syscalls": [{"arch": "x86_64", "name": "read", "number": 0, "count": 12, "firstSeen": 0,
+//                "args": [{"total": 12, "overflowed": false, "values": [{"value": "0x3", "count": 12, "error": 0}]}],
+//                "calls": {"overflow": 0, "entries": [{"args": ["0x3", ...], "count": 12}]},
+//                "paths": [], "returns": {"returned": 12, "errors": 0, "errnos": []}}]}
+
+extension Profile {
+    /// The profile as pretty-printed JSON with sorted keys (stable, diffable).
+    public func encodeJSON() -> [UInt8] {
+        let file = ProfileFileV1(self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Encoding plain strings and numbers cannot fail.
+        return Array((try? encoder.encode(file)) ?? Data()) + [0x0A]
+    }
+
+    /// Reads a profile, checking the version first and every field after.
+    public static func decodeJSON(_ bytes: [UInt8], table: SyscallTable = .shared) throws(ProfileError) -> Profile {
+        let data = Data(bytes)
+        struct Version: Decodable { var version: Int? }
+        let version: Version
+        do { version = try JSONDecoder().decode(Version.self, from: data) } catch { throw mapped(error) }
+        guard let v = version.version else { throw .invalid(field: "version", expected: "the format version number (1)") }
+        guard v == formatVersion else { throw .unsupportedVersion(v) }
+        let file: ProfileFileV1
+        do { file = try JSONDecoder().decode(ProfileFileV1.self, from: data) } catch { throw mapped(error) }
+        return try file.profile(table: table)
+    }
+
+    private static func mapped(_ error: Error) -> ProfileError {
+        guard let e = error as? DecodingError else { return .notJSON("\(error)") }
+        func path(_ keys: [CodingKey]) -> String {
+            keys.reduce("") { p, k in
+                if let i = k.intValue, k.stringValue.hasPrefix("Index") || k.stringValue == "\(i)" { return "\(p)[\(i)]" }
+                return p.isEmpty ? k.stringValue : "\(p).\(k.stringValue)"
+            }
+        }
+        switch e {
+        case .keyNotFound(let key, let ctx):
+            return .invalid(field: path(ctx.codingPath + [key]), expected: "a value, but it is missing")
+        case .typeMismatch(let type, let ctx):
+            return .invalid(field: path(ctx.codingPath), expected: ProfileFileV1.describe(type))
+        case .valueNotFound(let type, let ctx):
+            return .invalid(field: path(ctx.codingPath), expected: ProfileFileV1.describe(type) + ", not null")
+        case .dataCorrupted(let ctx):
+            if ctx.codingPath.isEmpty { return .notJSON(ctx.underlyingError.map { "\($0)" } ?? ctx.debugDescription) }
+            return .invalid(field: path(ctx.codingPath), expected: ctx.debugDescription)
+        @unknown default:
+            return .notJSON("\(e)")
+        }
+    }
+}
+
+/// A 64-bit value written as a hex string.
+struct HexValue: Codable, Hashable {
+    var value: UInt64
+    init(_ v: UInt64) { value = v }
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let s = try c.decode(String.self)
+        let digits = s.hasPrefix("0x") ? s.dropFirst(2) : Substring("")
+        guard !digits.isEmpty, digits.count <= 16, let v = UInt64(digits, radix: 16) else {
+            throw DecodingError.dataCorruptedError(in: c, debugDescription: "a hex number like \"0x1f\", not \"\(s)\"")
+        }
+        value = v
+    }
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode("0x" + String(value, radix: 16))
+    }
+}
+
+struct ProfileFileV1: Codable {
+    var version: Int
+    var metadata: Metadata
+    var limits: ProfileLimits
+    var syscalls: [Syscall]
+
+    struct Metadata: Codable {
+        var command: [String]
+        var attachedPid: Int32?
+        var backend: String
+        var startTime: Double?
+        var endTime: Double?
+        var lostEvents: UInt64
+        var pids: [Int32]
+        var pidsOverflow: UInt64
+        var exitCode: Int32?
+        var exitSignal: Int32?
+        var totalCalls: UInt64
+        var traces: Int
+    }
+    struct Syscall: Codable {
+        var arch: String
+        var name: String
+        var number: Int32?
+        var count: UInt64
+        var firstSeen: Int
+        var firstSeenTime: Double?
+        var args: [Histogram]
+        var calls: Calls
+        var paths: [Paths]
+        var returns: Returns
+    }
+    struct Histogram: Codable {
+        var capacity: Int
+        var total: UInt64
+        var overflowed: Bool
+        var values: [Value]
+    }
+    struct Value: Codable { var value: HexValue; var count: UInt64; var error: UInt64 }
+    struct Calls: Codable {
+        var capacity: Int
+        var overflow: UInt64
+        var entries: [Call]
+    }
+    struct Call: Codable { var args: [HexValue]; var count: UInt64 }
+    struct Paths: Codable {
+        var index: Int
+        var capacity: Int
+        var other: UInt64
+        var samples: [Sample]
+    }
+    struct Sample: Codable { var string: String; var count: UInt64 }
+    struct Returns: Codable {
+        var returned: UInt64
+        var errors: UInt64
+        var errnos: [Errno]
+    }
+    struct Errno: Codable { var errno: Int32; var count: UInt64 }
+
+    static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Bool.Type: return "true or false"
+        case is Double.Type: return "a number"
+        case is Int.Type, is Int32.Type, is UInt64.Type: return "an integer"
+        case is [Any].Type: return "an array"
+        default:
+            let name = "\(type)"
+            return name.hasPrefix("Array") ? "an array" : (name.hasPrefix("Dictionary") ? "an object" : "an object (\(name))")
+        }
+    }
+
+    init(_ p: Profile) {
+        version = Profile.formatVersion
+        limits = p.limits
+        let m = p.metadata
+        metadata = Metadata(command: m.command, attachedPid: m.attachedPid, backend: m.backend,
+                            startTime: m.startTime, endTime: m.endTime, lostEvents: m.lostEvents,
+                            pids: m.pids.sorted(), pidsOverflow: m.pidsOverflow, exitCode: m.exitCode,
+                            exitSignal: m.exitSignal, totalCalls: m.totalCalls, traces: m.traces)
+        syscalls = p.syscalls.map { s in
+            Syscall(
+                arch: s.arch.rawValue, name: s.name, number: s.number, count: s.count, firstSeen: s.firstSeenIndex,
+                firstSeenTime: s.firstSeenTime,
+                args: s.arguments.map { h in
+                    Histogram(capacity: h.capacity, total: h.total, overflowed: h.overflowed,
+                              values: h.values.indices.map { Value(value: HexValue(h.values[$0]), count: h.counts[$0], error: h.errors[$0]) })
+                },
+                calls: Calls(capacity: s.calls.capacity, overflow: s.calls.overflow,
+                             entries: s.calls.entries.map { Call(args: $0.call.array.map(HexValue.init), count: $0.count) }),
+                paths: s.paths.keys.sorted().map { i in
+                    let ps = s.paths[i]!
+                    return Paths(index: i, capacity: ps.capacity, other: ps.other,
+                                 samples: ps.entries.map { Sample(string: $0.string, count: $0.count) })
+                },
+                returns: Returns(returned: s.returns.returned, errors: s.returns.errors,
+                                 errnos: s.returns.errnos.keys.sorted().map { Errno(errno: $0, count: s.returns.errnos[$0]!) }))
+        }
+    }
+
+    func profile(table: SyscallTable) throws(ProfileError) -> Profile {
+        guard limits.valuesPerArgument > 0, limits.distinctCalls > 0, limits.pathSamples > 0, limits.pids > 0 else {
+            throw .invalid(field: "limits", expected: "positive bounds")
+        }
+        var meta = ProfileMetadata(command: metadata.command, attachedPid: metadata.attachedPid,
+                                   backend: metadata.backend, startTime: metadata.startTime, endTime: metadata.endTime)
+        meta.lostEvents = metadata.lostEvents
+        meta.pids = Set(metadata.pids)
+        meta.pidsOverflow = metadata.pidsOverflow
+        meta.exitCode = metadata.exitCode
+        meta.exitSignal = metadata.exitSignal
+        meta.totalCalls = metadata.totalCalls
+        guard metadata.traces >= 1 else { throw .invalid(field: "metadata.traces", expected: "at least 1") }
+        meta.traces = metadata.traces
+        var out: [SyscallProfile] = []
+        for (n, s) in syscalls.enumerated() {
+            do throws(ProfileError) {
+                out.append(try s.model())
+            } catch {
+                throw error.within("syscalls[\(n)]")
+            }
+        }
+        return try Profile(metadata: meta, limits: limits, syscalls: out, table: table)
+    }
+}
+
+extension ProfileFileV1.Syscall {
+    func model() throws(ProfileError) -> SyscallProfile {
+        guard let a = Arch(name: arch) else {
+            throw .invalid(field: "arch", expected: "one of \(Arch.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(arch)\"")
+        }
+        guard !name.isEmpty else { throw .invalid(field: "name", expected: "a syscall name") }
+        guard args.count <= 6 else { throw .invalid(field: "args", expected: "at most six argument histograms") }
+        var s = SyscallProfile(arch: a, name: name, number: number, firstSeenIndex: firstSeen,
+                               firstSeenTime: firstSeenTime, argumentCount: 0)
+        s.count = count
+        for (i, h) in args.enumerated() {
+            do throws(ProfileError) {
+                let t = try TopValues(capacity: h.capacity, values: h.values.map(\.value.value),
+                                      counts: h.values.map(\.count), errors: h.values.map(\.error),
+                                      total: h.total, overflowed: h.overflowed)
+                guard t.total == count else {
+                    throw ProfileError.invalid(field: "total", expected: "the syscall's count (\(count)), not \(t.total)")
+                }
+                s.arguments.append(t)
+            } catch {
+                throw error.within("args[\(i)]")
+            }
+        }
+        var callCounts: [CallArguments: UInt64] = [:]
+        for (i, c) in calls.entries.enumerated() {
+            guard c.args.count == 6 else { throw .invalid(field: "calls.entries[\(i)].args", expected: "six values") }
+            callCounts[CallArguments(c.args.map(\.value)), default: 0] += c.count
+        }
+        s.calls = try CallSet(capacity: calls.capacity, counts: callCounts, overflow: calls.overflow)
+        for (i, p) in paths.enumerated() {
+            guard (0..<6).contains(p.index) else { throw .invalid(field: "paths[\(i)].index", expected: "an argument index 0...5") }
+            var counts: [String: UInt64] = [:]
+            for smp in p.samples { counts[smp.string, default: 0] += smp.count }
+            do throws(ProfileError) {
+                s.paths[p.index] = try StringSamples(capacity: p.capacity, counts: counts, other: p.other)
+            } catch {
+                throw error.within("paths[\(i)]")
+            }
+        }
+        var errnoCounts: [Int32: UInt64] = [:]
+        for e in returns.errnos { errnoCounts[e.errno, default: 0] += e.count }
+        do throws(ProfileError) {
+            s.returns = try ReturnStats(returned: returns.returned, errors: returns.errors, errnos: errnoCounts)
+        } catch {
+            throw error.within("returns")
+        }
+        guard s.returns.returned <= count else { throw .invalid(field: "returns.returned", expected: "no more than the count") }
+        return s
+    }
+}

@@ -1,0 +1,120 @@
+/// Reads a text policy and the files it includes into one `Policy`.
+struct TextPolicyParser {
+    /// How deep `@include`s may nest (the main file is depth 0).
+    static let maxIncludeDepth = 8
+
+    let vocabulary: TextPolicyVocabulary
+    let readFile: ((String) throws -> String)?
+
+    private var defaultAction: (Action, SourceLocation)?
+    private var badArchAction: (Action, SourceLocation)?
+    private var architectures: [Arch] = []
+    private var flags: [FilterFlag] = []
+    private var rules: [Rule] = []
+    private var warnings: [TextPolicyDiagnostic] = []
+    /// The files being read, outermost first (normalized names).
+    private var includeStack: [String] = []
+
+    init(vocabulary: TextPolicyVocabulary, readFile: ((String) throws -> String)?) {
+        self.vocabulary = vocabulary
+        self.readFile = readFile
+    }
+
+    mutating func parse(_ text: String, file: String) throws -> ParsedTextPolicy {
+        try parseFile(text, file: file)
+        guard let (defaultAction, _) = defaultAction else {
+            throw SourceLocation(file: file, line: 1, column: 1)
+                .error("no '@default ACTION' line: a policy must say what happens to calls no rule matches (e.g. @default errno EPERM)")
+        }
+        let policy = Policy(defaultAction: defaultAction,
+                            architectures: architectures.isEmpty ? [.host] : architectures,
+                            badArchAction: badArchAction?.0 ?? .killProcess,
+                            rules: rules, flags: flags)
+        return ParsedTextPolicy(policy: policy, warnings: warnings)
+    }
+
+    private mutating func parseFile(_ text: String, file: String) throws {
+        includeStack.append(TextPolicyPaths.normalize(file))
+        defer { includeStack.removeLast() }
+        for (n, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
+            let line = rawLine.hasSuffix("\r") ? String(rawLine.dropLast()) : String(rawLine)
+            let location = SourceLocation(file: file, line: n + 1, column: 1)
+            let tokens = try TextPolicyLexer.tokens(of: line, at: location)
+            var lineParser = TextPolicyLineParser(tokens: tokens, location: location, lineLength: line.count,
+                                                  vocabulary: vocabulary)
+            guard let statement = try lineParser.statement() else { continue }
+            try apply(statement, at: location, tokens: tokens)
+        }
+    }
+
+    private mutating func apply(_ statement: StatementSyntax, at location: SourceLocation, tokens: [Token]) throws {
+        func at(_ column: Int) -> SourceLocation {
+            var l = location
+            l.column = column
+            return l
+        }
+        switch statement {
+        case .defaultAction(let a):
+            if let (_, first) = defaultAction {
+                throw at(1).error("a second @default (the first is at \(first.file):\(first.line))")
+            }
+            defaultAction = (a, at(1))
+        case .badArchAction(let a):
+            if let (_, first) = badArchAction {
+                throw at(1).error("a second @badarch (the first is at \(first.file):\(first.line))")
+            }
+            badArchAction = (a, at(1))
+        case .architectures(let words):
+            for w in words {
+                guard let arch = Arch(name: w.text) else {
+                    throw at(w.column).error("unknown architecture '\(w.text)': expected x86_64, x32, i386 or aarch64"
+                                             + didYouMean(closestMatches(to: w.text, in: Arch.allCases.map(\.rawValue))))
+                }
+                if !architectures.contains(arch) { architectures.append(arch) }
+            }
+        case .flags(let words):
+            for w in words {
+                guard let flag = FilterFlag.allCases.first(where: { $0.textName == w.text || $0.rawValue == w.text }) else {
+                    let names = FilterFlag.allCases.map(\.textName)
+                    throw at(w.column).error("unknown filter flag '\(w.text)': expected \(names.joined(separator: ", "))"
+                                             + didYouMean(closestMatches(to: w.text, in: names)))
+                }
+                if !flags.contains(flag) { flags.append(flag) }
+            }
+        case .include(let name, let column):
+            try include(name, from: at(column))
+        case .rule(let syntax):
+            var resolver = TextPolicyResolver(vocabulary: vocabulary, location: location)
+            rules += try resolver.rules(for: syntax)
+            warnings += resolver.warnings
+        }
+    }
+
+    private mutating func include(_ name: String, from location: SourceLocation) throws {
+        guard let readFile else {
+            throw location.error("@include is not available here (the policy was not read from a file)")
+        }
+        let path = TextPolicyPaths.resolve(name, relativeTo: location.file)
+        if let start = includeStack.firstIndex(of: path) {
+            let chain = (includeStack[start...] + [path]).joined(separator: " -> ")
+            throw location.error("@include cycle: \(chain)")
+        }
+        guard includeStack.count <= Self.maxIncludeDepth else {
+            throw location.error("@include nested more than \(Self.maxIncludeDepth) deep: \((includeStack + [path]).joined(separator: " -> "))")
+        }
+        let text: String
+        do {
+            text = try readFile(path)
+        } catch {
+            throw location.error("cannot read included file '\(path)': \(error)")
+        }
+        try parseFile(text, file: path)
+    }
+}
+
+extension FilterFlag {
+    /// The name in the text policy language: `tsync`, `spec-allow`, ...
+    var textName: String {
+        String(rawValue.dropFirst("SECCOMP_FILTER_FLAG_".count).lowercased().map { $0 == "_" ? "-" : $0 })
+    }
+}

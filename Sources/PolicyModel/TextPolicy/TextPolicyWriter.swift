@@ -1,0 +1,88 @@
+/// Writes a `Policy` as canonical text: directives first, then one line per syscall and action,
+/// sorted by syscall name and then from the least to the most restrictive action.
+struct TextPolicyWriter {
+    let vocabulary: TextPolicyVocabulary
+
+    func text(of policy: Policy) -> String {
+        var lines = ["@default \(action(policy.defaultAction))",
+                     "@arch " + policy.architectures.map(\.rawValue).joined(separator: " ")]
+        if policy.badArchAction != .killProcess { lines.append("@badarch \(action(policy.badArchAction))") }
+        if !policy.flags.isEmpty { lines.append("@flags " + policy.flags.map(\.textName).joined(separator: " ")) }
+        if !policy.rules.isEmpty { lines.append("") }
+
+        var bySyscall: [String: [Rule]] = [:]
+        for r in policy.rules { bySyscall[r.syscall, default: []].append(r) }
+        for syscall in bySyscall.keys.sorted() {
+            var byAction: [Action: [Rule]] = [:]
+            for r in bySyscall[syscall]! { byAction[r.action, default: []].append(r) }
+            let actions = byAction.keys.sorted { ($0.severity, $0.data) < ($1.severity, $1.data) }
+            for a in actions {
+                let rules = byAction[a]!
+                if rules.contains(where: \.conditions.isEmpty) { lines.append("\(syscall): \(action(a))") }
+                let alternatives = rules.filter { !$0.conditions.isEmpty }.map { rule in
+                    let known = Dictionary(rule.conditions.filter { $0.op == .eq }.map { ($0.index, $0.value & $0.width.mask) },
+                                           uniquingKeysWith: { _, last in last })
+                    return rule.conditions.map { condition($0, syscall: syscall, known: known) }.joined(separator: " && ")
+                }
+                guard !alternatives.isEmpty else { continue }
+                let expression = alternatives.joined(separator: " || ")
+                lines.append(a == .allow ? "\(syscall): \(expression)" : "\(syscall): \(action(a)) if \(expression)")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The action as written, with the errno's name when one is known.
+    func action(_ a: Action) -> String {
+        if case .errno(let e) = a, let name = vocabulary.errnoDecoder?.describe(UInt64(e)),
+           !name.hasPrefix("0x"), !name.contains("|"), vocabulary.errnoValue(named: name) == UInt64(e) {
+            return "errno \(name)"
+        }
+        return a.description
+    }
+
+    private func condition(_ c: Condition, syscall: String, known: [Int: UInt64]) -> String {
+        let arguments = vocabulary.table.definition(named: syscall)?.arguments ?? []
+        var name = "arg\(c.index)"
+        var isSigned = false
+        if c.index < arguments.count {
+            let a = arguments[c.index]
+            isSigned = TextPolicyResolver.isSignedType(a.cType)
+            // `argN` always means position N: an argument called `arg2` at index 1 is written `arg1`.
+            if TextPolicyLineParser.argumentIndex(a.name) ?? c.index == c.index { name = a.name }
+        }
+        if c.op == .maskedEq {
+            let mask = value(c.value, syscall: syscall, index: c.index, width: c.width, isSigned: false, isBits: true, known: known)
+            let v = value(c.valueTwo, syscall: syscall, index: c.index, width: c.width, isSigned: false, isBits: true, known: known)
+            return "\(name) & \(mask) == \(v)"
+        }
+        return "\(name) \(c.op.symbol) " + value(c.value, syscall: syscall, index: c.index, width: c.width,
+                                                 isSigned: isSigned, isBits: false, known: known)
+    }
+
+    /// Decoded names when they read back to exactly this value, else a negative number for a
+    /// small negative signed value, else decimal below 4096 and hex above (masks: hex, and 0 as 0).
+    private func value(_ raw: UInt64, syscall: String, index: Int, width: ArgWidth, isSigned: Bool, isBits: Bool,
+                       known: [Int: UInt64]) -> String {
+        var others = known
+        others[index] = nil
+        let m = width.mask
+        let v = raw & m
+        if isBits, v == 0 { return "0" }  // `prot & PROT_EXEC == 0`, not `== PROT_NONE`
+        if let d = vocabulary.decoder(syscall, index, others) {
+            var candidates = [v]
+            if width == .bits32, v & 0x8000_0000 != 0 { candidates.append(v | 0xFFFF_FFFF_0000_0000) }
+            for c in candidates {
+                let s = d.describe(c)
+                guard s.split(separator: "|").contains(where: { $0.first.map { $0 == "_" || $0.isLetter } ?? false }) else { continue }
+                let back = TextPolicyResolver.value(ofText: s, syscall: syscall, index: index, width: width, known: known,
+                                                   vocabulary: vocabulary)
+                if back.map({ $0 & m }) == v { return s }
+            }
+        }
+        let sign: UInt64 = width == .bits32 ? 0x8000_0000 : 1 << 63
+        if isSigned, v & sign != 0, (0 &- v) & m <= 0xFFFF { return "-\((0 &- v) & m)" }
+        if v == 0 || (!isBits && v < 4096) { return String(v) }
+        return "0x" + String(v, radix: 16)
+    }
+}

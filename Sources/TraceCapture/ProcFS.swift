@@ -1,0 +1,70 @@
+import Glibc
+
+/// Small readers of `/proc` used by the tracer.
+enum ProcFS {
+    /// The thread-group id of `tid` (`Tgid:` in `/proc/TID/status`), or nil when it is gone.
+    static func tgid(of tid: Int32) -> Int32? {
+        field("Tgid:", of: tid)
+    }
+
+    /// The pid of the tracer of `pid` (`TracerPid:`), or nil when the process is gone.
+    static func tracerPid(of pid: Int32) -> Int32? {
+        field("TracerPid:", of: pid)
+    }
+
+    /// The state letter of `pid` (`State:`, e.g. `S`, `R`, `T`, `t`), or nil when it is gone.
+    static func state(of pid: Int32) -> Character? {
+        guard let text = read("/proc/\(pid)/status") else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("State:") {
+            return line.dropFirst("State:".count).first { $0 != " " && $0 != "\t" }
+        }
+        return nil
+    }
+
+    /// The thread ids of process `pid` (`/proc/PID/task`).
+    static func threads(of pid: Int32) -> [Int32] {
+        guard let dir = opendir("/proc/\(pid)/task") else { return [] }
+        defer { closedir(dir) }
+        var out: [Int32] = []
+        while let ent = readdir(dir) {
+            let name = withUnsafePointer(to: ent.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if let t = Int32(name) { out.append(t) }
+        }
+        return out.sorted()
+    }
+
+    private static func field(_ key: String, of pid: Int32) -> Int32? {
+        guard let text = read("/proc/\(pid)/status") else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix(key) {
+            return Int32(line.dropFirst(key.count).trimmingCharacters(in: " \t"))
+        }
+        return nil
+    }
+
+    /// A small file's contents, or nil.
+    static func read(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            bytes += buf[0..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in set: String) -> Substring {
+        var s = self
+        while let f = s.first, set.contains(f) { s = s.dropFirst() }
+        while let l = s.last, set.contains(l) { s = s.dropLast() }
+        return s
+    }
+}

@@ -1,0 +1,80 @@
+import CTraceCapture
+import Glibc
+import PolicyModel
+
+/// Starting a command with a seccomp filter installed between fork and exec, the C way
+/// (`CTraceCapture_spawn`): used by the ptrace backend (a `RET TRACE` filter) and by `enforce`.
+public enum Spawn {
+    /// When to set NO_NEW_PRIVS before installing the filter.
+    public enum NoNewPrivs: Sendable {
+        case never, always
+        /// Only when the child lacks CAP_SYS_ADMIN, which the kernel then requires.
+        case unlessCapSysAdmin
+
+        var cValue: Int32 {
+            switch self {
+            case .never: return Int32(CTraceCapture_NNP_NEVER)
+            case .always: return Int32(CTraceCapture_NNP_ALWAYS)
+            case .unlessCapSysAdmin: return Int32(CTraceCapture_NNP_UNLESS_CAP_SYS_ADMIN)
+            }
+        }
+    }
+
+    /// A started child: its pid and the pipe that reports whether its exec succeeded.
+    public struct Child: Sendable {
+        public var pid: Int32
+        /// Read with `result(of:)` once the child has exec'd or exited.
+        public var errorFD: Int32
+    }
+
+    /// The file `execve` should run for `name`: itself when it contains a slash, else the first
+    /// executable regular file of that name on PATH, else the name (exec then fails ENOENT).
+    public static func resolve(_ name: String, path: String? = nil) -> String {
+        if name.contains("/") || name.isEmpty { return name }
+        let searchPath = path ?? (getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin")
+        for dir in searchPath.split(separator: ":", omittingEmptySubsequences: false) {
+            let candidate = (dir.isEmpty ? "." : String(dir)) + "/" + name
+            var st = stat()
+            if stat(candidate, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, access(candidate, X_OK) == 0 {
+                return candidate
+            }
+        }
+        return name
+    }
+
+    /// Forks and execs `command` with `filter` installed in the child (none when empty).
+    /// With `stopSelf` the child stops itself with SIGSTOP first, for a tracer to seize it.
+    public static func start(_ command: [String], filter: [SockFilter], noNewPrivs: NoNewPrivs,
+                             stopSelf: Bool) throws(TraceError) -> Child {
+        precondition(!command.isEmpty, "empty command")
+        let path = resolve(command[0])
+        let filterBytes = SockFilter.bytes(of: filter)
+        var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var errorFD: Int32 = -1
+        let pid = path.withCString { cpath in
+            filterBytes.withUnsafeBytes { fbytes in
+                argv.withUnsafeMutableBufferPointer { av in
+                    CTraceCapture_spawn(cpath, av.baseAddress, environ, fbytes.baseAddress, UInt16(filter.count),
+                                        noNewPrivs.cValue, stopSelf ? 1 : 0, &errorFD)
+                }
+            }
+        }
+        if pid < 0 { throw .systemCall("fork", pid: nil, errno: errno) }
+        return Child(pid: pid, errorFD: errorFD)
+    }
+
+    /// Whether the child's exec succeeded: nil when it did, else the error. Call once the child
+    /// has exec'd or exited; closes the pipe.
+    public static func result(of child: Child, command: [String]) -> TraceError? {
+        var stage: Int32 = 0, err: Int32 = 0
+        guard CTraceCapture_spawn_result(child.errorFD, &stage, &err) == 1 else { return nil }
+        if stage == Int32(CTraceCapture_SPAWN_STAGE_EXEC) {
+            return .execFailed(command: command[0], errno: err)
+        }
+        return .filterFailed(command: command[0], errno: err)
+    }
+
+    /// The one-instruction filter `RET TRACE`: every syscall stops the ptrace tracer once.
+    public static let traceEverything: [SockFilter] = [SockFilter(code: 0x06, k: 0x7FF0_0000)]
+}

@@ -1,0 +1,49 @@
+import Foundation
+import PolicyModel
+import Testing
+@testable import seccomp_tui
+
+@Suite struct PolicyIOTextTests {
+    static func directory(_ files: [String: String]) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("policyio-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/inc", withIntermediateDirectories: true)
+        for (name, text) in files { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
+        return dir
+    }
+
+    @Test("a .policy file loads with its @include read from disk, and encodes back to the same text")
+    func loadAndEncode() throws {
+        let dir = try Self.directory([
+            "p.policy": "@default errno 1\n@arch x86_64\n@include inc/io.policy\n",
+            "inc/io.policy": "read: allow\nwrite: fd == 1 || fd == 2\n",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let policy = try PolicyIO.load(path: dir + "/p.policy")
+        #expect(policy.defaultAction == .errno(1))
+        #expect(policy.rules.map(\.syscall) == ["read", "write", "write"])
+        let text = String(decoding: try PolicyIO.encode(policy, as: .text), as: UTF8.self)
+        #expect(text.contains("read: allow\nwrite: fd == 1 || fd == 2\n"))
+        try AtomicFile.write(text, to: dir + "/out.policy")
+        #expect(try PolicyIO.load(path: dir + "/out.policy") == policy)
+    }
+
+    @Test("bad input: the error names the file, line and column; a missing include says so")
+    func errors() throws {
+        let dir = try Self.directory([
+            "bad.policy": "@default kill\nwrite: fd = 1\n",
+            "missing.policy": "@default kill\n@include inc/none.policy\n",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(throws: TextPolicyDiagnostic(file: dir + "/bad.policy", line: 2, column: 11,
+                                             message: "expected '==' (a single '=' is not an operator)")) {
+            try PolicyIO.load(path: dir + "/bad.policy")
+        }
+        #expect(throws: TextPolicyDiagnostic(file: dir + "/missing.policy", line: 2, column: 10,
+                                             message: "cannot read included file '\(dir)/inc/none.policy': \(dir)/inc/none.policy: no such file")) {
+            try PolicyIO.load(path: dir + "/missing.policy")
+        }
+        #expect(throws: FileError.self) { try PolicyIO.load(path: dir + "/absent.policy") }
+        try FileManager.default.createDirectory(atPath: dir + "/folder.policy", withIntermediateDirectories: true)
+        #expect(throws: FileError.self) { try PolicyIO.load(path: dir + "/folder.policy") }
+    }
+}
