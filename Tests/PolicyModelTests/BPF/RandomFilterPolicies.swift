@@ -1,6 +1,5 @@
 @testable import PolicyModel
 
-
 /// Random policies and random calls for the equivalence tests.
 enum RandomFilterPolicies {
     /// A synthetic table: 40 syscalls with scattered numbers, some missing on some architectures,
