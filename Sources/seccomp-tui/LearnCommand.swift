@@ -2,11 +2,6 @@ import ArgumentParser
 import PolicyModel
 import TraceCapture
 
-/// Which tracer to use.
-enum BackendChoice: String, ExpressibleByArgument, CaseIterable {
-    case auto, ptrace, perf
-}
-
 struct Learn: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "learn",
@@ -24,7 +19,7 @@ struct Learn: ParsableCommand {
     @Option(name: .long, help: "Show this policy's rules and highlight the seen calls it would refuse.")
     var policy: String?
 
-    @Option(name: .long, help: "Tracer: auto, ptrace or perf.")
+    @Option(name: .long, help: "Tracer: \(BackendChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
     var backend: BackendChoice = .auto
 
     @Option(name: .shortAndLong, help: "Attach to this running process instead of starting a command.")
@@ -32,6 +27,9 @@ struct Learn: ParsableCommand {
 
     @Option(name: .long, help: "Where the traced program's standard output and error go.")
     var childOutput: String = "/dev/null"
+
+    @Flag(help: "Also record return values, to show errors (an extra stop per syscall).")
+    var returns = false
 
     @Flag(name: .long, help: "No colours, attributes only.")
     var monochrome = false
@@ -68,11 +66,7 @@ struct Learn: ParsableCommand {
         }
         let target: TraceTarget = pid.map { .attach(pid: $0) } ?? .spawn(command: command)
         options.title = pid.map { "attached to \($0)" } ?? command.joined(separator: " ")
-        try TUISession.live(try makeBackend(backend), target: target, traceOptions: TraceOptions(), options: options)
+        try TUISession.live(backend.make(), target: target, traceOptions: TraceOptions(returns: returns),
+                            options: options)
     }
-}
-
-/// The tracer for a `--backend` choice.
-func makeBackend(_ choice: BackendChoice) throws -> TraceBackend {
-    throw NotYetBuilt(command: "tracing with --backend \(choice.rawValue)")
 }

@@ -17,13 +17,13 @@ import Testing
         #expect(s.selectedRow?.name == "write")
         #expect(s.lastSearch == "writ")
 
-        s = TUIFixtures.type(s, "/#20")
+        s = TUIFixtures.type(s, "/nr_20")
         s = reduce(s, .key(.enter))
-        #expect(s.selectedRow?.name == "#2000")
+        #expect(s.selectedRow?.name == "nr_2000")
         s = TUIFixtures.press(s, [.char("n"), .char("n")])
-        #expect(s.selectedRow?.name == "#2002")
+        #expect(s.selectedRow?.name == "nr_2002")
         s = TUIFixtures.press(s, [.char("N")])
-        #expect(s.selectedRow?.name == "#2001")
+        #expect(s.selectedRow?.name == "nr_2001")
     }
 
     @Test("an exact name wins over names that contain it, and a miss says so")
@@ -159,6 +159,6 @@ import Testing
         s = reduce(s, .resize(width: 80, height: 10))
         #expect(s.selectedIndex == s.visibleRows.count - 1)
         #expect(s.listScroll == s.visibleRows.count - s.listHeight)
-        #expect(Screen.render(s).text.contains("#2059"))
+        #expect(Screen.render(s).text.contains("nr_2059"))
     }
 }

@@ -50,7 +50,7 @@ import Testing
         case .moveUp, .searchNext, .searchPrevious:
             before.selected = writeKey
             before.detailCursor = 1
-            before.lastSearch = "#20"
+            before.lastSearch = "nr_20"
         case .suggest:
             before = reduce(before, .allow)
         case .clearConditions:
@@ -104,12 +104,12 @@ import Testing
         case .search:
             #expect(after.prompt == .search(text: ""))
         case .searchNext:
-            #expect(after.selectedRow?.name == "#2000")
+            #expect(after.selectedRow?.name == "nr_2000")
         case .searchPrevious:
-            #expect(after.selectedRow?.name == "#2039")
+            #expect(after.selectedRow?.name == "nr_2039")
         case .cycleSort:
             #expect(after.sort == .name)
-            #expect(after.visibleRows.first?.name == "#2000")
+            #expect(after.visibleRows.first?.name == "nr_2000")
         case .filterGroup:
             #expect(after.prompt == .groupFilter(selected: 0))
         case .cycleDecisionFilter:

@@ -13,16 +13,18 @@ enum TUIFixtures {
     /// read ×100 (fd 0 ×60, 3 ×30, 7 ×10), write ×50 (fd 1 ×40, fd 2 ×10, one EBADF), and
     /// `extra` rows of numbers the table does not know (for paging), each seen `extra - i` times.
     static func stats(extra: Int = 0) -> LiveStats {
-        var s = LiveStats()
+        var events: [SyscallEvent] = []
         for i in 0..<100 {
-            s.fold(event(readNr, [i < 60 ? 0 : (i < 90 ? 3 : 7), 0x7ffd_0000, 4096]))
+            events.append(event(readNr, [i < 60 ? 0 : (i < 90 ? 3 : 7), 0x7ffd_0000, 4096]))
         }
         for i in 0..<50 {
-            s.fold(event(writeNr, [i < 40 ? 1 : 2, 0x7ffd_1000, 12], ret: i == 0 ? -9 : 12))
+            events.append(event(writeNr, [i < 40 ? 1 : 2, 0x7ffd_1000, 12], ret: i == 0 ? -9 : 12))
         }
         for i in 0..<extra {
-            for _ in 0..<(extra - i) { s.fold(event(Int32(2000 + i), [UInt64(i)])) }
+            for _ in 0..<(extra - i) { events.append(event(Int32(2000 + i), [UInt64(i)])) }
         }
+        var s = LiveStats()
+        s.fold(events)
         return s
     }
 

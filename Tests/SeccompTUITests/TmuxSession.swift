@@ -19,7 +19,10 @@ final class TmuxSession {
         try Self.run(["-L", socket, "set-option", "-t", name, "remain-on-exit", "on"], check: false)
     }
 
-    deinit { try? Self.run(["-L", socket, "kill-server"], check: false) }
+    deinit {
+        try? Self.run(["-L", socket, "kill-server"], check: false)
+        unlink("/tmp/tmux-\(getuid())/\(socket)")
+    }
 
     /// Runs tmux through `system(3)` (which waits with `waitpid`), output captured in a file:
     /// the server tmux forks keeps inherited descriptors open, so no pipe is used.

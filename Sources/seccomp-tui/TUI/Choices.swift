@@ -12,8 +12,12 @@ enum Choices {
         ("ENOMEM", UInt16(ENOMEM)),
     ]
 
+    /// `EPERM` for 1: the errno decoder's name, else the number.
     static func errnoName(_ value: UInt16) -> String {
-        errnos.first { $0.value == value }?.name ?? String(value)
+        if let name = ValueDecoders.named("errno")?.describe(UInt64(value)), name.first == "E", !name.contains("|") {
+            return name
+        }
+        return errnos.first { $0.value == value }?.name ?? String(value)
     }
 
     /// Actions for syscalls never seen.

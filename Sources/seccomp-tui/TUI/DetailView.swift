@@ -63,14 +63,13 @@ enum DetailView {
             }
             if let a = arg, a.isPointer {
                 out.append(Line(" \(name)", .title, .bold))
-                out.append(Line("   pointer: \(hist.counts.count)\(hist.other > 0 ? "+" : "") distinct addresses, not shown",
+                out.append(Line("   pointer: \(hist.sorted.count)\(hist.other > 0 ? "+" : "") distinct addresses, not shown",
                                 .dim))
                 continue
             }
             out.append(Line(" \(name)", .title, .bold))
             if let r = decision.argRules[i] {
-                let conds = rules.flatMap(\.conditions).filter { $0.index == i }
-                let text = Set(conds.map { RuleText.condition($0, syscall: row.name) }).sorted().joined(separator: " || ")
+                let text = RuleText.conditions(on: i, of: row.name, rules: rules)
                 out.append(Line("   rule: " + (text.isEmpty ? "\(r)" : text), .allow))
             }
             let sorted = hist.sorted

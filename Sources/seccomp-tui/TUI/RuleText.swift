@@ -1,60 +1,41 @@
 import PolicyModel
 
-/// Rules as the text policy language writes them (`write: fd == 1 || fd == 2`), with argument
-/// names from the syscall table and values named by the argument decoders.
+/// Rules and values as the text policy writes them (`write: fd == 1 || fd == 2`): the text
+/// policy writer (`TextPolicy.format`) is the one source; this only picks out a syscall's lines.
 enum RuleText {
-    /// One line for all the rules of one syscall. Rules with the same action join with `||`;
-    /// an action other than allow is written after the conditions (`socket: errno EPERM`).
+    /// The lines of the whole policy, without the blank line between directives and rules.
+    static func lines(for policy: Policy) -> [String] {
+        TextPolicy.format(policy).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+    }
+
+    /// The rule lines of one syscall (one per action), joined with `; `.
     static func line(for name: String, rules: [Rule]) -> String {
         guard !rules.isEmpty else { return "\(name): (no rule: default action)" }
-        let byAction = Dictionary(grouping: rules, by: \.action)
-        let parts = byAction.keys.sorted { $0.severity < $1.severity }.map { action -> String in
-            let alternatives = byAction[action]!
-            if alternatives.contains(where: { $0.conditions.isEmpty }) { return Choices.describe(action) }
-            let conds = alternatives.map { r in r.conditions.map { condition($0, syscall: name) }.joined(separator: " && ") }
-                .joined(separator: " || ")
-            return action == .allow ? conds : "\(Choices.describe(action)) if \(conds)"
-        }
-        return "\(name): " + parts.joined(separator: "; ")
+        let p = Policy(defaultAction: .allow, rules: rules)
+        return lines(for: p).filter { !$0.hasPrefix("@") }.joined(separator: "; ")
     }
 
-    /// `flags == O_RDONLY|O_CLOEXEC`, `prot & 0xfffffffb == 0`.
-    static func condition(_ c: Condition, syscall: String) -> String {
-        let def = SyscallTable.shared.definition(named: syscall)
-        let argName = def.flatMap { c.index < $0.arguments.count ? $0.arguments[c.index].name : nil } ?? "arg\(c.index)"
-        if c.op == .maskedEq {
-            return "\(argName) & \(hex(c.value)) == \(value(c.valueTwo, syscall: syscall, argument: c.index))"
+    /// The conditions on argument `index` in a syscall's rule line (`fd == 1 || fd == 2`).
+    static func conditions(on index: Int, of name: String, rules: [Rule]) -> String {
+        let only = rules.compactMap { r -> Rule? in
+            let cs = r.conditions.filter { $0.index == index }
+            return cs.isEmpty ? nil : Rule(syscall: r.syscall, action: .allow, conditions: cs)
         }
-        return "\(argName) \(c.op.symbol) \(value(c.value, syscall: syscall, argument: c.index))"
+        let unique = Array(Set(only))
+        guard !unique.isEmpty else { return "" }
+        let text = line(for: name, rules: unique.sorted { $0.conditions.description < $1.conditions.description })
+        return String(text.dropFirst(name.count + 2))
     }
 
-    /// A value named by the argument's decoder when it has one, else decimal for small values
-    /// and hex for large ones.
+    /// A value named by the argument's decoder when it has one, else a number: negative 32-bit
+    /// ints (AT_FDCWD without a decoder) as negative decimals, small values in decimal, large in hex.
     static func value(_ v: UInt64, syscall: String, argument: Int) -> String {
-        if let d = ArgumentDecoders.decoder(syscall: syscall, argument: argument) {
-            let named = d.describe(v)
-            if !named.hasPrefix("0x") || named.contains("|") { return named }
-        }
-        return plain(v, syscall: syscall, argument: argument)
-    }
-
-    /// A value without names: negative 32-bit ints (AT_FDCWD) as negative decimals.
-    static func plain(_ v: UInt64, syscall: String, argument: Int) -> String {
+        if let named = ArgumentDecoders.describe(syscall: syscall, argument: argument, value: v) { return named }
         let def = SyscallTable.shared.definition(named: syscall)
         let arg = def.flatMap { argument < $0.arguments.count ? $0.arguments[argument] : nil }
         if let a = arg, a.width == .bits32, !a.cType.contains("unsigned"), v & 0xFFFF_FFFF >= 0x8000_0000 {
             return String(Int32(bitPattern: UInt32(truncatingIfNeeded: v)))
         }
-        return v < 0x10000 ? String(v) : hex(v)
-    }
-
-    static func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
-
-    /// The whole policy, one syscall per line, as a `.policy` file shows it.
-    static func lines(for policy: Policy) -> [String] {
-        var out = ["@default \(Choices.describe(policy.defaultAction))",
-                   "@arch " + policy.architectures.map(\.rawValue).joined(separator: " ")]
-        for name in policy.syscallNames { out.append(line(for: name, rules: policy.rules(for: name))) }
-        return out
+        return v < 0x10000 ? String(v) : "0x" + String(v, radix: 16)
     }
 }
