@@ -39,7 +39,13 @@ struct Export: ParsableCommand {
     @Option(help: "For bpf and c: weight the syscall dispatch by a minijail frequency file (`syscall: count` per line).")
     var frequency: String?
 
+    @Option(help: "For bpf and c: weight the syscall dispatch and argument checks by recorded profiles (repeatable, merged).")
+    var profile: [String] = []
+
     func validate() throws {
+        if frequency != nil && !profile.isEmpty {
+            throw ValidationError("give either --frequency or --profile, not both")
+        }
         if let a = targetArch, Arch(name: a) == nil {
             throw ValidationError("--target-arch: unknown architecture '\(a)'; expected x86_64, x32, i386 or aarch64")
         }
@@ -66,7 +72,8 @@ struct Export: ParsableCommand {
         }
         let loaded = try PolicyIO.load(path: policy, options: loadOptions())
         do {
-            let weights = try frequency.map(Export.readFrequency) ?? .uniform
+            let weights = try frequency.map(Export.readFrequency)
+                ?? (profile.isEmpty ? .uniform : SyscallWeights(profile: Check.loadProfiles(profile)))
             return try PolicyIO.encode(loaded, as: format, weights: weights, source: policy)
         } catch let e as OCIWriteError {
             throw FileError(path: policy, reason: "cannot be written as OCI JSON: \(e)")
