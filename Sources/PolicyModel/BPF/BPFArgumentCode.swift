@@ -119,14 +119,11 @@ enum BPFArgumentCode {
 
     /// The accumulator on every path that leaves the conjunction because a check failed.
     static func failState(of checks: [BPFCheck], entry: BPFAccumulator) -> BPFAccumulator {
-        var state = entry
         var fail: BPFAccumulator?
         for c in checks {
-            let (f, pass) = exits(of: c)
+            let f = exits(of: c).fail
             fail = fail.map { $0.meet(f) } ?? f
-            state = pass
         }
-        _ = state
         return fail ?? entry
     }
 
