@@ -40,7 +40,7 @@ enum ListView {
             let group = ListView.group(of: row.name)
             var x = area.x
             x += buf.put(String(verdict.mark), x: x, y: y, role: verdict.role, attributes: .bold)
-            x += buf.put(refused ? "!" : " ", x: x, y: y, role: .refused, attributes: .bold)
+            x += buf.put(refused ? "!" : " ", x: x, y: y, role: refused ? .refused : .normal, attributes: .bold)
             x += buf.put(Format.fit(name, nameW) + " ", x: x, y: y, role: refused ? .refused : .normal)
             x += buf.put(Format.right(Format.grouped(row.count), countW) + " ", x: x, y: y)
             x += buf.put(Format.fit(Format.bar(row.count, of: maxCount, width: barW), barW) + " ", x: x, y: y,
