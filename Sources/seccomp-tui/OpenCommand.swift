@@ -18,9 +18,13 @@ struct Open: ParsableCommand {
     @Flag(name: .long, help: "No colours, attributes only.")
     var monochrome = false
 
+    @Option(name: .long, help: .hidden)
+    var uiStats: String?
+
     func run() throws {
         let stats = LiveStats(profile: try Self.readProfile(path: profile))
-        let options = TUISession.Options(title: profile, outputPath: output, policyPath: policy, monochrome: monochrome)
+        let options = TUISession.Options(title: profile, outputPath: output, policyPath: policy, monochrome: monochrome,
+                                         uiStatsPath: uiStats)
         try TUISession.offline(stats, options: options)
     }
 
