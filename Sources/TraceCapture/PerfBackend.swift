@@ -362,7 +362,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
                 let detached = detachedByStop
                 lock.unlock()
                 if detached { break }
-                usleep(5_000)
+                usleep(1_000)
             }
         }
         if started {
@@ -419,7 +419,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
             CTraceCapture_perf_ring_unmap(ring)
             ring.deallocate()
         }
-        for fd in fds { close(fd) }
+        _ = CTraceCapture_perf_close_detached(fds, Int32(fds.count))
     }
 
     // MARK: helpers
