@@ -2,17 +2,6 @@ import Foundation
 import Testing
 @testable import PolicyModel
 
-/// A small deterministic generator so that tests are repeatable.
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 private func event(_ nr: Int32, _ args: [UInt64], pid: Int32 = 100, ret: Int64? = nil, paths: [Int: String] = [:]) -> SyscallEvent {
     SyscallEvent(pid: pid, tid: pid, arch: .x86_64, nr: nr, args: args, returnValue: ret, paths: paths)
@@ -52,7 +41,7 @@ private func event(_ nr: Int32, _ args: [UInt64], pid: Int32 = 100, ret: Int64? 
 
     @Test("memory stays bounded over 200k events with random arguments, and heavy hitters survive")
     func bounded() throws {
-        var rng = SplitMix(state: 42)
+        var rng = SplitMix64(seed: 42)
         var p = Profile()
         var batch: [SyscallEvent] = []
         for n in 0..<200_000 {
@@ -82,7 +71,7 @@ private func event(_ nr: Int32, _ args: [UInt64], pid: Int32 = 100, ret: Int64? 
 
     @Test("merging two profiles equals recording both event streams into one")
     func mergeEqualsConcatenation() {
-        var rng = SplitMix(state: 7)
+        var rng = SplitMix64(seed: 7)
         func events(_ n: Int) -> [SyscallEvent] {
             (0..<n).map { _ in
                 event(Int32(rng.next() % 2), [rng.next() % 5, rng.next() % 3, 0], ret: Int64(rng.next() % 4) - 2,
@@ -100,7 +89,7 @@ private func event(_ nr: Int32, _ args: [UInt64], pid: Int32 = 100, ret: Int64? 
 
     @Test("merging overflowed histograms adds totals and keeps the bound")
     func mergeOverflowed() throws {
-        var rng = SplitMix(state: 9)
+        var rng = SplitMix64(seed: 9)
         var pa = Profile(), pb = Profile()
         pa.add((0..<5000).map { i in event(0, [i % 2 == 0 ? 1 : rng.next()]) })
         pb.add((0..<3000).map { i in event(0, [i % 3 == 0 ? 2 : rng.next()]) })
@@ -114,7 +103,7 @@ private func event(_ nr: Int32, _ args: [UInt64], pid: Int32 = 100, ret: Int64? 
 
     @Test("a profile survives a JSON round trip unchanged, 64-bit values included")
     func roundTrip() throws {
-        var rng = SplitMix(state: 3)
+        var rng = SplitMix64(seed: 3)
         var p = Profile(metadata: ProfileMetadata(command: ["sh", "-c", "echo hi"], backend: "ptrace",
                                                   startTime: 1_700_000_000.5, endTime: 1_700_000_001.25))
         p.add((0..<2000).map { _ in event(Int32(rng.next() % 3), [rng.next(), .max, rng.next() % 4],

@@ -17,8 +17,12 @@ final class PtraceSession: @unchecked Sendable {
     let target: TraceTarget
     let options: TraceOptions
     let batcher: EventBatcher
-    /// Spawned (seccomp stops) or attached (PTRACE_SYSCALL stops).
+    /// Attached to a running process (detach on stop) rather than spawned.
     let attached: Bool
+    /// Traced with PTRACE_SYSCALL (two stops per syscall) rather than a `RET TRACE` filter:
+    /// attached processes, and spawned ones that must survive a detach (`keepRunning`), since a
+    /// `RET TRACE` filter without a tracer fails every syscall with ENOSYS.
+    let syscallStops: Bool
     private(set) var mainPid: Int32 = 0
     private(set) var end: TraceEnd?
     private var tracees: [Int32: Tracee] = [:]
@@ -41,6 +45,7 @@ final class PtraceSession: @unchecked Sendable {
         self.batcher = batcher
         self.stopRequested = stopRequested
         if case .attach = target { attached = true } else { attached = false }
+        syscallStops = attached || options.keepRunning
         var indices: [UInt64: [Int]] = [:]
         if options.readPaths {
             for d in SyscallTable.shared.definitions {
@@ -61,7 +66,8 @@ final class PtraceSession: @unchecked Sendable {
 
     /// Spawns the command and runs the trace until its exec succeeded (returns the pid) or failed.
     func spawn(_ command: [String]) throws(TraceError) -> Int32 {
-        let child = try Spawn.start(command, filter: Spawn.traceEverything, noNewPrivs: .unlessCapSysAdmin, stopSelf: true)
+        let child = try Spawn.start(command, filter: options.spawnFilter ?? (syscallStops ? [] : Spawn.traceEverything),
+                                    noNewPrivs: .unlessCapSysAdmin, stopSelf: true)
         mainPid = child.pid
         var status: Int32 = 0
         let r = CTraceCapture_waitpid(child.pid, &status, CTraceCapture_WSTOPPED())
@@ -166,6 +172,7 @@ final class PtraceSession: @unchecked Sendable {
             syscallStop(tid)
         case 0:
             // Signal-delivery-stop: pass the signal on unchanged.
+            if sig == SIGSYS && options.seccompSignals { seccompSignal(tid) }
             resume(tid, signal: sig)
         case Int32(CTraceCapture_PTRACE_EVENT_SECCOMP):
             seccompStop(tid)
@@ -249,6 +256,20 @@ final class PtraceSession: @unchecked Sendable {
         resume(tid, signal: 0)
     }
 
+    /// A SIGSYS raised by a seccomp filter (`RET_TRAP`): the refused call, from the siginfo.
+    private func seccompSignal(_ tid: Int32) {
+        var si = CTraceCapture_sigsys_info()
+        guard CTraceCapture_ptrace_getsiginfo(tid, &si) == 0, si.code == Int32(CTraceCapture_SYS_SECCOMP) else { return }
+        let nr = si.syscall_nr
+        let arch: Arch
+        switch si.arch {
+        case Arch.i386.auditArch: arch = .i386
+        case Arch.aarch64.auditArch: arch = .aarch64
+        default: arch = UInt32(bitPattern: nr) & Arch.x32SyscallBit != 0 ? .x32 : .x86_64
+        }
+        emit(SyscallEvent(pid: tracees[tid]?.tgid ?? tid, tid: tid, arch: arch, nr: nr, args: []))
+    }
+
     private func makeEvent(_ tid: Int32) -> SyscallEvent {
         let arch: Arch
         let nr = Int32(truncatingIfNeeded: info.nr)
@@ -283,7 +304,7 @@ final class PtraceSession: @unchecked Sendable {
     /// Restarts a stopped tracee: PTRACE_SYSCALL when syscall stops are wanted (attach mode, or
     /// the exit of the current syscall), else PTRACE_CONT (the seccomp filter stops it).
     private func resume(_ tid: Int32, signal: Int32) {
-        if attached || tracees[tid]?.awaitingExit == true {
+        if syscallStops || tracees[tid]?.awaitingExit == true {
             CTraceCapture_ptrace_syscall(tid, signal)
         } else {
             CTraceCapture_ptrace_cont(tid, signal)

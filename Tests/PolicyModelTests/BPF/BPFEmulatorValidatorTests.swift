@@ -100,8 +100,8 @@ import Testing
 
     @Test("raw bytes round-trip through bytes(of:) and program(from:)")
     func bytesRoundTrip() throws {
-        var g = SplitMix(seed: 1)
-        let program = try BPFCompiler.compile(RandomPolicies.policy(&g, ruleCount: 8...8), table: RandomPolicies.table)
+        var g = SplitMix64(seed: 1)
+        let program = try BPFCompiler.compile(RandomFilterPolicies.policy(&g, ruleCount: 8...8), table: RandomFilterPolicies.table)
         #expect(SockFilter.program(from: SockFilter.bytes(of: program)) == program)
         #expect(SockFilter.program(from: [1, 2, 3]) == nil)
     }

@@ -4,15 +4,16 @@ import Testing
 @Suite struct BPFEquivalenceTests {
     @Test("the emulated compiled filter decides exactly as Policy.decide on random policies and calls")
     func randomEquivalence() throws {
-        var g = SplitMix(seed: 2026)
-        let table = RandomPolicies.table
+        var g = SplitMix64(seed: 2026)
+        let table = RandomFilterPolicies.table
         var calls = 0
         for _ in 0..<2000 {
-            let p = RandomPolicies.policy(&g)
+            let p = RandomFilterPolicies.policy(&g)
             let program = try BPFCompiler.compile(p, table: table)
             try BPFValidator.validate(program)
+            let context = RandomFilterPolicies.CallContext(p, table: table)
             for _ in 0..<50 {
-                let data = RandomPolicies.call(for: p, &g)
+                let data = RandomFilterPolicies.call(context, &g)
                 let run = BPFEmulator.runValidated(program, on: data)
                 let expected = p.decide(data, table: table)
                 if run.action != expected {
@@ -27,26 +28,26 @@ import Testing
 
     @Test("every syscall whose outcome is allow whatever its arguments is cacheable by the kernel")
     func cacheability() throws {
-        var g = SplitMix(seed: 11)
+        var g = SplitMix64(seed: 11)
         for _ in 0..<300 {
-            let p = RandomPolicies.policy(&g)
-            let program = try BPFCompiler.compile(p, table: RandomPolicies.table)
-            CacheExpectations.check(program, policy: p, table: RandomPolicies.table)
+            let p = RandomFilterPolicies.policy(&g)
+            let program = try BPFCompiler.compile(p, table: RandomFilterPolicies.table)
+            CacheExpectations.check(program, policy: p, table: RandomFilterPolicies.table)
         }
     }
 
     @Test("many == rules on one argument (searched as a value tree) decide as Policy.decide")
     func valueSets() throws {
-        var g = SplitMix(seed: 77)
-        let table = RandomPolicies.table
+        var g = SplitMix64(seed: 77)
+        let table = RandomFilterPolicies.table
         let names = table.definitions.map(\.name)
         for _ in 0..<300 {
-            var p = RandomPolicies.policy(&g, ruleCount: 0...4)
+            var p = RandomFilterPolicies.policy(&g, ruleCount: 0...4)
             for _ in 0..<Int.random(in: 1...3, using: &g) {
                 let name = names.randomElement(using: &g)!
                 let index = Int.random(in: 0..<3, using: &g)
                 for _ in 0..<Int.random(in: 1...3, using: &g) {
-                    let action = RandomPolicies.actions.randomElement(using: &g)!
+                    let action = RandomFilterPolicies.actions.randomElement(using: &g)!
                     for _ in 0..<Int.random(in: 4...24, using: &g) {
                         let v = UInt64.random(in: 0..<40, using: &g) | (Bool.random(using: &g) ? 0xFFFF_FFFF_0000_0000 : 0)
                         p.rules.append(Rule(syscall: name, action: action,
@@ -57,8 +58,9 @@ import Testing
             let program = try BPFCompiler.compile(p, table: table)
             try BPFValidator.validate(program)
             CacheExpectations.check(program, policy: p, table: table)
+            let context = RandomFilterPolicies.CallContext(p, table: table)
             for _ in 0..<100 {
-                var data = RandomPolicies.call(for: p, &g)
+                var data = RandomFilterPolicies.call(context, &g)
                 if Bool.random(using: &g) {
                     data.args = data.args.map { _ in UInt64.random(in: 0..<45, using: &g) | (Bool.random(using: &g) ? 0xFFFF_FFFF_0000_0000 : 0) }
                 }
@@ -74,10 +76,10 @@ import Testing
 
     @Test("the output is deterministic")
     func deterministic() throws {
-        var g = SplitMix(seed: 5)
+        var g = SplitMix64(seed: 5)
         for _ in 0..<50 {
-            let p = RandomPolicies.policy(&g)
-            #expect(try BPFCompiler.compile(p, table: RandomPolicies.table) == BPFCompiler.compile(p, table: RandomPolicies.table))
+            let p = RandomFilterPolicies.policy(&g)
+            #expect(try BPFCompiler.compile(p, table: RandomFilterPolicies.table) == BPFCompiler.compile(p, table: RandomFilterPolicies.table))
         }
     }
 }

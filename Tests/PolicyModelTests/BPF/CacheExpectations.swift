@@ -6,14 +6,14 @@ import Testing
 /// nothing else is (a cached number must be allowed for any arguments).
 enum CacheExpectations {
     static func check(_ program: [SockFilter], policy p: Policy, table: SyscallTable,
-                      sourceLocation: SourceLocation = #_sourceLocation) {
-        var g = SplitMix(seed: 99)
+                      sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        var g = SplitMix64(seed: 99)
         for arch in Set(p.architectures) where arch != .x32 {
             let top = (table.definitions(for: arch).compactMap { $0.numbers[arch] }.max() ?? 0) + 8
             for nr in 0..<top {
                 let cached = BPFCacheEmulation.isConstantAllow(program, nr: nr, auditArch: arch.auditArch)
                 let name = table.name(of: nr, arch: arch)
-                let independent = name.map { RandomPolicies.argumentIndependent(p, name: $0) } ?? true
+                let independent = name.map { RandomFilterPolicies.argumentIndependent(p, name: $0) } ?? true
                 let sample = SeccompData(nr: nr, arch: arch, args: [])
                 if independent && p.decide(sample, table: table) == .allow {
                     #expect(cached, "\(arch) nr \(nr) (\(name ?? "no name")) is always allowed but not cacheable",
@@ -21,7 +21,7 @@ enum CacheExpectations {
                 }
                 if cached {
                     for _ in 0..<4 {
-                        let args = (0..<6).map { _ in RandomPolicies.value(&g) }
+                        let args = (0..<6).map { _ in RandomFilterPolicies.value(&g) }
                         #expect(p.decide(SeccompData(nr: nr, arch: arch, args: args), table: table) == .allow,
                                 "\(arch) nr \(nr) is cached as allowed but the policy refuses it",
                                 sourceLocation: sourceLocation)

@@ -37,7 +37,7 @@ import Testing
     static let actions: [Action] = [.allow, .log, .trace(3), .errno(1), .errno(13), .trap, .killThread, .killProcess]
 
     /// A random policy libseccomp accepts; `narrow`: every constant below 2^32 and 32-bit conditions allowed.
-    static func policy(_ g: inout SplitMix, narrow: Bool) -> Policy {
+    static func policy(_ g: inout SplitMix64, narrow: Bool) -> Policy {
         let defaultAction = actions.randomElement(using: &g)!
         var actionOf: [String: Action] = [:]
         var rules: [Rule] = []
@@ -55,8 +55,8 @@ import Testing
             let indices = Array((0..<6).shuffled(using: &g).prefix([0, 1, 1, 2, 3].randomElement(using: &g)!))
             let conditions = indices.map { i -> Condition in
                 let op = several ? Self.mergeSafe.randomElement(using: &g)! : CompareOp.allCases.randomElement(using: &g)!
-                var v = RandomPolicies.value(&g)
-                var t = RandomPolicies.value(&g)
+                var v = RandomFilterPolicies.value(&g)
+                var t = RandomFilterPolicies.value(&g)
                 if narrow { v &= 0xFFFF_FFFF; t &= 0xFFFF_FFFF }
                 if op == .maskedEq { t &= v }
                 return Condition(index: i, op: op, value: v, valueTwo: op == .maskedEq ? t : 0,
@@ -69,8 +69,8 @@ import Testing
                       badArchAction: actions.randomElement(using: &g)!, rules: rules)
     }
 
-    static func call(for p: Policy, narrow: Bool, _ g: inout SplitMix) -> SeccompData {
-        var data = RandomPolicies.call(for: p, &g, table: table)
+    static func call(_ context: RandomFilterPolicies.CallContext, narrow: Bool, _ g: inout SplitMix64) -> SeccompData {
+        var data = RandomFilterPolicies.call(context, &g)
         // libseccomp treats all numbers from 0x40000000 up as x32 and lets -1 through (ptrace skip).
         if (0x8000_0000...0xBFFF_FFFF).contains(UInt32(bitPattern: data.nr)) || data.nr == -1 { data.nr = 1 }
         if narrow { data.args = data.args.map { $0 & 0xFFFF_FFFF } }
@@ -141,7 +141,7 @@ import Testing
 
     @Test("libseccomp's filters for the same random policies decide as Policy.decide and as ours")
     func sameDecisions() throws {
-        var g = SplitMix(seed: 383)
+        var g = SplitMix64(seed: 383)
         let policies = (0..<600).map { i in (Self.policy(&g, narrow: i % 2 == 0), i % 3 == 0 ? 2 : 1) }
         let programs = try Self.libseccompPrograms(policies)
         let accepted = programs.compactMap { $0 }.count
@@ -151,8 +151,9 @@ import Testing
             try BPFValidator.validate(libProgram)
             let ours = try BPFCompiler.compile(p, table: Self.table)
             let narrow = p.rules.allSatisfy { $0.conditions.allSatisfy { $0.value <= 0xFFFF_FFFF } }
+            let context = RandomFilterPolicies.CallContext(p, table: Self.table)
             for _ in 0..<60 {
-                let data = Self.call(for: p, narrow: narrow, &g)
+                let data = Self.call(context, narrow: narrow, &g)
                 let expected = p.decide(data, table: Self.table)
                 let lib = BPFEmulator.runValidated(libProgram, on: data).action
                 let our = BPFEmulator.runValidated(ours, on: data).action

@@ -24,7 +24,7 @@ import Testing
 
     @Test("a hot syscall with argument rules gets a shorter path when weighted")
     func weightingShortensHotPaths() throws {
-        let table = RandomPolicies.table
+        let table = RandomFilterPolicies.table
         let names = table.definitions(for: .x86_64).map(\.name)
         let rules = names.map { Rule(syscall: $0, action: .allow, conditions: [Condition(index: 0, op: .eq, value: 1, width: .bits32)]) }
         let p = Policy(defaultAction: .errno(1), architectures: [.x86_64], rules: rules)
