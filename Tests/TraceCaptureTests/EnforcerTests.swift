@@ -99,7 +99,7 @@ import TraceCapture
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let marker = dir.appendingPathComponent("ran")
-        let rules = (0..<2100).map { Rule(syscall: "ioctl", action: .allow, conditions: [Condition(index: 1, op: .eq, value: UInt64($0) * 7919)]) }
+        let rules = (0..<2100).map { Rule(syscall: "ioctl", action: .allow, conditions: [Condition(index: 2, op: .eq, value: UInt64($0) << 33 | 5)]) }
         let policy = Policy(defaultAction: .errno(1), rules: rules + [Rule(syscall: "execve", action: .allow)])
         let error = #expect(throws: EnforceError.self) {
             _ = try Enforcer.run(["/usr/bin/touch", marker.path], policy: policy, mode: .enforce)
