@@ -63,7 +63,11 @@ enum EnforceTestSupport {
         let recorded = try run([try binary(), "record", "-o", profilePath.path, "--"] + command, in: dir)
         guard recorded.status == 0 else { throw CocoaError(.executableLoad, userInfo: ["stderr": recorded.stderr]) }
         let profile = try Profile.decodeJSON([UInt8](try Data(contentsOf: profilePath)))
-        let names = profile.names(arch: .host)
+        var names = profile.names(arch: .host)
+        // A signal handler's return (rt_sigreturn) is only seen when a signal arrives during the
+        // trace, as SIGCHLD may or may not; a program that installs handlers needs it (the
+        // generator should add it the same way).
+        if names.contains("rt_sigaction") && !names.contains("rt_sigreturn") { names.append("rt_sigreturn") }
         return Policy(defaultAction: otherwise, architectures: [.host], badArchAction: .killProcess,
                       rules: names.map { Rule(syscall: $0, action: .allow) })
     }
