@@ -106,7 +106,7 @@ long CTraceCapture_read_string(pid_t pid, uint64_t addr, char *buf, unsigned lon
 
 pid_t CTraceCapture_waitpid(pid_t pid, int *status, int flags) {
     pid_t r;
-    do { r = waitpid(pid, status, flags | __WALL); } while (r < 0 && errno == EINTR);
+    do { r = waitpid(pid, status, flags | __WALL | __WNOTHREAD); } while (r < 0 && errno == EINTR);
     return r;
 }
 int CTraceCapture_WNOHANG(void) { return WNOHANG; }
@@ -122,7 +122,7 @@ int CTraceCapture_ptrace_event(int s) { return (unsigned)s >> 16; }
 int CTraceCapture_tgkill(pid_t tgid, pid_t tid, int sig) { return (int)syscall(SYS_tgkill, tgid, tid, sig); }
 
 pid_t CTraceCapture_waitpid_once(pid_t pid, int *status, int flags) {
-    return waitpid(pid, status, flags | __WALL);
+    return waitpid(pid, status, flags | __WALL | __WNOTHREAD);
 }
 
 static void wakeup_handler(int sig) { (void)sig; }

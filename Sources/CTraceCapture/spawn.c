@@ -38,7 +38,7 @@ pid_t CTraceCapture_spawn(const char *path, char *const argv[], char *const envp
     pthread_sigmask(SIG_SETMASK, &all, &old);
     pid_t pid = fork();
     if (pid == 0) {
-        // Child: default handlers, the caller's mask, then stop for the tracer.
+        // Child: default handlers and no blocked signal (as from a shell), then stop for the tracer.
         for (int sig = 1; sig < NSIG; sig++) {
             if (sig == SIGKILL || sig == SIGSTOP) continue;
             struct sigaction sa;
@@ -46,7 +46,9 @@ pid_t CTraceCapture_spawn(const char *path, char *const argv[], char *const envp
             sa.sa_handler = SIG_DFL;
             sigaction(sig, &sa, NULL);
         }
-        sigprocmask(SIG_SETMASK, &old, NULL);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
         close(fds[0]);
         if (stop_self) raise(SIGSTOP);
         if (filter_len > 0) {

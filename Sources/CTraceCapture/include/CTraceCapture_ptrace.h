@@ -77,7 +77,9 @@ long CTraceCapture_read_string(pid_t pid, uint64_t addr, char *buf, unsigned lon
 
 // MARK: - waitpid and its status macros
 
-/// waitpid(pid, &status, flags | __WALL), retrying on EINTR.
+/// waitpid(pid, &status, flags | __WALL | __WNOTHREAD), retrying on EINTR: only the calling
+/// thread's children and tracees, so that tracers on other threads (and Foundation's Process)
+/// are not disturbed.
 pid_t CTraceCapture_waitpid(pid_t pid, int *status, int flags);
 int CTraceCapture_WNOHANG(void);
 int CTraceCapture_WSTOPPED(void);
@@ -90,7 +92,7 @@ int CTraceCapture_WTERMSIG(int status);
 /// The PTRACE_EVENT_* of a ptrace-event-stop (`status >> 16`), 0 otherwise.
 int CTraceCapture_ptrace_event(int status);
 
-/// waitpid(pid, &status, flags | __WALL) once: returns -1 with errno EINTR when a signal (such
+/// waitpid(pid, &status, flags | __WALL | __WNOTHREAD) once: returns -1 with errno EINTR when a signal (such
 /// as the wake-up signal) interrupted it.
 pid_t CTraceCapture_waitpid_once(pid_t pid, int *status, int flags);
 
@@ -118,8 +120,8 @@ enum {
     CTraceCapture_SPAWN_STAGE_EXEC = 3,
 };
 
-/// Forks a child that (1) resets every signal handler to default and restores the caller's
-/// signal mask, (2) when `stop_self`, raises SIGSTOP so the parent can PTRACE_SEIZE it, (3) sets
+/// Forks a child that (1) resets every signal handler to default and unblocks every signal
+/// (as a command started from a shell), (2) when `stop_self`, raises SIGSTOP so the parent can PTRACE_SEIZE it, (3) sets
 /// NO_NEW_PRIVS per `nnp_mode` and installs the classic BPF `filter` of `filter_len`
 /// instructions (8 bytes each; none when `filter_len` is 0), (4) execve's `path`.
 /// Only async-signal-safe calls run in the child. Signals are blocked around fork.

@@ -5,17 +5,25 @@ import Foundation
 public struct SyscallWeights: Hashable, Sendable {
     /// Counts by syscall name; empty for uniform weights.
     public var counts: [String: Double]
+    /// The architecture the counts were taken on; other architectures get small uniform weights.
+    public var arch: Arch
 
-    public init(counts: [String: Double]) { self.counts = counts }
+    public init(counts: [String: Double], arch: Arch = .host) {
+        self.counts = counts
+        self.arch = arch
+    }
 
     /// Every syscall equally likely.
     public static let uniform = SyscallWeights(counts: [:])
 
-    /// The relative weight of `name`: its count (plus a little, so that unseen calls still
-    /// count), or 1 for uniform weights.
-    public func weight(of name: String) -> Double {
-        guard !counts.isEmpty else { return 1 }
-        return (counts[name] ?? 0) + 0.01
+    /// The relative weight of `name` on `arch`: its count (plus a little, so that unseen calls
+    /// still count) on the architecture the counts were taken on, a little elsewhere, or 1 for
+    /// uniform weights. x32 calls are rare (most kernels do not even enable the ABI): they weigh
+    /// a thousandth.
+    public func weight(of name: String, on arch: Arch) -> Double {
+        let base: Double
+        if counts.isEmpty { base = 1 } else if arch == self.arch { base = (counts[name] ?? 0) + 0.01 } else { base = 0.01 }
+        return arch == .x32 ? base * 1e-3 : base
     }
 }
 
@@ -28,8 +36,8 @@ public struct SyscallFrequencyError: Error, Equatable, Sendable, CustomStringCon
 
 extension SyscallWeights {
     /// Parses minijail's frequency format: one `syscall: count` per line; `#` starts a comment;
-    /// blank lines are ignored. A syscall named twice adds up.
-    public static func parseFrequency(_ text: String, table: SyscallTable = .shared) throws -> SyscallWeights {
+    /// blank lines are ignored. A syscall named twice adds up. The counts are for `arch`.
+    public static func parseFrequency(_ text: String, arch: Arch = .host, table: SyscallTable = .shared) throws -> SyscallWeights {
         var counts: [String: Double] = [:]
         for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first
@@ -52,6 +60,6 @@ extension SyscallWeights {
             }
             counts[name, default: 0] += Double(count)
         }
-        return SyscallWeights(counts: counts)
+        return SyscallWeights(counts: counts, arch: arch)
     }
 }

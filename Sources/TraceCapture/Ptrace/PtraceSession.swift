@@ -17,8 +17,12 @@ final class PtraceSession: @unchecked Sendable {
     let target: TraceTarget
     let options: TraceOptions
     let batcher: EventBatcher
-    /// Spawned (seccomp stops) or attached (PTRACE_SYSCALL stops).
+    /// Attached to a running process (detach on stop) rather than spawned.
     let attached: Bool
+    /// Traced with PTRACE_SYSCALL (two stops per syscall) rather than a `RET TRACE` filter:
+    /// attached processes, and spawned ones that must survive a detach (`keepRunning`), since a
+    /// `RET TRACE` filter without a tracer fails every syscall with ENOSYS.
+    let syscallStops: Bool
     private(set) var mainPid: Int32 = 0
     private(set) var end: TraceEnd?
     private var tracees: [Int32: Tracee] = [:]
@@ -41,6 +45,7 @@ final class PtraceSession: @unchecked Sendable {
         self.batcher = batcher
         self.stopRequested = stopRequested
         if case .attach = target { attached = true } else { attached = false }
+        syscallStops = attached || options.keepRunning
         var indices: [UInt64: [Int]] = [:]
         if options.readPaths {
             for d in SyscallTable.shared.definitions {
@@ -61,7 +66,7 @@ final class PtraceSession: @unchecked Sendable {
 
     /// Spawns the command and runs the trace until its exec succeeded (returns the pid) or failed.
     func spawn(_ command: [String]) throws(TraceError) -> Int32 {
-        let child = try Spawn.start(command, filter: options.spawnFilter ?? Spawn.traceEverything,
+        let child = try Spawn.start(command, filter: options.spawnFilter ?? (syscallStops ? [] : Spawn.traceEverything),
                                     noNewPrivs: .unlessCapSysAdmin, stopSelf: true)
         mainPid = child.pid
         var status: Int32 = 0
@@ -299,7 +304,7 @@ final class PtraceSession: @unchecked Sendable {
     /// Restarts a stopped tracee: PTRACE_SYSCALL when syscall stops are wanted (attach mode, or
     /// the exit of the current syscall), else PTRACE_CONT (the seccomp filter stops it).
     private func resume(_ tid: Int32, signal: Int32) {
-        if attached || tracees[tid]?.awaitingExit == true {
+        if syscallStops || tracees[tid]?.awaitingExit == true {
             CTraceCapture_ptrace_syscall(tid, signal)
         } else {
             CTraceCapture_ptrace_cont(tid, signal)

@@ -11,8 +11,9 @@ import Testing
             let p = RandomFilterPolicies.policy(&g)
             let program = try BPFCompiler.compile(p, table: table)
             try BPFValidator.validate(program)
+            let context = RandomFilterPolicies.CallContext(p, table: table)
             for _ in 0..<50 {
-                let data = RandomFilterPolicies.call(for: p, &g)
+                let data = RandomFilterPolicies.call(context, &g)
                 let run = BPFEmulator.runValidated(program, on: data)
                 let expected = p.decide(data, table: table)
                 if run.action != expected {
@@ -57,8 +58,9 @@ import Testing
             let program = try BPFCompiler.compile(p, table: table)
             try BPFValidator.validate(program)
             CacheExpectations.check(program, policy: p, table: table)
+            let context = RandomFilterPolicies.CallContext(p, table: table)
             for _ in 0..<100 {
-                var data = RandomFilterPolicies.call(for: p, &g)
+                var data = RandomFilterPolicies.call(context, &g)
                 if Bool.random(using: &g) {
                     data.args = data.args.map { _ in UInt64.random(in: 0..<45, using: &g) | (Bool.random(using: &g) ? 0xFFFF_FFFF_0000_0000 : 0) }
                 }
