@@ -56,20 +56,16 @@ enum EnforceTestSupport {
     }
 
     /// Learns `command` with `seccomp-tui record` run in `dir` (the environment of the later runs:
-    /// a shell calls getcwd only when started outside $PWD) and returns the policy `generate`
-    /// makes of the profile: the host's syscalls seen allowed, everything else `otherwise`.
-    static func learn(_ command: [String], in dir: URL, otherwise: Action = .killProcess) throws -> Policy {
-        let profilePath = dir.appendingPathComponent("learned-profile.json")
-        let recorded = try run([try binary(), "record", "-o", profilePath.path, "--"] + command, in: dir)
+    /// a shell calls getcwd only when started outside $PWD), then `seccomp-tui generate` with
+    /// `defaultAction` for everything unseen; returns the policy read back.
+    static func learn(_ command: [String], in dir: URL, defaultAction: String = "kill") throws -> Policy {
+        let profilePath = dir.appendingPathComponent("learned-profile.json").path
+        let policyPath = dir.appendingPathComponent("generated.json").path
+        let recorded = try run([try binary(), "record", "-o", profilePath, "--"] + command, in: dir)
         guard recorded.status == 0 else { throw CocoaError(.executableLoad, userInfo: ["stderr": recorded.stderr]) }
-        let profile = try Profile.decodeJSON([UInt8](try Data(contentsOf: profilePath)))
-        var names = profile.names(arch: .host)
-        // A signal handler's return (rt_sigreturn) is only seen when a signal arrives during the
-        // trace, as SIGCHLD may or may not; a program that installs handlers needs it (the
-        // generator should add it the same way).
-        if names.contains("rt_sigaction") && !names.contains("rt_sigreturn") { names.append("rt_sigreturn") }
-        return Policy(defaultAction: otherwise, architectures: [.host], badArchAction: .killProcess,
-                      rules: names.map { Rule(syscall: $0, action: .allow) })
+        let generated = try run([try binary(), "generate", profilePath, "-o", policyPath, "--default-action", defaultAction])
+        guard generated.status == 0 else { throw CocoaError(.executableLoad, userInfo: ["stderr": generated.stderr]) }
+        return try PolicyIO.load(path: policyPath)
     }
 
     /// Writes `policy` as OCI JSON (with our writer) and returns the path.

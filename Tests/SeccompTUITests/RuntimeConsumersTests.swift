@@ -71,7 +71,7 @@ import Testing
         try #require(unconfined.status == 0, "\(unconfined.stderr)")
         #expect(unconfined.stdout.hasPrefix("hi\n") && unconfined.stdout.hasSuffix("box\nLinux\n"))
 
-        let learned = try S.learn(["/bin/busybox", "sh", "-c", Self.script], in: dir, otherwise: .errno(1))
+        let learned = try S.learn(["/bin/busybox", "sh", "-c", Self.script], in: dir, defaultAction: "errno EPERM")
         let learnedPath = try S.writeOCI(learned, to: dir, name: "learned.json")
         let forRunc = try export(learnedPath, runtime: "runc", in: dir)
         for nnp in [true, false] {
@@ -91,7 +91,7 @@ import Testing
         let dir = try S.tempDir("runc-removed")
         defer { try? FileManager.default.removeItem(at: dir) }
         try makeBundle(in: dir)
-        var learned = try S.learn(["/bin/busybox", "sh", "-c", Self.script], in: dir, otherwise: .errno(1))
+        var learned = try S.learn(["/bin/busybox", "sh", "-c", Self.script], in: dir, defaultAction: "errno EPERM")
         try #require(learned.rules.contains { $0.syscall == "clone" })
         learned.rules.removeAll { $0.syscall == "clone" }
         let path = try S.writeOCI(learned, to: dir, name: "no-clone.json")
@@ -124,7 +124,7 @@ import Testing
         let dir = try S.tempDir("bwrap")
         defer { try? FileManager.default.removeItem(at: dir) }
         let command = ["/bin/busybox", "sh", "-c", "echo hi; ls /usr; cat /etc/hostname; uname -s"]
-        var learned = try S.learn(command, in: dir, otherwise: .errno(1))
+        var learned = try S.learn(command, in: dir, defaultAction: "errno EPERM")
         let plain = try S.run(command, in: dir)
         func underBwrap(_ policy: Policy) throws -> S.Output {
             let bpf = dir.appendingPathComponent("policy.bpf")
