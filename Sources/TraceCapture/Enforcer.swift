@@ -85,26 +85,27 @@ public enum Enforcer {
     /// `onRefused` receives (in batches, off the calling thread) each call the policy would
     /// refuse; in `report` mode each call a filter refused with SIGSYS. Nothing runs when the
     /// policy cannot be compiled or refuses `execve`; SIGINT, SIGTERM and SIGHUP are passed on
-    /// to the command.
+    /// to the command. `started` receives the command's pid once it runs.
     public static func run(_ command: [String], policy: Policy, mode: EnforceMode,
+                           started: (Int32) -> Void = { _ in },
                            onRefused: @escaping @Sendable ([SyscallEvent]) -> Void = { _ in }) throws(EnforceError) -> TraceEnd {
         precondition(!command.isEmpty, "empty command")
         let program = try filter(for: policy, mode: mode)
         if mode == .enforce || mode == .report { try checkExec(program, command: command[0]) }
         switch mode {
         case .enforce, .logOnly:
-            return try runPlain(command, program: program)
+            return try runPlain(command, program: program, started: started)
         case .report:
             return try runTraced(command, options: TraceOptions(readPaths: false, spawnFilter: program, seccompSignals: true),
-                                 onEvents: onRefused)
+                                 started: started, onEvents: onRefused)
         case .complain:
             return try runTraced(command, options: TraceOptions(readPaths: true, spawnFilter: program),
-                                 onEvents: onRefused)
+                                 started: started, onEvents: onRefused)
         }
     }
 
     /// fork, install, exec, wait: no tracer.
-    static func runPlain(_ command: [String], program: [SockFilter]) throws(EnforceError) -> TraceEnd {
+    static func runPlain(_ command: [String], program: [SockFilter], started: (Int32) -> Void) throws(EnforceError) -> TraceEnd {
         let child: Spawn.Child
         do {
             child = try Spawn.start(command, filter: program, noNewPrivs: .unlessCapSysAdmin, stopSelf: false)
@@ -117,6 +118,7 @@ public enum Enforcer {
             _ = CTraceCapture_waitpid(child.pid, &status, 0)
             throw map(failure)
         }
+        started(child.pid)
         let forwarding = forwardSignals(to: child.pid)
         defer { forwarding.cancel() }
         guard CTraceCapture_waitpid(child.pid, &status, 0) == child.pid else { return .detached }
@@ -124,7 +126,7 @@ public enum Enforcer {
         return .exited(CTraceCapture_WEXITSTATUS(status))
     }
 
-    static func runTraced(_ command: [String], options: TraceOptions,
+    static func runTraced(_ command: [String], options: TraceOptions, started: (Int32) -> Void,
                           onEvents: @escaping @Sendable ([SyscallEvent]) -> Void) throws(EnforceError) -> TraceEnd {
         let backend = PtraceBackend()
         let pid: Int32
@@ -135,6 +137,7 @@ public enum Enforcer {
         } catch {
             throw .start(.systemCall("trace", pid: nil, errno: EIO))
         }
+        started(pid)
         let forwarding = forwardSignals(to: pid)
         defer { forwarding.cancel() }
         return backend.wait()

@@ -61,7 +61,7 @@ enum EnforceTestSupport {
     static func learn(_ command: [String], in dir: URL, defaultAction: String = "kill") throws -> Policy {
         let profilePath = dir.appendingPathComponent("learned-profile.json").path
         let policyPath = dir.appendingPathComponent("generated.json").path
-        let recorded = try run([try binary(), "record", "-o", profilePath, "--"] + command, in: dir)
+        let recorded = try run([try binary(), "record", "--backend", "ptrace", "-o", profilePath, "--"] + command, in: dir)
         guard recorded.status == 0 else { throw CocoaError(.executableLoad, userInfo: ["stderr": recorded.stderr]) }
         let generated = try run([try binary(), "generate", profilePath, "-o", policyPath, "--default-action", defaultAction])
         guard generated.status == 0 else { throw CocoaError(.executableLoad, userInfo: ["stderr": generated.stderr]) }
