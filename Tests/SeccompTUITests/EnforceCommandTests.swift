@@ -122,9 +122,15 @@ import Testing
         let profile = try Profile.decodeJSON([UInt8](try Data(contentsOf: URL(fileURLWithPath: out))))
         #expect(profile.names(arch: .x86_64) == ["openat", "uname"])
         #expect(profile.syscall(named: "uname", arch: .x86_64)?.count == 2)
-        // merge accepts it: it combines with a recorded profile.
-        var merged = profile
-        merged.merge(profile)
-        #expect(merged.syscall(named: "uname", arch: .x86_64)?.count == 4)
+        // merge accepts it, with a profile recorded by `record`.
+        let recorded = dir.appendingPathComponent("recorded.json").path
+        let rec = try S.run([try S.binary(), "record", "--backend", "ptrace", "-o", recorded, "--", "/bin/uname", "-s"])
+        try #require(rec.status == 0, "\(rec.stderr)")
+        let mergedPath = dir.appendingPathComponent("merged.json").path
+        let m = try S.run([try S.binary(), "merge", out, recorded, "-o", mergedPath])
+        #expect(m.status == 0, "\(m.stderr)")
+        let merged = try Profile.decodeJSON([UInt8](try Data(contentsOf: URL(fileURLWithPath: mergedPath))))
+        #expect(merged.syscall(named: "uname", arch: .x86_64)?.count == 3)
+        #expect(merged.syscall(named: "openat", arch: .x86_64) != nil)
     }
 }
