@@ -64,6 +64,15 @@ public enum Enforcer {
         }
     }
 
+    /// The flags the filter is installed with: the policy's, but for those that need a user
+    /// notification supervisor (`enforce` has none: `user_notif` calls then fail with ENOSYS),
+    /// which are returned as `dropped`.
+    public static func installFlags(for policy: Policy) -> (bits: UInt32, dropped: [FilterFlag]) {
+        let unsupported: Set<FilterFlag> = [.newListener, .waitKillableRecv]
+        let kept = policy.flags.filter { !unsupported.contains($0) }
+        return (kept.reduce(0) { $0 | $1.bit }, policy.flags.filter { unsupported.contains($0) })
+    }
+
     /// Refuses to start `command` under `program` when the filter refuses `execve` on the host
     /// whatever its arguments: the exec would fail (or kill the child) before the program ran.
     public static func checkExec(_ program: [SockFilter], command: String) throws(EnforceError) {
@@ -94,7 +103,7 @@ public enum Enforcer {
         if mode == .enforce || mode == .report { try checkExec(program, command: command[0]) }
         switch mode {
         case .enforce, .logOnly:
-            return try runPlain(command, program: program, started: started)
+            return try runPlain(command, program: program, flags: installFlags(for: policy).bits, started: started)
         case .report:
             return try runTraced(command, options: TraceOptions(readPaths: false, spawnFilter: program, seccompSignals: true),
                                  started: started, onEvents: onRefused)
@@ -105,10 +114,11 @@ public enum Enforcer {
     }
 
     /// fork, install, exec, wait: no tracer.
-    static func runPlain(_ command: [String], program: [SockFilter], started: (Int32) -> Void) throws(EnforceError) -> TraceEnd {
+    static func runPlain(_ command: [String], program: [SockFilter], flags: UInt32,
+                         started: (Int32) -> Void) throws(EnforceError) -> TraceEnd {
         let child: Spawn.Child
         do {
-            child = try Spawn.start(command, filter: program, noNewPrivs: .unlessCapSysAdmin, stopSelf: false)
+            child = try Spawn.start(command, filter: program, filterFlags: flags, noNewPrivs: .unlessCapSysAdmin, stopSelf: false)
         } catch {
             throw .start(error)
         }

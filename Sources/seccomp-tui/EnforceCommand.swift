@@ -66,6 +66,14 @@ struct Enforce: ParsableCommand {
             Enforce.fail("\(error); '\(cmd[0])' was not run")
         }
         let collector = RefusalCollector(command: cmd, live: mode == .complain)
+        let dropped = Enforcer.installFlags(for: loaded).dropped
+        if !dropped.isEmpty {
+            Enforce.note("ignoring \(dropped.map(\.rawValue).joined(separator: ", ")): enforce has no user-notification "
+                + "supervisor (user_notif calls fail with ENOSYS)")
+        }
+        if !loaded.flags.isEmpty && (mode == .complain || mode == .report) {
+            Enforce.note("the filter flags are not applied under the tracer (--complain, --report)")
+        }
         if mode == .logOnly { Enforce.note(Enforce.logOnlyNote()) }
         // The kernel logs kills (and RET_LOG) to its log when no audit daemon takes them: read
         // from now on, it can name a call that killed the command without tracing it.
