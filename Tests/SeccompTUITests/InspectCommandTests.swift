@@ -59,6 +59,45 @@ import TraceCapture
         #expect(missing.status != 0 && missing.stderr.contains("no process with pid 999999"))
     }
 
+    @Test("inspect tells a process in seccomp strict mode from one without seccomp")
+    func strictMode() throws {
+        let dir = try S.tempDir("inspect-strict")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try """
+        #include <linux/seccomp.h>
+        #include <sys/prctl.h>
+        #include <sys/syscall.h>
+        #include <unistd.h>
+        int main(void) {
+            char c;
+            if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT) != 0) return 1;
+            (void)read(0, &c, 1);
+            syscall(SYS_exit, 0);
+        }
+        """.write(to: dir.appendingPathComponent("strict.c"), atomically: true, encoding: .utf8)
+        let cc = try S.run(["/usr/bin/cc", "-o", dir.appendingPathComponent("strict").path, dir.appendingPathComponent("strict.c").path])
+        try #require(cc.status == 0, "\(cc.stderr)")
+        let p = Process()
+        p.executableURL = dir.appendingPathComponent("strict")
+        let input = Pipe()
+        p.standardInput = input
+        try p.run()
+        defer {
+            try? input.fileHandleForWriting.close()
+            p.waitUntilExit()
+        }
+        for _ in 0..<200 where FilterReader.mode(of: p.processIdentifier) != 1 { usleep(10_000) }
+        let r = try S.run([try S.binary(), "inspect", String(p.processIdentifier)])
+        #expect(r.stdout.contains("runs in seccomp strict mode"), "\(r.stdout) \(r.stderr)")
+        let sleeper = Process()
+        sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        sleeper.arguments = ["10"]
+        try sleeper.run()
+        defer { sleeper.terminate(); sleeper.waitUntilExit() }
+        let free = try S.run([try S.binary(), "inspect", String(sleeper.processIdentifier)])
+        #expect(free.stdout.contains("has no seccomp filter"), "\(free.stdout) \(free.stderr)")
+    }
+
     @Test("disasm prints the per-syscall summary after the instructions")
     func disasmSummary() throws {
         let dir = try S.tempDir("disasm-summary")
