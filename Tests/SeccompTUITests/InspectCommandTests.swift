@@ -93,7 +93,7 @@ import TraceCapture
         sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
         sleeper.arguments = ["10"]
         try sleeper.run()
-        defer { sleeper.terminate(); sleeper.waitUntilExit() }
+        defer { kill(sleeper.processIdentifier, SIGKILL); sleeper.waitUntilExit() }
         let free = try S.run([try S.binary(), "inspect", String(sleeper.processIdentifier)])
         #expect(free.stdout.contains("has no seccomp filter"), "\(free.stdout) \(free.stderr)")
     }
