@@ -41,6 +41,16 @@ import Testing
         try expectRefused(policy: badAction, in: dir, "action.json:1:19: defaultAction: unknown action \"SCMP_ACT_DENY\"")
     }
 
+    @Test("a command that cannot be found exits 127 with the reason")
+    func missingCommand() throws {
+        let dir = try S.tempDir("enforce-nocmd")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let policy = try S.writeOCI(Policy(defaultAction: .allow), to: dir, name: "p.json")
+        let r = try S.run([try S.binary(), "enforce", "--policy", policy, "--", "/nonexistent/cmd"])
+        #expect(r.status == 127)
+        #expect(r.stderr.contains("cannot run '/nonexistent/cmd': no such file or directory"), "\(r.stderr)")
+    }
+
     @Test("an unknown architecture is named, nothing runs")
     func unknownArchitecture() throws {
         let dir = try S.tempDir("enforce-arch")
