@@ -17,7 +17,9 @@ struct BPFCheck: Hashable {
         let width = c.width(on: arch)
         let m = width.mask
         let v = c.value & m
-        let check = BPFCheck(index: c.index, op: c.op, value: v, valueTwo: c.valueTwo & m, width: width)
+        // Masked equality compares valueTwo cut to the mask, as `Condition.holds` (and libseccomp) does.
+        let check = BPFCheck(index: c.index, op: c.op, value: v,
+                             valueTwo: c.op == .maskedEq ? c.valueTwo & v : c.valueTwo & m, width: width)
         switch c.op {
         case .eq, .ne: return .check(check)
         case .lt: return v == 0 ? .always(false) : .check(check)
@@ -25,7 +27,6 @@ struct BPFCheck: Hashable {
         case .gt: return v == m ? .always(false) : .check(check)
         case .ge: return v == 0 ? .always(true) : .check(check)
         case .maskedEq:
-            if check.valueTwo & ~v != 0 { return .always(false) }
             if v == 0 { return .always(true) }
             if v == m { return .check(BPFCheck(index: c.index, op: .eq, value: check.valueTwo, valueTwo: 0, width: width)) }
             return .check(check)
