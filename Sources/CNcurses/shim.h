@@ -30,4 +30,30 @@ static inline int CNcurses_put_wchar(int y, int x, wchar_t ch, attr_t attrs, sho
     setcchar(&cc, wstr, attrs, pair, NULL);
     return mvadd_wch(y, x, &cc);
 }
+/// Reads one key with the window's timeout: -1 when none came, 0 for a character (in *ch),
+/// 1 for a function key code (in *ch, a KEY_* value).
+static inline int CNcurses_get_key(unsigned int *ch) {
+    wint_t w = 0;
+    int r = get_wch(&w);
+    if (r == ERR) return -1;
+    *ch = (unsigned int)w;
+    return r == KEY_CODE_YES ? 1 : 0;
+}
+static inline int CNcurses_KEY_UP(void) { return KEY_UP; }
+static inline int CNcurses_KEY_DOWN(void) { return KEY_DOWN; }
+static inline int CNcurses_KEY_LEFT(void) { return KEY_LEFT; }
+static inline int CNcurses_KEY_RIGHT(void) { return KEY_RIGHT; }
+static inline int CNcurses_KEY_PPAGE(void) { return KEY_PPAGE; }
+static inline int CNcurses_KEY_NPAGE(void) { return KEY_NPAGE; }
+static inline int CNcurses_KEY_HOME(void) { return KEY_HOME; }
+static inline int CNcurses_KEY_END(void) { return KEY_END; }
+static inline int CNcurses_KEY_BTAB(void) { return KEY_BTAB; }
+static inline int CNcurses_KEY_ENTER(void) { return KEY_ENTER; }
+static inline int CNcurses_KEY_BACKSPACE(void) { return KEY_BACKSPACE; }
+static inline int CNcurses_KEY_DC(void) { return KEY_DC; }
+/// Sets stdscr's input timeout in milliseconds (-1 blocks).
+static inline void CNcurses_timeout(int ms) { wtimeout(stdscr, ms); }
+static inline int CNcurses_keypad_on(void) { return keypad(stdscr, TRUE); }
+static inline int CNcurses_clearok_on(void) { return clearok(curscr, TRUE); }
+static inline int CNcurses_refresh(void) { return wrefresh(stdscr); }
 #endif

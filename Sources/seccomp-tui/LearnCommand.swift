@@ -1,8 +1,75 @@
 import ArgumentParser
 import PolicyModel
+import TraceCapture
 
 struct Learn: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "learn", abstract: "Trace a program (or attach to one) and learn its policy in the TUI.")
-    func run() throws { throw NotYetBuilt(command: "learn") }
+        commandName: "learn",
+        abstract: "Trace a program (or attach to one) and learn its policy in the TUI.",
+        discussion: """
+            Examples:
+              seccomp-tui -o server.json -- ./server --port 8080
+              seccomp-tui learn -p 1234
+            Press F1 or ? in the TUI for its keys. The program's output goes to --child-output.
+            """)
+
+    @Option(name: .shortAndLong, help: "Save the policy here (format by extension: .json, .policy, .bpf, .h).")
+    var output: String?
+
+    @Option(name: .long, help: "Show this policy's rules and highlight the seen calls it would refuse.")
+    var policy: String?
+
+    @Option(name: .long, help: "Tracer: \(BackendKind.allCases.map(\.rawValue).joined(separator: ", ")) (auto: perf when permitted, else ptrace).")
+    var backend: BackendKind = .auto
+
+    @Option(name: .shortAndLong, help: "Attach to this running process instead of starting a command.")
+    var pid: Int32?
+
+    @Option(name: .long, help: "Where the traced program's standard output and error go.")
+    var childOutput: String = "/dev/null"
+
+    @Flag(help: "Also record return values, to show errors (an extra stop per syscall).")
+    var returns = false
+
+    @Flag(name: .long, help: "No colours, attributes only.")
+    var monochrome = false
+
+    @Option(name: .long, help: .hidden)
+    var uiStats: String?
+
+    @Option(name: .long, help: .hidden)
+    var syntheticRate: Int?
+
+    @Option(name: .long, help: .hidden)
+    var syntheticSeconds: Double = 0
+
+    @Argument(parsing: .postTerminator, help: "The command to trace, after --.")
+    var command: [String] = []
+
+    func validate() throws {
+        if syntheticRate != nil { return }
+        if pid != nil && !command.isEmpty {
+            throw ValidationError("give either -p PID or a command after --, not both")
+        }
+        if pid == nil && command.isEmpty {
+            throw ValidationError("nothing to trace: give a command after -- (seccomp-tui -- CMD) or -p PID")
+        }
+        if let p = pid, p <= 0 { throw ValidationError("-p takes a process id above 0, not \(p)") }
+    }
+
+    func run() throws {
+        var options = TUISession.Options(title: "", outputPath: output, policyPath: policy,
+                                         childOutput: childOutput, monochrome: monochrome, uiStatsPath: uiStats)
+        if let rate = syntheticRate {
+            options.title = "synthetic feed, \(rate) events/s"
+            try TUISession.live(SyntheticBackend(rate: rate, duration: syntheticSeconds),
+                                target: .spawn(command: ["synthetic"]), traceOptions: TraceOptions(),
+                                options: options)
+            return
+        }
+        let target: TraceTarget = pid.map { .attach(pid: $0) } ?? .spawn(command: command)
+        options.title = pid.map { "attached to \($0)" } ?? command.joined(separator: " ")
+        try TUISession.live(TraceBackends.make(kind: backend), target: target, traceOptions: TraceOptions(returns: returns),
+                            options: options)
+    }
 }

@@ -49,7 +49,8 @@ enum PolicyIO {
         do {
             let data = try handle.read(upToCount: limit + 1) ?? Data()
             guard data.count <= limit else {
-                throw FileError(path: path, reason: "the file is larger than the limit of \(limit >> 20) MiB")
+                let size = limit % (1 << 20) == 0 ? "\(limit >> 20) MiB" : "\(limit) bytes"
+                throw FileError(path: path, reason: "the file is larger than the limit of \(size)")
             }
             return Array(data)
         } catch let e as FileError {

@@ -15,6 +15,11 @@ import Testing
         SyscallDefinition(name: "mmap", numbers: [.x86_64: 9], arguments: [
             SyscallArgument(name: "addr", cType: "unsigned long", width: .bits64, isPointer: false, isPath: false),
         ]),
+        SyscallDefinition(name: "mprotect", numbers: [.x86_64: 10], arguments: [
+            SyscallArgument(name: "start", cType: "unsigned long", width: .bits64, isPointer: false, isPath: false),
+            SyscallArgument(name: "len", cType: "size_t", width: .bits64, isPointer: false, isPath: false),
+            SyscallArgument(name: "prot", cType: "unsigned long", width: .bits64, isPointer: false, isPath: false),
+        ]),
     ], otherArchitectureNames: ["arm_fadvise64_64"])
 
     static let target = OCITarget(arch: .x86_64, kernel: KernelVersion(kernel: 6, major: 18))

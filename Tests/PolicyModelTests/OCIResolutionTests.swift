@@ -101,6 +101,25 @@ import Testing
         ])
     }
 
+    @Test("overlapping rules with different actions are kept, with a warning")
+    func overlapWarning() throws {
+        let text = """
+            {"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+              {"names": ["write"], "action": "SCMP_ACT_ALLOW"},
+              {"names": ["write"], "action": "SCMP_ACT_KILL_PROCESS", "args": [{"index": 0, "value": 2, "op": "SCMP_CMP_EQ"}]},
+              {"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 2, "op": "SCMP_CMP_GT"}]},
+              {"names": ["read"], "action": "SCMP_ACT_LOG", "args": [{"index": 0, "value": 2, "op": "SCMP_CMP_LE"}]}
+            ]}
+            """
+        let result = try OCIProfile.read(Array(text.utf8), source: "o.json",
+                                         target: OCITarget(arch: .x86_64, kernel: KernelVersion(kernel: 6, major: 1)),
+                                         table: Self.table)
+        #expect(result.policy.rules.count == 4)
+        #expect(result.warnings.map(\.description) == [
+            "o.json:3:14: syscalls[1].names[0]: write has rules with different actions that can match the same call (allow, kill): this policy takes the most restrictive, runtimes using libseccomp may not",
+        ])
+    }
+
     @Test("kernel versions read the way Docker reads them")
     func kernelVersions() {
         #expect(KernelVersion(release: "6.18.0-1-amd64") == KernelVersion(kernel: 6, major: 18))

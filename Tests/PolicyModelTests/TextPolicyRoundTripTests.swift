@@ -12,8 +12,8 @@ import Testing
           arguments: 0..<vocabularies.count)
     func policyRoundTrip(_ v: Int) throws {
         let (label, vocabulary) = Self.vocabularies[v]
-        var g = SeededGenerator(seed: 0x5EC_C0A1 + UInt64(v))
-        let generator = RandomPolicies(vocabulary: vocabulary)
+        var g = SplitMix64(seed: 0x5EC_C0A1 + UInt64(v))
+        let generator = RandomTextPolicies(vocabulary: vocabulary)
         var compared = 0
         for n in 0..<2000 {
             let policy = generator.policy(&g)
@@ -37,8 +37,8 @@ import Testing
 
     @Test("random hand-written texts (groups, spellings of values, ACTION if) reach a canonical form in one pass")
     func textRoundTrip() throws {
-        var g = SeededGenerator(seed: 42)
-        let generator = RandomPolicies(vocabulary: F.vocabulary)
+        var g = SplitMix64(seed: 42)
+        let generator = RandomTextPolicies(vocabulary: F.vocabulary)
         for n in 0..<2000 {
             let text = generator.text(&g)
             let first = try TextPolicy.parse(text, vocabulary: F.vocabulary).policy
@@ -103,7 +103,7 @@ import Testing
 }
 
 /// Random policies, texts and calls over a vocabulary.
-struct RandomPolicies {
+struct RandomTextPolicies {
     let vocabulary: TextPolicyVocabulary
     let syscalls: [SyscallDefinition]
 
@@ -116,7 +116,7 @@ struct RandomPolicies {
                                   0xFFFF_FFFF_8000_0000, 0xFFFF_FFFF_FFFF_FF9C, 0xFFFF_FF9C, 0x7FFF_FFFF_FFFF_FFFF,
                                   0x8000_0000_0000_0000, UInt64.max]
 
-    func action(_ g: inout SeededGenerator) -> Action {
+    func action(_ g: inout SplitMix64) -> Action {
         switch Int.random(in: 0..<8, using: &g) {
         case 0: return .allow
         case 1: return .log
@@ -129,7 +129,7 @@ struct RandomPolicies {
         }
     }
 
-    func value(_ g: inout SeededGenerator, syscall: String, index: Int) -> UInt64 {
+    func value(_ g: inout SplitMix64, syscall: String, index: Int) -> UInt64 {
         switch Int.random(in: 0..<4, using: &g) {
         case 0: return Self.edges.randomElement(using: &g)!
         case 1: return UInt64.random(in: 0..<5000, using: &g)
@@ -142,7 +142,7 @@ struct RandomPolicies {
         }
     }
 
-    func condition(_ g: inout SeededGenerator, syscall: SyscallDefinition) -> Condition {
+    func condition(_ g: inout SplitMix64, syscall: SyscallDefinition) -> Condition {
         let count = syscall.arguments.count
         let index = count == 0 || Int.random(in: 0..<10, using: &g) == 0 ? Int.random(in: 0...5, using: &g)
                                                                           : Int.random(in: 0..<count, using: &g)
@@ -152,7 +152,7 @@ struct RandomPolicies {
                          valueTwo: op == .maskedEq ? value(&g, syscall: syscall.name, index: index) : 0, width: width)
     }
 
-    func policy(_ g: inout SeededGenerator) -> Policy {
+    func policy(_ g: inout SplitMix64) -> Policy {
         let archs = Arch.allCases.filter { _ in Bool.random(using: &g) }
         var rules: [Rule] = []
         for _ in 0..<Int.random(in: 0...14, using: &g) {
@@ -166,7 +166,7 @@ struct RandomPolicies {
     }
 
     /// A call to check: mostly a syscall the policy names, with edge values and the policy's own values.
-    func data(for policy: Policy, _ g: inout SeededGenerator) -> SeccompData {
+    func data(for policy: Policy, _ g: inout SplitMix64) -> SeccompData {
         let arch = Int.random(in: 0..<8, using: &g) == 0 ? Arch.allCases.randomElement(using: &g)!
                                                           : policy.architectures.randomElement(using: &g)!
         let name = policy.rules.randomElement(using: &g)?.syscall ?? syscalls.randomElement(using: &g)!.name
@@ -187,7 +187,7 @@ struct RandomPolicies {
     }
 
     /// A policy text as a person might write it: groups, `allow if`, values in every spelling.
-    func text(_ g: inout SeededGenerator) -> String {
+    func text(_ g: inout SplitMix64) -> String {
         var lines = ["# random", "@default \(actionText(action(&g), &g))", "@arch x86_64 i386"]
         let groups = vocabulary.groupNames()
         for _ in 0..<Int.random(in: 0...10, using: &g) {
@@ -210,7 +210,7 @@ struct RandomPolicies {
         return lines.joined(separator: "\n")
     }
 
-    private func actionText(_ a: Action, _ g: inout SeededGenerator) -> String {
+    private func actionText(_ a: Action, _ g: inout SplitMix64) -> String {
         if case .errno(let e) = a, let name = vocabulary.errnoDecoder?.constants.first(where: { $0.value == UInt64(e) })?.name,
            Bool.random(using: &g) {
             return "errno \(name)"
@@ -220,7 +220,7 @@ struct RandomPolicies {
     }
 
     /// A condition valid for every member: on a common argument position, with a value that fits.
-    private func conditionText(_ g: inout SeededGenerator, members: [SyscallDefinition]) -> String {
+    private func conditionText(_ g: inout SplitMix64, members: [SyscallDefinition]) -> String {
         let count = members.map(\.arguments.count).min() ?? 0
         let index = count == 0 ? Int.random(in: 0...5, using: &g) : Int.random(in: 0..<count, using: &g)
         let first = members.first

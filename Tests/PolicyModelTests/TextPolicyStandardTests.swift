@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PolicyModel
 
@@ -112,6 +113,31 @@ import Testing
             #expect(p.rules.map(\.syscall) == members)
             let text = TextPolicy.format(p)
             #expect(try TextPolicy.parse(text).policy.rules.map(\.syscall) == members.sorted())
+        }
+    }
+
+    @Test("a decoder's field mask has its header name: flags & O_ACCMODE == O_WRONLY")
+    func fieldMask() throws {
+        let p = try TextPolicy.parse("@default kill\n@arch x86_64\nopenat: flags & O_ACCMODE == O_WRONLY\nfcntl: arg & O_ACCMODE == 0").policy
+        let accmode = try #require(ValueDecoders.named("open_flags")?.field?.mask)
+        #expect(p.rules.map { $0.conditions.map(\.value) } == [[accmode], [accmode]])
+        #expect(p.rules.map { $0.conditions.map(\.valueTwo) } == [[try Self.constant("O_WRONLY")], [0]])
+        #expect(TextPolicy.format(p).hasSuffix("\nfcntl: arg & 0x3 == 0\nopenat: flags & O_ACCMODE == O_WRONLY\n"))
+    }
+
+    @Test("the examples in docs/policy-language.md read without errors and are canonical after one pass")
+    func documentedExample() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/policy-language.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        let blocks = text.components(separatedBy: "```").enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+        let policies = blocks.filter { $0.contains("@default") }
+        try #require(!policies.isEmpty)
+        for block in policies {
+            let p = try TextPolicy.parse(block, file: "policy-language.md").policy
+            #expect(!p.rules.isEmpty)
+            let canonical = TextPolicy.format(p)
+            #expect(TextPolicy.format(try TextPolicy.parse(canonical).policy) == canonical)
         }
     }
 }

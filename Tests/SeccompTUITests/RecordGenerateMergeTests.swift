@@ -14,7 +14,7 @@ import Testing
     @Test("record writes a profile and exits with the command's status")
     func record() throws {
         let dir = try tempDir()
-        let cmd = try Record.parse(["-o", dir + "/p.json", "--", "sh", "-c", "exec 3</etc/hostname; exit 3"])
+        let cmd = try Record.parse(["-o", dir + "/p.json", "--backend", "ptrace", "--", "sh", "-c", "exec 3</etc/hostname; exit 3"])
         #expect(throws: ExitCode(3)) { try cmd.run() }
         let profile = try ProfileIO.load(path: dir + "/p.json")
         #expect(profile.metadata.exitCode == 3)

@@ -17,6 +17,8 @@ extension OCIResolvedProfile {
     ///   when `lenient`, a warning.
     /// - Architectures other than x86_64, x32, i386 and aarch64 are dropped with a warning.
     /// - Calls from an architecture the filter does not list get kill-thread, libseccomp's default.
+    /// - Rules of one syscall with different actions that can match the same call are kept
+    ///   (the most restrictive wins) with a warning: libseccomp may decide such calls otherwise.
     public func policy(lenient: Bool = false, table: SyscallTable = .shared) throws -> OCIImport {
         var warnings = self.warnings
         var arches: [Arch] = []
@@ -32,6 +34,7 @@ extension OCIResolvedProfile {
 
         var rules: [Rule] = []
         var seen = Set<Rule>()
+        var origin: [Rule: OCILocated<String>] = [:]
         for entry in syscalls {
             let action = entry.action.value.action(data: entry.errnoRet)
             if action == defaultAction { continue }
@@ -63,8 +66,23 @@ extension OCIResolvedProfile {
                                   width: arg.index < definition.arguments.count ? definition.arguments[arg.index].width : .bits64)
                     }
                     let rule = Rule(syscall: definition.name, action: action, conditions: conditions)
-                    if seen.insert(rule).inserted { rules.append(rule) }
+                    if seen.insert(rule).inserted {
+                        rules.append(rule)
+                        origin[rule] = name
+                    }
                 }
+            }
+        }
+        // Overlapping rules with different actions: this policy takes the most restrictive,
+        // libseccomp (so runc and crun) may not. Said once per syscall.
+        var warned = Set<String>()
+        for (i, a) in rules.enumerated() where !warned.contains(a.syscall) {
+            if let b = rules[(i + 1)...].first(where: { $0.syscall == a.syscall && $0.action != a.action && a.mayOverlap(with: $0) }),
+               let at = origin[b] {
+                warned.insert(a.syscall)
+                warnings.append(OCIWarning(source: source, position: at.position, field: at.field, message:
+                    "\(a.syscall) has rules with different actions that can match the same call (\(a.action), \(b.action)): "
+                    + "this policy takes the most restrictive, runtimes using libseccomp may not"))
             }
         }
         let policy = Policy(defaultAction: defaultAction, architectures: arches, badArchAction: .killThread,

@@ -63,28 +63,10 @@ public enum OCIWriter {
     }
 
     /// Groups the rules into entries, in canonical order. Throws for rules runc would not
-    /// enforce as meant.
+    /// enforce as meant (see `OCIRuntimeRules`).
     static func entries(_ policy: Policy) throws -> [Entry] {
         var groups: [String: Entry] = [:]
-        for rule in policy.rules {
-            let indices = rule.conditions.map(\.index)
-            if Set(indices).count != indices.count {
-                throw OCIWriteError(message: "the rule for \(rule.syscall) tests one argument twice ("
-                    + rule.conditions.map(\.description).joined(separator: " && ")
-                    + "): OCI runtimes (runc) apply such tests as alternatives, not all together")
-            }
-            if rule.action == policy.defaultAction {
-                // runc skips rules with the default action; that is harmless unless a less
-                // restrictive rule for the same call would then win where this one should.
-                let overridden = !rule.conditions.isEmpty && policy.rules(for: rule.syscall).contains {
-                    rule.action.isMoreRestrictive(than: $0.action)
-                }
-                if overridden {
-                    throw OCIWriteError(message: "the rule \(rule.syscall): \(rule.conditions.map(\.description).joined(separator: " && ")) → \(rule.action) "
-                        + "has the default action and narrows a rule with a weaker action; OCI runtimes (runc) drop rules with the default action")
-                }
-                continue
-            }
+        for rule in try OCIRuntimeRules.rules(for: policy) {
             let conditions = rule.conditions.sorted { $0.index < $1.index }
             let key = "\(sortKey(rule.action))|" + conditions.map { "\($0.index) \($0.op.rawValue) \($0.value) \($0.valueTwo)" }.joined(separator: ",")
             groups[key, default: Entry(names: [], action: rule.action, conditions: conditions)].names.append(rule.syscall)

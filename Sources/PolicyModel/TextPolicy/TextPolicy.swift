@@ -13,7 +13,7 @@
 /// socket: domain == AF_INET && type & SOCK_CLOEXEC == SOCK_CLOEXEC
 /// mmap: prot & PROT_EXEC == 0                   # (prot & PROT_EXEC) == 0
 /// openat: dfd == AT_FDCWD && flags == O_RDONLY|O_CLOEXEC
-/// ioctl: errno EPERM if cmd == TIOCSTI      # an action other than allow, with conditions
+/// ioctl: errno EPERM if cmd == TIOCSTI          # an action other than allow, with conditions
 /// ptrace: errno EPERM
 /// @obsolete: kill                               # a group stands for each of its syscalls
 /// ```

@@ -18,7 +18,7 @@ public struct TextPolicyDiagnostic: Error, Hashable, Sendable, CustomStringConve
 }
 
 /// A place in a text policy file.
-struct SourceLocation: Hashable, Sendable {
+struct TextPolicyLocation: Hashable, Sendable {
     var file: String
     var line: Int
     var column: Int

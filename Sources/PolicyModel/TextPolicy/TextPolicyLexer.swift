@@ -24,16 +24,16 @@ struct Token: Equatable, Sendable {
 
 /// Splits one line of a text policy into tokens. Comments (`#` to the end of the line) are dropped.
 struct TextPolicyLexer {
-    let location: SourceLocation
+    let location: TextPolicyLocation
     private let chars: [Character]
     private var i = 0
 
-    init(line: String, location: SourceLocation) {
+    init(line: String, location: TextPolicyLocation) {
         self.chars = Array(line)
         self.location = location
     }
 
-    static func tokens(of line: String, at location: SourceLocation) throws -> [Token] {
+    static func tokens(of line: String, at location: TextPolicyLocation) throws -> [Token] {
         var lexer = TextPolicyLexer(line: line, location: location)
         return try lexer.all()
     }

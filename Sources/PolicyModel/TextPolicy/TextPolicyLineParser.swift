@@ -1,7 +1,7 @@
 /// Parses the tokens of one line into a `StatementSyntax` (grammar in `TextPolicy`).
 struct TextPolicyLineParser {
     private let tokens: [Token]
-    private let location: SourceLocation
+    private let location: TextPolicyLocation
     private let vocabulary: TextPolicyVocabulary
     /// Column just past the last token, where "expected ... at the end of the line" points.
     private let endColumn: Int
@@ -13,7 +13,7 @@ struct TextPolicyLineParser {
     static let operatorList = "==, !=, <, <=, >, >=, &"
     private static let comparisons: [String: CompareOp] = ["==": .eq, "!=": .ne, "<": .lt, "<=": .le, ">": .gt, ">=": .ge]
 
-    init(tokens: [Token], location: SourceLocation, lineLength: Int, vocabulary: TextPolicyVocabulary) {
+    init(tokens: [Token], location: TextPolicyLocation, lineLength: Int, vocabulary: TextPolicyVocabulary) {
         self.tokens = tokens
         self.location = location
         self.vocabulary = vocabulary

@@ -6,8 +6,8 @@ struct TextPolicyParser {
     let vocabulary: TextPolicyVocabulary
     let readFile: ((String) throws -> String)?
 
-    private var defaultAction: (Action, SourceLocation)?
-    private var badArchAction: (Action, SourceLocation)?
+    private var defaultAction: (Action, TextPolicyLocation)?
+    private var badArchAction: (Action, TextPolicyLocation)?
     private var architectures: [Arch] = []
     private var flags: [FilterFlag] = []
     private var rules: [Rule] = []
@@ -23,7 +23,7 @@ struct TextPolicyParser {
     mutating func parse(_ text: String, file: String) throws -> ParsedTextPolicy {
         try parseFile(text, file: file)
         guard let (defaultAction, _) = defaultAction else {
-            throw SourceLocation(file: file, line: 1, column: 1)
+            throw TextPolicyLocation(file: file, line: 1, column: 1)
                 .error("no '@default ACTION' line: a policy must say what happens to calls no rule matches (e.g. @default errno EPERM)")
         }
         let policy = Policy(defaultAction: defaultAction,
@@ -38,7 +38,7 @@ struct TextPolicyParser {
         defer { includeStack.removeLast() }
         for (n, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             let line = rawLine.hasSuffix("\r") ? String(rawLine.dropLast()) : String(rawLine)
-            let location = SourceLocation(file: file, line: n + 1, column: 1)
+            let location = TextPolicyLocation(file: file, line: n + 1, column: 1)
             let tokens = try TextPolicyLexer.tokens(of: line, at: location)
             var lineParser = TextPolicyLineParser(tokens: tokens, location: location, lineLength: line.count,
                                                   vocabulary: vocabulary)
@@ -47,8 +47,8 @@ struct TextPolicyParser {
         }
     }
 
-    private mutating func apply(_ statement: StatementSyntax, at location: SourceLocation, tokens: [Token]) throws {
-        func at(_ column: Int) -> SourceLocation {
+    private mutating func apply(_ statement: StatementSyntax, at location: TextPolicyLocation, tokens: [Token]) throws {
+        func at(_ column: Int) -> TextPolicyLocation {
             var l = location
             l.column = column
             return l
@@ -90,7 +90,7 @@ struct TextPolicyParser {
         }
     }
 
-    private mutating func include(_ name: String, from location: SourceLocation) throws {
+    private mutating func include(_ name: String, from location: TextPolicyLocation) throws {
         guard let readFile else {
             throw location.error("@include is not available here (the policy was not read from a file)")
         }

@@ -2,10 +2,10 @@
 /// widths against the vocabulary, and checks that values fit their argument.
 struct TextPolicyResolver {
     let vocabulary: TextPolicyVocabulary
-    let location: SourceLocation
+    let location: TextPolicyLocation
     var warnings: [TextPolicyDiagnostic] = []
 
-    init(vocabulary: TextPolicyVocabulary, location: SourceLocation) {
+    init(vocabulary: TextPolicyVocabulary, location: TextPolicyLocation) {
         self.vocabulary = vocabulary
         self.location = location
     }
@@ -128,7 +128,7 @@ struct TextPolicyResolver {
                 result |= (0 &- n) & arg.width.mask
             case .name(let name):
                 let decoder = vocabulary.decoder(syscall, arg.index, others) ?? vocabulary.decoder(syscall, arg.index)
-                guard let n = decoder?.value(named: name) ?? vocabulary.decoder(syscall, arg.index)?.value(named: name)
+                guard let n = Self.value(of: name, in: decoder) ?? Self.value(of: name, in: vocabulary.decoder(syscall, arg.index))
                     ?? vocabulary.constant(name) else {
                     var near = closestMatches(to: name, in: decoder?.constantNames ?? [])
                     if near.isEmpty { near = closestMatches(to: name, in: vocabulary.constantNames()) }
@@ -148,11 +148,19 @@ struct TextPolicyResolver {
         return result
     }
 
+    /// A name of `decoder`: one of its constants, or the mask of its field (`O_ACCMODE`).
+    static func value(of name: String, in decoder: ValueDecoder?) -> UInt64? {
+        guard let decoder else { return nil }
+        if let v = decoder.value(named: name) { return v }
+        if let field = decoder.field, field.maskName == name { return field.mask }
+        return nil
+    }
+
     /// What `text` (a value as the writer would put it: `O_RDWR|O_CLOEXEC`, `S_IFREG|0644`, `-1`)
     /// reads as for argument `index` of `syscall`, or nil when the reader would refuse it.
     static func value(ofText text: String, syscall: String, index: Int, width: ArgWidth, known: [Int: UInt64],
                       vocabulary: TextPolicyVocabulary) -> UInt64? {
-        let location = SourceLocation(file: "", line: 1, column: 1)
+        let location = TextPolicyLocation(file: "", line: 1, column: 1)
         guard let tokens = try? TextPolicyLexer.tokens(of: text, at: location), tokens.count % 2 == 1 else { return nil }
         var terms: [(term: ValueSyntax.Term, column: Int)] = []
         for (i, t) in tokens.enumerated() {

@@ -36,23 +36,14 @@ public struct TextPolicyVocabulary: Sendable {
     /// The package's tables: `SyscallTable.shared`, `ArgumentDecoders`, `Constants`, `SyscallGroups`.
     public static let standard = TextPolicyVocabulary(
         table: .shared,
-        decoder: standardDecoder,
-        constant: { Constants.value(named: $0) },
+        decoder: { ArgumentDecoders.decoder(syscall: $0, argument: $1, known: $2) },
+        constant: { name in
+            Constants.value(named: name) ?? ValueDecoders.all.lazy.compactMap(\.field).first { $0.maskName == name }?.mask
+        },
         constantNames: { Constants.allNames },
         groupMembers: { SyscallGroups.members(of: $0) },
         groupNames: { SyscallGroups.all.keys.sorted() },
         errnoDecoder: ValueDecoders.named("errno"))
-
-    /// `ArgumentDecoders`' choice for one argument; where it depends on another argument
-    /// (setsockopt's `optname` on `level`) and the rule fixes that one, the decoder for its value.
-    @Sendable static func standardDecoder(_ syscall: String, _ index: Int, _ known: [Int: UInt64]) -> ValueDecoder? {
-        guard case .selected(let by, _, _)? = argumentDecoderTable[syscall]?[index], let selector = known[by] else {
-            return ArgumentDecoders.decoder(syscall: syscall, argument: index)
-        }
-        var arguments = [UInt64](repeating: 0, count: 6)
-        arguments[by] = selector
-        return ArgumentDecoders.decoder(syscall: syscall, argument: index, arguments: arguments)
-    }
 
     /// The decoder for argument `index` of `syscall` when nothing is known of the others.
     func decoder(_ syscall: String, _ index: Int) -> ValueDecoder? { decoder(syscall, index, [:]) }

@@ -52,12 +52,30 @@ struct TextPolicyWriter {
             if TextPolicyLineParser.argumentIndex(a.name) ?? c.index == c.index { name = a.name }
         }
         if c.op == .maskedEq {
+            if let field = fieldText(c, syscall: syscall, known: known) { return "\(name) & \(field.mask) == \(field.value)" }
             let mask = value(c.value, syscall: syscall, index: c.index, width: c.width, isSigned: false, isBits: true, known: known)
             let v = value(c.valueTwo, syscall: syscall, index: c.index, width: c.width, isSigned: false, isBits: true, known: known)
             return "\(name) & \(mask) == \(v)"
         }
         return "\(name) \(c.op.symbol) " + value(c.value, syscall: syscall, index: c.index, width: c.width,
                                                  isSigned: isSigned, isBits: false, known: known)
+    }
+
+    /// `O_ACCMODE` and `O_WRONLY` for a masked test of exactly a decoder's field (the access mode
+    /// in open flags), when both names read back to the same values.
+    private func fieldText(_ c: Condition, syscall: String, known: [Int: UInt64]) -> (mask: String, value: String)? {
+        var others = known
+        others[c.index] = nil
+        let m = c.width.mask
+        guard let field = vocabulary.decoder(syscall, c.index, others)?.field, let maskName = field.maskName,
+              field.mask & m == c.value & m,
+              let valueName = field.constants.first(where: { $0.value & m == c.valueTwo & m })?.name else { return nil }
+        let read = { (text: String) in
+            TextPolicyResolver.value(ofText: text, syscall: syscall, index: c.index, width: c.width, known: known,
+                                     vocabulary: self.vocabulary).map { $0 & m }
+        }
+        guard read(maskName) == c.value & m, read(valueName) == c.valueTwo & m else { return nil }
+        return (maskName, valueName)
     }
 
     /// Decoded names when they read back to exactly this value, else a negative number for a

@@ -1,0 +1,97 @@
+/// Turns a policy's rules into rules an OCI runtime enforces with the same decisions.
+///
+/// runc and crun give the rules to libseccomp, which differs from `Policy.decide` where rules of
+/// one syscall overlap: an unconditional rule wins over conditional ones whatever their actions,
+/// rules with the default action are dropped (runc), identical tests with different actions are
+/// refused, and overlapping conditional rules are not resolved by restrictiveness. So, per syscall:
+/// 1. rules that never decide a call (a stronger rule has the same tests, or an unconditional
+///    rule is at least as strong) are dropped;
+/// 2. an unconditional rule beside stronger conditional ones is narrowed to the calls none of
+///    those match (possible when each has one test, not a masked one, on its own argument);
+/// 3. rules with the default action are dropped, which is exact unless they overlap a weaker rule;
+/// 4. the remaining rules with different actions must be disjoint.
+/// Anything else is an `OCIWriteError` naming the rules.
+enum OCIRuntimeRules {
+    static func rules(for policy: Policy) throws -> [Rule] {
+        var unique: [Rule] = []
+        var seen = Set<Rule>()
+        for rule in policy.rules where seen.insert(rule).inserted { unique.append(rule) }
+        for rule in unique {
+            let indices = rule.conditions.map(\.index)
+            if Set(indices).count != indices.count {
+                throw OCIWriteError(message: "the rule \(text(rule)) tests one argument twice: "
+                    + "OCI runtimes (runc) apply such tests as alternatives, not all together")
+            }
+        }
+        let bySyscall = Dictionary(grouping: unique, by: \.syscall)
+        var result: [Rule] = []
+        for name in bySyscall.keys.sorted() {
+            result += try rules(of: bySyscall[name]!, defaultAction: policy.defaultAction)
+        }
+        return result
+    }
+
+    private static func rules(of input: [Rule], defaultAction: Action) throws -> [Rule] {
+        // 1. Unreachable rules: a rule whose tests a more restrictive rule repeats exactly, and
+        //    every rule not more restrictive than an unconditional one.
+        var rules = input.filter { r in
+            !input.contains { $0.action.isMoreRestrictive(than: r.action) && Set($0.conditions) == Set(r.conditions) }
+        }
+        if let top = Action.mostRestrictive(rules.filter { $0.conditions.isEmpty }.map(\.action)) {
+            let unconditional = rules.first { $0.conditions.isEmpty && $0.action == top }!
+            rules = [unconditional] + rules.filter { !$0.conditions.isEmpty && $0.action.isMoreRestrictive(than: top) }
+        }
+        // 2. An unconditional rule beside stronger conditional ones.
+        if let u = rules.first(where: { $0.conditions.isEmpty }), rules.count > 1 {
+            let stronger = Array(rules.dropFirst())
+            let tests = stronger.compactMap { $0.conditions.count == 1 ? $0.conditions[0] : nil }
+            guard tests.count == stronger.count, tests.allSatisfy({ $0.op != .maskedEq }),
+                  Set(tests.map(\.index)).count == tests.count else {
+                throw OCIWriteError(message: "\(text(u)) and the narrower, more restrictive "
+                    + stronger.map(text).joined(separator: "; ")
+                    + ": runc (libseccomp) lets an unconditional rule win over conditional ones, and these tests cannot be "
+                    + "turned around into one rule (only single tests other than '&', on different arguments, can)")
+            }
+            rules = [Rule(syscall: u.syscall, action: u.action, conditions: tests.map(negated).sorted { $0.index < $1.index })]
+                + stronger
+        }
+        // 3. Rules with the default action.
+        let defaults = rules.filter { $0.action == defaultAction }
+        rules.removeAll { $0.action == defaultAction }
+        for d in defaults {
+            if let weaker = rules.first(where: { defaultAction.isMoreRestrictive(than: $0.action) && d.mayOverlap(with: $0) }) {
+                throw OCIWriteError(message: "\(text(d)) has the default action, which OCI runtimes (runc) drop, "
+                    + "and it narrows the less restrictive \(text(weaker))")
+            }
+        }
+        // 4. Different actions must not meet.
+        for i in rules.indices {
+            for j in rules.indices where j > i && rules[i].action != rules[j].action && rules[i].mayOverlap(with: rules[j]) {
+                throw OCIWriteError(message: "\(text(rules[i])) and \(text(rules[j])) can match the same call: "
+                    + "runc (libseccomp) does not pick the more restrictive action; make their tests exclude each other")
+            }
+        }
+        return rules
+    }
+
+    /// The test that holds exactly when `c` does not (on the same width).
+    static func negated(_ c: Condition) -> Condition {
+        let op: CompareOp
+        switch c.op {
+        case .eq: op = .ne
+        case .ne: op = .eq
+        case .lt: op = .ge
+        case .ge: op = .lt
+        case .le: op = .gt
+        case .gt: op = .le
+        case .maskedEq: op = .maskedEq  // never called: masked tests are refused above
+        }
+        return Condition(index: c.index, op: op, value: c.value, valueTwo: c.valueTwo, width: c.width)
+    }
+
+    /// `write: arg0 == 0x2 → errno 5`, for messages.
+    static func text(_ r: Rule) -> String {
+        let tests = r.conditions.isEmpty ? "" : " " + r.conditions.map(\.description).joined(separator: " && ")
+        return "'\(r.syscall):\(tests) → \(r.action)'"
+    }
+}

@@ -1,0 +1,42 @@
+/// The bottom row, htop style, drawn from the key table.
+enum FooterView {
+    static func draw(_ s: TUIState, into buf: inout ScreenBuffer) {
+        let y = s.height - 1
+        buf.fill(Rect(x: 0, y: y, width: s.width, height: 1), role: .footerLabel)
+        var x = 0
+        for item in KeyBindings.footer(for: s.pane) {
+            let needed = item.key.count + item.label.count + 1
+            if x + needed > s.width { break }
+            x += buf.put(item.key, x: x, y: y, role: .footerKey, attributes: .bold)
+            x += buf.put(item.label + " ", x: x, y: y, role: .footerLabel)
+        }
+    }
+}
+
+/// The help screen, drawn from the key table.
+enum HelpView {
+    static func lines() -> [(text: String, role: ColorRole)] {
+        var out: [(String, ColorRole)] = [
+            ("seccomp-tui keys (↑/↓ scroll, any other key closes)", .title),
+            ("Marks: ? suggested (allow, unconfirmed)  ✓ allow  ✗ deny  ☠ kill  L log  ! refused by --policy", .dim),
+        ]
+        let scopes: [(KeyScope, String)] = [(.global, "Everywhere"), (.list, "In the syscall list"),
+                                             (.detail, "In the detail pane (histograms)")]
+        for (scope, title) in scopes {
+            out.append((title, .title))
+            for b in KeyBindings.all where b.scope == scope {
+                let keys = b.keys.map(\.label).joined(separator: " ")
+                out.append(("  " + Format.fit(keys, 16) + " " + b.help, .normal))
+            }
+        }
+        return out
+    }
+
+    static func draw(_ s: TUIState, into buf: inout ScreenBuffer) {
+        let all = lines()
+        for (i, line) in all.dropFirst(s.helpScroll).prefix(s.height - 1).enumerated() {
+            buf.put(line.text, x: 1, y: i, role: line.role, attributes: line.role == .title ? .bold : [],
+                    maxWidth: s.width - 2)
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import PolicyModel
+
+/// What the user can ask for. Keys map to these through `KeyBindings`; the event loop sends the
+/// others (new statistics, resize, the result of a save).
+enum TUIAction: Equatable, Sendable {
+    // Moving around
+    case moveUp, moveDown, pageUp, pageDown, home, end, switchPane, redraw
+    // Views
+    case help, search, searchNext, searchPrevious, cycleSort, filterGroup, cycleDecisionFilter
+    case toggleUndecided, togglePolicyView
+    // Decisions
+    case allow, deny, denyWithErrno, kill, log, suggest
+    case addCondition, toggleValue, maskRule, clearConditions
+    case groupDecision, defaultAction, undo, redo
+    // Files and leaving
+    case save, saveAs, quit
+    // Not bound to keys
+    case key(Key)
+    case resize(width: Int, height: Int)
+    case update(LiveStats, rate: Double)
+    case traceEnded(TraceStatus)
+    case saved(path: String, format: PolicyFormat)
+    case saveFailed(String)
+}
+
+/// Where a binding applies.
+enum KeyScope: Hashable, Sendable {
+    /// Everywhere.
+    case global
+    /// The syscall list has the focus.
+    case list
+    /// The detail pane (histograms) has the focus.
+    case detail
+}
+
+/// One entry of the key table.
+struct KeyBinding: Sendable {
+    var keys: [Key]
+    var action: TUIAction
+    var scope: KeyScope
+    /// A word or two for the footer; nil keeps the binding out of the footer.
+    var label: String?
+    /// One line for the help screen.
+    var help: String
+}
+
+/// THE key table: the reducer looks keys up here, the footer and the help screen are drawn from it.
+enum KeyBindings {
+    static let all: [KeyBinding] = [
+        KeyBinding(keys: [.function(1), .char("?")], action: .help, scope: .global, label: "Help",
+                   help: "show this help (any key closes it)"),
+        KeyBinding(keys: [.function(3), .char("/")], action: .search, scope: .global, label: "Search",
+                   help: "search a syscall by name; Enter selects the first match"),
+        KeyBinding(keys: [.char("n")], action: .searchNext, scope: .global, label: nil,
+                   help: "next match of the last search"),
+        KeyBinding(keys: [.char("N")], action: .searchPrevious, scope: .global, label: nil,
+                   help: "previous match of the last search"),
+        KeyBinding(keys: [.function(4), .char("\\")], action: .filterGroup, scope: .global, label: "Group",
+                   help: "show only the syscalls of one group"),
+        KeyBinding(keys: [.char("v")], action: .cycleDecisionFilter, scope: .global, label: nil,
+                   help: "filter by decision: all, undecided, allowed, denied, killed, logged, refused"),
+        KeyBinding(keys: [.char("x")], action: .toggleUndecided, scope: .global, label: nil,
+                   help: "show only undecided (suggested) syscalls, or all again"),
+        KeyBinding(keys: [.function(6), .char("o")], action: .cycleSort, scope: .global, label: "Sort",
+                   help: "sort by count, name, first seen or number"),
+        KeyBinding(keys: [.char("a")], action: .allow, scope: .global, label: "Allow",
+                   help: "allow the selected syscall"),
+        KeyBinding(keys: [.char("d")], action: .deny, scope: .global, label: "Deny",
+                   help: "deny the selected syscall with errno EPERM"),
+        KeyBinding(keys: [.char("e")], action: .denyWithErrno, scope: .global, label: nil,
+                   help: "deny the selected syscall with an errno chosen from a list"),
+        KeyBinding(keys: [.char("k")], action: .kill, scope: .list, label: "Kill",
+                   help: "kill the process when it makes the selected syscall"),
+        KeyBinding(keys: [.char("K")], action: .kill, scope: .global, label: nil,
+                   help: "kill, in either pane (in the detail pane k moves up)"),
+        KeyBinding(keys: [.char("l")], action: .log, scope: .global, label: "Log",
+                   help: "allow and log the selected syscall"),
+        KeyBinding(keys: [.char("u")], action: .suggest, scope: .global, label: nil,
+                   help: "back to suggested (allow, unconfirmed, no argument rules)"),
+        KeyBinding(keys: [.enter], action: .addCondition, scope: .detail, label: "Add arg==",
+                   help: "allow only when the argument equals the value(s) under the cursor or selected"),
+        KeyBinding(keys: [.char(" ")], action: .toggleValue, scope: .detail, label: "Select",
+                   help: "select or unselect the value under the cursor"),
+        KeyBinding(keys: [.char("m")], action: .maskRule, scope: .detail, label: "Mask",
+                   help: "allow only the bits of the selected values (arg & ~bits == 0)"),
+        KeyBinding(keys: [.char("c")], action: .clearConditions, scope: .detail, label: nil,
+                   help: "remove the rule on the argument under the cursor"),
+        KeyBinding(keys: [.enter], action: .switchPane, scope: .list, label: nil,
+                   help: "open the selected syscall's arguments"),
+        KeyBinding(keys: [.char("g")], action: .groupDecision, scope: .global, label: nil,
+                   help: "decide for every seen syscall of a group"),
+        KeyBinding(keys: [.char("*")], action: .defaultAction, scope: .global, label: nil,
+                   help: "choose the action for every syscall never seen"),
+        KeyBinding(keys: [.char("p")], action: .togglePolicyView, scope: .global, label: "Policy",
+                   help: "show the whole policy text in the right pane, or the syscall again"),
+        KeyBinding(keys: [.char("z")], action: .undo, scope: .global, label: nil, help: "undo the last decision"),
+        KeyBinding(keys: [.char("Z")], action: .redo, scope: .global, label: nil, help: "redo"),
+        KeyBinding(keys: [.char("s")], action: .save, scope: .global, label: "Save",
+                   help: "save the policy to the -o path (asks for one when there is none)"),
+        KeyBinding(keys: [.char("S")], action: .saveAs, scope: .global, label: nil,
+                   help: "save the policy under another name or format"),
+        KeyBinding(keys: [.up], action: .moveUp, scope: .global, label: nil, help: "move up"),
+        KeyBinding(keys: [.char("k")], action: .moveUp, scope: .detail, label: nil, help: "move up"),
+        KeyBinding(keys: [.down, .char("j")], action: .moveDown, scope: .global, label: nil, help: "move down"),
+        KeyBinding(keys: [.pageUp], action: .pageUp, scope: .global, label: nil, help: "one page up"),
+        KeyBinding(keys: [.pageDown], action: .pageDown, scope: .global, label: nil, help: "one page down"),
+        KeyBinding(keys: [.home], action: .home, scope: .global, label: nil, help: "to the top"),
+        KeyBinding(keys: [.end], action: .end, scope: .global, label: nil, help: "to the bottom"),
+        KeyBinding(keys: [.tab, .backTab, .left, .right], action: .switchPane, scope: .global, label: "Pane",
+                   help: "switch between the list and the detail pane"),
+        KeyBinding(keys: [.ctrl("l")], action: .redraw, scope: .global, label: nil, help: "redraw the screen"),
+        KeyBinding(keys: [.function(10), .char("q"), .ctrl("c")], action: .quit, scope: .global, label: "Quit",
+                   help: "quit (asks first when there are unsaved changes)"),
+    ]
+
+    /// The action a key stands for in `pane`: a binding of the pane's own scope wins over a global one.
+    static func action(for key: Key, in pane: Pane) -> TUIAction? {
+        let scope: KeyScope = pane == .list ? .list : .detail
+        if let b = all.first(where: { $0.scope == scope && $0.keys.contains(key) }) { return b.action }
+        return all.first { $0.scope == .global && $0.keys.contains(key) }?.action
+    }
+
+    /// The bindings shown in the footer for `pane`, in table order.
+    static func footer(for pane: Pane) -> [(key: String, label: String)] {
+        let scope: KeyScope = pane == .list ? .list : .detail
+        return all.compactMap { b in
+            guard let label = b.label, b.scope == .global || b.scope == scope else { return nil }
+            return (b.keys[0].label, label)
+        }
+    }
+}

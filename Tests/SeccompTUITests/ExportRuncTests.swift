@@ -1,0 +1,102 @@
+import Foundation
+import PolicyModel
+import Testing
+@testable import seccomp_tui
+
+/// `export --format oci` output handed to the real runc: it accepts it and enforces it.
+/// Runs a busybox container as root without cgroups (see DESIGN.md, "Facts measured").
+@Suite(.serialized) struct ExportRuncTests {
+    static let runc = "/usr/sbin/runc"
+    static let busybox = "/bin/busybox"
+
+    struct Outcome {
+        var status: Int32
+        var output: String
+    }
+
+    /// Runs `script` under busybox sh in a fresh container whose seccomp section is `profile`.
+    static func runContainer(profile: URL, script: String) throws -> Outcome {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("runc-\(UUID().uuidString)")
+        let bin = dir.appendingPathComponent("bundle/rootfs/bin")
+        try fm.createDirectory(at: bin, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(at: dir) }
+        try fm.copyItem(atPath: busybox, toPath: bin.appendingPathComponent("busybox").path)
+        for applet in ["sh", "mkdir", "grep", "unshare", "echo"] {
+            try fm.createSymbolicLink(atPath: bin.appendingPathComponent(applet).path, withDestinationPath: "busybox")
+        }
+        let bundle = dir.appendingPathComponent("bundle")
+        _ = try run(runc, ["spec", "--bundle", bundle.path])
+        let configURL = bundle.appendingPathComponent("config.json")
+        var config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: configURL)) as? [String: Any])
+        var linux = try #require(config["linux"] as? [String: Any])
+        linux["resources"] = nil
+        linux["namespaces"] = (linux["namespaces"] as? [[String: Any]] ?? []).filter { ($0["type"] as? String) != "cgroup" }
+        linux["seccomp"] = try JSONSerialization.jsonObject(with: Data(contentsOf: profile))
+        config["linux"] = linux
+        config["mounts"] = (config["mounts"] as? [[String: Any]] ?? []).filter { ($0["destination"] as? String) != "/sys/fs/cgroup" }
+        var process = try #require(config["process"] as? [String: Any])
+        process["terminal"] = false
+        process["args"] = ["/bin/sh", "-c", script]
+        config["process"] = process
+        try JSONSerialization.data(withJSONObject: config).write(to: configURL)
+        return try run(runc, ["--root", dir.appendingPathComponent("state").path, "run", "--bundle", bundle.path,
+                              "seccomp-tui-test-\(UUID().uuidString.prefix(8))"])
+    }
+
+    static func run(_ path: String, _ args: [String]) throws -> Outcome {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Outcome(status: p.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+
+    static func export(_ text: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runc-export-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let input = dir.appendingPathComponent("in.json")
+        try Data(text.utf8).write(to: input)
+        let output = dir.appendingPathComponent("out.json")
+        var command = try Export.parse([input.path, "--format", "oci", "-o", output.path, "--kernel", "6.18", "--target-arch", "x86_64"])
+        try command.validate()
+        try command.run()
+        return output
+    }
+
+    @Test("runc runs a container under the exported docker profile and denies what it denies")
+    func dockerProfile() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.runc), "runc is installed by scripts/install-deps")
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../PolicyModelTests/Fixtures/docker-default.json")
+        let profile = try Self.export(String(contentsOf: fixture, encoding: .utf8))
+        let outcome = try Self.runContainer(profile: profile, script:
+            "grep Seccomp: /proc/self/status; unshare -U echo inside; echo unshare=$?")
+        #expect(outcome.status == 0, "\(outcome.output)")
+        #expect(outcome.output.contains("Seccomp:\t2"), "\(outcome.output)")
+        #expect(outcome.output.contains("Operation not permitted"), "\(outcome.output)")
+        #expect(outcome.output.contains("unshare=1"), "\(outcome.output)")
+    }
+
+    @Test("runc enforces the errno of an exported rule")
+    func errnoRule() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.runc), "runc is installed by scripts/install-deps")
+        let profile = try Self.export("""
+            {"defaultAction": "SCMP_ACT_ALLOW",
+             "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13},
+                          {"names": ["reboot"], "action": "SCMP_ACT_KILL"}]}
+            """)
+        let written = try String(contentsOf: profile, encoding: .utf8)
+        #expect(written.contains("\"errnoRet\": 13"))
+        let outcome = try Self.runContainer(profile: profile, script: "mkdir /tmp/x; echo mkdir=$?")
+        #expect(outcome.status == 0, "\(outcome.output)")
+        #expect(outcome.output.contains("Permission denied"), "\(outcome.output)")  // EACCES = 13
+        #expect(outcome.output.contains("mkdir=1"), "\(outcome.output)")
+    }
+}

@@ -1,0 +1,63 @@
+import Glibc
+import PolicyModel
+import Testing
+@testable import seccomp_tui
+
+/// The pure conversion from decisions to a `Policy`, judged by `Policy.decide`.
+@Suite struct PolicyBuilderTests {
+    let read = TUIFixtures.readNr
+    let write = TUIFixtures.writeNr
+
+    @Test("every seen call starts allowed; verdicts become actions; the unseen get the default action")
+    func verdicts() {
+        var d = Decisions()
+        let stats = TUIFixtures.stats()
+        let suggested = PolicyBuilder.policy(stats: stats, decisions: d)
+        #expect(suggested.rules == [Rule(syscall: "read", action: .allow), Rule(syscall: "write", action: .allow)])
+        d.bySyscall["write"] = SyscallDecision(verdict: .kill)
+        d.bySyscall["read"] = SyscallDecision(verdict: .deny(errno: UInt16(EACCES)))
+        d.defaultAction = .log
+        let p = PolicyBuilder.policy(stats: stats, decisions: d)
+        #expect(p.decide(SeccompData(nr: read, arch: .host)) == .errno(UInt16(EACCES)))
+        #expect(p.decide(SeccompData(nr: write, arch: .host)) == .killProcess)
+        #expect(p.decide(SeccompData(nr: 9999, arch: .host)) == .log)
+        #expect(p.architectures == [.host])
+    }
+
+    @Test("numbers the table does not know are left out of the policy")
+    func unknownNumbers() {
+        let p = PolicyBuilder.policy(stats: TUIFixtures.stats(extra: 3), decisions: Decisions())
+        #expect(p.syscallNames == ["read", "write"])
+    }
+
+    @Test("value rules on two arguments make every combination (AND within, OR across)")
+    func combinations() {
+        let d = SyscallDecision(verdict: .allow, argRules: [0: .values([1, 2]), 2: .values([12])])
+        let rules = PolicyBuilder.rules(for: "write", decision: d)
+        #expect(rules.count == 2)
+        let p = Policy(defaultAction: .errno(1), rules: rules)
+        #expect(p.decide(SeccompData(nr: write, arch: .host, args: [2, 0, 12])) == .allow)
+        #expect(p.decide(SeccompData(nr: write, arch: .host, args: [2, 0, 13])) == .errno(1))
+        #expect(p.decide(SeccompData(nr: write, arch: .host, args: [3, 0, 12])) == .errno(1))
+        // fd is an unsigned int: compared on its low 32 bits.
+        #expect(p.decide(SeccompData(nr: write, arch: .host, args: [0xFFFF_FFFF_0000_0001, 0, 12])) == .allow)
+        #expect(rules.allSatisfy { $0.conditions.first?.width == .bits32 })
+    }
+
+    @Test("deny and kill ignore argument rules: the call is refused whatever its arguments")
+    func denyIgnoresArgs() {
+        let d = SyscallDecision(verdict: .deny(errno: 1), argRules: [0: .values([1])])
+        #expect(PolicyBuilder.rules(for: "write", decision: d) == [Rule(syscall: "write", action: .errno(1))])
+    }
+
+    @Test("rule text names arguments and writes actions as the text policy does")
+    func ruleText() {
+        let allow = PolicyBuilder.rules(for: "write", decision: SyscallDecision(verdict: .allow, argRules: [0: .values([1, 2])]))
+        #expect(RuleText.line(for: "write", rules: allow) == "write: fd == 1 || fd == 2")
+        let mask = PolicyBuilder.rules(for: "read", decision: SyscallDecision(verdict: .log, argRules: [0: .maskZero(0xFFFF_FFF8)]))
+        #expect(RuleText.line(for: "read", rules: mask) == "read: log if fd & 0xfffffff8 == 0")
+        #expect(RuleText.line(for: "read", rules: [Rule(syscall: "read", action: .errno(UInt16(EPERM)))]) == "read: errno EPERM")
+        let p = PolicyBuilder.policy(stats: TUIFixtures.stats(), decisions: Decisions())
+        #expect(RuleText.lines(for: p) == ["@default errno EPERM", "@arch x86_64", "read: allow", "write: allow"])
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+/// The real binary in a detached tmux session on a private socket, driven by `send-keys` and
+/// read with `capture-pane`.
+final class TmuxSession {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static var binary: String { packageRoot.appendingPathComponent(".build/debug/seccomp-tui").path }
+
+    let socket: String
+    let name = "t"
+
+    /// Starts `command` (run by `sh -c`) in a `width`×`height` window.
+    init(_ command: String, width: Int = 120, height: Int = 40) throws {
+        socket = "seccomp-tui-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try Self.run(["-L", socket, "-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)",
+                      "-s", name, "sh", "-c", command])
+        try Self.run(["-L", socket, "set-option", "-t", name, "remain-on-exit", "on"], check: false)
+    }
+
+    deinit {
+        try? Self.run(["-L", socket, "kill-server"], check: false)
+        unlink("/tmp/tmux-\(getuid())/\(socket)")
+    }
+
+    /// Runs tmux through `system(3)` (which waits with `waitpid`), output captured in a file:
+    /// the server tmux forks keeps inherited descriptors open, so no pipe is used.
+    @discardableResult
+    static func run(_ args: [String], check: Bool = true) throws -> String {
+        let file = FileManager.default.temporaryDirectory
+            .appendingPathComponent("tmux-out-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        defer { unlink(file) }
+        let quoted = args.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let status = system("env -u TMUX TERM=xterm-256color /usr/bin/tmux \(quoted) >\(file) 2>&1 </dev/null")
+        let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        if check && status != 0 {
+            throw TmuxError(description: "tmux \(args.joined(separator: " ")): status \(status): \(text)")
+        }
+        return text
+    }
+
+    struct TmuxError: Error, CustomStringConvertible { var description: String }
+
+    /// Sends keys as tmux names them (`"Enter"`, `"Tab"`, `"q"`, `"-l"` + literal text).
+    func send(_ keys: String...) throws {
+        try Self.run(["-L", socket, "send-keys", "-t", name] + keys)
+    }
+
+    /// Sends literal text.
+    func type(_ text: String) throws {
+        try Self.run(["-L", socket, "send-keys", "-t", name, "-l", text])
+    }
+
+    func capture() throws -> String {
+        try Self.run(["-L", socket, "capture-pane", "-p", "-t", name])
+    }
+
+    /// The pid of the pane's process (the `sh -c`).
+    func panePid() throws -> Int32 {
+        Int32(try Self.run(["-L", socket, "display-message", "-p", "-t", name, "#{pane_pid}"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    /// Waits until the screen contains `text`; returns the screen. Fails the test on timeout.
+    @discardableResult
+    func waitFor(_ text: String, timeout: Double = 20, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var screen = ""
+        while Date() < deadline {
+            screen = try capture()
+            if screen.contains(text) { return screen }
+            usleep(50_000)
+        }
+        Issue.record("timed out waiting for \"\(text)\"; the screen was:\n\(screen)", sourceLocation: sourceLocation)
+        return screen
+    }
+}
