@@ -32,7 +32,7 @@ struct Record: ParsableCommand {
     @Flag(help: "On SIGINT/SIGTERM detach a spawned command instead of killing it (traced with two stops per syscall then, since a tracing filter cannot be removed).")
     var keepRunning = false
 
-    @Option(name: .customShort("p"), help: "Attach to this running process instead of starting CMD.")
+    @Option(name: .customShort("p"), help: ArgumentHelp("Attach to this running process instead of starting CMD.", valueName: "pid"))
     var pid: Int32?
 
     @Argument(parsing: .postTerminator, help: "The command to run, after --.")
