@@ -13,11 +13,22 @@ public struct TraceOptions: Sendable, Equatable {
     public var readPaths: Bool
     /// On stop, detach spawned processes instead of killing them.
     public var keepRunning: Bool
+    /// ptrace, spawned command: the filter the child installs before exec instead of
+    /// `Spawn.traceEverything`; only the calls it answers `RET_TRACE` are then seen (`enforce
+    /// --complain`), and a filter that never does runs the command at full speed (`--report`).
+    public var spawnFilter: [SockFilter]?
+    /// ptrace: report each SIGSYS a seccomp filter raises (`SECCOMP_RET_TRAP`) as an event for the
+    /// refused call (number and architecture from the siginfo, arguments 0); the signal is still
+    /// delivered.
+    public var seccompSignals: Bool
 
-    public init(returns: Bool = false, readPaths: Bool = true, keepRunning: Bool = false) {
+    public init(returns: Bool = false, readPaths: Bool = true, keepRunning: Bool = false,
+                spawnFilter: [SockFilter]? = nil, seccompSignals: Bool = false) {
         self.returns = returns
         self.readPaths = readPaths
         self.keepRunning = keepRunning
+        self.spawnFilter = spawnFilter
+        self.seccompSignals = seccompSignals
     }
 }
 

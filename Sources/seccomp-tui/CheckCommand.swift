@@ -1,8 +1,54 @@
 import ArgumentParser
+import Foundation
 import PolicyModel
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check", abstract: "List the recorded calls a policy would refuse.")
-    func run() throws { throw NotYetBuilt(command: "check") }
+        commandName: "check", abstract: "List the recorded calls a policy would refuse.",
+        discussion: """
+            Prints each recorded syscall, or argument pattern, that POLICY would refuse (any action \
+            but allow and log), with its count, most frequent first. Exit status 1 when anything \
+            would be refused, or could not be checked because the profile did not keep the calls \
+            whose arguments decide; 0 otherwise.
+            """)
+
+    @Option(help: "The policy (OCI JSON or .policy text).")
+    var policy: String
+
+    @Argument(help: "Profiles recorded with `record` (merged).")
+    var profiles: [String]
+
+    func validate() throws {
+        if profiles.isEmpty { throw ValidationError("give at least one PROFILE.json") }
+    }
+
+    func run() throws {
+        let p = try PolicyIO.load(path: policy)
+        let merged = try Check.loadProfiles(profiles)
+        let result = PolicyCheck(policy: p, profile: merged)
+        for line in result.lines() { print(line) }
+        if result.passes {
+            print("\(policy): allows all \(result.checkedCalls) recorded calls")
+        } else {
+            throw ExitCode(1)
+        }
+    }
+
+    /// Reads and merges profiles; errors name the file.
+    static func loadProfiles(_ paths: [String]) throws -> Profile {
+        var merged: Profile?
+        for path in paths {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw FileError(path: path, reason: "cannot read the file")
+            }
+            let profile: Profile
+            do {
+                profile = try Profile.decodeJSON([UInt8](data))
+            } catch {
+                throw FileError(path: path, reason: "\(error)")
+            }
+            if merged == nil { merged = profile } else { merged!.merge(profile) }
+        }
+        return merged ?? Profile()
+    }
 }

@@ -36,6 +36,8 @@ struct Disasm: ParsableCommand {
             return
         }
         print(BPFDisassembler.lines(program, raw: raw, fallbackArch: fallback).joined(separator: "\n"))
+        print("\nWhat the filter does with each syscall:")
+        print(FilterSummary(program: program).lines().map { "  " + $0 }.joined(separator: "\n"))
     }
 
     /// Reads and validates a raw BPF file; every fault names the file.

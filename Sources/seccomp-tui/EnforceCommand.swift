@@ -1,8 +1,166 @@
 import ArgumentParser
+import Foundation
 import PolicyModel
+import TraceCapture
 
 struct Enforce: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "enforce", abstract: "Run a program confined by a policy.")
-    func run() throws { throw NotYetBuilt(command: "enforce") }
+        commandName: "enforce", abstract: "Run a program confined by a policy.",
+        discussion: """
+            The child installs the compiled policy right before exec (with PR_SET_NO_NEW_PRIVS \
+            unless it has CAP_SYS_ADMIN); the exit status is CMD's (128+N when signal N killed \
+            it). Fail closed: when the policy cannot be read, compiled or installed, or refuses \
+            execve, CMD is not run and the error says why (exit status 125; 126/127 when CMD \
+            cannot be executed).
+
+            --report traces CMD lightly (signals and process creation only): kill actions become \
+            trap, and each call refused with SIGSYS is named. Calls refused with an errno are \
+            not traced: list those with --complain.
+
+            --complain refuses nothing: each call the policy would refuse stops our tracer \
+            (RET_TRACE), runs, and is reported once with its count, decoded arguments and pid. \
+            With --log-only the kernel logs them instead (RET_LOG, no tracer). -o writes them as \
+            a profile that merge and the TUI accept.
+            """)
+
+    @Option(help: "The policy (OCI JSON or .policy text).")
+    var policy: String
+
+    @Flag(help: "Refuse nothing; report each call the policy would refuse.")
+    var complain = false
+
+    @Flag(help: "With --complain: let the kernel log the calls (RET_LOG) instead of tracing them.")
+    var logOnly = false
+
+    @Flag(help: "Name the calls the policy refuses with SIGSYS (a light ptrace tracer).")
+    var report = false
+
+    @Option(name: .shortAndLong, help: "With --complain: write the calls the policy would refuse as a profile.")
+    var output: String?
+
+    @Argument(parsing: .captureForPassthrough, help: "The command to run (after --).")
+    var command: [String] = []
+
+    func validate() throws {
+        if commandLine.isEmpty { throw ValidationError("give the command to run after --") }
+        if report && (complain || logOnly) { throw ValidationError("--report enforces the policy; it cannot be combined with --complain") }
+        if output != nil && (!complain || logOnly) {
+            throw ValidationError("-o needs --complain without --log-only (the calls are only seen when traced)")
+        }
+    }
+
+    var commandLine: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
+
+    var mode: EnforceMode {
+        if logOnly { return .logOnly }
+        if complain { return .complain }
+        return report ? .report : .enforce
+    }
+
+    func run() throws {
+        let cmd = commandLine
+        let loaded: Policy
+        do {
+            loaded = try PolicyIO.load(path: policy)
+        } catch {
+            Enforce.fail("\(error); '\(cmd[0])' was not run")
+        }
+        let collector = RefusalCollector(command: cmd, live: mode == .complain)
+        if mode == .logOnly { Enforce.note(Enforce.logOnlyNote()) }
+        let end: TraceEnd
+        do {
+            end = try Enforcer.run(cmd, policy: loaded, mode: mode) { collector.add($0) }
+        } catch {
+            if case .start(.execFailed(_, let e)) = error { Enforce.fail("\(error)", status: e == ENOENT ? 127 : 126) }
+            Enforce.fail("\(error)")
+        }
+        let refused = collector.finish(end: end)
+        switch mode {
+        case .complain:
+            if refused.entries.isEmpty {
+                Enforce.note("the policy would have refused no call")
+            } else {
+                let total = refused.entries.reduce(0) { $0 + $1.count }
+                Enforce.note("the policy would have refused \(refused.entries.count) syscall\(refused.entries.count == 1 ? "" : "s") "
+                    + "(\(total) call\(total == 1 ? "" : "s")):\n" + refused.lines(policy: loaded).joined(separator: "\n"))
+            }
+            if let output { try AtomicFile.write(collector.profile().encodeJSON(), to: output) }
+        case .report, .enforce:
+            if !refused.entries.isEmpty {
+                Enforce.note("the policy refused with SIGSYS:\n" + refused.lines(policy: loaded, arguments: false).joined(separator: "\n"))
+            }
+            if end == .signaled(SIGSYS) {
+                let named = refused.entries.last.map { " when it called \($0.name) (\($0.arch.rawValue), nr \($0.nr))" }
+                Enforce.note("'\(cmd[0])' was killed by SIGSYS: the policy refused a system call"
+                    + (named ?? (mode == .report ? "" : "; run with --report to name it")))
+            }
+        case .logOnly:
+            break
+        }
+        let status = end.shellStatus
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Where `--log-only`'s records go, and whether the kernel is set to write them.
+    static func logOnlyNote() -> String {
+        var text = "--log-only: the kernel logs each call the policy would refuse as an audit record "
+            + "(type=1326 SECCOMP, code=0x7ffc0000): in /var/log/audit/audit.log when auditd runs, otherwise in "
+            + "the kernel log (dmesg, journalctl -k), rate-limited by kernel.printk_ratelimit"
+        let path = "/proc/sys/kernel/seccomp/actions_logged"
+        if let logged = try? String(contentsOfFile: path, encoding: .utf8),
+           !logged.split(whereSeparator: \.isWhitespace).contains("log") {
+            text += "; but \(path) lacks \"log\", so nothing will be logged"
+        }
+        return text
+    }
+
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data("seccomp-tui enforce: \(text)\n".utf8))
+    }
+
+    static func fail(_ text: String, status: Int32 = 125) -> Never {
+        note(text)
+        Foundation.exit(status)
+    }
+}
+
+/// Collects the refused calls of an `enforce` run (delivered in batches off the main thread):
+/// counts per syscall, the first call of each printed at once when `live`, and a profile.
+final class RefusalCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var refused = RefusedCalls()
+    private var collected: Profile
+    private let live: Bool
+
+    init(command: [String], live: Bool) {
+        self.live = live
+        collected = Profile(metadata: ProfileMetadata(command: command, backend: "ptrace (enforce --complain)",
+                                                      startTime: Date().timeIntervalSince1970))
+    }
+
+    func add(_ batch: [SyscallEvent]) {
+        var firsts: [SyscallEvent] = []
+        lock.withLock {
+            collected.add(batch)
+            for e in batch where refused.add(e) { firsts.append(e) }
+        }
+        guard live else { return }
+        for e in firsts {
+            Enforce.note("would refuse \(RefusedCalls.describe(e)) in pid \(e.pid)")
+        }
+    }
+
+    func finish(end: TraceEnd) -> RefusedCalls {
+        lock.withLock {
+            collected.metadata.endTime = Date().timeIntervalSince1970
+            switch end {
+            case .exited(let c): collected.metadata.exitCode = c
+            case .signaled(let s): collected.metadata.exitSignal = s
+            case .detached: break
+            }
+            return refused
+        }
+    }
+
+    func profile() -> Profile { lock.withLock { collected } }
 }

@@ -3,6 +3,7 @@ import Foundation
 import PolicyModel
 
 extension PolicyFormat: ExpressibleByArgument {}
+extension ContainerRuntime: ExpressibleByArgument {}
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,7 +40,17 @@ struct Export: ParsableCommand {
     @Option(help: "For bpf and c: weight the syscall dispatch by a minijail frequency file (`syscall: count` per line).")
     var frequency: String?
 
+    @Option(help: "For bpf and c: weight the syscall dispatch and argument checks by recorded profiles (repeatable, merged).")
+    var profile: [String] = []
+
+    @Option(help: ArgumentHelp("For oci: also allow what this container runtime's init calls after installing the filter "
+                + "(none, runc, crun; default none). See docs/runtimes.md."))
+    var runtime: ContainerRuntime = .none
+
     func validate() throws {
+        if frequency != nil && !profile.isEmpty {
+            throw ValidationError("give either --frequency or --profile, not both")
+        }
         if let a = targetArch, Arch(name: a) == nil {
             throw ValidationError("--target-arch: unknown architecture '\(a)'; expected x86_64, x32, i386 or aarch64")
         }
@@ -64,9 +75,16 @@ struct Export: ParsableCommand {
         guard let format = format ?? output.flatMap(PolicyFormat.init(path:)) else {
             throw ValidationError("give --format oci|bpf|text|c")
         }
-        let loaded = try PolicyIO.load(path: policy, options: loadOptions())
+        var loaded = try PolicyIO.load(path: policy, options: loadOptions())
+        if runtime != .none {
+            guard format == .oci else { throw ValidationError("--runtime applies to --format oci") }
+            let (withRuntime, notes) = try loaded.adding(runtime: runtime)
+            loaded = withRuntime
+            for n in notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
+        }
         do {
-            let weights = try frequency.map(Export.readFrequency) ?? .uniform
+            let weights = try frequency.map(Export.readFrequency)
+                ?? (profile.isEmpty ? .uniform : SyscallWeights(profile: Check.loadProfiles(profile)))
             return try PolicyIO.encode(loaded, as: format, weights: weights, source: policy)
         } catch let e as OCIWriteError {
             throw FileError(path: policy, reason: "cannot be written as OCI JSON: \(e)")

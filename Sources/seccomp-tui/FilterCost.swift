@@ -17,12 +17,16 @@ struct FilterCost {
     var unknownNames: Set<String> = []
 
     var report: String {
-        func mean(_ n: Int) -> String { calls == 0 ? "0" : String(format: "%.3f", Double(n) / Double(calls)) }
+        func mean(_ n: Int, over count: Int? = nil) -> String {
+            let d = count ?? calls
+            return d == 0 ? "0" : String(format: "%.5f", Double(n) / Double(d))
+        }
         var lines = [
             "calls \(calls)",
             "cached_calls \(cachedCalls)",
             "mean_instructions_with_cache \(mean(instructionsWithCache))",
             "mean_instructions_without_cache \(mean(instructionsWithoutCache))",
+            "mean_instructions_per_uncached_call \(mean(instructionsWithCache, over: calls - cachedCalls))",
         ]
         if alwaysAllowed > 0 || disagreements > 0 {
             lines.append("always_allowed_syscalls \(alwaysAllowed)")

@@ -19,8 +19,8 @@ struct Learn: ParsableCommand {
     @Option(name: .long, help: "Show this policy's rules and highlight the seen calls it would refuse.")
     var policy: String?
 
-    @Option(name: .long, help: "Tracer: \(BackendChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var backend: BackendChoice = .auto
+    @Option(name: .long, help: "Tracer: \(BackendKind.allCases.map(\.rawValue).joined(separator: ", ")) (auto: perf when permitted, else ptrace).")
+    var backend: BackendKind = .auto
 
     @Option(name: .shortAndLong, help: "Attach to this running process instead of starting a command.")
     var pid: Int32?
@@ -69,7 +69,7 @@ struct Learn: ParsableCommand {
         }
         let target: TraceTarget = pid.map { .attach(pid: $0) } ?? .spawn(command: command)
         options.title = pid.map { "attached to \($0)" } ?? command.joined(separator: " ")
-        try TUISession.live(backend.make(), target: target, traceOptions: TraceOptions(returns: returns),
+        try TUISession.live(TraceBackends.make(kind: backend), target: target, traceOptions: TraceOptions(returns: returns),
                             options: options)
     }
 }

@@ -4,17 +4,7 @@ import Foundation
 import PolicyModel
 import TraceCapture
 
-/// The tracing backends a command can ask for.
-enum BackendChoice: String, ExpressibleByArgument, CaseIterable {
-    case auto, ptrace
-
-    /// The backend to use (`auto` is ptrace until the perf backend lands).
-    func make() -> TraceBackend {
-        switch self {
-        case .auto, .ptrace: return PtraceBackend()
-        }
-    }
-}
+extension BackendKind: ExpressibleByArgument {}
 
 struct Record: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,10 +23,10 @@ struct Record: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the profile (JSON) to this file.")
     var output: String?
 
-    @Option(help: "Tracing backend: \(BackendChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var backend: BackendChoice = .auto
+    @Option(help: "Tracing backend: \(BackendKind.allCases.map(\.rawValue).joined(separator: ", ")) (auto: perf when permitted, else ptrace).")
+    var backend: BackendKind = .auto
 
-    @Flag(help: "Also record return values (an extra stop per syscall).")
+    @Flag(help: "Also record return values (ptrace: an extra stop per syscall; perf: the sys_exit tracepoint).")
     var returns = false
 
     @Flag(help: "On SIGINT/SIGTERM detach a spawned command instead of killing it.")
@@ -69,6 +59,9 @@ struct Record: ParsableCommand {
             try AtomicFile.write(recording.profile.encodeJSON(), to: output)
         }
         FileHandle.standardError.write(Data(recording.profile.summaryTable().utf8))
+        if let warning = Recording.lostEventsWarning(recording.profile.metadata) {
+            FileHandle.standardError.write(Data((warning + "\n").utf8))
+        }
         let status = recording.end.shellStatus
         if status != 0 { throw ExitCode(status) }
     }
@@ -79,8 +72,18 @@ struct Recording {
     var profile: Profile
     var end: TraceEnd
 
-    static func run(target: TraceTarget, backend choice: BackendChoice, options: TraceOptions) throws -> Recording {
-        let backend = choice.make()
+    /// The summary's line about lost events, when the backend lost any.
+    static func lostEventsWarning(_ metadata: ProfileMetadata) -> String? {
+        guard metadata.lostEvents > 0 else { return nil }
+        return "lost events: \(metadata.lostEvents) (the \(metadata.backend) backend's ring buffers overflowed; "
+            + "the profile may be incomplete: rerun with --backend ptrace)"
+    }
+
+    static func run(target: TraceTarget, backend choice: BackendKind, options: TraceOptions) throws -> Recording {
+        try run(target: target, backend: try TraceBackends.make(kind: choice), options: options)
+    }
+
+    static func run(target: TraceTarget, backend: TraceBackend, options: TraceOptions) throws -> Recording {
         let collector = ProfileCollector(metadata: ProfileMetadata(
             command: { if case .spawn(let c) = target { return c } else { return [] } }(),
             attachedPid: { if case .attach(let p) = target { return p } else { return nil } }(),

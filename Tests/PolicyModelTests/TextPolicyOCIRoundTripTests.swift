@@ -32,9 +32,13 @@ import Testing
         var g = SplitMix64(seed: 0x0C1)
         let options = OCIWriter.Options(listenerPath: "/run/agent.sock")
         var compared = 0
+        var refused = 0
         for n in 0..<1000 {
             let policy = Self.ociShaped(generator.policy(&g))
-            let json = try OCIWriter.encode(policy, options: options)
+            // The writer refuses rule sets runc (libseccomp) would decide differently, with an
+            // error naming the rules; such policies have no OCI form to round-trip.
+            let json: [UInt8]
+            do { json = try OCIWriter.encode(policy, options: options) } catch is OCIWriteError { refused += 1; continue }
             let direct = try OCIProfile.read(json, source: "p.json", target: Self.target).policy
             let viaText = try TextPolicy.parse(TextPolicy.format(policy)).policy
             let throughBoth = try OCIProfile.read(try OCIWriter.encode(viaText, options: options), source: "t.json",
@@ -48,6 +52,7 @@ import Testing
                 compared += 1
             }
         }
-        #expect(compared == 40_000)
+        #expect(refused < 200, "the writer refused \(refused) of 1000 policies")
+        #expect(compared == (1000 - refused) * 40)
     }
 }

@@ -4,6 +4,8 @@
 #include <sys/types.h>
 #include "CTraceCapture_ptrace.h"
 #include "CTraceCapture_filter.h"
+#include "CTraceCapture_perf.h"
+#include "CTraceCapture_inspect.h"
 
 /// Raw syscall number/argument access used by tests and enforce; filled in by the tracer work.
 static inline int CTraceCapture_version(void) { return 1; }

@@ -1,21 +1,51 @@
 import Foundation
 
 /// How often each syscall is expected, to shape the dispatch: frequent syscalls that the kernel
-/// does not cache get the shortest paths.
+/// does not cache get the shortest paths; with a profile, also how often each argument value is
+/// seen, so that hot values are tested first.
 public struct SyscallWeights: Hashable, Sendable {
-    /// Counts by syscall name; empty for uniform weights.
-    public var counts: [String: Double]
+    /// Counts by architecture and syscall name; empty for uniform weights.
+    public var counts: [Arch: [String: Double]]
+    /// Counts of the low 32 bits of argument values, by architecture, syscall and argument index.
+    public var valueCounts: [Arch: [String: [Int: [UInt32: Double]]]]
 
-    public init(counts: [String: Double]) { self.counts = counts }
+    /// Counts by syscall name, taken on `arch` (a minijail frequency file).
+    public init(counts: [String: Double], arch: Arch = .host) {
+        self.counts = counts.isEmpty ? [:] : [arch: counts]
+        self.valueCounts = [:]
+    }
+
+    /// Counts of syscalls and argument values from a recorded profile.
+    public init(profile: Profile) {
+        var counts: [Arch: [String: Double]] = [:]
+        var values: [Arch: [String: [Int: [UInt32: Double]]]] = [:]
+        for sp in profile.syscalls {
+            counts[sp.arch, default: [:]][sp.name, default: 0] += Double(sp.count)
+            for (i, top) in sp.arguments.enumerated() {
+                for (value, count) in top.entries {
+                    values[sp.arch, default: [:]][sp.name, default: [:]][i, default: [:]][UInt32(truncatingIfNeeded: value),
+                                                                                       default: 0] += Double(count)
+                }
+            }
+        }
+        self.counts = counts
+        self.valueCounts = values
+    }
 
     /// Every syscall equally likely.
     public static let uniform = SyscallWeights(counts: [:])
 
-    /// The relative weight of `name`: its count (plus a little, so that unseen calls still
-    /// count), or 1 for uniform weights.
-    public func weight(of name: String) -> Double {
-        guard !counts.isEmpty else { return 1 }
-        return (counts[name] ?? 0) + 0.01
+    /// The relative weight of `name` on `arch`: its count (plus a little, so that unseen calls
+    /// still count), or 1 for uniform weights. x32 calls are rare (most kernels do not even enable
+    /// the ABI): they weigh a thousandth.
+    public func weight(of name: String, on arch: Arch) -> Double {
+        let base = counts.isEmpty ? 1 : (counts[arch]?[name] ?? 0) + 0.01
+        return arch == .x32 ? base * 1e-3 : base
+    }
+
+    /// How often each low word of argument `index` of `name` was seen on `arch` (empty: unknown).
+    public func valueCounts(of name: String, argument index: Int, on arch: Arch) -> [UInt32: Double] {
+        valueCounts[arch]?[name]?[index] ?? [:]
     }
 }
 
@@ -28,8 +58,8 @@ public struct SyscallFrequencyError: Error, Equatable, Sendable, CustomStringCon
 
 extension SyscallWeights {
     /// Parses minijail's frequency format: one `syscall: count` per line; `#` starts a comment;
-    /// blank lines are ignored. A syscall named twice adds up.
-    public static func parseFrequency(_ text: String, table: SyscallTable = .shared) throws -> SyscallWeights {
+    /// blank lines are ignored. A syscall named twice adds up. The counts are for `arch`.
+    public static func parseFrequency(_ text: String, arch: Arch = .host, table: SyscallTable = .shared) throws -> SyscallWeights {
         var counts: [String: Double] = [:]
         for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first
@@ -52,6 +82,6 @@ extension SyscallWeights {
             }
             counts[name, default: 0] += Double(count)
         }
-        return SyscallWeights(counts: counts)
+        return SyscallWeights(counts: counts, arch: arch)
     }
 }

@@ -66,7 +66,7 @@ final class PtraceSession: @unchecked Sendable {
 
     /// Spawns the command and runs the trace until its exec succeeded (returns the pid) or failed.
     func spawn(_ command: [String]) throws(TraceError) -> Int32 {
-        let child = try Spawn.start(command, filter: syscallStops ? [] : Spawn.traceEverything,
+        let child = try Spawn.start(command, filter: options.spawnFilter ?? (syscallStops ? [] : Spawn.traceEverything),
                                     noNewPrivs: .unlessCapSysAdmin, stopSelf: true)
         mainPid = child.pid
         var status: Int32 = 0
@@ -172,6 +172,7 @@ final class PtraceSession: @unchecked Sendable {
             syscallStop(tid)
         case 0:
             // Signal-delivery-stop: pass the signal on unchanged.
+            if sig == SIGSYS && options.seccompSignals { seccompSignal(tid) }
             resume(tid, signal: sig)
         case Int32(CTraceCapture_PTRACE_EVENT_SECCOMP):
             seccompStop(tid)
@@ -253,6 +254,20 @@ final class PtraceSession: @unchecked Sendable {
             break
         }
         resume(tid, signal: 0)
+    }
+
+    /// A SIGSYS raised by a seccomp filter (`RET_TRAP`): the refused call, from the siginfo.
+    private func seccompSignal(_ tid: Int32) {
+        var si = CTraceCapture_sigsys_info()
+        guard CTraceCapture_ptrace_getsiginfo(tid, &si) == 0, si.code == Int32(CTraceCapture_SYS_SECCOMP) else { return }
+        let nr = si.syscall_nr
+        let arch: Arch
+        switch si.arch {
+        case Arch.i386.auditArch: arch = .i386
+        case Arch.aarch64.auditArch: arch = .aarch64
+        default: arch = UInt32(bitPattern: nr) & Arch.x32SyscallBit != 0 ? .x32 : .x86_64
+        }
+        emit(SyscallEvent(pid: tracees[tid]?.tgid ?? tid, tid: tid, arch: arch, nr: nr, args: []))
     }
 
     private func makeEvent(_ tid: Int32) -> SyscallEvent {

@@ -11,8 +11,9 @@ import Testing
             let p = RandomFilterPolicies.policy(&g)
             let program = try BPFCompiler.compile(p, table: table)
             try BPFValidator.validate(program)
+            let context = RandomFilterPolicies.CallContext(p, table: table)
             for _ in 0..<50 {
-                let data = RandomFilterPolicies.call(for: p, &g)
+                let data = RandomFilterPolicies.call(context, &g)
                 let run = BPFEmulator.runValidated(program, on: data)
                 let expected = p.decide(data, table: table)
                 if run.action != expected {
@@ -54,11 +55,27 @@ import Testing
                     }
                 }
             }
-            let program = try BPFCompiler.compile(p, table: table)
+            // Half the time with random syscall and argument-value weights, as a profile gives.
+            var weights = SyscallWeights.uniform
+            if Bool.random(using: &g) {
+                weights = SyscallWeights(counts: Dictionary(uniqueKeysWithValues: names.map { ($0, Double.random(in: 0..<100, using: &g)) }),
+                                         arch: Arch.allCases.randomElement(using: &g)!)
+                for arch in Arch.allCases {
+                    for name in names.shuffled(using: &g).prefix(10) {
+                        for i in 0..<3 {
+                            weights.valueCounts[arch, default: [:]][name, default: [:]][i] = Dictionary(
+                                (0..<8).map { _ in (UInt32.random(in: 0..<45, using: &g), Double.random(in: 0..<1000, using: &g)) },
+                                uniquingKeysWith: +)
+                        }
+                    }
+                }
+            }
+            let program = try BPFCompiler.compile(p, table: table, weights: weights)
             try BPFValidator.validate(program)
             CacheExpectations.check(program, policy: p, table: table)
+            let context = RandomFilterPolicies.CallContext(p, table: table)
             for _ in 0..<100 {
-                var data = RandomFilterPolicies.call(for: p, &g)
+                var data = RandomFilterPolicies.call(context, &g)
                 if Bool.random(using: &g) {
                     data.args = data.args.map { _ in UInt64.random(in: 0..<45, using: &g) | (Bool.random(using: &g) ? 0xFFFF_FFFF_0000_0000 : 0) }
                 }

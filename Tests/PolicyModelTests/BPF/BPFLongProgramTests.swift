@@ -28,8 +28,9 @@ import Testing
         #expect(program.count > 1000)
         #expect(program.contains { $0.code == BPF.jmp | BPF.ja })
         var g = SplitMix64(seed: 4)
+        let context = RandomFilterPolicies.CallContext(p, table: RandomFilterPolicies.table)
         for _ in 0..<5_000 {
-            let data = RandomFilterPolicies.call(for: p, &g)
+            let data = RandomFilterPolicies.call(context, &g)
             #expect(BPFEmulator.runValidated(program, on: data).action == p.decide(data, table: RandomFilterPolicies.table))
         }
         CacheExpectations.check(program, policy: p, table: RandomFilterPolicies.table)

@@ -69,8 +69,8 @@ import Testing
                       badArchAction: actions.randomElement(using: &g)!, rules: rules)
     }
 
-    static func call(for p: Policy, narrow: Bool, _ g: inout SplitMix64) -> SeccompData {
-        var data = RandomFilterPolicies.call(for: p, &g, table: table)
+    static func call(_ context: RandomFilterPolicies.CallContext, narrow: Bool, _ g: inout SplitMix64) -> SeccompData {
+        var data = RandomFilterPolicies.call(context, &g)
         // libseccomp treats all numbers from 0x40000000 up as x32 and lets -1 through (ptrace skip).
         if (0x8000_0000...0xBFFF_FFFF).contains(UInt32(bitPattern: data.nr)) || data.nr == -1 { data.nr = 1 }
         if narrow { data.args = data.args.map { $0 & 0xFFFF_FFFF } }
@@ -151,8 +151,9 @@ import Testing
             try BPFValidator.validate(libProgram)
             let ours = try BPFCompiler.compile(p, table: Self.table)
             let narrow = p.rules.allSatisfy { $0.conditions.allSatisfy { $0.value <= 0xFFFF_FFFF } }
+            let context = RandomFilterPolicies.CallContext(p, table: Self.table)
             for _ in 0..<60 {
-                let data = Self.call(for: p, narrow: narrow, &g)
+                let data = Self.call(context, narrow: narrow, &g)
                 let expected = p.decide(data, table: Self.table)
                 let lib = BPFEmulator.runValidated(libProgram, on: data).action
                 let our = BPFEmulator.runValidated(ours, on: data).action

@@ -1,6 +1,5 @@
 @testable import PolicyModel
 
-
 /// Random policies and random calls for the equivalence tests.
 enum RandomFilterPolicies {
     /// A synthetic table: 40 syscalls with scattered numbers, some missing on some architectures,
@@ -61,21 +60,40 @@ enum RandomFilterPolicies {
                       badArchAction: actions.randomElement(using: &g)!, rules: rules)
     }
 
+    /// What `call` draws from, computed once per policy.
+    struct CallContext {
+        var named: [Arch: [Int32]] = [:]
+        var all: [Arch: [Int32]] = [:]
+        var constants: [UInt64] = []
+
+        init(_ p: Policy, table: SyscallTable) {
+            for arch in Arch.allCases {
+                named[arch] = p.rules.compactMap { table.number(of: $0.syscall, arch: arch) }
+                all[arch] = table.definitions.compactMap { $0.numbers[arch] }.sorted()
+            }
+            constants = p.rules.flatMap(\.conditions).flatMap { [$0.value, $0.valueTwo] }
+        }
+    }
+
     /// A call: mostly to syscalls with rules, with argument values near the rules' constants.
     static func call(for p: Policy, _ g: inout SplitMix64, table: SyscallTable = table) -> SeccompData {
+        call(CallContext(p, table: table), &g)
+    }
+
+    static func call(_ context: CallContext, _ g: inout SplitMix64) -> SeccompData {
         let foreign: [UInt32] = [0x4000_0028, 0xC000_00F3, 0x1234_5678]
         let arch = Arch.allCases.randomElement(using: &g)!
         let auditArch = Int.random(in: 0..<12, using: &g) == 0 ? foreign.randomElement(using: &g)! : arch.auditArch
         var nr: Int32
-        let named = p.rules.filter { table.number(of: $0.syscall, arch: arch) != nil }
+        let named = context.named[arch] ?? []
         switch Int.random(in: 0..<10, using: &g) {
-        case 0...5 where !named.isEmpty: nr = table.number(of: named.randomElement(using: &g)!.syscall, arch: arch)!
-        case 0...6: nr = table.definitions(for: arch).randomElement(using: &g)?.numbers[arch] ?? 0
+        case 0...5 where !named.isEmpty: nr = named.randomElement(using: &g)!
+        case 0...6: nr = context.all[arch]?.randomElement(using: &g) ?? 0
         case 7: nr = Int32(bitPattern: UInt32.random(in: 0..<100, using: &g) | 0x4000_0000)
         case 8: nr = [Int32(-1), Int32.min, Int32.max, 0x3FFF_FFFF, Int32(bitPattern: 0xBFFF_FFFF)].randomElement(using: &g)!
         default: nr = Int32.random(in: 0..<120, using: &g)
         }
-        let constants = p.rules.flatMap(\.conditions).flatMap { [$0.value, $0.valueTwo] }
+        let constants = context.constants
         let args = (0..<6).map { _ -> UInt64 in
             if let c = constants.randomElement(using: &g), Int.random(in: 0..<3, using: &g) > 0 {
                 let v = [c, c &+ 1, c &- 1, c | 0xFFFF_FFFF_0000_0000, c & 0xFFFF_FFFF, c ^ 0x1_0000_0000,

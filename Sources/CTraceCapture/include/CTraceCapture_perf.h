@@ -1,0 +1,89 @@
+#ifndef CTRACECAPTURE_PERF_H
+#define CTRACECAPTURE_PERF_H
+// The perf backend's C side: perf_event_open on a tracepoint, per-CPU ring buffers and their
+// reader, and a spawn helper that holds the child before exec until its events are open.
+#include <stdint.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/// Where the fields of `raw_syscalls:sys_enter` and `sys_exit` sit in a sample's raw data, read
+/// from the tracepoints' `format` files. `type` values are the tracepoint ids (`common_type`).
+typedef struct {
+    uint32_t enter_type;
+    uint32_t exit_type;
+    uint32_t type_offset;   // common_type, 2 bytes
+    uint32_t enter_id_offset;
+    uint32_t enter_args_offset;  // unsigned long args[6]
+    uint32_t exit_id_offset;
+    uint32_t exit_ret_offset;
+} CTraceCapture_perf_layout;
+
+/// One parsed sample. `kind` is 0 for sys_enter, 1 for sys_exit; `id` is the event id that
+/// produced it (`PERF_EVENT_IOC_ID` of the event that was opened, also for inherited events).
+typedef struct {
+    uint64_t id;
+    uint64_t time;
+    uint64_t args[6];
+    int64_t nr;
+    int64_t ret;
+    int32_t pid;
+    int32_t tid;
+    uint32_t cpu;
+    uint32_t kind;
+} CTraceCapture_perf_sample;
+
+/// A mapped ring buffer: one metadata page followed by 2^n data pages.
+typedef struct {
+    void *base;
+    size_t map_size;
+    size_t data_size;
+    uint64_t data_offset;
+    /// Bytes of a record that wrapped around the end of the buffer are copied here.
+    unsigned char scratch[65536];
+} CTraceCapture_perf_ring;
+
+/// Opens a sampling event on tracepoint `tp_id` (every hit is a sample with IDENTIFIER, TID,
+/// TIME, CPU and RAW). `pid` > 0 traces that task, `cpu` >= 0 that CPU. Returns the fd or -errno.
+int CTraceCapture_perf_open(uint32_t tp_id, pid_t pid, int cpu, int inherit,
+                            int enable_on_exec, uint32_t wakeup_watermark);
+/// PERF_EVENT_IOC_SET_OUTPUT: `fd`'s records go to `target_fd`'s ring buffer. 0 or -errno.
+int CTraceCapture_perf_set_output(int fd, int target_fd);
+/// PERF_EVENT_IOC_ID: the event's id, or 0 on failure.
+uint64_t CTraceCapture_perf_event_id(int fd);
+/// PERF_EVENT_IOC_ENABLE / DISABLE. 0 or -errno.
+int CTraceCapture_perf_enable(int fd);
+int CTraceCapture_perf_disable(int fd);
+
+/// Maps `1 + data_pages` pages of `fd` (data_pages a power of two). 0 or -errno.
+int CTraceCapture_perf_ring_map(CTraceCapture_perf_ring *ring, int fd, size_t data_pages);
+void CTraceCapture_perf_ring_unmap(CTraceCapture_perf_ring *ring);
+/// Bytes written and not yet consumed.
+uint64_t CTraceCapture_perf_ring_pending(const CTraceCapture_perf_ring *ring);
+/// Reads up to `max` samples, consuming the records it reads; PERF_RECORD_LOST counts are added
+/// to `*lost`, records of other types (and samples of other tracepoints) are skipped and
+/// counted in `*skipped`. Returns the number of samples written to `out`.
+size_t CTraceCapture_perf_ring_read(CTraceCapture_perf_ring *ring,
+                                    const CTraceCapture_perf_layout *layout,
+                                    CTraceCapture_perf_sample *out, size_t max,
+                                    uint64_t *lost, uint64_t *skipped);
+
+/// Forks a child that waits (blocked on a pipe) before `execvp(file, argv)`. On success returns
+/// the child's pid and sets `*release_fd` (write end: `CTraceCapture_perf_release` lets the child
+/// go) and `*status_fd` (read end of a CLOEXEC pipe carrying an exec failure's errno). -errno on
+/// failure. The child sets every signal to its default disposition and an empty signal mask.
+pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[],
+                                    int *release_fd, int *status_fd);
+/// Releases the held child and waits for its exec: returns 0 once it exec'd, or the errno
+/// with which exec failed (the child then exits with status 127). Closes both fds.
+int CTraceCapture_perf_release(int release_fd, int status_fd);
+
+/// poll(2) over `n` fds for POLLIN; `revents` receives each fd's revents. Returns poll's
+/// result or -errno.
+int CTraceCapture_perf_poll(const int *fds, short *revents, int n, int timeout_ms);
+
+/// `__NR_execve`, `__NR_exit` and `__NR_exit_group` on the host.
+int64_t CTraceCapture_perf_nr_execve(void);
+int64_t CTraceCapture_perf_nr_exit(void);
+int64_t CTraceCapture_perf_nr_exit_group(void);
+
+#endif

@@ -1,0 +1,285 @@
+// The perf backend's C side; see CTraceCapture_perf.h.
+#include "CTraceCapture_perf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/perf_event.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+_Static_assert(sizeof(struct perf_event_header) == 8, "perf_event_header is 8 bytes");
+_Static_assert(sizeof(((CTraceCapture_perf_ring *)0)->scratch) > 0xffff, "scratch holds any record");
+_Static_assert(sizeof(CTraceCapture_perf_sample) == 96, "CTraceCapture_perf_sample layout");
+
+int64_t CTraceCapture_perf_nr_execve(void) { return __NR_execve; }
+int64_t CTraceCapture_perf_nr_exit(void) { return __NR_exit; }
+int64_t CTraceCapture_perf_nr_exit_group(void) { return __NR_exit_group; }
+
+int CTraceCapture_perf_open(uint32_t tp_id, pid_t pid, int cpu, int inherit,
+                            int enable_on_exec, uint32_t wakeup_watermark) {
+    struct perf_event_attr attr;
+    memset(&attr, 0, sizeof attr);
+    attr.size = sizeof attr;
+    attr.type = PERF_TYPE_TRACEPOINT;
+    attr.config = tp_id;
+    attr.sample_period = 1;
+    attr.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_RAW;
+    attr.disabled = enable_on_exec ? 1 : 0;
+    attr.inherit = inherit ? 1 : 0;
+    attr.enable_on_exec = enable_on_exec ? 1 : 0;
+    if (wakeup_watermark > 0) {
+        attr.watermark = 1;
+        attr.wakeup_watermark = wakeup_watermark;
+    } else {
+        attr.wakeup_events = 1;
+    }
+    long fd = syscall(__NR_perf_event_open, &attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+    return fd < 0 ? -errno : (int)fd;
+}
+
+int CTraceCapture_perf_set_output(int fd, int target_fd) {
+    return ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, target_fd) < 0 ? -errno : 0;
+}
+
+uint64_t CTraceCapture_perf_event_id(int fd) {
+    uint64_t id = 0;
+    return ioctl(fd, PERF_EVENT_IOC_ID, &id) < 0 ? 0 : id;
+}
+
+int CTraceCapture_perf_enable(int fd) {
+    return ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) < 0 ? -errno : 0;
+}
+
+int CTraceCapture_perf_disable(int fd) {
+    return ioctl(fd, PERF_EVENT_IOC_DISABLE, 0) < 0 ? -errno : 0;
+}
+
+int CTraceCapture_perf_ring_map(CTraceCapture_perf_ring *ring, int fd, size_t data_pages) {
+    if (data_pages == 0 || (data_pages & (data_pages - 1)) != 0) return -EINVAL;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t size = (1 + data_pages) * page;
+    void *base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (base == MAP_FAILED) return -errno;
+    struct perf_event_mmap_page *meta = base;
+    ring->base = base;
+    ring->map_size = size;
+    // data_offset/data_size are filled in by kernels since 4.1; older ones use the page after.
+    ring->data_offset = meta->data_offset ? meta->data_offset : page;
+    ring->data_size = meta->data_size ? (size_t)meta->data_size : data_pages * page;
+    return 0;
+}
+
+void CTraceCapture_perf_ring_unmap(CTraceCapture_perf_ring *ring) {
+    if (ring->base) munmap(ring->base, ring->map_size);
+    ring->base = NULL;
+}
+
+uint64_t CTraceCapture_perf_ring_pending(const CTraceCapture_perf_ring *ring) {
+    const struct perf_event_mmap_page *meta = ring->base;
+    uint64_t head = __atomic_load_n(&meta->data_head, __ATOMIC_ACQUIRE);
+    return head - meta->data_tail;
+}
+
+/// Copies `len` bytes at ring position `pos` (which may wrap) to `dst`.
+static void ring_copy(const CTraceCapture_perf_ring *ring, uint64_t pos, void *dst, size_t len) {
+    const unsigned char *data = (const unsigned char *)ring->base + ring->data_offset;
+    size_t off = (size_t)(pos & (ring->data_size - 1));
+    size_t first = ring->data_size - off;
+    if (first >= len) {
+        memcpy(dst, data + off, len);
+    } else {
+        memcpy(dst, data + off, first);
+        memcpy((unsigned char *)dst + first, data, len - first);
+    }
+}
+
+static uint64_t load_u64(const unsigned char *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static uint32_t load_u32(const unsigned char *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static uint16_t load_u16(const unsigned char *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+
+// A sample with IDENTIFIER | TID | TIME | CPU | RAW: header, u64 id, u32 pid, u32 tid, u64 time,
+// u32 cpu, u32 res, u32 size, raw[size].
+enum { SAMPLE_RAW_OFFSET = 8 + 8 + 8 + 8 + 8 + 4 };
+
+/// Parses one PERF_RECORD_SAMPLE; returns 1 when it is a sys_enter or sys_exit sample.
+static int parse_sample(const unsigned char *rec, size_t rec_size,
+                        const CTraceCapture_perf_layout *layout, CTraceCapture_perf_sample *out) {
+    if (rec_size < SAMPLE_RAW_OFFSET) return 0;
+    uint32_t raw_size = load_u32(rec + 40);
+    if ((size_t)raw_size > rec_size - SAMPLE_RAW_OFFSET) return 0;
+    const unsigned char *raw = rec + SAMPLE_RAW_OFFSET;
+    if ((size_t)layout->type_offset + 2 > raw_size) return 0;
+    uint16_t type = load_u16(raw + layout->type_offset);
+    out->id = load_u64(rec + 8);
+    out->pid = (int32_t)load_u32(rec + 16);
+    out->tid = (int32_t)load_u32(rec + 20);
+    out->time = load_u64(rec + 24);
+    out->cpu = load_u32(rec + 32);
+    if (type == layout->enter_type) {
+        if ((size_t)layout->enter_id_offset + 8 > raw_size ||
+            (size_t)layout->enter_args_offset + 48 > raw_size) return 0;
+        out->kind = 0;
+        out->nr = (int64_t)load_u64(raw + layout->enter_id_offset);
+        for (int i = 0; i < 6; i++) out->args[i] = load_u64(raw + layout->enter_args_offset + 8 * i);
+        out->ret = 0;
+        return 1;
+    }
+    if (type == layout->exit_type) {
+        if ((size_t)layout->exit_id_offset + 8 > raw_size ||
+            (size_t)layout->exit_ret_offset + 8 > raw_size) return 0;
+        out->kind = 1;
+        out->nr = (int64_t)load_u64(raw + layout->exit_id_offset);
+        out->ret = (int64_t)load_u64(raw + layout->exit_ret_offset);
+        memset(out->args, 0, sizeof out->args);
+        return 1;
+    }
+    return 0;
+}
+
+size_t CTraceCapture_perf_ring_read(CTraceCapture_perf_ring *ring,
+                                    const CTraceCapture_perf_layout *layout,
+                                    CTraceCapture_perf_sample *out, size_t max,
+                                    uint64_t *lost, uint64_t *skipped) {
+    struct perf_event_mmap_page *meta = ring->base;
+    // Acquire pairs with the kernel's write barrier before it publishes data_head: the records
+    // below head are complete once we see head.
+    uint64_t head = __atomic_load_n(&meta->data_head, __ATOMIC_ACQUIRE);
+    uint64_t tail = meta->data_tail;
+    const unsigned char *data = (const unsigned char *)ring->base + ring->data_offset;
+    size_t n = 0;
+    while (tail < head && n < max) {
+        struct perf_event_header hdr;
+        ring_copy(ring, tail, &hdr, sizeof hdr);
+        if (hdr.size < sizeof hdr || hdr.size > head - tail) {
+            // A malformed header: nothing after it can be trusted; drop what is left.
+            *skipped += 1;
+            tail = head;
+            break;
+        }
+        const unsigned char *rec;
+        size_t off = (size_t)(tail & (ring->data_size - 1));
+        if (off + hdr.size <= ring->data_size) {
+            rec = data + off;
+        } else {
+            // hdr.size is a u16: it always fits the 64 KiB scratch buffer.
+            ring_copy(ring, tail, ring->scratch, hdr.size);
+            rec = ring->scratch;
+        }
+        if (hdr.type == PERF_RECORD_SAMPLE) {
+            if (parse_sample(rec, hdr.size, layout, &out[n])) n++;
+            else *skipped += 1;
+        } else if (hdr.type == PERF_RECORD_LOST) {
+            // struct { header; u64 id; u64 lost; }
+            if (hdr.size >= 24) *lost += load_u64(rec + 16);
+        } else {
+            *skipped += 1;
+        }
+        tail += hdr.size;
+    }
+    // Release: our reads of the records happen before the kernel may overwrite them.
+    __atomic_store_n(&meta->data_tail, tail, __ATOMIC_RELEASE);
+    return n;
+}
+
+pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[],
+                                    int *release_fd, int *status_fd) {
+    int rel[2], st[2];
+    if (pipe2(rel, O_CLOEXEC) < 0) return -errno;
+    if (pipe2(st, O_CLOEXEC) < 0) {
+        int e = errno;
+        close(rel[0]);
+        close(rel[1]);
+        return -e;
+    }
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid_t pid = fork();
+    if (pid == 0) {
+        // Child: async-signal-safe calls only.
+        struct sigaction dfl;
+        memset(&dfl, 0, sizeof dfl);
+        dfl.sa_handler = SIG_DFL;
+        // Default dispositions for all: the tracer ignores SIGINT/SIGTERM/SIGPIPE for itself.
+        for (int s = 1; s < NSIG; s++) {
+            if (s == SIGKILL || s == SIGSTOP) continue;
+            sigaction(s, &dfl, NULL);
+        }
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        close(rel[1]);
+        close(st[0]);
+        char c;
+        ssize_t r;
+        do { r = read(rel[0], &c, 1); } while (r < 0 && errno == EINTR);
+        if (r != 1) _exit(127);  // the tracer went away without releasing us
+        execvp(file, argv);
+        int e = errno;
+        ssize_t w;
+        do { w = write(st[1], &e, sizeof e); } while (w < 0 && errno == EINTR);
+        _exit(127);
+    }
+    int e = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    close(rel[0]);
+    close(st[1]);
+    if (pid < 0) {
+        close(rel[1]);
+        close(st[0]);
+        return -e;
+    }
+    *release_fd = rel[1];
+    *status_fd = st[0];
+    return pid;
+}
+
+int CTraceCapture_perf_release(int release_fd, int status_fd) {
+    // A child that died before being released would make this write raise SIGPIPE: block it
+    // here and discard the pending signal.
+    sigset_t pipe_set, old;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+    char c = 1;
+    ssize_t w;
+    do { w = write(release_fd, &c, 1); } while (w < 0 && errno == EINTR);
+    int write_errno = w == 1 ? 0 : errno;
+    if (write_errno == EPIPE) {
+        struct timespec zero = {0, 0};
+        sigtimedwait(&pipe_set, NULL, &zero);
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    close(release_fd);
+    int child_errno = 0;
+    size_t got = 0;
+    while (got < sizeof child_errno) {
+        ssize_t r = read(status_fd, (char *)&child_errno + got, sizeof child_errno - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    close(status_fd);
+    if (got == sizeof child_errno) return child_errno ? child_errno : EIO;
+    if (got != 0 || write_errno != 0) return write_errno ? write_errno : EIO;
+    return 0;
+}
+
+int CTraceCapture_perf_poll(const int *fds, short *revents, int n, int timeout_ms) {
+    struct pollfd p[n > 0 ? n : 1];
+    for (int i = 0; i < n; i++) {
+        p[i].fd = fds[i];
+        p[i].events = POLLIN;
+        p[i].revents = 0;
+    }
+    int r = poll(p, (nfds_t)n, timeout_ms);
+    if (r < 0) return -errno;
+    for (int i = 0; i < n; i++) revents[i] = p[i].revents;
+    return r;
+}

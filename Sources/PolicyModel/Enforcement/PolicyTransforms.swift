@@ -1,0 +1,43 @@
+extension Action {
+    /// Whether the kernel lets a call with this outcome run (`allow`, `log`). Every other action
+    /// refuses it: with an errno, a signal, a kill, or ENOSYS when no tracer or listener is there.
+    public var letsCallRun: Bool { self == .allow || self == .log }
+}
+
+extension Policy {
+    /// The same policy where every refusing action (the default, the bad-architecture action and
+    /// each rule's) becomes `action`. Argument conditions are kept, so exactly the calls the policy
+    /// refuses get `action`: `complain` mode uses `trace`, `--log-only` uses `log`.
+    /// `action` should be `log` or `trace`: both rank above `allow` (and `trace` above `log`), so
+    /// where a refusing rule and an allowing rule both match, the mapped refusal still wins.
+    public func replacingRefusals(with action: Action) -> Policy {
+        var p = self
+        func map(_ a: Action) -> Action { a.letsCallRun ? a : action }
+        p.defaultAction = map(defaultAction)
+        p.badArchAction = map(badArchAction)
+        p.rules = rules.map { Rule(syscall: $0.syscall, action: map($0.action), conditions: $0.conditions) }
+        return p
+    }
+
+    /// The policy as `enforce --report` installs it: kills become `trap`, so that the refused call
+    /// raises a SIGSYS whose siginfo names it (a program without a SIGSYS handler dies of it as
+    /// with a kill); `trace` and `user_notif`, which fail with ENOSYS when nobody handles them,
+    /// become `errno(ENOSYS)`, so that the reporting tracer does not change their meaning.
+    public func reportingRefusals() -> Policy {
+        var p = self
+        func map(_ a: Action) -> Action {
+            switch a {
+            case .killProcess, .killThread: return .trap
+            case .trace, .userNotif: return .errno(Policy.enosys)
+            default: return a
+            }
+        }
+        p.defaultAction = map(defaultAction)
+        p.badArchAction = map(badArchAction)
+        p.rules = rules.map { Rule(syscall: $0.syscall, action: map($0.action), conditions: $0.conditions) }
+        return p
+    }
+
+    /// ENOSYS on every architecture we support.
+    static let enosys: UInt16 = 38
+}

@@ -1,0 +1,174 @@
+import CTraceCapture
+import Dispatch
+import Foundation
+import Glibc
+import PolicyModel
+
+/// How `enforce` runs a command under a policy.
+public enum EnforceMode: Sendable, Equatable {
+    /// The compiled policy is installed as it is; nothing is traced.
+    case enforce
+    /// As `enforce`, under a light tracer that sees only signals and process creation: kills
+    /// become `trap`, so each refused call that raises SIGSYS is named from its siginfo.
+    case report
+    /// Nothing is refused: every call the policy would refuse stops our tracer (`RET_TRACE`),
+    /// is reported, and runs.
+    case complain
+    /// Nothing is refused: every call the policy would refuse is logged by the kernel (`RET_LOG`).
+    case logOnly
+}
+
+/// Why a command was not run (fail closed), or could not be.
+public enum EnforceError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The policy cannot become a filter.
+    case compile(String)
+    /// The filter refuses `execve` on the host: the command could never start.
+    case refusesExec(command: String, arch: Arch, action: Action)
+    /// The child could not set NO_NEW_PRIVS or install the filter; the command did not run.
+    case install(command: String, errno: Int32)
+    /// The command could not be executed or traced.
+    case start(TraceError)
+
+    public var description: String {
+        switch self {
+        case .compile(let why): return "the policy cannot be compiled: \(why)"
+        case .refusesExec(let c, let arch, let action):
+            return "the policy refuses execve on \(arch.rawValue) (\(action)): '\(c)' cannot start; nothing was run"
+        case .install(let c, let e):
+            return "cannot install the filter for '\(c)': \(TraceError.message(e)); nothing was run"
+        case .start(let e): return "\(e)"
+        }
+    }
+}
+
+/// Runs a command confined by a compiled policy (`enforce`), or watched by it (`--complain`).
+public enum Enforcer {
+    /// The `RET_TRACE` data of the complain filter's stops.
+    public static let complainTraceData: UInt16 = 0x5EC
+
+    /// The filter the child installs in `mode`: the policy, or its transformed form.
+    public static func filter(for policy: Policy, mode: EnforceMode) throws(EnforceError) -> [SockFilter] {
+        let installed: Policy
+        switch mode {
+        case .enforce: installed = policy
+        case .report: installed = policy.reportingRefusals()
+        case .complain: installed = policy.replacingRefusals(with: .trace(complainTraceData))
+        case .logOnly: installed = policy.replacingRefusals(with: .log)
+        }
+        do {
+            return try BPFCompiler.compile(installed)
+        } catch let e as BPFCompileError {
+            throw .compile(e.description)
+        } catch {
+            throw .compile("\(error)")
+        }
+    }
+
+    /// Refuses to start `command` under `program` when the filter refuses `execve` on the host
+    /// whatever its arguments: the exec would fail (or kill the child) before the program ran.
+    public static func checkExec(_ program: [SockFilter], command: String) throws(EnforceError) {
+        let arch = Arch.host
+        guard let nr = SyscallTable.shared.number(of: "execve", arch: arch) else { return }
+        if case .constant(let action) = FilterSummary.outcome(of: program, arch: arch, nr: nr), !action.letsCallRun {
+            throw .refusesExec(command: command, arch: arch, action: action)
+        }
+    }
+
+    /// The trace options that run a command in complain mode under `PtraceBackend`: the events
+    /// delivered are exactly the calls `policy` would refuse. For front ends (the TUI) that run
+    /// the backend themselves.
+    public static func complainOptions(for policy: Policy) throws(EnforceError) -> TraceOptions {
+        TraceOptions(readPaths: true, spawnFilter: try filter(for: policy, mode: .complain))
+    }
+
+    /// Runs `command` under `policy` in `mode` and returns how it ended. In `complain` mode
+    /// `onRefused` receives (in batches, off the calling thread) each call the policy would
+    /// refuse; in `report` mode each call a filter refused with SIGSYS. Nothing runs when the
+    /// policy cannot be compiled or refuses `execve`; SIGINT, SIGTERM and SIGHUP are passed on
+    /// to the command.
+    public static func run(_ command: [String], policy: Policy, mode: EnforceMode,
+                           onRefused: @escaping @Sendable ([SyscallEvent]) -> Void = { _ in }) throws(EnforceError) -> TraceEnd {
+        precondition(!command.isEmpty, "empty command")
+        let program = try filter(for: policy, mode: mode)
+        if mode == .enforce || mode == .report { try checkExec(program, command: command[0]) }
+        switch mode {
+        case .enforce, .logOnly:
+            return try runPlain(command, program: program)
+        case .report:
+            return try runTraced(command, options: TraceOptions(readPaths: false, spawnFilter: program, seccompSignals: true),
+                                 onEvents: onRefused)
+        case .complain:
+            return try runTraced(command, options: TraceOptions(readPaths: true, spawnFilter: program),
+                                 onEvents: onRefused)
+        }
+    }
+
+    /// fork, install, exec, wait: no tracer.
+    static func runPlain(_ command: [String], program: [SockFilter]) throws(EnforceError) -> TraceEnd {
+        let child: Spawn.Child
+        do {
+            child = try Spawn.start(command, filter: program, noNewPrivs: .unlessCapSysAdmin, stopSelf: false)
+        } catch {
+            throw .start(error)
+        }
+        let failure = Spawn.result(of: child, command: command)
+        var status: Int32 = 0
+        if let failure {
+            _ = CTraceCapture_waitpid(child.pid, &status, 0)
+            throw map(failure)
+        }
+        let forwarding = forwardSignals(to: child.pid)
+        defer { forwarding.cancel() }
+        guard CTraceCapture_waitpid(child.pid, &status, 0) == child.pid else { return .detached }
+        if CTraceCapture_WIFSIGNALED(status) != 0 { return .signaled(CTraceCapture_WTERMSIG(status)) }
+        return .exited(CTraceCapture_WEXITSTATUS(status))
+    }
+
+    static func runTraced(_ command: [String], options: TraceOptions,
+                          onEvents: @escaping @Sendable ([SyscallEvent]) -> Void) throws(EnforceError) -> TraceEnd {
+        let backend = PtraceBackend()
+        let pid: Int32
+        do {
+            pid = try backend.start(.spawn(command: command), options: options, onEvents: onEvents)
+        } catch let e as TraceError {
+            throw map(e)
+        } catch {
+            throw .start(.systemCall("trace", pid: nil, errno: EIO))
+        }
+        let forwarding = forwardSignals(to: pid)
+        defer { forwarding.cancel() }
+        return backend.wait()
+    }
+
+    static func map(_ e: TraceError) -> EnforceError {
+        if case .filterFailed(let c, let errno) = e { return .install(command: c, errno: errno) }
+        return .start(e)
+    }
+
+    /// Passes SIGINT, SIGTERM and SIGHUP on to `pid` until cancelled (the default dispositions
+    /// are restored then).
+    static func forwardSignals(to pid: Int32) -> SignalForwarding {
+        SignalForwarding(pid: pid, signals: [SIGINT, SIGTERM, SIGHUP])
+    }
+
+    final class SignalForwarding {
+        private var sources: [DispatchSourceSignal] = []
+        private let signals: [Int32]
+
+        init(pid: Int32, signals: [Int32]) {
+            self.signals = signals
+            for sig in signals {
+                signal(sig, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+                source.setEventHandler { kill(pid, sig) }
+                source.resume()
+                sources.append(source)
+            }
+        }
+
+        func cancel() {
+            for s in sources { s.cancel() }
+            for sig in signals { signal(sig, SIG_DFL) }
+        }
+    }
+}

@@ -1,0 +1,495 @@
+import CTraceCapture
+import Foundation
+import PolicyModel
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Traces system calls through the `raw_syscalls:sys_enter` (and, with `returns`, `sys_exit`)
+/// tracepoints with `perf_event_open`: one sampling event per CPU (and, for `attach`, per
+/// thread), `inherit` so children and threads are followed, one ring buffer per CPU read by one
+/// thread. The tracee never stops. Needs root, CAP_PERFMON or `perf_event_paranoid` = -1.
+///
+/// Limits, by construction of the tracepoint:
+/// - path arguments are not read: the tracepoint carries only the six argument registers, and
+///   by the time a sample is read the tracee may have changed or freed that memory (or exited),
+///   so a string read then could be wrong. Events carry no paths; the spawned command's own
+///   `execve` (which happens before its events are enabled and is recorded by this backend
+///   from what it knows) carries the resolved program path.
+/// - every call is reported in the host's architecture, except x32 calls, which carry
+///   `__X32_SYSCALL_BIT`; calls of 32-bit (i386 compat) tasks cannot be told apart and are
+///   attributed to the host.
+/// - when the consumer or the reader falls behind, the kernel drops records; `lostEvents` counts
+///   them (so a profile may then be incomplete: rerun with the ptrace backend).
+/// - `attach` cannot learn the exit status of a process that is not our child: `wait()` then
+///   returns `.detached` once every traced thread and its descendants ended.
+public final class PerfBackend: TraceBackend, @unchecked Sendable {
+    public struct Configuration: Sendable, Equatable {
+        /// Data pages per CPU ring buffer (a power of two); nil: 4 MiB per CPU, at most 32 MiB
+        /// over all CPUs, at least 256 KiB per CPU.
+        public var ringPages: Int?
+        /// Events per batch handed to `onEvents`.
+        public var batchSize: Int
+        /// Batches queued for `onEvents` before the reader waits.
+        public var queuedBatches: Int
+        /// How often the reader looks at the rings when the watermark was not reached.
+        public var pollMilliseconds: Int32
+
+        public init(ringPages: Int? = nil, batchSize: Int = 4096, queuedBatches: Int = 16,
+                    pollMilliseconds: Int32 = 50) {
+            self.ringPages = ringPages
+            self.batchSize = batchSize
+            self.queuedBatches = queuedBatches
+            self.pollMilliseconds = pollMilliseconds
+        }
+
+        /// The ring size used for `cpus` CPUs.
+        public func ringPages(cpus: Int) -> Int {
+            if let ringPages { return ringPages }
+            let pageSize = max(4096, Int(sysconf(Int32(_SC_PAGESIZE))))
+            let wanted = min(4 << 20, (32 << 20) / max(1, cpus), Int.max) / pageSize
+            var pages = 1
+            while pages * 2 <= wanted { pages *= 2 }
+            return max(pages, (256 << 10) / pageSize)
+        }
+    }
+
+    public let name = "perf"
+    public let configuration: Configuration
+
+    private let lock = NSLock()
+    private var lost: UInt64 = 0
+    private var stopRequested = false
+    private var detachedByStop = false
+    private var childReaped = false
+    private var finished: TraceEnd?
+
+    private var fds: [Int32] = []
+    private var rings: [UnsafeMutablePointer<CTraceCapture_perf_ring>] = []
+    private var ringOwner: [Int32: Int32] = [:]  // cpu -> fd that owns that CPU's ring
+    private var ownIDs: [Int32: Set<UInt64>] = [:]  // attach: tid -> ids of the events opened for it
+    private var child: pid_t?
+    private var attached: pid_t?
+    private var options = TraceOptions()
+    private var queue: PerfBatchQueue?
+    private let readerDone = DispatchSemaphore(value: 0)
+    private var started = false
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    deinit {
+        closeEvents()
+    }
+
+    public var lostEvents: UInt64 {
+        lock.lock()
+        defer { lock.unlock() }
+        return lost
+    }
+
+    // MARK: start
+
+    public func start(_ target: TraceTarget, options: TraceOptions,
+                      onEvents: @escaping @Sendable ([SyscallEvent]) -> Void) throws -> Int32 {
+        precondition(!started, "a PerfBackend traces once")
+        started = true
+        self.options = options
+        try PerfPermission.check()
+        let tracepoints = try PerfTracepoints.load()
+        let cpus = Self.onlineCPUs()
+        var pairer = PerfSyscallPairer(withReturns: options.returns)
+        var first: [SyscallEvent] = []
+        let pid: pid_t
+        switch target {
+        case .spawn(let command):
+            guard let file = command.first, !file.isEmpty else {
+                throw PerfBackendError.spawn(command: "", errno: ENOENT)
+            }
+            pid = try spawn(command, tracepoints: tracepoints, cpus: cpus)
+            // The command's execve ran before its events were enabled: record it from what we know.
+            var exec = SyscallEvent(pid: pid, tid: pid, arch: .host,
+                                    nr: Int32(CTraceCapture_perf_nr_execve()), args: [])
+            if options.readPaths, let path = Self.resolveExecutable(file) { exec.paths = [0: path] }
+            if options.returns { pairer.expect(exec) } else { first.append(exec) }
+        case .attach(let target):
+            try attach(target, tracepoints: tracepoints, cpus: cpus)
+            pid = target
+        }
+        let queue = PerfBatchQueue(capacity: configuration.queuedBatches, onEvents: onEvents)
+        self.queue = queue
+        queue.push(first)
+        let reader = Thread { [self, pairer] in
+            readLoop(layout: tracepoints.layout, pairer: pairer, queue: queue)
+            readerDone.signal()
+        }
+        reader.name = "seccomp-tui perf reader"
+        reader.start()
+        return pid
+    }
+
+    private func spawn(_ command: [String], tracepoints: PerfTracepoints, cpus: [Int32]) throws -> pid_t {
+        var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var releaseFD: Int32 = -1
+        var statusFD: Int32 = -1
+        let pid = CTraceCapture_perf_spawn_held(command[0], &argv, &releaseFD, &statusFD)
+        if pid < 0 { throw PerfBackendError.system(operation: "fork", errno: -pid) }
+        do {
+            try openEvents(tracepoints: tracepoints, tids: [pid], cpus: cpus, enableOnExec: true)
+        } catch {
+            kill(pid, SIGKILL)
+            close(releaseFD)
+            close(statusFD)
+            Self.reap(pid)
+            closeEvents()
+            throw error
+        }
+        let execErrno = CTraceCapture_perf_release(releaseFD, statusFD)
+        if execErrno != 0 {
+            Self.reap(pid)
+            closeEvents()
+            throw PerfBackendError.spawn(command: command[0], errno: execErrno)
+        }
+        child = pid
+        return pid
+    }
+
+    private func attach(_ pid: pid_t, tracepoints: PerfTracepoints, cpus: [Int32]) throws {
+        guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { throw PerfBackendError.noSuchProcess(pid) }
+        // Threads that exist now get their own events; threads and children created later by a
+        // traced thread inherit them. A thread created while we open events may be missed by
+        // inheritance, so list the threads again until no new one appears. A thread covered both
+        // ways would be seen twice: samples of a thread we opened events for are taken only from
+        // its own events (`ownIDs`).
+        var covered = Set<Int32>()
+        for _ in 0..<100 {
+            let tids = Self.threads(of: pid)
+            if tids.isEmpty && covered.isEmpty { throw PerfBackendError.noSuchProcess(pid) }
+            let new = tids.subtracting(covered)
+            if new.isEmpty { break }
+            do {
+                try openEvents(tracepoints: tracepoints, tids: new.sorted(), cpus: cpus, enableOnExec: false)
+            } catch PerfBackendError.noSuchProcess where !covered.isEmpty {
+                // a thread ended between listing and opening: it needs no events
+            } catch {
+                closeEvents()
+                throw error
+            }
+            covered.formUnion(new)
+        }
+        attached = pid
+    }
+
+    private func openEvents(tracepoints: PerfTracepoints, tids: [Int32], cpus: [Int32], enableOnExec: Bool) throws {
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let ringPages = configuration.ringPages(cpus: cpus.count)
+        let watermark = UInt32(min(ringPages * pageSize / 4, 1 << 20))
+        for cpu in cpus {
+            for tid in tids {
+                var ids: [UInt64] = []
+                let enter = try openEvent(tracepoints.enterID, "sys_enter", tid: tid, cpu: cpu,
+                                          enableOnExec: enableOnExec, watermark: watermark)
+                ids.append(CTraceCapture_perf_event_id(enter))
+                if let owner = ringOwner[cpu] {
+                    try redirect(enter, to: owner)
+                } else {
+                    let ring = UnsafeMutablePointer<CTraceCapture_perf_ring>.allocate(capacity: 1)
+                    ring.initialize(to: CTraceCapture_perf_ring())
+                    let r = CTraceCapture_perf_ring_map(ring, enter, ringPages)
+                    if r < 0 {
+                        ring.deallocate()
+                        throw PerfBackendError.system(
+                            operation: "mapping a \(ringPages)-page perf ring buffer", errno: -r)
+                    }
+                    rings.append(ring)
+                    ringOwner[cpu] = enter
+                }
+                if options.returns {
+                    let exit = try openEvent(tracepoints.exitID, "sys_exit", tid: tid, cpu: cpu,
+                                             enableOnExec: enableOnExec, watermark: watermark)
+                    ids.append(CTraceCapture_perf_event_id(exit))
+                    try redirect(exit, to: ringOwner[cpu]!)
+                }
+                if !enableOnExec { ownIDs[tid, default: []].formUnion(ids) }
+            }
+        }
+    }
+
+    private func openEvent(_ id: UInt32, _ name: String, tid: Int32, cpu: Int32, enableOnExec: Bool,
+                           watermark: UInt32) throws -> Int32 {
+        let fd = CTraceCapture_perf_open(id, tid, cpu, 1, enableOnExec ? 1 : 0, watermark)
+        if fd >= 0 {
+            fds.append(fd)
+            return fd
+        }
+        let e = -fd
+        switch e {
+        case EACCES, EPERM:
+            throw PerfBackendError.notPermitted(PerfPermission.problem()
+                ?? "perf_event_open on raw_syscalls:\(name) was refused (\(String(cString: strerror(e)))); use --backend ptrace")
+        case ESRCH:
+            throw PerfBackendError.noSuchProcess(tid)
+        case EMFILE, ENFILE:
+            throw PerfBackendError.system(
+                operation: "perf_event_open (\(fds.count) events open; raise `ulimit -n`)", errno: e)
+        default:
+            throw PerfBackendError.system(operation: "perf_event_open on raw_syscalls:\(name) for tid \(tid), cpu \(cpu)",
+                                          errno: e)
+        }
+    }
+
+    private func redirect(_ fd: Int32, to owner: Int32) throws {
+        let r = CTraceCapture_perf_set_output(fd, owner)
+        if r < 0 { throw PerfBackendError.system(operation: "PERF_EVENT_IOC_SET_OUTPUT", errno: -r) }
+    }
+
+    // MARK: reading
+
+    private var isStopRequested: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopRequested
+    }
+
+    private func addLost(_ n: UInt64) {
+        guard n > 0 else { return }
+        lock.lock()
+        lost += n
+        lock.unlock()
+    }
+
+    private func readLoop(layout: CTraceCapture_perf_layout, pairer: PerfSyscallPairer, queue: PerfBatchQueue) {
+        var pairer = pairer
+        var layout = layout
+        let chunk = max(256, configuration.batchSize)
+        let buffer = UnsafeMutablePointer<CTraceCapture_perf_sample>.allocate(capacity: chunk)
+        defer { buffer.deallocate() }
+        var out: [SyscallEvent] = []
+        out.reserveCapacity(configuration.batchSize)
+        var live = fds
+        var revents = [Int16](repeating: 0, count: live.count)
+        var gathered: [CTraceCapture_perf_sample] = []
+
+        func flush(force: Bool) {
+            if out.count >= configuration.batchSize || (force && !out.isEmpty) {
+                queue.push(out)
+                out = []
+                out.reserveCapacity(configuration.batchSize)
+            }
+        }
+
+        /// Reads every ring until empty. With return values, samples of all CPUs are ordered by
+        /// time before pairing, so that an enter read from one CPU meets its exit from another.
+        func drain() {
+            for ring in rings {
+                while true {
+                    var lostHere: UInt64 = 0
+                    var skipped: UInt64 = 0
+                    let n = CTraceCapture_perf_ring_read(ring, &layout, buffer, chunk, &lostHere, &skipped)
+                    addLost(lostHere)
+                    for i in 0..<n {
+                        let s = buffer[i]
+                        if !ownIDs.isEmpty, let own = ownIDs[s.tid], !own.contains(s.id) { continue }
+                        if pairer.withReturns {
+                            gathered.append(s)
+                        } else {
+                            out.append(PerfSyscallPairer.event(from: s))
+                            flush(force: false)
+                        }
+                    }
+                    if n < chunk { break }
+                }
+            }
+            if !gathered.isEmpty {
+                gathered.sort { $0.time < $1.time }
+                for s in gathered {
+                    pairer.add(s, into: &out)
+                    flush(force: false)
+                }
+                gathered.removeAll(keepingCapacity: true)
+            }
+            flush(force: true)
+        }
+
+        while true {
+            let stopping = isStopRequested
+            if !stopping && !live.isEmpty {
+                let r = CTraceCapture_perf_poll(live, &revents, Int32(live.count), configuration.pollMilliseconds)
+                if r > 0 {
+                    var still: [Int32] = []
+                    for (i, fd) in live.enumerated() where revents[i] & Int16(POLLHUP | POLLERR | POLLNVAL) == 0 {
+                        still.append(fd)
+                    }
+                    if still.count != live.count {
+                        live = still
+                        revents = [Int16](repeating: 0, count: max(1, live.count))
+                    }
+                }
+            }
+            drain()
+            if stopping || live.isEmpty { break }
+        }
+        drain()
+        pairer.finish(into: &out)
+        flush(force: true)
+    }
+
+    // MARK: wait and stop
+
+    public func wait() -> TraceEnd {
+        lock.lock()
+        if let finished {
+            lock.unlock()
+            return finished
+        }
+        lock.unlock()
+        var end = TraceEnd.detached
+        if let child {
+            var status: Int32 = 0
+            while true {
+                let r = waitpid(child, &status, WNOHANG)
+                if r == child {
+                    end = Self.decode(status)
+                    lock.lock()
+                    childReaped = true
+                    lock.unlock()
+                    break
+                }
+                if r < 0 && errno != EINTR { break }
+                lock.lock()
+                let detached = detachedByStop
+                lock.unlock()
+                if detached { break }
+                usleep(5_000)
+            }
+        }
+        if started {
+            readerDone.wait()
+            readerDone.signal()
+            queue?.closeAndWait()
+        }
+        lock.lock()
+        if let finished {
+            lock.unlock()
+            return finished
+        }
+        finished = end
+        lock.unlock()
+        closeEvents()
+        return end
+    }
+
+    public func stop() {
+        lock.lock()
+        if finished != nil || childReaped {
+            lock.unlock()
+            return
+        }
+        stopRequested = true
+        let detach = attached != nil || options.keepRunning
+        if detach { detachedByStop = true }
+        lock.unlock()
+        if detach {
+            for fd in fds { _ = CTraceCapture_perf_disable(fd) }
+        } else if let child {
+            // Freeze the command and its descendants (so that none exits on its own or forks
+            // unseen), then kill them all: the command first, so that its status is the kill.
+            kill(child, SIGSTOP)
+            var frozen: Set<pid_t> = []
+            for _ in 0..<16 {
+                let new = Self.descendants(of: child).filter { !frozen.contains($0) }
+                if new.isEmpty { break }
+                for pid in new { kill(pid, SIGSTOP) }
+                frozen.formUnion(new)
+            }
+            kill(child, SIGKILL)
+            for pid in frozen { kill(pid, SIGKILL) }
+        }
+    }
+
+    private func closeEvents() {
+        lock.lock()
+        let (fds, rings) = (self.fds, self.rings)
+        self.fds = []
+        self.rings = []
+        lock.unlock()
+        for ring in rings {
+            CTraceCapture_perf_ring_unmap(ring)
+            ring.deallocate()
+        }
+        for fd in fds { close(fd) }
+    }
+
+    // MARK: helpers
+
+    static func decode(_ status: Int32) -> TraceEnd {
+        let signal = status & 0x7f
+        if signal == 0 { return .exited((status >> 8) & 0xff) }
+        return .signaled(signal)
+    }
+
+    static func reap(_ pid: pid_t) {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    }
+
+    /// The CPUs listed in /sys/devices/system/cpu/online ("0-3,5"), else all configured ones.
+    static func onlineCPUs() -> [Int32] {
+        if let text = try? String(contentsOfFile: "/sys/devices/system/cpu/online", encoding: .utf8) {
+            var cpus: [Int32] = []
+            for part in text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",") {
+                let bounds = part.split(separator: "-").compactMap { Int32($0) }
+                if bounds.count == 1 { cpus.append(bounds[0]) }
+                if bounds.count == 2, bounds[0] <= bounds[1] { cpus += Array(bounds[0]...bounds[1]) }
+            }
+            if !cpus.isEmpty { return cpus }
+        }
+        return Array(0..<Int32(max(1, sysconf(Int32(_SC_NPROCESSORS_CONF)))))
+    }
+
+    static func threads(of pid: pid_t) -> Set<Int32> {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return Set(names.compactMap { Int32($0) })
+    }
+
+    /// Processes whose parent chain leads to `root` (from /proc), deepest first.
+    static func descendants(of root: pid_t) -> [pid_t] {
+        var parent: [pid_t: pid_t] = [:]
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(name),
+                  let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")")
+            else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, let ppid = pid_t(fields[1]) { parent[pid] = ppid }
+        }
+        var depth: [pid_t: Int] = [:]
+        for pid in parent.keys {
+            var d = 0
+            var p = pid
+            while let pp = parent[p], pp > 1, d < 4096 {
+                d += 1
+                if pp == root {
+                    depth[pid] = d
+                    break
+                }
+                p = pp
+            }
+        }
+        return depth.sorted { $0.value > $1.value }.map(\.key)
+    }
+
+    /// What execvp would run for `file`: the file itself when it contains a slash, else the first
+    /// executable of that name on PATH.
+    static func resolveExecutable(_ file: String) -> String? {
+        if file.contains("/") { return file }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for dir in path.split(separator: ":", omittingEmptySubsequences: false) {
+            let candidate = (dir.isEmpty ? "." : String(dir)) + "/" + file
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+}

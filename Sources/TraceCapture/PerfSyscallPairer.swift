@@ -1,0 +1,77 @@
+import CTraceCapture
+import PolicyModel
+
+/// Turns perf samples into `SyscallEvent`s. Without return values each `sys_enter` becomes an
+/// event at once. With them, a `sys_enter` waits for its thread's `sys_exit`: a thread runs one
+/// syscall at a time, so enter and exit alternate per tid. The two may sit in different CPUs'
+/// ring buffers (the thread migrated) and so arrive in either order; each carries a timestamp,
+/// and an exit that arrives first waits for its enter.
+struct PerfSyscallPairer {
+    let withReturns: Bool
+    private var pending: [Int32: (event: SyscallEvent, time: UInt64)] = [:]
+    private var earlyExit: [Int32: (nr: Int64, ret: Int64, time: UInt64)] = [:]
+    private let nrExit = CTraceCapture_perf_nr_exit()
+    private let nrExitGroup = CTraceCapture_perf_nr_exit_group()
+    /// Exits whose enter was never seen (lost, or begun before tracing), dropped at `finish`.
+    private(set) var unmatchedExits: UInt64 = 0
+
+    init(withReturns: Bool) {
+        self.withReturns = withReturns
+    }
+
+    /// The architecture of a number from the host's raw_syscalls tracepoint. x32 numbers carry
+    /// `__X32_SYSCALL_BIT`; i386 (compat) numbers cannot be told apart from native ones.
+    static func arch(ofNumber nr: Int64) -> Arch {
+        if Arch.host == .x86_64, nr >= 0, UInt64(nr) & UInt64(Arch.x32SyscallBit) != 0 { return .x32 }
+        return .host
+    }
+
+    static func event(from s: CTraceCapture_perf_sample) -> SyscallEvent {
+        SyscallEvent(pid: s.pid, tid: s.tid, arch: arch(ofNumber: s.nr), nr: Int32(truncatingIfNeeded: s.nr),
+                     args: [s.args.0, s.args.1, s.args.2, s.args.3, s.args.4, s.args.5])
+    }
+
+    /// Registers an event whose enter happened before tracing began (the spawned command's
+    /// `execve`), to be completed by its exit.
+    mutating func expect(_ event: SyscallEvent) {
+        if withReturns { pending[event.tid] = (event, 0) }
+    }
+
+    mutating func add(_ s: CTraceCapture_perf_sample, into out: inout [SyscallEvent]) {
+        if s.kind == 0 {
+            if !withReturns || s.nr == nrExit || s.nr == nrExitGroup {
+                out.append(Self.event(from: s))
+                return
+            }
+            var e = Self.event(from: s)
+            if let x = earlyExit.removeValue(forKey: s.tid) {
+                if x.time >= s.time && x.nr == s.nr {
+                    e.returnValue = x.ret
+                    out.append(e)
+                    return
+                }
+                unmatchedExits += 1
+            }
+            if let old = pending.updateValue((e, s.time), forKey: s.tid) {
+                out.append(old.event)  // its exit was lost or never came (execve from another thread)
+            }
+        } else {
+            if let p = pending[s.tid], p.time <= s.time {
+                pending[s.tid] = nil
+                var e = p.event
+                if Int64(e.nr) == s.nr { e.returnValue = s.ret } else { unmatchedExits += 1 }
+                out.append(e)
+                return
+            }
+            if earlyExit.updateValue((s.nr, s.ret, s.time), forKey: s.tid) != nil { unmatchedExits += 1 }
+        }
+    }
+
+    /// Emits every enter still waiting (calls that never returned) without a return value.
+    mutating func finish(into out: inout [SyscallEvent]) {
+        for (_, p) in pending.sorted(by: { $0.value.time < $1.value.time }) { out.append(p.event) }
+        unmatchedExits += UInt64(earlyExit.count)
+        pending.removeAll()
+        earlyExit.removeAll()
+    }
+}

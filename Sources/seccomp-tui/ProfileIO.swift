@@ -1,0 +1,25 @@
+import Foundation
+import PolicyModel
+
+/// Reading profile files, with errors that name the file.
+enum ProfileIO {
+    /// The largest profile file read (profiles are bounded; anything bigger is not one of ours).
+    static let maxBytes = 256 << 20
+
+    static func load(path: String) throws -> Profile {
+        let bytes = try PolicyIO.readPolicyFile(path: path, limit: maxBytes)
+        do {
+            return try Profile.decodeJSON(bytes)
+        } catch {
+            throw FileError(path: path, reason: error.description)
+        }
+    }
+
+    /// Whether the file is a profile (has a top-level "version" and "metadata"), as opposed to
+    /// a policy. Decides by content, not by name: both are `.json`.
+    static func isProfile(path: String) throws -> Bool {
+        let bytes = try PolicyIO.readPolicyFile(path: path, limit: maxBytes)
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return false }
+        return object["version"] != nil && object["metadata"] != nil
+    }
+}

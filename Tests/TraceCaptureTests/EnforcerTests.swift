@@ -1,0 +1,131 @@
+import Foundation
+import Glibc
+import PolicyModel
+import Testing
+import TraceCapture
+
+/// `Enforcer` against the kernel: real commands under real filters.
+@Suite(.serialized) struct EnforcerTests {
+    func tempDir() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("enforcer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    func read(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
+
+    /// Allows everything but `uname` (EPERM) and `getcwd` (killed).
+    static let policy = Policy(defaultAction: .allow, rules: [
+        Rule(syscall: "uname", action: .errno(1)),
+        Rule(syscall: "getcwd", action: .killProcess),
+    ])
+
+    /// Collects event batches delivered off the tracing thread.
+    final class Events: @unchecked Sendable {
+        private let lock = NSLock()
+        private var list: [SyscallEvent] = []
+        func add(_ batch: [SyscallEvent]) { lock.withLock { list += batch } }
+        var all: [SyscallEvent] { lock.withLock { list } }
+    }
+
+    @Test("a refused call fails with the policy's errno and the exit status is passed through")
+    func errnoAndExitStatus() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out")
+        let end = try Enforcer.run(["/bin/sh", "-c", "/bin/uname -s 2>\(out.path); echo after >>\(out.path); exit 7"],
+                                   policy: Self.policy, mode: .enforce)
+        #expect(end == .exited(7))
+        #expect(read(out).contains("Operation not permitted"))
+        #expect(read(out).hasSuffix("after\n"))
+    }
+
+    @Test("a kill is a SIGSYS death; --report names the refused call and its architecture")
+    func killAndReport() throws {
+        #expect(try Enforcer.run(["/bin/pwd"], policy: Self.policy, mode: .enforce) == .signaled(SIGSYS))
+        let events = Events()
+        let end = try Enforcer.run(["/bin/sh", "-c", "/bin/pwd; exit $?"], policy: Self.policy, mode: .report,
+                                   onRefused: events.add)
+        #expect(end == .exited(128 + SIGSYS), "the shell reports its child's SIGSYS death")
+        let refused = events.all
+        #expect(refused.count == 1)
+        #expect(refused.first.map { SyscallTable.shared.name(of: $0.nr, arch: $0.arch) } == "getcwd")
+        #expect(refused.first?.arch == .host)
+        let direct = Events()
+        #expect(try Enforcer.run(["/bin/pwd"], policy: Self.policy, mode: .report, onRefused: direct.add) == .signaled(SIGSYS))
+        #expect(direct.all.map(\.nr) == [SyscallTable.shared.number(of: "getcwd", arch: .host)!])
+    }
+
+    @Test("complain mode refuses nothing and reports exactly the calls the policy would refuse")
+    func complain() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out")
+        let script = "/bin/uname -s >\(out.path); cd \(dir.path) && /bin/pwd >>\(out.path); /bin/uname -s >>\(out.path)"
+        let events = Events()
+        let end = try Enforcer.run(["/bin/sh", "-c", script], policy: Self.policy, mode: .complain, onRefused: events.add)
+        #expect(end == .exited(0))
+        #expect(read(out) == "Linux\n\(dir.path)\nLinux\n", "the program ran as if unconfined")
+        let names = events.all.map { SyscallTable.shared.name(of: $0.nr, arch: $0.arch) ?? "?" }
+        #expect(names.filter { $0 == "uname" }.count == 2)
+        #expect(names.filter { $0 == "getcwd" }.count >= 1)
+        for e in events.all {
+            #expect(!Self.policy.decide(SeccompData(nr: e.nr, arch: e.arch, args: e.args)).letsCallRun)
+        }
+        #expect(Set(events.all.map(\.pid)).count >= 2, "calls from the shell's children are seen")
+    }
+
+    @Test("a policy that refuses execve is reported and nothing runs")
+    func refusesExec() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let marker = dir.appendingPathComponent("ran")
+        for policy in [Policy(defaultAction: .allow, rules: [Rule(syscall: "execve", action: .errno(1))]),
+                       Policy(defaultAction: .allow, architectures: [.aarch64])] {
+            #expect(throws: EnforceError.self) {
+                _ = try Enforcer.run(["/usr/bin/touch", marker.path], policy: policy, mode: .enforce)
+            }
+            do {
+                _ = try Enforcer.run(["/usr/bin/touch", marker.path], policy: policy, mode: .report)
+            } catch {
+                #expect("\(error)".contains("the policy refuses execve on x86_64"))
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: marker.path))
+    }
+
+    @Test("a policy over 4096 instructions is refused by the compiler and nothing runs")
+    func tooLong() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let marker = dir.appendingPathComponent("ran")
+        let rules = (0..<2100).map { Rule(syscall: "ioctl", action: .allow, conditions: [Condition(index: 1, op: .eq, value: UInt64($0) * 7919)]) }
+        let policy = Policy(defaultAction: .errno(1), rules: rules + [Rule(syscall: "execve", action: .allow)])
+        let error = #expect(throws: EnforceError.self) {
+            _ = try Enforcer.run(["/usr/bin/touch", marker.path], policy: policy, mode: .enforce)
+        }
+        #expect(error.map { "\($0)" }?.contains("more than the kernel's limit of 4096") == true)
+        #expect(!FileManager.default.fileExists(atPath: marker.path))
+    }
+
+    @Test("a process's filters are read back as installed, and a process without one has none")
+    func readBack() throws {
+        let program = try BPFCompiler.compile(Self.policy)
+        let confined = try Spawn.start(["/bin/sleep", "10"], filter: program, noNewPrivs: .always, stopSelf: false)
+        let free = try Spawn.start(["/bin/sleep", "10"], filter: [], noNewPrivs: .never, stopSelf: false)
+        defer {
+            for c in [confined, free] {
+                kill(c.pid, SIGKILL)
+                var status: Int32 = 0
+                waitpid(c.pid, &status, 0)
+            }
+        }
+        #expect(Spawn.result(of: confined, command: ["sleep"]) == nil)
+        #expect(Spawn.result(of: free, command: ["sleep"]) == nil)
+        #expect(try FilterReader.filters(of: confined.pid) == [program])
+        #expect(try FilterReader.filters(of: free.pid) == [])
+        // Still running after the reading: the process was detached, not killed.
+        var status: Int32 = 0
+        #expect(waitpid(confined.pid, &status, WNOHANG) == 0)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import PolicyModel
+import Testing
+@testable import TraceCapture
+
+/// On real programs the perf backend sees the same set of system calls as strace -f, and the
+/// same counts on a deterministic program.
+@Suite(.serialized) struct PerfBackendStraceTests {
+    /// Runs `command` under strace and under the perf backend (each in a fresh copy of the
+    /// working directory `setup` prepares) and compares the sets of syscall numbers.
+    /// `timingDependent` names calls that one run makes and another may not for reasons of
+    /// timing alone; they are left out of the comparison.
+    func compare(_ name: String, _ command: [String], timingDependent: [String] = [],
+                 setup: ((String) throws -> Void)? = nil) throws {
+        let straceDir = try PerfTestSupport.scratchDirectory()
+        let perfDir = try PerfTestSupport.scratchDirectory()
+        try setup?(straceDir)
+        try setup?(perfDir)
+        // Both run under the same `sh -c 'cd DIR && exec CMD'` wrapper, so that each works in its
+        // own directory without changing this process's.
+        func inDirectory(_ dir: String) -> [String] { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", dir] + command }
+        let straced = try PerfTestSupport.strace(inDirectory(straceDir))
+        let t = try PerfTestSupport.trace(PerfBackend(), inDirectory(perfDir))
+        #expect(t.lost == 0, "\(name): events lost")
+        #expect(t.end == .exited(0), "\(name)")
+        let ignored = Set(try PerfTestSupport.numbers(timingDependent).values)
+        let expected = Set(straced.keys).subtracting(ignored)
+        let seen = t.numbers.subtracting(ignored)
+        let onlyStrace = expected.subtracting(seen)
+        let onlyPerf = seen.subtracting(expected)
+        #expect(onlyStrace.isEmpty && onlyPerf.isEmpty,
+                "\(name): strace only \(PerfTestSupport.names(onlyStrace)), perf only \(PerfTestSupport.names(onlyPerf))")
+    }
+
+    @Test("a multi-threaded C program that forks")
+    func threads() throws {
+        let exe = try PerfTestSupport.compileC(PerfBackendCountTests.threads, name: "threads")
+        // pthread_join waits in futex only when the thread has not ended yet.
+        try compare("threads", [exe, "4", "100"], timingDependent: ["futex"])
+    }
+
+    @Test("a shell pipeline: seq | sort | wc")
+    func pipeline() throws {
+        // dash's SIGCHLD handler runs (and returns with rt_sigreturn) only when a child ends
+        // while the shell is not blocked in wait4: under strace the children are slower.
+        try compare("pipeline", ["/bin/sh", "-c", "seq 1000 | sort | wc -l >/dev/null"],
+                    timingDependent: ["rt_sigreturn"])
+    }
+
+    @Test("sqlite3 creating a table and inserting rows")
+    func sqlite() throws {
+        try compare("sqlite3", ["/usr/bin/sqlite3", "t.db",
+                                "create table t(x); insert into t values (1),(2),(3); select count(*) from t;"])
+    }
+
+    @Test("git status on a fresh repository")
+    func gitStatus() throws {
+        try compare("git", ["/usr/bin/git", "status", "--porcelain"]) { dir in
+            let git = ["/usr/bin/git", "-C", dir, "-c", "user.name=t", "-c", "user.email=t@t"]
+            try PerfTestSupport.run(git + ["init", "-q"])
+            try "hello\n".write(toFile: dir + "/a.txt", atomically: true, encoding: .utf8)
+            try PerfTestSupport.run(git + ["add", "a.txt"])
+            try PerfTestSupport.run(git + ["commit", "-qm", "a"])
+            try "changed\n".write(toFile: dir + "/a.txt", atomically: true, encoding: .utf8)
+            try PerfTestSupport.run(git + ["status", "--porcelain"])
+        }
+    }
+
+    @Test("xz and gzip compressing a file")
+    func compressors() throws {
+        let setup: (String) throws -> Void = { dir in
+            let text = (0..<20000).map { "line \($0) of some text\n" }.joined()
+            try text.write(toFile: dir + "/data.txt", atomically: true, encoding: .utf8)
+        }
+        try compare("xz", ["/usr/bin/xz", "-k", "-f", "-T1", "data.txt"], setup: setup)
+        try compare("gzip", ["/usr/bin/gzip", "-k", "-f", "data.txt"], setup: setup)
+    }
+
+    @Test("a deterministic program: the same count of every syscall as strace")
+    func counts() throws {
+        let exe = try PerfTestSupport.compileC(PerfBackendCountTests.getppidLoop, name: "getppid")
+        let straced = try PerfTestSupport.strace([exe, "3000"])
+        let t = try PerfTestSupport.trace(PerfBackend(), [exe, "3000"])
+        #expect(t.lost == 0)
+        let counts = Dictionary(grouping: t.events, by: { $0.nr }).mapValues { $0.count }
+        #expect(counts == straced)
+        #expect(counts[try PerfTestSupport.number("getppid")] == 3000)
+    }
+}
