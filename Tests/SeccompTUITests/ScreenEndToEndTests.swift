@@ -55,3 +55,41 @@ import Testing
         #expect(refused.contains("the loaded policy refuses calls seen here"))
     }
 }
+
+/// Colours, and the monochrome fallback, as the terminal receives them.
+@Suite(.serialized) struct ColourEndToEndTests {
+    /// Whether an SGR parameter sets a foreground or background colour (30–38, 40–48, 90–107).
+    static func isColour(_ p: Substring) -> Bool {
+        guard let n = Int(p) else { return false }
+        return (30...38).contains(n) || (40...48).contains(n) || (90...107).contains(n)
+    }
+
+    /// SGR parameter lists in a `capture-pane -e` dump.
+    static func sgr(_ dump: String) -> [String] {
+        var out: [String] = []
+        var rest = Substring(dump)
+        while let r = rest.range(of: "\u{1b}[") {
+            let tail = rest[r.upperBound...]
+            guard let m = tail.firstIndex(where: { $0.isLetter }) else { break }
+            if tail[m] == "m" { out.append(String(tail[..<m])) }
+            rest = tail[m...]
+        }
+        return out
+    }
+
+    @Test("colours by default; --monochrome uses attributes only (reverse for the header and selection)")
+    func monochrome() throws {
+        let colour = try TmuxSession("\(TmuxSession.binary) --synthetic-rate 1000")
+        try colour.waitFor("F1Help")
+        let c = Self.sgr(try TmuxSession.run(["-L", colour.socket, "capture-pane", "-e", "-p", "-t", colour.name]))
+        let colourParams: [Substring] = c.flatMap { $0.split(separator: ";") }.filter(Self.isColour)
+        #expect(!colourParams.isEmpty, "colours are used")
+
+        let mono = try TmuxSession("\(TmuxSession.binary) --synthetic-rate 1000 --monochrome")
+        try mono.waitFor("F1Help")
+        let m = Self.sgr(try TmuxSession.run(["-L", mono.socket, "capture-pane", "-e", "-p", "-t", mono.name]))
+        let colourCodes: [Substring] = m.flatMap { $0.split(separator: ";") }.filter(Self.isColour)
+        #expect(colourCodes.isEmpty, "no colour in monochrome: \(colourCodes)")
+        #expect(m.contains { $0.split(separator: ";").contains("7") }, "reverse video marks the header")
+    }
+}
