@@ -18,6 +18,7 @@ func reduce(_ old: TUIState, _ action: TUIAction) -> TUIState {
     case .update(let stats, let rate):
         s.stats = stats
         s.rate = rate
+        s.refreshRefused()
         if s.selected == nil, let first = s.visibleRows.first { s.selected = key(of: first) }
     case .traceEnded(let status):
         s.status = status
