@@ -19,7 +19,6 @@ func reduce(_ old: TUIState, _ action: TUIAction) -> TUIState {
         s.stats = stats
         s.rate = rate
         s.refreshRefused()
-        if s.selected == nil, let first = s.visibleRows.first { s.selected = key(of: first) }
     case .traceEnded(let status):
         s.status = status
     case .saved(let path, let format):

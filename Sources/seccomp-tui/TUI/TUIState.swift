@@ -102,6 +102,7 @@ struct TUIState: Sendable {
     var decisionFilter: DecisionFilter = .all
     var pane: Pane = .list
     var showPolicy = false
+    /// The row the user chose; nil follows the first row until they move.
     var selected: LiveStats.Key?
     var listScroll = 0
     var detailCursor = 0
