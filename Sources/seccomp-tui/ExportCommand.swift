@@ -40,11 +40,17 @@ struct Export: ParsableCommand {
     @Option(help: "For bpf and c: weight the syscall dispatch by a minijail frequency file (`syscall: count` per line).")
     var frequency: String?
 
+    @Option(help: "For bpf and c: weight the syscall dispatch and argument checks by recorded profiles (repeatable, merged).")
+    var profile: [String] = []
+
     @Option(help: ArgumentHelp("For oci: also allow what this container runtime's init calls after installing the filter "
                 + "(none, runc, crun; default none). See docs/runtimes.md."))
     var runtime: ContainerRuntime = .none
 
     func validate() throws {
+        if frequency != nil && !profile.isEmpty {
+            throw ValidationError("give either --frequency or --profile, not both")
+        }
         if let a = targetArch, Arch(name: a) == nil {
             throw ValidationError("--target-arch: unknown architecture '\(a)'; expected x86_64, x32, i386 or aarch64")
         }
@@ -79,7 +85,8 @@ struct Export: ParsableCommand {
             for n in notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
         }
         do {
-            let weights = try frequency.map(Export.readFrequency) ?? .uniform
+            let weights = try frequency.map(Export.readFrequency)
+                ?? (profile.isEmpty ? .uniform : SyscallWeights(profile: Check.loadProfiles(profile)))
             return try PolicyIO.encode(loaded, as: format, weights: weights, source: policy)
         } catch let e as OCIWriteError {
             throw FileError(path: policy, reason: "cannot be written as OCI JSON: \(e)")

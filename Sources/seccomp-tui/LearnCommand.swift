@@ -35,6 +35,9 @@ struct Learn: ParsableCommand {
     var monochrome = false
 
     @Option(name: .long, help: .hidden)
+    var uiStats: String?
+
+    @Option(name: .long, help: .hidden)
     var syntheticRate: Int?
 
     @Option(name: .long, help: .hidden)
@@ -56,7 +59,7 @@ struct Learn: ParsableCommand {
 
     func run() throws {
         var options = TUISession.Options(title: "", outputPath: output, policyPath: policy,
-                                         childOutput: childOutput, monochrome: monochrome)
+                                         childOutput: childOutput, monochrome: monochrome, uiStatsPath: uiStats)
         if let rate = syntheticRate {
             options.title = "synthetic feed, \(rate) events/s"
             try TUISession.live(SyntheticBackend(rate: rate, duration: syntheticSeconds),
