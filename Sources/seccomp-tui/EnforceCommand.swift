@@ -87,6 +87,7 @@ struct Enforce: ParsableCommand {
             Enforce.fail("\(error)")
         }
         let refused = collector.finish(end: end)
+        let logged = kernelLog?.seccompRecords() ?? []
         switch mode {
         case .complain:
             if refused.entries.isEmpty {
@@ -102,15 +103,23 @@ struct Enforce: ParsableCommand {
                 Enforce.note("the policy refused with SIGSYS:\n" + refused.lines(policy: loaded, arguments: false).joined(separator: "\n"))
             }
             if end == .signaled(SIGSYS) {
-                let logged = kernelLog?.seccompRecords().last { $0.pid == pid.value && $0.signal == SIGSYS }
-                let fromLog = logged.flatMap { r in r.arch.map { (SyscallTable.shared.name(of: r.nr, arch: $0) ?? "nr \(r.nr)", $0, r.nr) } }
+                let record = logged.last { $0.pid == pid.value && $0.signal == SIGSYS }
+                let fromLog = record.flatMap { r in r.arch.map { (SyscallTable.shared.name(of: r.nr, arch: $0) ?? "nr \(r.nr)", $0, r.nr) } }
                 let named = refused.entries.last.map { " when it called \($0.name) (\($0.arch.rawValue), nr \($0.nr))" }
                     ?? fromLog.map { " when it called \($0.0) (\($0.1.rawValue), nr \($0.2); from the kernel log)" }
                 Enforce.note("'\(cmd[0])' was killed by SIGSYS: the policy refused a system call"
                     + (named ?? (mode == .report ? "" : "; run with --report to name it")))
+            } else if end == .exited(128 + SIGSYS) && mode == .enforce {
+                // A process CMD started was killed (a shell reports it as 159): the kernel log
+                // names the calls of processes started after CMD (larger pids, barring wrap-around).
+                let kills = logged.filter { $0.signal == SIGSYS && $0.pid > pid.value }
+                if !kills.isEmpty {
+                    Enforce.note("exit status \(128 + SIGSYS) is 128+SIGSYS; the kernel log shows the filter killing "
+                        + kills.map(Enforce.describe).joined(separator: ", "))
+                }
             }
         case .logOnly:
-            let records = kernelLog?.seccompRecords().filter { $0.action == .log } ?? []
+            let records = logged.filter { $0.action == .log }
             if !records.isEmpty {
                 var counts: [String: Int] = [:]
                 var order: [String] = []
@@ -126,6 +135,12 @@ struct Enforce: ParsableCommand {
         }
         let status = end.shellStatus
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// `getcwd (x86_64) in pid 12 (pwd)`.
+    static func describe(_ r: SeccompAuditRecord) -> String {
+        let name = r.arch.flatMap { SyscallTable.shared.name(of: r.nr, arch: $0) } ?? "nr \(r.nr)"
+        return "\(name) (\(r.arch?.rawValue ?? "audit arch 0x" + String(r.auditArch, radix: 16))) in pid \(r.pid) (\(r.comm))"
     }
 
     /// Where `--log-only`'s records go, and whether the kernel is set to write them.

@@ -93,6 +93,12 @@ import Testing
                                       + "getcwd (x86_64, nr 79; from the kernel log)")
                  || plain.stderr.contains("'/bin/pwd' was killed by SIGSYS: the policy refused a system call; run with --report"),
                  "\(plain.stderr)")
+        // A shell reports its child's death as 159; the kernel log (when readable) names the call.
+        let shell = try S.run([try S.binary(), "enforce", "--policy", policy, "--", "/bin/sh", "-c", "/bin/pwd; exit $?"])
+        #expect(shell.status == 159)
+        if shell.stderr.contains("the kernel log shows") {
+            #expect(shell.stderr.contains("exit status 159 is 128+SIGSYS; the kernel log shows the filter killing getcwd (x86_64) in pid"))
+        }
         let reported = try S.run([try S.binary(), "enforce", "--report", "--policy", policy, "--", "/bin/pwd"])
         #expect(reported.status == 159)
         #expect(reported.stderr.contains("when it called getcwd (x86_64, nr 79)"), "\(reported.stderr)")
