@@ -9,7 +9,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -282,4 +284,44 @@ int CTraceCapture_perf_poll(const int *fds, short *revents, int n, int timeout_m
     if (r < 0) return -errno;
     for (int i = 0; i < n; i++) revents[i] = p[i].revents;
     return r;
+}
+
+static int cmp_int(const void *a, const void *b) {
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+int CTraceCapture_perf_close_detached(const int *fds, int n) {
+    if (n <= 0) return 0;
+    int sorted[n];
+    memcpy(sorted, fds, sizeof(int) * (size_t)n);
+    qsort(sorted, (size_t)n, sizeof(int), cmp_int);
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid_t pid = fork();
+    if (pid == 0) {
+        // Intermediate child: fork the closer and leave at once, so the closer is nobody's
+        // child to wait for. Async-signal-safe calls only.
+        if (fork() == 0) {
+            unsigned int next = 0;
+            for (int i = 0; i < n; i++) {
+                if (sorted[i] < 0 || (unsigned int)sorted[i] < next) continue;
+                if ((unsigned int)sorted[i] > next) syscall(SYS_close_range, next, (unsigned int)sorted[i] - 1, 0);
+                next = (unsigned int)sorted[i] + 1;
+            }
+            syscall(SYS_close_range, next, ~0U, 0);
+            for (int i = 0; i < n; i++) close(sorted[i]);
+            _exit(0);
+        }
+        _exit(0);
+    }
+    int e = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (pid > 0) {
+        int status;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    }
+    for (int i = 0; i < n; i++) close(fds[i]);
+    return pid < 0 ? -e : 0;
 }

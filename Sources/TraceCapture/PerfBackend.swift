@@ -73,6 +73,8 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
     private var options = TraceOptions()
     private var queue: PerfBatchQueue?
     private let readerDone = DispatchSemaphore(value: 0)
+    private var startAttempted = false
+    /// Set once the reader thread runs: `wait` then waits for it.
     private var started = false
 
     public init(configuration: Configuration = Configuration()) {
@@ -93,8 +95,13 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
 
     public func start(_ target: TraceTarget, options: TraceOptions,
                       onEvents: @escaping @Sendable ([SyscallEvent]) -> Void) throws -> Int32 {
-        precondition(!started, "a PerfBackend traces once")
-        started = true
+        lock.lock()
+        if started || startAttempted {
+            lock.unlock()
+            throw TraceError.alreadyStarted
+        }
+        startAttempted = true
+        lock.unlock()
         self.options = options
         try PerfPermission.check()
         let tracepoints = try PerfTracepoints.load()
@@ -105,13 +112,13 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         switch target {
         case .spawn(let command):
             guard let file = command.first, !file.isEmpty else {
-                throw PerfBackendError.spawn(command: "", errno: ENOENT)
+                throw TraceError.execFailed(command: "", errno: ENOENT)
             }
             pid = try spawn(command, tracepoints: tracepoints, cpus: cpus)
             // The command's execve ran before its events were enabled: record it from what we know.
             var exec = SyscallEvent(pid: pid, tid: pid, arch: .host,
                                     nr: Int32(CTraceCapture_perf_nr_execve()), args: [])
-            if options.readPaths, let path = Self.resolveExecutable(file) { exec.paths = [0: path] }
+            if options.readPaths { exec.paths = [0: Spawn.resolve(file)] }
             if options.returns { pairer.expect(exec) } else { first.append(exec) }
         case .attach(let target):
             try attach(target, tracepoints: tracepoints, cpus: cpus)
@@ -125,6 +132,9 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
             readerDone.signal()
         }
         reader.name = "seccomp-tui perf reader"
+        lock.lock()
+        started = true
+        lock.unlock()
         reader.start()
         return pid
     }
@@ -150,14 +160,14 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         if execErrno != 0 {
             Self.reap(pid)
             closeEvents()
-            throw PerfBackendError.spawn(command: command[0], errno: execErrno)
+            throw TraceError.execFailed(command: command[0], errno: execErrno)
         }
         child = pid
         return pid
     }
 
     private func attach(_ pid: pid_t, tracepoints: PerfTracepoints, cpus: [Int32]) throws {
-        guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { throw PerfBackendError.noSuchProcess(pid) }
+        guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { throw TraceError.noSuchProcess(pid) }
         // Threads that exist now get their own events; threads and children created later by a
         // traced thread inherit them. A thread created while we open events may be missed by
         // inheritance, so list the threads again until no new one appears. A thread covered both
@@ -166,12 +176,12 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         var covered = Set<Int32>()
         for _ in 0..<100 {
             let tids = Self.threads(of: pid)
-            if tids.isEmpty && covered.isEmpty { throw PerfBackendError.noSuchProcess(pid) }
+            if tids.isEmpty && covered.isEmpty { throw TraceError.noSuchProcess(pid) }
             let new = tids.subtracting(covered)
             if new.isEmpty { break }
             do {
                 try openEvents(tracepoints: tracepoints, tids: new.sorted(), cpus: cpus, enableOnExec: false)
-            } catch PerfBackendError.noSuchProcess where !covered.isEmpty {
+            } catch TraceError.noSuchProcess where !covered.isEmpty {
                 // a thread ended between listing and opening: it needs no events
             } catch {
                 closeEvents()
@@ -228,9 +238,9 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         switch e {
         case EACCES, EPERM:
             throw PerfBackendError.notPermitted(PerfPermission.problem()
-                ?? "perf_event_open on raw_syscalls:\(name) was refused (\(String(cString: strerror(e)))); use --backend ptrace")
+                ?? "perf_event_open on raw_syscalls:\(name) was refused (\(TraceError.message(e))); use --backend ptrace")
         case ESRCH:
-            throw PerfBackendError.noSuchProcess(tid)
+            throw TraceError.noSuchProcess(tid)
         case EMFILE, ENFILE:
             throw PerfBackendError.system(
                 operation: "perf_event_open (\(fds.count) events open; raise `ulimit -n`)", errno: e)
@@ -362,10 +372,13 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
                 let detached = detachedByStop
                 lock.unlock()
                 if detached { break }
-                usleep(5_000)
+                usleep(1_000)
             }
         }
-        if started {
+        lock.lock()
+        let running = started
+        lock.unlock()
+        if running {
             readerDone.wait()
             readerDone.signal()
             queue?.closeAndWait()
@@ -419,7 +432,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
             CTraceCapture_perf_ring_unmap(ring)
             ring.deallocate()
         }
-        for fd in fds { close(fd) }
+        _ = CTraceCapture_perf_close_detached(fds, Int32(fds.count))
     }
 
     // MARK: helpers
@@ -479,17 +492,5 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
             }
         }
         return depth.sorted { $0.value > $1.value }.map(\.key)
-    }
-
-    /// What execvp would run for `file`: the file itself when it contains a slash, else the first
-    /// executable of that name on PATH.
-    static func resolveExecutable(_ file: String) -> String? {
-        if file.contains("/") { return file }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for dir in path.split(separator: ":", omittingEmptySubsequences: false) {
-            let candidate = (dir.isEmpty ? "." : String(dir)) + "/" + file
-            if access(candidate, X_OK) == 0 { return candidate }
-        }
-        return nil
     }
 }

@@ -11,21 +11,13 @@ public enum PerfBackendError: Error, Equatable, CustomStringConvertible {
     case tracefs(String)
     /// A system call of the backend failed.
     case system(operation: String, errno: Int32)
-    /// The command could not be started.
-    case spawn(command: String, errno: Int32)
-    /// The process to attach to does not exist.
-    case noSuchProcess(Int32)
 
     public var description: String {
         switch self {
         case .notPermitted(let text), .tracefs(let text):
             return text
         case .system(let operation, let e):
-            return "\(operation) failed: \(String(cString: strerror(e)))"
-        case .spawn(let command, let e):
-            return "cannot run \(command): \(String(cString: strerror(e)))"
-        case .noSuchProcess(let pid):
-            return "no process with pid \(pid)"
+            return "\(operation) failed: \(TraceError.message(e))"
         }
     }
 }

@@ -57,7 +57,7 @@ public struct PerfTracepoints: Sendable, Equatable {
             let e = errno
             if e == EPERM || e == EACCES {
                 throw PerfBackendError.tracefs(
-                    "tracefs is not mounted and mounting it on \(target) was refused (\(String(cString: strerror(e)))); "
+                    "tracefs is not mounted and mounting it on \(target) was refused (\(TraceError.message(e))); "
                         + "mount it as root: mount -t tracefs nodev \(target)")
             }
         }
@@ -85,10 +85,10 @@ public struct PerfTracepoints: Sendable, Equatable {
             let e = errno
             if e == EACCES || e == EPERM {
                 throw PerfBackendError.notPermitted(
-                    "cannot read \(path) (\(String(cString: strerror(e)))): tracefs is readable by root only; "
+                    "cannot read \(path) (\(TraceError.message(e))): tracefs is readable by root only; "
                         + "run as root or use --backend ptrace")
             }
-            throw PerfBackendError.tracefs("cannot read \(path): \(String(cString: strerror(e)))")
+            throw PerfBackendError.tracefs("cannot read \(path): \(TraceError.message(e))")
         }
         defer { close(fd) }
         var data = [UInt8]()

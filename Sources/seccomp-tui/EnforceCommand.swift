@@ -66,10 +66,22 @@ struct Enforce: ParsableCommand {
             Enforce.fail("\(error); '\(cmd[0])' was not run")
         }
         let collector = RefusalCollector(command: cmd, live: mode == .complain)
+        let dropped = Enforcer.installFlags(for: loaded).dropped
+        if !dropped.isEmpty {
+            Enforce.note("ignoring \(dropped.map(\.rawValue).joined(separator: ", ")): enforce has no user-notification "
+                + "supervisor (user_notif calls fail with ENOSYS)")
+        }
+        if !loaded.flags.isEmpty && (mode == .complain || mode == .report) {
+            Enforce.note("the filter flags are not applied under the tracer (--complain, --report)")
+        }
         if mode == .logOnly { Enforce.note(Enforce.logOnlyNote()) }
+        // The kernel logs kills (and RET_LOG) to its log when no audit daemon takes them: read
+        // from now on, it can name a call that killed the command without tracing it.
+        let kernelLog = mode == .enforce || mode == .logOnly ? KernelLog() : nil
+        let pid = PidBox()
         let end: TraceEnd
         do {
-            end = try Enforcer.run(cmd, policy: loaded, mode: mode) { collector.add($0) }
+            end = try Enforcer.run(cmd, policy: loaded, mode: mode, started: { pid.value = $0 }) { collector.add($0) }
         } catch {
             if case .start(.execFailed(_, let e)) = error { Enforce.fail("\(error)", status: e == ENOENT ? 127 : 126) }
             Enforce.fail("\(error)")
@@ -90,12 +102,27 @@ struct Enforce: ParsableCommand {
                 Enforce.note("the policy refused with SIGSYS:\n" + refused.lines(policy: loaded, arguments: false).joined(separator: "\n"))
             }
             if end == .signaled(SIGSYS) {
+                let logged = kernelLog?.seccompRecords().last { $0.pid == pid.value && $0.signal == SIGSYS }
+                let fromLog = logged.flatMap { r in r.arch.map { (SyscallTable.shared.name(of: r.nr, arch: $0) ?? "nr \(r.nr)", $0, r.nr) } }
                 let named = refused.entries.last.map { " when it called \($0.name) (\($0.arch.rawValue), nr \($0.nr))" }
+                    ?? fromLog.map { " when it called \($0.0) (\($0.1.rawValue), nr \($0.2); from the kernel log)" }
                 Enforce.note("'\(cmd[0])' was killed by SIGSYS: the policy refused a system call"
                     + (named ?? (mode == .report ? "" : "; run with --report to name it")))
             }
         case .logOnly:
-            break
+            let records = kernelLog?.seccompRecords().filter { $0.action == .log } ?? []
+            if !records.isEmpty {
+                var counts: [String: Int] = [:]
+                var order: [String] = []
+                for r in records {
+                    let name = r.arch.flatMap { SyscallTable.shared.name(of: r.nr, arch: $0) } ?? "nr \(r.nr)"
+                    if counts[name] == nil { order.append(name) }
+                    counts[name, default: 0] += 1
+                }
+                Enforce.note("the kernel log received \(records.count) RET_LOG record\(records.count == 1 ? "" : "s") while it ran "
+                    + "(from any process; some may be dropped by the rate limit): "
+                    + order.map { "\($0) ×\(counts[$0]!)" }.joined(separator: ", "))
+            }
         }
         let status = end.shellStatus
         if status != 0 { throw ExitCode(status) }
@@ -122,6 +149,11 @@ struct Enforce: ParsableCommand {
         note(text)
         Foundation.exit(status)
     }
+}
+
+/// The command's pid, set once it runs.
+final class PidBox: @unchecked Sendable {
+    var value: Int32 = 0
 }
 
 /// Collects the refused calls of an `enforce` run (delivered in batches off the main thread):

@@ -57,6 +57,9 @@ struct Export: ParsableCommand {
         if let k = kernel, KernelVersion(release: k) == nil {
             throw ValidationError("--kernel: expected a version such as 6.1, found '\(k)'")
         }
+        if runtime != .none && (format ?? output.flatMap(PolicyFormat.init(path:))) != .oci {
+            throw ValidationError("--runtime \(runtime.rawValue) applies to --format oci (runtimes read OCI profiles)")
+        }
         if format == nil && output.flatMap(PolicyFormat.init(path:)) == nil {
             throw ValidationError("give --format oci|bpf|text|c (or an -o file ending in .json, .bpf, .policy or .h)")
         }
@@ -77,7 +80,6 @@ struct Export: ParsableCommand {
         }
         var loaded = try PolicyIO.load(path: policy, options: loadOptions())
         if runtime != .none {
-            guard format == .oci else { throw ValidationError("--runtime applies to --format oci") }
             let (withRuntime, notes) = try loaded.adding(runtime: runtime)
             loaded = withRuntime
             for n in notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }

@@ -87,7 +87,7 @@ import Testing
     func attachMissing() throws {
         var pid: Int32 = 4_000_000
         while kill(pid, 0) == 0 || errno != ESRCH { pid -= 1 }
-        #expect(throws: PerfBackendError.noSuchProcess(pid)) {
+        #expect(throws: TraceError.noSuchProcess(pid)) {
             _ = try PerfBackend().start(.attach(pid: pid), options: TraceOptions()) { _ in }
         }
     }

@@ -92,7 +92,7 @@ import Testing
     @Test("a command that cannot be executed is an error naming it")
     func execFailure() throws {
         let backend = PerfBackend()
-        #expect(throws: PerfBackendError.spawn(command: "/nonexistent/program", errno: ENOENT)) {
+        #expect(throws: TraceError.execFailed(command: "/nonexistent/program", errno: ENOENT)) {
             _ = try backend.start(.spawn(command: ["/nonexistent/program"]), options: TraceOptions()) { _ in }
         }
     }

@@ -77,6 +77,12 @@ pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[],
 /// with which exec failed (the child then exits with status 127). Closes both fds.
 int CTraceCapture_perf_release(int release_fd, int status_fd);
 
+/// Closes `fds` in a detached grandchild process: the close of the last event on a tracepoint
+/// unregisters it and waits for an RCU grace period (tens of ms), which the tracer need not wait
+/// for. The grandchild closes every other descriptor first. Our own copies are closed here.
+/// Returns 0, or -errno when no process could be made (the fds are then closed here).
+int CTraceCapture_perf_close_detached(const int *fds, int n);
+
 /// poll(2) over `n` fds for POLLIN; `revents` receives each fd's revents. Returns poll's
 /// result or -errno.
 int CTraceCapture_perf_poll(const int *fds, short *revents, int n, int timeout_ms);
