@@ -41,6 +41,19 @@ import Testing
         try expectRefused(policy: badAction, in: dir, "action.json:1:19: defaultAction: unknown action \"SCMP_ACT_DENY\"")
     }
 
+    @Test("NO_NEW_PRIVS is set only when the child lacks CAP_SYS_ADMIN")
+    func noNewPrivs() throws {
+        let dir = try S.tempDir("enforce-nnp")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let policy = try S.writeOCI(Policy(defaultAction: .allow, rules: [Rule(syscall: "uname", action: .errno(1))]),
+                                    to: dir, name: "p.json")
+        let command = ["enforce", "--policy", policy, "--", "/bin/grep", "NoNewPrivs", "/proc/self/status"]
+        let privileged = try S.run([try S.binary()] + command)
+        #expect(privileged.stdout == "NoNewPrivs:\t0\n", "root holds CAP_SYS_ADMIN: \(privileged.stderr)")
+        let dropped = try S.run(["/usr/bin/setpriv", "--inh-caps=-sys_admin", "--bounding-set=-sys_admin", try S.binary()] + command)
+        #expect(dropped.stdout == "NoNewPrivs:\t1\n", "\(dropped.stderr)")
+    }
+
     @Test("a command that cannot be found exits 127 with the reason")
     func missingCommand() throws {
         let dir = try S.tempDir("enforce-nocmd")
