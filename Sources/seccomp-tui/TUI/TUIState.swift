@@ -211,7 +211,7 @@ struct TUIState: Sendable {
     }
 
     /// The policy the decisions make now.
-    var policy: Policy { PolicyBuilder.policy(stats: stats, decisions: decisions) }
+    var policy: Policy { PolicyBuilder.policy(stats: stats, decisions: decisions, base: loadedPolicy) }
 
     // MARK: Layout
 
