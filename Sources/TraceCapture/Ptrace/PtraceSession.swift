@@ -100,20 +100,23 @@ final class PtraceSession: @unchecked Sendable {
     func attach(_ pid: Int32) throws(TraceError) -> Int32 {
         mainPid = pid
         guard kill(pid, 0) == 0 || errno == EPERM else { throw .noSuchProcess(pid) }
-        var seized = Set<Int32>()
+        var tried = Set<Int32>()
         // Threads may appear while we seize; those created by a seized thread are followed by
-        // TRACECLONE, the rest are found by reading the task list again.
+        // TRACECLONE, the rest are found by reading the task list again. Each thread is tried
+        // once: one that a seized thread created is already ours (PTRACE_SEIZE fails with EPERM)
+        // and is taken in at its first stop.
         while true {
-            let tasks = ProcFS.threads(of: pid).filter { !seized.contains($0) }
+            let tasks = ProcFS.threads(of: pid).filter { !tried.contains($0) }
             if tasks.isEmpty { break }
             for t in tasks {
+                tried.insert(t)
                 if CTraceCapture_ptrace_seize(t, Self.seizeOptionsAttach) != 0 {
                     let e = errno
-                    if e == ESRCH { seized.insert(t); continue }
-                    if seized.isEmpty { throw .systemCall("PTRACE_SEIZE", pid: t, errno: e) }
+                    if e != ESRCH && tracees.isEmpty {
+                        throw .systemCall("PTRACE_SEIZE", pid: t, errno: e)
+                    }
                     continue
                 }
-                seized.insert(t)
                 tracees[t] = Tracee(tgid: pid)
                 CTraceCapture_ptrace_interrupt(t)
             }
