@@ -16,7 +16,7 @@ struct Record: ParsableCommand {
 
             A spawned CMD runs with PR_SET_NO_NEW_PRIVS unless seccomp-tui has CAP_SYS_ADMIN: \
             setuid and setgid programs then lose their privilege.
-            SIGINT or SIGTERM ends the recording: an attached process is detached and keeps \
+            SIGINT, SIGTERM or SIGHUP ends the recording: an attached process is detached and keeps \
             running; a spawned one is killed (detached with --keep-running).
             """)
 
@@ -29,7 +29,7 @@ struct Record: ParsableCommand {
     @Flag(help: "Also record return values (ptrace: an extra stop per syscall; perf: the sys_exit tracepoint).")
     var returns = false
 
-    @Flag(help: "On SIGINT/SIGTERM detach a spawned command instead of killing it (traced with two stops per syscall then, since a tracing filter cannot be removed).")
+    @Flag(help: "On SIGINT/SIGTERM/SIGHUP detach a spawned command instead of killing it (traced with two stops per syscall then, since a tracing filter cannot be removed).")
     var keepRunning = false
 
     @Option(name: .customShort("p"), help: ArgumentHelp("Attach to this running process instead of starting CMD.", valueName: "pid"))
@@ -59,7 +59,7 @@ struct Record: ParsableCommand {
     }
 }
 
-/// Runs one trace into a profile, ending it cleanly on SIGINT/SIGTERM.
+/// Runs one trace into a profile, ending it cleanly on SIGINT/SIGTERM/SIGHUP.
 struct Recording {
     var profile: Profile
     var end: TraceEnd
@@ -80,7 +80,7 @@ struct Recording {
             command: { if case .spawn(let c) = target { return c } else { return [] } }(),
             attachedPid: { if case .attach(let p) = target { return p } else { return nil } }(),
             backend: backend.name, startTime: Date().timeIntervalSince1970))
-        let signals = [SIGINT, SIGTERM].map { sig -> DispatchSourceSignal in
+        let signals = [SIGINT, SIGTERM, SIGHUP].map { sig -> DispatchSourceSignal in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { backend.stop() }
@@ -91,6 +91,7 @@ struct Recording {
             for s in signals { s.cancel() }
             signal(SIGINT, SIG_DFL)
             signal(SIGTERM, SIG_DFL)
+            signal(SIGHUP, SIG_DFL)
         }
         _ = try backend.start(target, options: options) { batch in collector.add(batch) }
         let end = backend.wait()

@@ -1,0 +1,30 @@
+import Foundation
+import Glibc
+import Testing
+import TraceCapture
+@testable import seccomp_tui
+
+/// SIGHUP (the terminal went away) to `seccomp-tui record` ends the recording like SIGTERM: an
+/// attached process is detached and keeps running, and the profile is written.
+@Suite(.serialized) struct RecordHangupTests {
+    @Test("SIGHUP detaches an attached process, which keeps running untraced, and the profile is written")
+    func sighupDetaches() throws {
+        let dir = try EnforceTestSupport.tempDir("record-sighup")
+        let out = dir.appendingPathComponent("p.json").path
+        let loop = try Spawn.start(["sh", "-c", "while :; do sleep 0.02; done"], filter: [], noNewPrivs: .never, stopSelf: false)
+        defer { kill(loop.pid, SIGKILL); var s: Int32 = 0; waitpid(loop.pid, &s, 0) }
+        let record = try Spawn.start([try EnforceTestSupport.binary(), "record", "--backend", "ptrace", "-o", out, "-p", "\(loop.pid)"],
+                                     filter: [], noNewPrivs: .never, stopSelf: false).pid
+        #expect(TracerTestWait.until { TracerTestWait.field("TracerPid", of: loop.pid).map { $0 != "0" } ?? false })
+        usleep(200_000)
+        kill(record, SIGHUP)
+        var status: Int32 = 0
+        while waitpid(record, &status, 0) < 0 && errno == EINTR {}
+        #expect(status & 0x7F == 0, "record was killed by signal \(status & 0x7F)")
+        #expect((status >> 8) & 0xFF == 0)
+        #expect(FileManager.default.fileExists(atPath: out))
+        #expect(TracerTestWait.field("TracerPid", of: loop.pid) == "0")
+        usleep(100_000)
+        #expect(TracerTestWait.field("State", of: loop.pid).map { $0.hasPrefix("S") || $0.hasPrefix("R") } == true)
+    }
+}
