@@ -4,61 +4,11 @@ import PolicyModel
 import Testing
 @testable import TraceCapture
 
-/// Adversarial checks of the unsafe layer: descriptors that could leak into the traced or
-/// confined program, failing closed when a filter cannot be installed, reading strings across
-/// page boundaries, and detaching from a process that keeps making threads and children.
+/// Adversarial checks of the unsafe layer: failing closed when a filter cannot be installed,
+/// reading strings across page boundaries, detaching from a process that keeps making threads
+/// and children, stopping a failing start. (Descriptor leaks are checked on the binary, from a
+/// process without the test harness's descriptors: DescriptorLeakTests.)
 @Suite(.serialized) struct CaptureReviewTests {
-    /// The descriptors (>= 3) of this test process that a child would inherit (no FD_CLOEXEC):
-    /// they come from the test harness, not from us.
-    static func inheritableDescriptors() -> Set<Int32> {
-        var out = Set<Int32>()
-        guard let dir = opendir("/proc/self/fd") else { return out }
-        defer { closedir(dir) }
-        let own = dirfd(dir)
-        while let ent = readdir(dir) {
-            let name = withUnsafePointer(to: ent.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            guard let fd = Int32(name), fd >= 3, fd != own else { continue }
-            let flags = fcntl(fd, F_GETFD)
-            if flags >= 0 && flags & FD_CLOEXEC == 0 { out.insert(fd) }
-        }
-        return out
-    }
-
-    /// A shell script that writes the descriptors the shell itself holds to `$0` (listed by a
-    /// child `ls`, so that the listing's own directory descriptor is not among them).
-    static let listDescriptors = ["sh", "-c", "exec >\"$0\"; ls /proc/$$/fd; :"]
-
-    static func descriptors(in file: String) throws -> Set<Int32> {
-        Set(try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").compactMap { Int32($0) })
-    }
-
-    @Test("no descriptor of ours leaks into a traced, complained-about or enforced program")
-    func noDescriptorLeaks() throws {
-        let dir = try TestSupport.tempDir("fds")
-        let allowed = Set<Int32>([0, 1, 2]).union(Self.inheritableDescriptors())
-        let policy = Policy(defaultAction: .allow, rules: [Rule(syscall: "uname", action: .errno(1))])
-
-        let traced = dir + "/traced"
-        #expect(try TestSupport.trace(.spawn(command: Self.listDescriptors + [traced])).end == .exited(0))
-        let keepRunning = dir + "/keep-running"
-        #expect(try TestSupport.trace(.spawn(command: Self.listDescriptors + [keepRunning]),
-                                      options: .init(keepRunning: true)).end == .exited(0))
-        let enforced = dir + "/enforced"
-        #expect(try Enforcer.run(Self.listDescriptors + [enforced], policy: policy, mode: .enforce) == .exited(0))
-        let complained = dir + "/complained"
-        #expect(try Enforcer.run(Self.listDescriptors + [complained], policy: policy, mode: .complain) == .exited(0))
-        let reported = dir + "/reported"
-        #expect(try Enforcer.run(Self.listDescriptors + [reported], policy: policy, mode: .report) == .exited(0))
-
-        for file in [traced, keepRunning, enforced, complained, reported] {
-            let fds = try Self.descriptors(in: file)
-            #expect(fds.isSuperset(of: [0, 1, 2]), "\(file): \(fds.sorted())")
-            #expect(fds.isSubset(of: allowed), "\(file): \(fds.sorted()) has more than \(allowed.sorted())")
-        }
-    }
-
     @Test("a filter the kernel refuses is reported with its errno and the command never runs")
     func refusedFilterNeverRuns() throws {
         let dir = try TestSupport.tempDir("bad-filter")
@@ -150,5 +100,37 @@ import Testing
                 }
             }
         }
+    }
+
+    @Test("stop() while a start is failing returns, and never signals a finished thread", .timeLimit(.minutes(1)))
+    func stopDuringFailingStart() throws {
+        for _ in 0..<100 {
+            let backend = PtraceBackend()
+            let starting = DispatchSemaphore(value: 0)
+            let stopping = Stopper()
+            let stopped = DispatchSemaphore(value: 0)
+            Thread.detachNewThread {
+                starting.wait()
+                // Keep asking until start() has failed, so one request lands while it runs.
+                while !stopping.done { backend.stop() }
+                stopped.signal()
+            }
+            starting.signal()
+            #expect(throws: TraceError.execFailed(command: "no-such-command-xyz", errno: ENOENT)) {
+                _ = try backend.start(.spawn(command: ["no-such-command-xyz"]), options: .init()) { _ in }
+            }
+            stopping.done = true
+            try #require(stopped.wait(timeout: .now() + .seconds(5)) == .success, "stop() did not return")
+        }
+    }
+}
+
+/// A flag set on one thread and read on another.
+final class Stopper: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    var done: Bool {
+        get { lock.withLock { flag } }
+        set { lock.withLock { flag = newValue } }
     }
 }

@@ -44,6 +44,8 @@ public final class PtraceBackend: TraceBackend, @unchecked Sendable {
             } catch {
                 outcome.error = error
                 batcher.finish()
+                // A stop() made meanwhile waits for `done` too.
+                done.signal()
                 started.signal()
                 return
             }
@@ -67,8 +69,8 @@ public final class PtraceBackend: TraceBackend, @unchecked Sendable {
         lock.withLock { thread = tid }
         started.wait()
         if let e = outcome.error {
-            pthread_join(tid, nil)
-            lock.withLock { joined = true; result = .detached }
+            // Joined under the lock, which stop() holds to signal the thread.
+            lock.withLock { pthread_join(tid, nil); joined = true; result = .detached }
             throw e
         }
         return outcome.pid
@@ -92,9 +94,10 @@ public final class PtraceBackend: TraceBackend, @unchecked Sendable {
         stopFlag = true
         guard let t = thread, !joined else { lock.unlock(); return }
         lock.unlock()
-        // Interrupt the tracing thread's waitpid until it has finished the stop.
+        // Interrupt the tracing thread's waitpid until it has finished the stop; never once it
+        // is joined (its pthread_t is then gone).
         while done.wait(timeout: .now() + .milliseconds(5)) == .timedOut {
-            pthread_kill(t, wakeSignal)
+            lock.withLock { if !joined { _ = pthread_kill(t, wakeSignal) } }
         }
         done.signal()
     }
