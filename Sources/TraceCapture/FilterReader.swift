@@ -15,7 +15,7 @@ public enum FilterReader {
     /// Needs CAP_SYS_ADMIN, and the caller must not itself run under seccomp.
     public static func filters(of pid: Int32) throws(TraceError) -> [[SockFilter]] {
         guard kill(pid, 0) == 0 || errno == EPERM else { throw .noSuchProcess(pid) }
-        guard CTraceCapture_ptrace_seize(pid, 0) == 0 else { throw .systemCall("PTRACE_SEIZE", pid: pid, errno: errno) }
+        guard CTraceCapture_ptrace_seize(pid, 0) == 0 else { throw TraceError.seizeFailed(pid: pid, errno: errno) }
         defer { CTraceCapture_ptrace_detach(pid, 0) }
         guard CTraceCapture_ptrace_interrupt(pid) == 0 else { throw .systemCall("PTRACE_INTERRUPT", pid: pid, errno: errno) }
         var status: Int32 = 0

@@ -10,6 +10,8 @@ public enum TraceError: Error, Equatable, Sendable, CustomStringConvertible {
     case systemCall(String, pid: Int32?, errno: Int32)
     /// `-p PID` names no process.
     case noSuchProcess(Int32)
+    /// The process already has a tracer (a process has one at a time).
+    case alreadyTraced(pid: Int32, tracer: Int32)
     /// The backend was started twice.
     case alreadyStarted
 
@@ -20,8 +22,19 @@ public enum TraceError: Error, Equatable, Sendable, CustomStringConvertible {
         case .systemCall(let call, let pid, let e):
             return "\(call)\(pid.map { " (pid \($0))" } ?? "") failed: \(TraceError.message(e))"
         case .noSuchProcess(let p): return "no process with pid \(p)"
+        case .alreadyTraced(let p, let t):
+            return "process \(p) is already traced by pid \(t) (a debugger, strace or another seccomp-tui); "
+                + "a process has one tracer at a time"
         case .alreadyStarted: return "the trace was already started"
         }
+    }
+
+    /// Why PTRACE_SEIZE of `pid` failed with `errno`: another tracer holds it, or the system call's error.
+    static func seizeFailed(pid: Int32, errno e: Int32) -> TraceError {
+        if e == EPERM, let tracer = ProcFS.tracerPid(of: pid), tracer != 0 {
+            return .alreadyTraced(pid: pid, tracer: tracer)
+        }
+        return .systemCall("PTRACE_SEIZE", pid: pid, errno: e)
     }
 
     /// strerror's text, lower-cased like the rest of our messages ("no such file or directory").

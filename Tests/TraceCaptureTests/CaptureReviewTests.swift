@@ -125,6 +125,24 @@ import Testing
     }
 }
 
+extension CaptureReviewTests {
+    @Test("reading the filters of, or attaching to, a process another tracer holds says which pid traces it")
+    func alreadyTraced() throws {
+        let pid = try TestSupport.startDetached("sh -c 'while :; do sleep 0.02; done'")
+        defer { kill(pid, SIGKILL) }
+        let holder = PtraceBackend()
+        _ = try holder.start(.attach(pid: pid), options: .init()) { _ in }
+        defer { holder.stop(); _ = holder.wait() }
+        let tracer = try #require(ProcFS.tracerPid(of: pid))
+        #expect(tracer != 0)
+        #expect(throws: TraceError.alreadyTraced(pid: pid, tracer: tracer)) { try FilterReader.filters(of: pid) }
+        #expect(throws: TraceError.alreadyTraced(pid: pid, tracer: tracer)) {
+            try TestSupport.trace(.attach(pid: pid))
+        }
+        #expect(TraceError.alreadyTraced(pid: 5, tracer: 7).description.hasPrefix("process 5 is already traced by pid 7"))
+    }
+}
+
 /// A flag set on one thread and read on another.
 final class Stopper: @unchecked Sendable {
     private let lock = NSLock()

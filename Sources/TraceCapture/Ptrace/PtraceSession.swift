@@ -113,7 +113,7 @@ final class PtraceSession: @unchecked Sendable {
                 if CTraceCapture_ptrace_seize(t, Self.seizeOptionsAttach) != 0 {
                     let e = errno
                     if e != ESRCH && tracees.isEmpty {
-                        throw .systemCall("PTRACE_SEIZE", pid: t, errno: e)
+                        throw TraceError.seizeFailed(pid: t, errno: e)
                     }
                     continue
                 }
