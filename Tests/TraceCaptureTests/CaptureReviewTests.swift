@@ -143,6 +143,34 @@ extension CaptureReviewTests {
     }
 }
 
+extension CaptureReviewTests {
+    @Test("stopping an attached trace while the process is in a group-stop detaches it still stopped by its own signal; SIGCONT resumes it",
+          .timeLimit(.minutes(1)))
+    func stopDuringGroupStop() throws {
+        let pid = try TestSupport.startDetached("sh -c 'while :; do sleep 0.02; done'")
+        defer { kill(pid, SIGKILL) }
+        let backend = PtraceBackend()
+        _ = try backend.start(.attach(pid: pid), options: .init()) { _ in }
+        #expect(TestSupport.eventually { (ProcFS.tracerPid(of: pid) ?? 0) != 0 })
+        kill(pid, SIGSTOP)
+        // A group-stop lasts (a syscall stop, also "t", does not): settled after 300 ms.
+        #expect(TestSupport.eventually { ProcFS.state(of: pid) == "t" })
+        usleep(300_000)
+        try #require(ProcFS.state(of: pid) == "t")
+        // The process is quiet now: only the wake-up signal can get the tracing thread out of
+        // waitpid, and this test runs on a thread that blocks signals (as Dispatch's do).
+        backend.stop()
+        #expect(backend.wait() == .detached)
+        #expect(ProcFS.tracerPid(of: pid) == 0)
+        // Detached, it runs for a moment back into its group-stop, and stays there.
+        #expect(TestSupport.eventually { ProcFS.state(of: pid) == "T" }, "the user's SIGSTOP still holds it")
+        usleep(100_000)
+        #expect(ProcFS.state(of: pid) == "T")
+        kill(pid, SIGCONT)
+        #expect(TestSupport.eventually { ProcFS.state(of: pid).map { "SR".contains($0) } == true })
+    }
+}
+
 /// A flag set on one thread and read on another.
 final class Stopper: @unchecked Sendable {
     private let lock = NSLock()

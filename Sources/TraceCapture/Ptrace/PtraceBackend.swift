@@ -33,6 +33,13 @@ public final class PtraceBackend: TraceBackend, @unchecked Sendable {
         let started = DispatchSemaphore(value: 0)
         let outcome = StartOutcome()
         let body: @Sendable () -> Void = { [self] in
+            // The thread inherits its creator's signal mask; Dispatch and Swift concurrency
+            // threads block nearly every signal, and a blocked wake-up signal would never
+            // interrupt waitpid: stop() would then wait until some tracee happened to stop.
+            var wake = sigset_t()
+            sigemptyset(&wake)
+            sigaddset(&wake, wakeSignal)
+            pthread_sigmask(SIG_UNBLOCK, &wake, nil)
             let batcher = EventBatcher(deliver: onEvents)
             let session = PtraceSession(target: target, options: options, batcher: batcher,
                                         stopRequested: { [self] in lock.withLock { stopFlag } })
