@@ -93,11 +93,12 @@ struct Export: ParsableCommand {
         }
     }
 
+    /// The largest frequency file read: one line per syscall is a few kilobytes.
+    static let maxFrequencyBytes = 16 << 20
+
     /// Reads a minijail frequency file; errors name the file and line.
     static func readFrequency(_ path: String) throws -> SyscallWeights {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FileError(path: path, reason: "cannot read the file")
-        }
+        let data = try InputFile.read(path: path, limit: maxFrequencyBytes)
         do {
             return try SyscallWeights.parseFrequency(String(decoding: data, as: UTF8.self))
         } catch let e as SyscallFrequencyError {

@@ -41,23 +41,7 @@ enum PolicyIO {
 
     /// The bytes of a policy file, refusing files above the reader's size limit before reading them.
     static func readPolicyFile(path: String, limit: Int = JSONParser.Limits.standard.maxBytes) throws -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw FileError(path: path, reason: exists ? "cannot read: permission denied" : "cannot read: no such file")
-        }
-        defer { try? handle.close() }
-        do {
-            let data = try handle.read(upToCount: limit + 1) ?? Data()
-            guard data.count <= limit else {
-                let size = limit % (1 << 20) == 0 ? "\(limit >> 20) MiB" : "\(limit) bytes"
-                throw FileError(path: path, reason: "the file is larger than the limit of \(size)")
-            }
-            return Array(data)
-        } catch let e as FileError {
-            throw e
-        } catch {
-            throw FileError(path: path, reason: "cannot read: \(error.localizedDescription)")
-        }
+        try InputFile.read(path: path, limit: limit)
     }
 
     /// Encodes a policy in `format`.

@@ -33,6 +33,6 @@ import Testing
         try Check.parse(["--policy", loose, profilePath]).run()
         #expect {
             try Check.parse(["--policy", loose, dir.appendingPathComponent("missing.json").path]).run()
-        } throws: { "\($0)".hasSuffix("missing.json: cannot read the file") }
+        } throws: { "\($0)".hasSuffix("missing.json: cannot read: no such file") }
     }
 }

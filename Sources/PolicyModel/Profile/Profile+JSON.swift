@@ -20,6 +20,15 @@ extension Profile {
 
     /// Reads a profile, checking the version first and every field after.
     public static func decodeJSON(_ bytes: [UInt8], table: SyscallTable = .shared) throws(ProfileError) -> Profile {
+        // Our parser first: it bounds the nesting depth and names the line and column of a
+        // syntax error, which JSONDecoder does not.
+        do {
+            _ = try JSONParser.parse(bytes, limits: JSONParser.Limits(maxBytes: bytes.count, maxDepth: 64))
+        } catch let e as JSONSyntaxError {
+            throw .syntax(e)
+        } catch {
+            throw .notJSON("\(error)")
+        }
         let data = Data(bytes)
         struct Version: Decodable { var version: Int? }
         let version: Version

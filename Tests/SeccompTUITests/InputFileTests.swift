@@ -1,0 +1,67 @@
+import Foundation
+import PolicyModel
+import Testing
+@testable import seccomp_tui
+
+/// Every file-reading command goes through one bounded reader with clear errors.
+@Suite struct InputFileTests {
+    static func scratch() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("input-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/loop1", withDestinationPath: "loop2")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/loop2", withDestinationPath: "loop1")
+        return dir
+    }
+
+    /// The readers of every command that takes a file: profiles (check, export --profile, open,
+    /// generate, merge), frequency files, BPF programs, policies.
+    static let readers: [(String, @Sendable (String) throws -> Void)] = [
+        ("check", { _ = try Check.loadProfiles([$0]) }),
+        ("open", { _ = try Open.readProfile(path: $0) }),
+        ("generate", { _ = try ProfileIO.load(path: $0) }),
+        ("frequency", { _ = try Export.readFrequency($0) }),
+        ("disasm", { _ = try Disasm.readProgram($0) }),
+        ("policy", { _ = try PolicyIO.load(path: $0) }),
+    ]
+
+    static func error(_ read: (String) throws -> Void, _ path: String) -> String? {
+        do { try read(path); return nil } catch { return "\(error)" }
+    }
+
+    @Test("a directory, a symlink loop and a missing file each get one error naming the file and why")
+    func unreadable() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (name, read) in Self.readers {
+            #expect(Self.error(read, dir + "/sub") == "\(dir)/sub: cannot read: is a directory, not a file", "\(name)")
+            #expect(Self.error(read, dir + "/loop1") == "\(dir)/loop1: cannot read: too many levels of symbolic links", "\(name)")
+            #expect(Self.error(read, dir + "/none") == "\(dir)/none: cannot read: no such file", "\(name)")
+        }
+    }
+
+    @Test("an endless file (/dev/zero) is refused at the reader's limit instead of filling memory")
+    func endless() {
+        #expect(Self.error({ _ = try Export.readFrequency($0) }, "/dev/zero") == "/dev/zero: the file is larger than the limit of 16 MiB")
+        #expect(Self.error({ _ = try Disasm.readProgram($0) }, "/dev/zero") == "/dev/zero: the kernel would refuse this filter: the file "
+                + "holds more than 32768 bytes, the kernel's limit of 4096 instructions")
+        #expect(Self.error({ _ = try PolicyIO.readPolicyFile(path: $0) }, "/dev/zero") == "/dev/zero: the file is larger than the limit of 32 MiB")
+    }
+
+    @Test("a truncated or too deeply nested profile is reported at its line and column")
+    func profileSyntax() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var p = Profile()
+        p.add([SyscallEvent(pid: 1, tid: 1, arch: .x86_64, nr: 0, args: [3, 4, 5, 0, 0, 0])])
+        let text = String(decoding: p.encodeJSON(), as: UTF8.self)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        try lines.prefix(5).joined(separator: "\n").write(toFile: dir + "/cut.json", atomically: false, encoding: .utf8)
+        let cut = try #require(Self.error({ _ = try Check.loadProfiles([$0]) }, dir + "/cut.json"))
+        #expect(cut.hasPrefix("\(dir)/cut.json:5:"))
+        #expect(cut.contains("not a profile: ") && cut.contains("but the file ends"))
+        try (String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000))
+            .write(toFile: dir + "/deep.json", atomically: false, encoding: .utf8)
+        #expect(Self.error({ _ = try ProfileIO.load(path: $0) }, dir + "/deep.json")
+                == "\(dir)/deep.json:1:65: not a profile: arrays and objects are nested more than 64 levels deep")
+    }
+}
