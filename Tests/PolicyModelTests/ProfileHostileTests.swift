@@ -103,4 +103,30 @@ import Testing
         #expect(merged.syscalls[0].count == bound * 2)
         #expect(merged.syscalls[0].arguments[0].total == bound * 2)
     }
+
+    @Test("a negative count, a count beyond 64 bits, an infinite time and NaN are named by field and position")
+    func numbersOutOfRange() throws {
+        var p = Profile()
+        p.add([SyscallEvent(pid: 1, tid: 1, arch: .x86_64, nr: 0, args: [3, 4, 5, 0, 0, 0])])
+        let good = String(decoding: p.encodeJSON(), as: UTF8.self)
+        func error(_ old: String, _ new: String) -> ProfileError? {
+            #expect(good.contains(old))
+            do { _ = try Profile.decodeJSON(Array(good.replacingOccurrences(of: old, with: new).utf8)); return nil } catch {
+                return error
+            }
+        }
+        let negative = try #require(error("\"totalCalls\" : 1", "\"totalCalls\" : -5"))
+        guard case .invalid(let field, let expected) = negative else { Issue.record("\(negative)"); return }
+        #expect(field == "metadata.totalCalls")
+        #expect(expected.hasPrefix("a count: an integer from 0 to 18446744073709551615 (line "))
+        #expect(expected.hasSuffix("), not -5"))
+        let huge = try #require(error("\"totalCalls\" : 1", "\"totalCalls\" : 18446744073709551616"))
+        #expect(huge.description.contains("not 18446744073709551616"))
+        let pid = try #require(error("\"traces\" : 1", "\"traces\" : 1e400"))
+        #expect(pid.description.hasPrefix("field \"metadata.traces\": expected an integer"))
+        guard case .syntax(let syntax) = try #require(error("\"traces\" : 1", "\"traces\" : NaN")) else {
+            Issue.record("NaN is not a syntax error"); return
+        }
+        #expect(syntax.position != nil)
+    }
 }

@@ -20,24 +20,37 @@ extension Profile {
 
     /// Reads a profile, checking the version first and every field after.
     public static func decodeJSON(_ bytes: [UInt8], table: SyscallTable = .shared) throws(ProfileError) -> Profile {
-        // Our parser first: it bounds the nesting depth and names the line and column of a
-        // syntax error, which JSONDecoder does not.
-        do {
-            _ = try JSONParser.parse(bytes, limits: JSONParser.Limits(maxBytes: bytes.count, maxDepth: 64))
-        } catch let e as JSONSyntaxError {
-            throw .syntax(e)
-        } catch {
-            throw .notJSON("\(error)")
-        }
         let data = Data(bytes)
         struct Version: Decodable { var version: Int? }
         let version: Version
-        do { version = try JSONDecoder().decode(Version.self, from: data) } catch { throw mapped(error) }
+        do { version = try JSONDecoder().decode(Version.self, from: data) } catch { throw diagnosed(bytes, error) }
         guard let v = version.version else { throw .invalid(field: "version", expected: "the format version number (1)") }
         guard v == formatVersion else { throw .unsupportedVersion(v) }
         let file: ProfileFileV1
-        do { file = try JSONDecoder().decode(ProfileFileV1.self, from: data) } catch { throw mapped(error) }
+        do { file = try JSONDecoder().decode(ProfileFileV1.self, from: data) } catch { throw diagnosed(bytes, error) }
         return try file.profile(table: table)
+    }
+
+    /// The largest file whose decoding error is diagnosed with our JSON parser (its tree takes
+    /// tens of bytes per value, so larger files keep JSONDecoder's own message).
+    static let diagnosedBytes = 32 << 20
+
+    /// Why JSONDecoder failed, said precisely: our parser names the line and column of a syntax
+    /// error (JSONDecoder says only "The given data was not valid JSON") and the field of a number
+    /// that does not fit (a negative count, a value beyond 64 bits).
+    private static func diagnosed(_ bytes: [UInt8], _ error: Error) -> ProfileError {
+        if bytes.count <= diagnosedBytes {
+            do {
+                try ProfileNumbers.check(try JSONParser.parse(bytes, limits: JSONParser.Limits(maxBytes: bytes.count)))
+            } catch let e as ProfileError {
+                return e
+            } catch let e as JSONSyntaxError {
+                return .syntax(e)
+            } catch {
+                return .notJSON("\(error)")
+            }
+        }
+        return mapped(error)
     }
 
     private static func mapped(_ error: Error) -> ProfileError {
