@@ -84,13 +84,9 @@ struct Export: ParsableCommand {
             loaded = withRuntime
             for n in notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
         }
-        do {
-            let weights = try frequency.map(Export.readFrequency)
-                ?? (profile.isEmpty ? .uniform : SyscallWeights(profile: Check.loadProfiles(profile)))
-            return try PolicyIO.encode(loaded, as: format, weights: weights, source: policy)
-        } catch let e as OCIWriteError {
-            throw FileError(path: policy, reason: "cannot be written as OCI JSON: \(e)")
-        }
+        let weights = try frequency.map(Export.readFrequency)
+            ?? (profile.isEmpty ? .uniform : SyscallWeights(profile: Check.loadProfiles(profile)))
+        return try PolicyIO.encode(loaded, as: format, weights: weights, source: policy, naming: policy)
     }
 
     /// The largest frequency file read: one line per syscall is a few kilobytes.

@@ -54,6 +54,7 @@ struct Generate: ParsableCommand {
             FileHandle.standardError.write(Data("warning: syscall \(name) has no name in the syscall table; it stays denied\n".utf8))
         }
         let format = PolicyFormat(path: output) ?? .oci
-        try AtomicFile.write(try PolicyIO.encode(result.policy, as: format, source: profiles.joined(separator: " ")), to: output)
+        try AtomicFile.write(try PolicyIO.encode(result.policy, as: format, source: profiles.joined(separator: " "),
+                                                 naming: output), to: output)
     }
 }

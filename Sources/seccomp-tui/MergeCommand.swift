@@ -33,7 +33,8 @@ struct Merge: ParsableCommand {
             let (policy, notes) = PolicyUnion.union(policies)
             for n in notes { FileHandle.standardError.write(Data("warning: \(n)\n".utf8)) }
             let format = PolicyFormat(path: output) ?? .oci
-            try AtomicFile.write(try PolicyIO.encode(policy, as: format, source: inputs.joined(separator: " ")), to: output)
+            try AtomicFile.write(try PolicyIO.encode(policy, as: format, source: inputs.joined(separator: " "),
+                                                     naming: output), to: output)
         } else {
             let profiles = zip(inputs, kinds).filter { $0.1 }.map(\.0)
             throw ValidationError("cannot merge profiles with policies (profiles: \(profiles.joined(separator: ", ")))")

@@ -44,6 +44,19 @@ enum PolicyIO {
         try InputFile.read(path: path, limit: limit)
     }
 
+    /// Encodes a policy in `format`; a policy the format cannot express is an error naming
+    /// `file` (the input converted, or the output to be written).
+    static func encode(_ policy: Policy, as format: PolicyFormat, weights: SyscallWeights = .uniform,
+                       source: String? = nil, naming file: String) throws -> [UInt8] {
+        do {
+            return try encode(policy, as: format, weights: weights, source: source)
+        } catch let e as OCIWriteError {
+            throw FileError(path: file, reason: "cannot be written as OCI JSON: \(e)")
+        } catch let e as BPFCompileError {
+            throw FileError(path: file, reason: "cannot be compiled to BPF: \(e)")
+        }
+    }
+
     /// Encodes a policy in `format`.
     /// `weights` shape the BPF dispatch (`--frequency`); `source` names the policy in the C header.
     static func encode(_ policy: Policy, as format: PolicyFormat, weights: SyscallWeights = .uniform,

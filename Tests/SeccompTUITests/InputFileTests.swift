@@ -64,4 +64,19 @@ import Testing
         #expect(Self.error({ _ = try ProfileIO.load(path: $0) }, dir + "/deep.json")
                 == "\(dir)/deep.json:1:65: not a profile: arrays and objects are nested more than 64 levels deep")
     }
+
+    @Test("a policy too large for the kernel names the file in export and merge, and writes nothing")
+    func tooLargeForBPF() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let rules = (0..<3000).map { "fd == \($0)" }.joined(separator: " || ")
+        try "@default kill\nread: \(rules)\n".write(toFile: dir + "/big.policy", atomically: false, encoding: .utf8)
+        let export = try Export.parse([dir + "/big.policy", "--format", "bpf"])
+        #expect(Self.error({ _ in _ = try export.convertedBytes() }, "")?
+            .hasPrefix("\(dir)/big.policy: cannot be compiled to BPF: the compiled filter has ") == true)
+        let merge = try Merge.parse([dir + "/big.policy", "-o", dir + "/out.bpf"])
+        #expect(Self.error({ _ in try merge.run() }, "")?
+            .hasPrefix("\(dir)/out.bpf: cannot be compiled to BPF: the compiled filter has ") == true)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out.bpf"))
+    }
 }
