@@ -48,6 +48,25 @@ enum AtomicFile {
         try write(Array(text.utf8), to: path)
     }
 
+    /// Fails, with the error `write` would give, when `path` cannot be written: for commands
+    /// that trace a program first (record, enforce --complain -o), so that the trace is not
+    /// taken only to be lost.
+    static func checkWritable(_ path: String) throws {
+        let target = resolvedPath(path)
+        var st = stat()
+        if stat(target, &st) == 0 {
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR: throw FileError(path: path, reason: "cannot write: is a directory")
+            case S_IFREG: break
+            default:
+                guard access(target, W_OK) == 0 else { throw FileError(path: path, reason: "cannot write: \(errnoText())") }
+                return
+            }
+        }
+        let directory = URL(fileURLWithPath: target).deletingLastPathComponent().path
+        guard access(directory, W_OK | X_OK) == 0 else { throw FileError(path: path, reason: "cannot write: \(errnoText())") }
+    }
+
     /// `path` with its symbolic links followed, when it exists (else `path` itself).
     private static func resolvedPath(_ path: String) -> String {
         guard let resolved = realpath(path, nil) else { return path }

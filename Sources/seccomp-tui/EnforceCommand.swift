@@ -71,6 +71,7 @@ struct Enforce: ParsableCommand {
         let loaded: Policy
         do {
             loaded = try PolicyIO.load(path: policy)
+            if let output { try AtomicFile.checkWritable(output) }
         } catch {
             Enforce.fail("\(error); '\(cmd[0])' was not run")
         }

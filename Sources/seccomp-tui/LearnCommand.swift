@@ -59,6 +59,7 @@ struct Learn: ParsableCommand {
     }
 
     func run() throws {
+        if let output { try AtomicFile.checkWritable(output) }
         var options = TUISession.Options(title: "", outputPath: output, policyPath: policy,
                                          childOutput: childOutput, monochrome: monochrome, uiStatsPath: uiStats)
         if let rate = syntheticRate {

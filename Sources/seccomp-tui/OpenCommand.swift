@@ -22,6 +22,7 @@ struct Open: ParsableCommand {
     var uiStats: String?
 
     func run() throws {
+        if let output { try AtomicFile.checkWritable(output) }
         let stats = LiveStats(profile: try Self.readProfile(path: profile))
         let options = TUISession.Options(title: profile, outputPath: output, policyPath: policy, monochrome: monochrome,
                                          uiStatsPath: uiStats)

@@ -44,6 +44,7 @@ struct Record: ParsableCommand {
     }
 
     func run() throws {
+        if let output { try AtomicFile.checkWritable(output) }
         let target: TraceTarget = pid.map { .attach(pid: $0) } ?? .spawn(command: command)
         let recording = try Recording.run(target: target, backend: backend,
                                           options: TraceOptions(returns: returns, keepRunning: keepRunning))
