@@ -129,4 +129,48 @@ import Testing
         }
         #expect(syntax.position != nil)
     }
+
+    @Test("2000 mutated profiles: each decodes or throws, and every accepted one merges and re-encodes without a trap")
+    func fuzz() throws {
+        var rng = SplitMix64(seed: 29)
+        var p = Profile(metadata: ProfileMetadata(command: ["x"], backend: "ptrace"))
+        for i in 0..<300 {
+            let args: [UInt64] = [UInt64(i % 7), rng.next() % 3, 0, 0, 0, 0]
+            let ret: Int64 = i % 4 == 0 ? -2 : 0
+            let paths: [Int: String] = i % 5 == 2 ? [0: "/p/\(i % 3)"] : [:]
+            p.add(SyscallEvent(pid: 1, tid: 1, arch: .x86_64, nr: Int32(i % 5), args: args, returnValue: ret, paths: paths))
+        }
+        let good = Array(p.encodeJSON())
+        let numbers = ["0", "-1", "18446744073709551615", "9007199254740992", "9007199254740993", "2147483648",
+                       "1e308", "1.5", "null", "\"x\"", "[]", "{}", "9223372036854775807", "4095", "4096", "1"]
+        let digits = good.indices.filter { (0x30...0x39).contains(good[$0]) }
+        var accepted = 0
+        for _ in 0..<2000 {
+            var bytes = good
+            for _ in 0..<(1 + Int(rng.next() % 3)) {
+                switch rng.next() % 4 {
+                case 0, 1: // replace a digit run by a hostile number
+                    var a = digits[Int(rng.next() % UInt64(digits.count))]
+                    guard a < bytes.count else { continue }
+                    var b = a
+                    while a > 0, (0x30...0x39).contains(bytes[a - 1]) { a -= 1 }
+                    while b < bytes.count, (0x30...0x39).contains(bytes[b]) { b += 1 }
+                    bytes.replaceSubrange(a..<b, with: Array(numbers[Int(rng.next() % UInt64(numbers.count))].utf8))
+                case 2: // cut the file
+                    bytes = Array(bytes.prefix(Int(rng.next() % UInt64(bytes.count))))
+                default: // duplicate a slice (repeated entries, broken structure)
+                    let a = Int(rng.next() % UInt64(bytes.count)), n = Int(rng.next() % 400)
+                    bytes.insert(contentsOf: bytes[a..<min(bytes.count, a + n)], at: a)
+                }
+            }
+            guard let profile = try? Profile.decodeJSON(bytes) else { continue }
+            accepted += 1
+            var merged = profile
+            merged.merge(profile)
+            merged.merge(p)
+            _ = merged.encodeJSON()
+            _ = PolicyGeneration.policy(from: [merged], options: .init(argumentRules: .safe))
+        }
+        #expect(accepted > 20)
+    }
 }
