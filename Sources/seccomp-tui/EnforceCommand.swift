@@ -98,6 +98,7 @@ struct Enforce: ParsableCommand {
             end = try Enforcer.run(cmd, policy: loaded, mode: mode, started: { pid.value = $0 }) { collector.add($0) }
         } catch {
             if case .start(.execFailed(_, let e)) = error { Enforce.fail("\(error)", status: e == ENOENT ? 127 : 126) }
+            if case .compile = error { Enforce.fail("\(policy): \(error); '\(cmd[0])' was not run") }
             Enforce.fail("\(error)")
         }
         let refused = collector.finish(end: end)

@@ -36,6 +36,8 @@ struct Merge: ParsableCommand {
             try AtomicFile.write(try PolicyIO.encode(policy, as: format, source: inputs.joined(separator: " "),
                                                      naming: output), to: output)
         } else {
+            // An input that is neither a profile nor a policy: its own error says what is wrong.
+            for path in zip(inputs, kinds).filter({ !$0.1 }).map(\.0) { _ = try PolicyIO.load(path: path) }
             let profiles = zip(inputs, kinds).filter { $0.1 }.map(\.0)
             throw ValidationError("cannot merge profiles with policies (profiles: \(profiles.joined(separator: ", ")))")
         }

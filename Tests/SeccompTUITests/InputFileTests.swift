@@ -79,4 +79,17 @@ import Testing
             .hasPrefix("\(dir)/out.bpf: cannot be compiled to BPF: the compiled filter has ") == true)
         #expect(!FileManager.default.fileExists(atPath: dir + "/out.bpf"))
     }
+
+    @Test("merge of a profile with a file that is neither profile nor policy names that file and its fault")
+    func mergeNamesTheBadInput() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var p = Profile()
+        p.add([SyscallEvent(pid: 1, tid: 1, arch: .x86_64, nr: 0, args: [3, 4, 5, 0, 0, 0])])
+        try Data(p.encodeJSON()).write(to: URL(fileURLWithPath: dir + "/p.json"))
+        try Data().write(to: URL(fileURLWithPath: dir + "/empty.json"))
+        let merge = try Merge.parse([dir + "/p.json", dir + "/empty.json", "-o", dir + "/out.json"])
+        #expect(Self.error({ _ in try merge.run() }, "") == "\(dir)/empty.json:1:1: the file is empty: expected a JSON value")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out.json"))
+    }
 }
