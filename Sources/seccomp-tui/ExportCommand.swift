@@ -98,7 +98,8 @@ struct Export: ParsableCommand {
         do {
             return try SyscallWeights.parseFrequency(String(decoding: data, as: UTF8.self))
         } catch let e as SyscallFrequencyError {
-            throw FileError(path: path, reason: "\(e)")
+            // `file:line: message`, as the policy readers report where a fault is.
+            throw FileError(path: "\(path):\(e.line)", reason: e.message)
         }
     }
 

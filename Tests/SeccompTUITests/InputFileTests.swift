@@ -92,4 +92,13 @@ import Testing
         #expect(Self.error({ _ in try merge.run() }, "") == "\(dir)/empty.json:1:1: the file is empty: expected a JSON value")
         #expect(!FileManager.default.fileExists(atPath: dir + "/out.json"))
     }
+
+    @Test("a bad --frequency line is reported as file:line with what was expected")
+    func frequencyLine() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "read: 5\nwrite: -1\n".write(toFile: dir + "/f.freq", atomically: false, encoding: .utf8)
+        #expect(Self.error({ _ = try Export.readFrequency($0) }, dir + "/f.freq")
+                == "\(dir)/f.freq:2: count `-1` is not a non-negative integer")
+    }
 }
