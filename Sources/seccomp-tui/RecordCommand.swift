@@ -41,6 +41,7 @@ struct Record: ParsableCommand {
     func validate() throws {
         if pid == nil && command.isEmpty { throw ValidationError("give a command after -- or a pid with -p") }
         if pid != nil && !command.isEmpty { throw ValidationError("give either a command or -p PID, not both") }
+        if let p = pid, p <= 0 { throw ValidationError("-p takes a process id above 0, not \(p)") }
     }
 
     func run() throws {

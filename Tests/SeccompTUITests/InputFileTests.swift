@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import PolicyModel
 import Testing
@@ -100,5 +101,19 @@ import Testing
         try "read: 5\nwrite: -1\n".write(toFile: dir + "/f.freq", atomically: false, encoding: .utf8)
         #expect(Self.error({ _ = try Export.readFrequency($0) }, dir + "/f.freq")
                 == "\(dir)/f.freq:2: count `-1` is not a non-negative integer")
+    }
+
+    @Test("inspect and record -p refuse a pid of 0 or below with one clear message")
+    func pidsAboveZero() {
+        #expect(Inspect.message(for: Self.parseError { _ = try Inspect.parse(["--", "-1"]) })
+                == "<pid> takes a process id above 0, not -1")
+        #expect(Inspect.message(for: Self.parseError { _ = try Inspect.parse(["0"]) })
+                == "<pid> takes a process id above 0, not 0")
+        #expect(Record.message(for: Self.parseError { _ = try Record.parse(["-p", "0"]) })
+                == "-p takes a process id above 0, not 0")
+    }
+
+    static func parseError(_ body: () throws -> Void) -> any Error {
+        do { try body(); return ValidationError("no error") } catch { return error }
     }
 }
