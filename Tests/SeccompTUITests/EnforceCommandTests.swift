@@ -41,6 +41,19 @@ import Testing
         try expectRefused(policy: badAction, in: dir, "action.json:1:19: defaultAction: unknown action \"SCMP_ACT_DENY\"")
     }
 
+    @Test("NO_NEW_PRIVS is set only when the child lacks CAP_SYS_ADMIN")
+    func noNewPrivs() throws {
+        let dir = try S.tempDir("enforce-nnp")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let policy = try S.writeOCI(Policy(defaultAction: .allow, rules: [Rule(syscall: "uname", action: .errno(1))]),
+                                    to: dir, name: "p.json")
+        let command = ["enforce", "--policy", policy, "--", "/bin/grep", "NoNewPrivs", "/proc/self/status"]
+        let privileged = try S.run([try S.binary()] + command)
+        #expect(privileged.stdout == "NoNewPrivs:\t0\n", "root holds CAP_SYS_ADMIN: \(privileged.stderr)")
+        let dropped = try S.run(["/usr/bin/setpriv", "--inh-caps=-sys_admin", "--bounding-set=-sys_admin", try S.binary()] + command)
+        #expect(dropped.stdout == "NoNewPrivs:\t1\n", "\(dropped.stderr)")
+    }
+
     @Test("a command that cannot be found exits 127 with the reason")
     func missingCommand() throws {
         let dir = try S.tempDir("enforce-nocmd")
@@ -93,6 +106,12 @@ import Testing
                                       + "getcwd (x86_64, nr 79; from the kernel log)")
                  || plain.stderr.contains("'/bin/pwd' was killed by SIGSYS: the policy refused a system call; run with --report"),
                  "\(plain.stderr)")
+        // A shell reports its child's death as 159; the kernel log (when readable) names the call.
+        let shell = try S.run([try S.binary(), "enforce", "--policy", policy, "--", "/bin/sh", "-c", "/bin/pwd; exit $?"])
+        #expect(shell.status == 159)
+        if shell.stderr.contains("the kernel log shows") {
+            #expect(shell.stderr.contains("exit status 159 is 128+SIGSYS; the kernel log shows the filter killing getcwd (x86_64) in pid"))
+        }
         let reported = try S.run([try S.binary(), "enforce", "--report", "--policy", policy, "--", "/bin/pwd"])
         #expect(reported.status == 159)
         #expect(reported.stderr.contains("when it called getcwd (x86_64, nr 79)"), "\(reported.stderr)")

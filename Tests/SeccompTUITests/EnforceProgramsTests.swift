@@ -78,6 +78,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("input")
         try Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0 * 31 / 7) }).write(to: input)
-        try check(["/bin/sh", "-c", "xz -T2 -c input | xz -dc | md5sum; gzip -9c input | gzip -dc | md5sum; xz -c input | wc -c"], in: dir)
+        // xz -T1: with -T2 whether xz starts its worker threads depends on timing, so a policy learned
+        // from one run missed calls of another under load once (seen in CI-like runs); threads are
+        // covered by the C program above.
+        try check(["/bin/sh", "-c", "xz -T1 -c input | xz -dc | md5sum; gzip -9c input | gzip -dc | md5sum; xz -c input | wc -c"], in: dir)
     }
 }

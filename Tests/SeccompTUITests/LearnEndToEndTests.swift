@@ -5,7 +5,8 @@ import Testing
 @testable import seccomp_tui
 
 /// The whole job, on the real binary in tmux: trace a script that creates a directory, find
-/// `mkdir`, deny it, save OCI JSON, quit; the file on disk says what was decided.
+/// `mkdir`, deny it, save OCI JSON, quit; the file on disk says what was decided, and enforcing
+/// it refuses the script's mkdir with EPERM.
 @Suite(.serialized) struct LearnEndToEndTests {
     @Test("trace, search mkdir, deny it, save OCI JSON, quit: the saved policy denies mkdir and allows the rest")
     func learnDenySave() throws {
@@ -43,5 +44,20 @@ import Testing
         #expect(try decide("ptrace") == .errno(UInt16(EPERM)), "never seen: the default action")
         let json = try String(contentsOfFile: out, encoding: .utf8)
         #expect(json.contains("SCMP_ACT_ERRNO"))
+
+        // Enforced, the same script runs but its mkdir is refused with EPERM.
+        let again = dir + "/again"
+        try FileManager.default.createDirectory(atPath: again, withIntermediateDirectories: true)
+        let enforce = Process()
+        enforce.executableURL = URL(fileURLWithPath: TmuxSession.binary)
+        enforce.arguments = ["enforce", "--policy", out, "--", "/bin/sh", script, again]
+        let errors = Pipe()
+        enforce.standardError = errors
+        enforce.standardOutput = FileHandle.nullDevice
+        try enforce.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        enforce.waitUntilExit()
+        #expect(!FileManager.default.fileExists(atPath: again + "/made"), "mkdir was refused")
+        #expect(stderr.contains("Operation not permitted"), "\(stderr)")
     }
 }

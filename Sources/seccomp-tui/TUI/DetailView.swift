@@ -65,7 +65,7 @@ enum DetailView {
                 if samples.count > pathSampleLines {
                     out.append(Line("   … \(samples.count - pathSampleLines) more", .dim))
                 }
-                if (row.pathSamples[i] ?? []).isEmpty { out.append(Line("   (no sample read)", .dim)) }
+                if samples.isEmpty { out.append(Line("   (no samples: --backend ptrace reads paths)", .dim)) }
                 continue
             }
             if let a = arg, a.isPointer {
