@@ -36,6 +36,6 @@ let package = Package(
         .testTarget(name: "TraceCaptureTests", dependencies: ["TraceCapture", "PolicyModel", "CTraceCapture"],
                     path: "Tests/TraceCaptureTests"),
         .testTarget(name: "SeccompTUITests", dependencies: ["seccomp-tui", "PolicyModel"],
-                    path: "Tests/SeccompTUITests"),
+                    path: "Tests/SeccompTUITests", exclude: ["Snapshots"]),
     ]
 )

@@ -23,6 +23,27 @@ int CTraceCapture_install_filter(const CTraceCapture_sock_filter *filter, unsign
     return 0;
 }
 
+#if defined(__x86_64__)
+/// An i386 system call through `int $0x80`: eax = nr, ebx, ecx, edx, esi, edi, ebp = arguments.
+/// rbp cannot be named as a clobber, so it is saved around the call; the red zone is skipped
+/// before pushing. The kernel may clobber r8-r11 on this path.
+static long compat_syscall(long nr, const unsigned long *a) {
+    long ret;
+    register unsigned long sixth __asm__("r12") = a[5];
+    __asm__ volatile(
+        "sub $128, %%rsp\n\t"
+        "push %%rbp\n\t"
+        "mov %%r12, %%rbp\n\t"
+        "int $0x80\n\t"
+        "pop %%rbp\n\t"
+        "add $128, %%rsp\n\t"
+        : "=a"(ret)
+        : "a"(nr), "b"(a[0]), "c"(a[1]), "d"(a[2]), "S"(a[3]), "D"(a[4]), "r"(sixth)
+        : "r8", "r9", "r10", "r11", "memory", "cc");
+    return (long)(int)ret;
+}
+#endif
+
 int CTraceCapture_filter_probe(const CTraceCapture_sock_filter *filter, unsigned short count, unsigned int flags,
                                const CTraceCapture_probe_call *calls, int ncalls, int *errnos,
                                int *install_error, int *term_signal, int *exit_code) {
@@ -51,8 +72,19 @@ int CTraceCapture_filter_probe(const CTraceCapture_sock_filter *filter, unsigned
         }
         for (int i = 0; i < ncalls; i++) {
             const CTraceCapture_probe_call *c = &calls[i];
-            long res = syscall(c->nr, c->args[0], c->args[1], c->args[2], c->args[3], c->args[4], c->args[5]);
-            __atomic_store_n(&shared[2 + i], res == -1 ? errno : 0, __ATOMIC_SEQ_CST);
+            int e;
+            if (c->compat) {
+#if defined(__x86_64__)
+                long res = compat_syscall(c->nr, c->args);
+                e = res < 0 && res > -4096 ? (int)-res : 0;
+#else
+                e = ENOSYS;
+#endif
+            } else {
+                long res = syscall(c->nr, c->args[0], c->args[1], c->args[2], c->args[3], c->args[4], c->args[5]);
+                e = res == -1 ? errno : 0;
+            }
+            __atomic_store_n(&shared[2 + i], e, __ATOMIC_SEQ_CST);
             __atomic_store_n(&shared[1], i + 1, __ATOMIC_SEQ_CST);
         }
         _exit(0);

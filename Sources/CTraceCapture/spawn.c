@@ -31,6 +31,12 @@ static int child_has_cap_sys_admin(void) {
 pid_t CTraceCapture_spawn(const char *path, char *const argv[], char *const envp[],
                           const void *filter, unsigned short filter_len, int nnp_mode,
                           int stop_self, int *error_fd) {
+    return CTraceCapture_spawn_flags(path, argv, envp, filter, filter_len, 0, nnp_mode, stop_self, error_fd);
+}
+
+pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *const envp[],
+                                const void *filter, unsigned short filter_len, unsigned int filter_flags,
+                                int nnp_mode, int stop_self, int *error_fd) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) return -1;
     sigset_t all, old;
@@ -56,7 +62,7 @@ pid_t CTraceCapture_spawn(const char *path, char *const argv[], char *const envp
                       (nnp_mode == CTraceCapture_NNP_UNLESS_CAP_SYS_ADMIN && !child_has_cap_sys_admin());
             if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(fds[1], CTraceCapture_SPAWN_STAGE_NNP);
             struct sock_fprog prog = { filter_len, (struct sock_filter *)filter };
-            if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
+            if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter_flags, &prog) < 0)
                 child_fail(fds[1], CTraceCapture_SPAWN_STAGE_FILTER);
         }
         execve(path, argv, envp);

@@ -31,7 +31,10 @@ public enum ArgWidth: Int, Codable, Hashable, Sendable {
     public var mask: UInt64 { self == .bits32 ? 0xFFFF_FFFF : .max }
 }
 
-/// One argument test: `arg[index] OP value`, or `(arg[index] & value) == valueTwo`.
+/// One argument test: `arg[index] OP value`, or `(arg[index] & value) == (valueTwo & value)`.
+///
+/// The masked form compares `valueTwo` cut to the mask, as libseccomp (and so runc, crun and
+/// podman) does: a `valueTwo` with bits outside the mask behaves as if they were clear.
 ///
 /// `width` is the argument's width on 64-bit architectures, from the syscall table. A 32-bit
 /// argument (`int`, `unsigned int`, `pid_t`, ...) is compared on its low 32 bits only, and so is
@@ -67,7 +70,7 @@ public struct Condition: Hashable, Sendable, CustomStringConvertible {
         case .le: return a <= v
         case .gt: return a > v
         case .ge: return a >= v
-        case .maskedEq: return (a & v) == (valueTwo & m)
+        case .maskedEq: return (a & v) == (valueTwo & v)
         }
     }
 

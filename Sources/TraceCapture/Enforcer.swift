@@ -64,6 +64,15 @@ public enum Enforcer {
         }
     }
 
+    /// The flags the filter is installed with: the policy's, but for those that need a user
+    /// notification supervisor (`enforce` has none: `user_notif` calls then fail with ENOSYS),
+    /// which are returned as `dropped`.
+    public static func installFlags(for policy: Policy) -> (bits: UInt32, dropped: [FilterFlag]) {
+        let unsupported: Set<FilterFlag> = [.newListener, .waitKillableRecv]
+        let kept = policy.flags.filter { !unsupported.contains($0) }
+        return (kept.reduce(0) { $0 | $1.bit }, policy.flags.filter { unsupported.contains($0) })
+    }
+
     /// Refuses to start `command` under `program` when the filter refuses `execve` on the host
     /// whatever its arguments: the exec would fail (or kill the child) before the program ran.
     public static func checkExec(_ program: [SockFilter], command: String) throws(EnforceError) {
@@ -85,29 +94,31 @@ public enum Enforcer {
     /// `onRefused` receives (in batches, off the calling thread) each call the policy would
     /// refuse; in `report` mode each call a filter refused with SIGSYS. Nothing runs when the
     /// policy cannot be compiled or refuses `execve`; SIGINT, SIGTERM and SIGHUP are passed on
-    /// to the command.
+    /// to the command. `started` receives the command's pid once it runs.
     public static func run(_ command: [String], policy: Policy, mode: EnforceMode,
+                           started: (Int32) -> Void = { _ in },
                            onRefused: @escaping @Sendable ([SyscallEvent]) -> Void = { _ in }) throws(EnforceError) -> TraceEnd {
         precondition(!command.isEmpty, "empty command")
         let program = try filter(for: policy, mode: mode)
         if mode == .enforce || mode == .report { try checkExec(program, command: command[0]) }
         switch mode {
         case .enforce, .logOnly:
-            return try runPlain(command, program: program)
+            return try runPlain(command, program: program, flags: installFlags(for: policy).bits, started: started)
         case .report:
             return try runTraced(command, options: TraceOptions(readPaths: false, spawnFilter: program, seccompSignals: true),
-                                 onEvents: onRefused)
+                                 started: started, onEvents: onRefused)
         case .complain:
             return try runTraced(command, options: TraceOptions(readPaths: true, spawnFilter: program),
-                                 onEvents: onRefused)
+                                 started: started, onEvents: onRefused)
         }
     }
 
     /// fork, install, exec, wait: no tracer.
-    static func runPlain(_ command: [String], program: [SockFilter]) throws(EnforceError) -> TraceEnd {
+    static func runPlain(_ command: [String], program: [SockFilter], flags: UInt32,
+                         started: (Int32) -> Void) throws(EnforceError) -> TraceEnd {
         let child: Spawn.Child
         do {
-            child = try Spawn.start(command, filter: program, noNewPrivs: .unlessCapSysAdmin, stopSelf: false)
+            child = try Spawn.start(command, filter: program, filterFlags: flags, noNewPrivs: .unlessCapSysAdmin, stopSelf: false)
         } catch {
             throw .start(error)
         }
@@ -117,6 +128,7 @@ public enum Enforcer {
             _ = CTraceCapture_waitpid(child.pid, &status, 0)
             throw map(failure)
         }
+        started(child.pid)
         let forwarding = forwardSignals(to: child.pid)
         defer { forwarding.cancel() }
         guard CTraceCapture_waitpid(child.pid, &status, 0) == child.pid else { return .detached }
@@ -124,7 +136,7 @@ public enum Enforcer {
         return .exited(CTraceCapture_WEXITSTATUS(status))
     }
 
-    static func runTraced(_ command: [String], options: TraceOptions,
+    static func runTraced(_ command: [String], options: TraceOptions, started: (Int32) -> Void,
                           onEvents: @escaping @Sendable ([SyscallEvent]) -> Void) throws(EnforceError) -> TraceEnd {
         let backend = PtraceBackend()
         let pid: Int32
@@ -135,6 +147,7 @@ public enum Enforcer {
         } catch {
             throw .start(.systemCall("trace", pid: nil, errno: EIO))
         }
+        started(pid)
         let forwarding = forwardSignals(to: pid)
         defer { forwarding.cancel() }
         return backend.wait()

@@ -23,14 +23,23 @@ public struct FilterProbeResult: Equatable, Sendable {
 /// so the kernel's decisions can be compared with the emulator's. Give it only filters whose
 /// every path returns an error for the calls made, or calls harmless to the child.
 public enum FilterProbe {
-    /// One raw call: the number and up to six arguments.
+    /// One raw call: the number and up to six arguments; `compat`: an i386 call made through
+    /// `int $0x80` (x86_64 hosts with IA32 emulation), arguments cut to 32 bits.
     public struct Call: Hashable, Sendable {
         public var nr: Int
         public var args: [UInt64]
-        public init(nr: Int, args: [UInt64] = []) {
+        public var compat: Bool
+        public init(nr: Int, args: [UInt64] = [], compat: Bool = false) {
             precondition(args.count <= 6)
             self.nr = nr
             self.args = args + Array(repeating: 0, count: 6 - args.count)
+            self.compat = compat
+        }
+
+        /// What the filter sees of this call.
+        public var seccompData: SeccompData {
+            compat ? SeccompData(nr: Int32(truncatingIfNeeded: nr), arch: .i386, args: args.map { $0 & 0xFFFF_FFFF })
+                : SeccompData(nr: Int32(truncatingIfNeeded: nr), arch: Arch.host, args: args)
         }
     }
 
@@ -38,7 +47,8 @@ public enum FilterProbe {
         let filter = program.map { CTraceCapture_sock_filter(code: $0.code, jt: $0.jt, jf: $0.jf, k: $0.k) }
         let raw = calls.map { c in
             CTraceCapture_probe_call(nr: c.nr, args: (UInt(c.args[0]), UInt(c.args[1]), UInt(c.args[2]),
-                                                      UInt(c.args[3]), UInt(c.args[4]), UInt(c.args[5])))
+                                                      UInt(c.args[3]), UInt(c.args[4]), UInt(c.args[5])),
+                                     compat: c.compat ? 1 : 0)
         }
         var errnos = [Int32](repeating: 0, count: max(calls.count, 1))
         var installError: Int32 = 0

@@ -4,6 +4,12 @@ import PolicyModel
 
 /// Reads the seccomp filters installed in a running process (`inspect PID`).
 public enum FilterReader {
+    /// `pid`'s seccomp mode (`Seccomp:` in /proc/PID/status): 0 none, 1 strict, 2 filter;
+    /// nil when the process is gone.
+    public static func mode(of pid: Int32) -> Int32? {
+        ProcFS.field("Seccomp:", of: pid)
+    }
+
     /// The filters of `pid`'s main thread, the first installed first; empty when it has none.
     /// The process is seized, stopped for the reading, and detached (it keeps running).
     /// Needs CAP_SYS_ADMIN, and the caller must not itself run under seccomp.

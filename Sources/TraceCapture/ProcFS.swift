@@ -35,7 +35,7 @@ enum ProcFS {
         return out.sorted()
     }
 
-    private static func field(_ key: String, of pid: Int32) -> Int32? {
+    static func field(_ key: String, of pid: Int32) -> Int32? {
         guard let text = read("/proc/\(pid)/status") else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix(key) {
             return Int32(line.dropFirst(key.count).trimmingCharacters(in: " \t"))

@@ -44,7 +44,8 @@ public enum Spawn {
 
     /// Forks and execs `command` with `filter` installed in the child (none when empty).
     /// With `stopSelf` the child stops itself with SIGSTOP first, for a tracer to seize it.
-    public static func start(_ command: [String], filter: [SockFilter], noNewPrivs: NoNewPrivs,
+    /// `filterFlags` are the `SECCOMP_FILTER_FLAG_*` bits the filter is installed with.
+    public static func start(_ command: [String], filter: [SockFilter], filterFlags: UInt32 = 0, noNewPrivs: NoNewPrivs,
                              stopSelf: Bool) throws(TraceError) -> Child {
         precondition(!command.isEmpty, "empty command")
         let path = resolve(command[0])
@@ -55,8 +56,8 @@ public enum Spawn {
         let pid = path.withCString { cpath in
             filterBytes.withUnsafeBytes { fbytes in
                 argv.withUnsafeMutableBufferPointer { av in
-                    CTraceCapture_spawn(cpath, av.baseAddress, environ, fbytes.baseAddress, UInt16(filter.count),
-                                        noNewPrivs.cValue, stopSelf ? 1 : 0, &errorFD)
+                    CTraceCapture_spawn_flags(cpath, av.baseAddress, environ, fbytes.baseAddress, UInt16(filter.count),
+                                              filterFlags, noNewPrivs.cValue, stopSelf ? 1 : 0, &errorFD)
                 }
             }
         }

@@ -20,7 +20,9 @@ struct Enforce: ParsableCommand {
             --complain refuses nothing: each call the policy would refuse stops our tracer \
             (RET_TRACE), runs, and is reported once with its count, decoded arguments and pid. \
             With --log-only the kernel logs them instead (RET_LOG, no tracer). -o writes them as \
-            a profile that merge and the TUI accept.
+            a profile that merge and the TUI accept. With --tui the calls appear live in the TUI \
+            as rows to decide on, over the loaded policy's rules; saving (-o or the dialog) writes \
+            the loaded policy extended with those decisions.
             """)
 
     @Option(help: "The policy (OCI JSON or .policy text).")
@@ -31,6 +33,12 @@ struct Enforce: ParsableCommand {
 
     @Flag(help: "With --complain: let the kernel log the calls (RET_LOG) instead of tracing them.")
     var logOnly = false
+
+    @Flag(help: "With --complain: show the calls the policy would refuse live in the TUI, to decide on; -o is where the TUI saves the policy.")
+    var tui = false
+
+    @Option(name: .long, help: "With --tui: where CMD's standard output and error go.")
+    var childOutput: String = "/dev/null"
 
     @Flag(help: "Name the calls the policy refuses with SIGSYS (a light ptrace tracer).")
     var report = false
@@ -44,6 +52,7 @@ struct Enforce: ParsableCommand {
     func validate() throws {
         if commandLine.isEmpty { throw ValidationError("give the command to run after --") }
         if report && (complain || logOnly) { throw ValidationError("--report enforces the policy; it cannot be combined with --complain") }
+        if tui && (!complain || logOnly) { throw ValidationError("--tui needs --complain without --log-only") }
         if output != nil && (!complain || logOnly) {
             throw ValidationError("-o needs --complain without --log-only (the calls are only seen when traced)")
         }
@@ -65,16 +74,33 @@ struct Enforce: ParsableCommand {
         } catch {
             Enforce.fail("\(error); '\(cmd[0])' was not run")
         }
+        if tui {
+            try Self.complainInTUI(cmd, policy: loaded, policyPath: policy, output: output, childOutput: childOutput)
+            return
+        }
         let collector = RefusalCollector(command: cmd, live: mode == .complain)
+        let dropped = Enforcer.installFlags(for: loaded).dropped
+        if !dropped.isEmpty {
+            Enforce.note("ignoring \(dropped.map(\.rawValue).joined(separator: ", ")): enforce has no user-notification "
+                + "supervisor (user_notif calls fail with ENOSYS)")
+        }
+        if !loaded.flags.isEmpty && (mode == .complain || mode == .report) {
+            Enforce.note("the filter flags are not applied under the tracer (--complain, --report)")
+        }
         if mode == .logOnly { Enforce.note(Enforce.logOnlyNote()) }
+        // The kernel logs kills (and RET_LOG) to its log when no audit daemon takes them: read
+        // from now on, it can name a call that killed the command without tracing it.
+        let kernelLog = mode == .enforce || mode == .logOnly ? KernelLog() : nil
+        let pid = PidBox()
         let end: TraceEnd
         do {
-            end = try Enforcer.run(cmd, policy: loaded, mode: mode) { collector.add($0) }
+            end = try Enforcer.run(cmd, policy: loaded, mode: mode, started: { pid.value = $0 }) { collector.add($0) }
         } catch {
             if case .start(.execFailed(_, let e)) = error { Enforce.fail("\(error)", status: e == ENOENT ? 127 : 126) }
             Enforce.fail("\(error)")
         }
         let refused = collector.finish(end: end)
+        let logged = kernelLog?.seccompRecords() ?? []
         switch mode {
         case .complain:
             if refused.entries.isEmpty {
@@ -90,15 +116,44 @@ struct Enforce: ParsableCommand {
                 Enforce.note("the policy refused with SIGSYS:\n" + refused.lines(policy: loaded, arguments: false).joined(separator: "\n"))
             }
             if end == .signaled(SIGSYS) {
+                let record = logged.last { $0.pid == pid.value && $0.signal == SIGSYS }
+                let fromLog = record.flatMap { r in r.arch.map { (SyscallTable.shared.name(of: r.nr, arch: $0) ?? "nr \(r.nr)", $0, r.nr) } }
                 let named = refused.entries.last.map { " when it called \($0.name) (\($0.arch.rawValue), nr \($0.nr))" }
+                    ?? fromLog.map { " when it called \($0.0) (\($0.1.rawValue), nr \($0.2); from the kernel log)" }
                 Enforce.note("'\(cmd[0])' was killed by SIGSYS: the policy refused a system call"
                     + (named ?? (mode == .report ? "" : "; run with --report to name it")))
+            } else if end == .exited(128 + SIGSYS) && mode == .enforce {
+                // A process CMD started was killed (a shell reports it as 159): the kernel log
+                // names the calls of processes started after CMD (larger pids, barring wrap-around).
+                let kills = logged.filter { $0.signal == SIGSYS && $0.pid > pid.value }
+                if !kills.isEmpty {
+                    Enforce.note("exit status \(128 + SIGSYS) is 128+SIGSYS; the kernel log shows the filter killing "
+                        + kills.map(Enforce.describe).joined(separator: ", "))
+                }
             }
         case .logOnly:
-            break
+            let records = logged.filter { $0.action == .log }
+            if !records.isEmpty {
+                var counts: [String: Int] = [:]
+                var order: [String] = []
+                for r in records {
+                    let name = r.arch.flatMap { SyscallTable.shared.name(of: r.nr, arch: $0) } ?? "nr \(r.nr)"
+                    if counts[name] == nil { order.append(name) }
+                    counts[name, default: 0] += 1
+                }
+                Enforce.note("the kernel log received \(records.count) RET_LOG record\(records.count == 1 ? "" : "s") while it ran "
+                    + "(from any process; some may be dropped by the rate limit): "
+                    + order.map { "\($0) ×\(counts[$0]!)" }.joined(separator: ", "))
+            }
         }
         let status = end.shellStatus
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// `getcwd (x86_64) in pid 12 (pwd)`.
+    static func describe(_ r: SeccompAuditRecord) -> String {
+        let name = r.arch.flatMap { SyscallTable.shared.name(of: r.nr, arch: $0) } ?? "nr \(r.nr)"
+        return "\(name) (\(r.arch?.rawValue ?? "audit arch 0x" + String(r.auditArch, radix: 16))) in pid \(r.pid) (\(r.comm))"
     }
 
     /// Where `--log-only`'s records go, and whether the kernel is set to write them.
@@ -118,10 +173,30 @@ struct Enforce: ParsableCommand {
         FileHandle.standardError.write(Data("seccomp-tui enforce: \(text)\n".utf8))
     }
 
+    /// `--complain --tui`: the ptrace backend traces exactly the calls the policy would refuse
+    /// (its refusals become RET_TRACE), and the TUI shows them as rows to decide on.
+    static func complainInTUI(_ cmd: [String], policy: Policy, policyPath: String, output: String?,
+                              childOutput: String) throws {
+        let traceOptions: TraceOptions
+        do {
+            traceOptions = try Enforcer.complainOptions(for: policy)
+        } catch {
+            fail("\(error); '\(cmd[0])' was not run")
+        }
+        let options = TUISession.Options(title: "complain: " + cmd.joined(separator: " "), outputPath: output,
+                                         policyPath: policyPath, childOutput: childOutput)
+        try TUISession.live(PtraceBackend(), target: .spawn(command: cmd), traceOptions: traceOptions, options: options)
+    }
+
     static func fail(_ text: String, status: Int32 = 125) -> Never {
         note(text)
         Foundation.exit(status)
     }
+}
+
+/// The command's pid, set once it runs.
+final class PidBox: @unchecked Sendable {
+    var value: Int32 = 0
 }
 
 /// Collects the refused calls of an `enforce` run (delivered in batches off the main thread):

@@ -40,16 +40,25 @@ struct Export: ParsableCommand {
     @Option(help: "For bpf and c: weight the syscall dispatch by a minijail frequency file (`syscall: count` per line).")
     var frequency: String?
 
+    @Option(help: "For bpf and c: weight the syscall dispatch and argument checks by recorded profiles (repeatable, merged).")
+    var profile: [String] = []
+
     @Option(help: ArgumentHelp("For oci: also allow what this container runtime's init calls after installing the filter "
                 + "(none, runc, crun; default none). See docs/runtimes.md."))
     var runtime: ContainerRuntime = .none
 
     func validate() throws {
+        if frequency != nil && !profile.isEmpty {
+            throw ValidationError("give either --frequency or --profile, not both")
+        }
         if let a = targetArch, Arch(name: a) == nil {
             throw ValidationError("--target-arch: unknown architecture '\(a)'; expected x86_64, x32, i386 or aarch64")
         }
         if let k = kernel, KernelVersion(release: k) == nil {
             throw ValidationError("--kernel: expected a version such as 6.1, found '\(k)'")
+        }
+        if runtime != .none && (format ?? output.flatMap(PolicyFormat.init(path:))) != .oci {
+            throw ValidationError("--runtime \(runtime.rawValue) applies to --format oci (runtimes read OCI profiles)")
         }
         if format == nil && output.flatMap(PolicyFormat.init(path:)) == nil {
             throw ValidationError("give --format oci|bpf|text|c (or an -o file ending in .json, .bpf, .policy or .h)")
@@ -71,13 +80,13 @@ struct Export: ParsableCommand {
         }
         var loaded = try PolicyIO.load(path: policy, options: loadOptions())
         if runtime != .none {
-            guard format == .oci else { throw ValidationError("--runtime applies to --format oci") }
             let (withRuntime, notes) = try loaded.adding(runtime: runtime)
             loaded = withRuntime
             for n in notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
         }
         do {
-            let weights = try frequency.map(Export.readFrequency) ?? .uniform
+            let weights = try frequency.map(Export.readFrequency)
+                ?? (profile.isEmpty ? .uniform : SyscallWeights(profile: Check.loadProfiles(profile)))
             return try PolicyIO.encode(loaded, as: format, weights: weights, source: policy)
         } catch let e as OCIWriteError {
             throw FileError(path: policy, reason: "cannot be written as OCI JSON: \(e)")

@@ -23,7 +23,9 @@ struct Inspect: ParsableCommand {
     func run() throws {
         let filters = try FilterReader.filters(of: pid)
         if filters.isEmpty {
-            print("process \(pid) has no seccomp filter")
+            let strict = FilterReader.mode(of: pid) == 1
+            print(strict ? "process \(pid) runs in seccomp strict mode (only read, write, _exit and sigreturn); it has no filter"
+                         : "process \(pid) has no seccomp filter")
             return
         }
         for (i, program) in filters.enumerated() {

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import PolicyModel
 import TraceCapture
@@ -35,6 +36,9 @@ struct Learn: ParsableCommand {
     var monochrome = false
 
     @Option(name: .long, help: .hidden)
+    var uiStats: String?
+
+    @Option(name: .long, help: .hidden)
     var syntheticRate: Int?
 
     @Option(name: .long, help: .hidden)
@@ -56,7 +60,7 @@ struct Learn: ParsableCommand {
 
     func run() throws {
         var options = TUISession.Options(title: "", outputPath: output, policyPath: policy,
-                                         childOutput: childOutput, monochrome: monochrome)
+                                         childOutput: childOutput, monochrome: monochrome, uiStatsPath: uiStats)
         if let rate = syntheticRate {
             options.title = "synthetic feed, \(rate) events/s"
             try TUISession.live(SyntheticBackend(rate: rate, duration: syntheticSeconds),
@@ -65,8 +69,16 @@ struct Learn: ParsableCommand {
             return
         }
         let target: TraceTarget = pid.map { .attach(pid: $0) } ?? .spawn(command: command)
-        options.title = pid.map { "attached to \($0)" } ?? command.joined(separator: " ")
+        options.title = pid.map { "attached: " + Self.commandLine(of: $0) } ?? command.joined(separator: " ")
         try TUISession.live(TraceBackends.make(kind: backend), target: target, traceOptions: TraceOptions(returns: returns),
                             options: options)
+    }
+
+    /// The command line of a running process, for the header (`/proc/PID/cmdline`).
+    static func commandLine(of pid: Int32) -> String {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty else {
+            return "process \(pid)"
+        }
+        return data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
     }
 }

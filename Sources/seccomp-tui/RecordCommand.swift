@@ -29,30 +29,22 @@ struct Record: ParsableCommand {
     @Flag(help: "Also record return values (ptrace: an extra stop per syscall; perf: the sys_exit tracepoint).")
     var returns = false
 
-    @Flag(help: "On SIGINT/SIGTERM detach a spawned command instead of killing it.")
+    @Flag(help: "On SIGINT/SIGTERM detach a spawned command instead of killing it (traced with two stops per syscall then, since a tracing filter cannot be removed).")
     var keepRunning = false
 
-    @Option(name: .customShort("p"), help: "Attach to this running process instead of starting CMD.")
+    @Option(name: .customShort("p"), help: ArgumentHelp("Attach to this running process instead of starting CMD.", valueName: "pid"))
     var pid: Int32?
 
-    @Argument(parsing: .captureForPassthrough, help: "The command to run (after --).")
+    @Argument(parsing: .postTerminator, help: "The command to run, after --.")
     var command: [String] = []
 
     func validate() throws {
-        if command.first == "--" { return try withoutSeparator().validate() }
         if pid == nil && command.isEmpty { throw ValidationError("give a command after -- or a pid with -p") }
         if pid != nil && !command.isEmpty { throw ValidationError("give either a command or -p PID, not both") }
     }
 
-    private func withoutSeparator() -> Record {
-        var r = self
-        if r.command.first == "--" { r.command.removeFirst() }
-        return r
-    }
-
     func run() throws {
-        let me = withoutSeparator()
-        let target: TraceTarget = me.pid.map { .attach(pid: $0) } ?? .spawn(command: me.command)
+        let target: TraceTarget = pid.map { .attach(pid: $0) } ?? .spawn(command: command)
         let recording = try Recording.run(target: target, backend: backend,
                                           options: TraceOptions(returns: returns, keepRunning: keepRunning))
         if let output {

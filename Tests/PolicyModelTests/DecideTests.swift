@@ -13,3 +13,13 @@ import Testing
         #expect(p.decide(SeccompData(nr: 0, arch: .x86_64)) == .errno(1))
     }
 }
+
+@Suite struct MaskedEqualityTests {
+    @Test("masked equality compares valueTwo cut to the mask, as libseccomp and runc do")
+    func valueTwoCutToMask() {
+        let c = Condition(index: 0, op: .maskedEq, value: 0x0F, valueTwo: 0x11, width: .bits32)
+        #expect(c.holds(for: 0x01, on: .x86_64))
+        #expect(c.holds(for: 0xF1, on: .x86_64))
+        #expect(!c.holds(for: 0x11 ^ 0x01, on: .x86_64))
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PolicyModel
 
@@ -95,5 +96,23 @@ import Testing
     @Test("crun is refused with the reason")
     func crunNotMeasured() {
         #expect(throws: ContainerRuntimeError.self) { try Policy(defaultAction: .allow).adding(runtime: .crun) }
+    }
+}
+
+@Suite struct SeccompAuditRecordTests {
+    @Test("a kernel log line of a seccomp kill is parsed; other lines are not records")
+    func parse() throws {
+        let line = "audit: type=1326 audit(1795953500.840:1093): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=22270 "
+            + "comm=\"sh\" exe=\"/usr/bin/dash\" sig=31 arch=c000003e syscall=79 compat=0 ip=0x7f504b07ecce code=0x80000000"
+        let r = try #require(SeccompAuditRecord(line: Substring(line)))
+        #expect(r.pid == 22270 && r.comm == "sh" && r.signal == 31 && r.nr == 79)
+        #expect(r.arch == .x86_64 && r.action == .killProcess)
+        let x32 = try #require(SeccompAuditRecord(line: Substring(line.replacingOccurrences(of: "syscall=79", with: "syscall=1073741903"))))
+        #expect(x32.arch == .x32)
+        let log = try #require(SeccompAuditRecord(line: Substring(line.replacingOccurrences(of: "code=0x80000000", with: "code=0x7ffc0000")
+            .replacingOccurrences(of: "sig=31", with: "sig=0"))))
+        #expect(log.action == .log && log.signal == 0)
+        #expect(SeccompAuditRecord(line: "audit: type=1400 apparmor=\"DENIED\" pid=1") == nil)
+        #expect(SeccompAuditRecord(line: Substring(line.replacingOccurrences(of: "code=0x80000000", with: "code=zz"))) == nil)
     }
 }

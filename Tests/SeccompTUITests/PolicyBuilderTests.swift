@@ -24,6 +24,25 @@ import Testing
         #expect(p.architectures == [.host])
     }
 
+    @Test("a loaded policy is extended: its rules for unseen syscalls, its architectures and flags are kept")
+    func extendsBasePolicy() throws {
+        let openat = try #require(SyscallTable.shared.number(of: "openat", arch: .host))
+        let base = Policy(defaultAction: .errno(1), architectures: [.i386, .host], badArchAction: .killThread, rules: [
+            Rule(syscall: "openat", action: .allow),
+            Rule(syscall: "write", action: .allow, conditions: [Condition(index: 0, op: .eq, value: 1, width: .bits32)]),
+        ], flags: [.log])
+        var d = Decisions()
+        d.defaultAction = .errno(1)
+        d.bySyscall["write"] = SyscallDecision(verdict: .deny(errno: UInt16(EACCES)))
+        let p = PolicyBuilder.policy(stats: TUIFixtures.stats(), decisions: d, base: base)
+        #expect(p.decide(SeccompData(nr: openat, arch: .host)) == .allow)  // kept from the base
+        #expect(p.decide(SeccompData(nr: write, arch: .host, args: [1])) == .errno(UInt16(EACCES)))  // decided here
+        #expect(p.decide(SeccompData(nr: read, arch: .host)) == .allow)  // seen here, suggested allow
+        #expect(p.architectures == [.i386, .host])
+        #expect(p.badArchAction == .killThread)
+        #expect(p.flags == [.log])
+    }
+
     @Test("numbers the table does not know are left out of the policy")
     func unknownNumbers() {
         let p = PolicyBuilder.policy(stats: TUIFixtures.stats(extra: 3), decisions: Decisions())

@@ -75,6 +75,20 @@ import TraceCapture
         #expect(Set(events.all.map(\.pid)).count >= 2, "calls from the shell's children are seen")
     }
 
+    @Test("the policy's filter flags are installed; those needing a notification supervisor are dropped")
+    func flags() throws {
+        var policy = Self.policy
+        policy.flags = [.tsync, .log, .specAllow, .newListener]
+        let (bits, dropped) = Enforcer.installFlags(for: policy)
+        #expect(bits == FilterFlag.tsync.bit | FilterFlag.log.bit | FilterFlag.specAllow.bit)
+        #expect(dropped == [.newListener])
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out")
+        #expect(try Enforcer.run(["/bin/sh", "-c", "/bin/uname -s >\(out.path) 2>&1"], policy: policy, mode: .enforce) == .exited(1))
+        #expect(read(out).contains("Operation not permitted"))
+    }
+
     @Test("a policy that refuses execve is reported and nothing runs")
     func refusesExec() throws {
         let dir = try tempDir()
@@ -99,7 +113,7 @@ import TraceCapture
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let marker = dir.appendingPathComponent("ran")
-        let rules = (0..<2100).map { Rule(syscall: "ioctl", action: .allow, conditions: [Condition(index: 1, op: .eq, value: UInt64($0) * 7919)]) }
+        let rules = (0..<2100).map { Rule(syscall: "ioctl", action: .allow, conditions: [Condition(index: 2, op: .eq, value: UInt64($0) << 33 | 5)]) }
         let policy = Policy(defaultAction: .errno(1), rules: rules + [Rule(syscall: "execve", action: .allow)])
         let error = #expect(throws: EnforceError.self) {
             _ = try Enforcer.run(["/usr/bin/touch", marker.path], policy: policy, mode: .enforce)

@@ -20,16 +20,17 @@ import PolicyModel
     /// Real x86_64 numbers (and the x32 numbers of the same calls) of calls harmless anyway,
     /// with their argument widths; `exit_group` and `exit` so the child can leave.
     static let table: SyscallTable = {
-        let calls: [(String, Int32, [ArgWidth])] = [
-            ("read", 0, [.bits32, .bits64, .bits64]), ("close", 3, [.bits32]),
-            ("lseek", 8, [.bits32, .bits64, .bits32]), ("ioctl", 16, [.bits32, .bits32, .bits64]),
-            ("dup", 32, [.bits32]), ("getpid", 39, []), ("exit", 60, [.bits32]), ("kill", 62, [.bits32, .bits32]),
-            ("fcntl", 72, [.bits32, .bits32, .bits64]), ("umask", 95, [.bits32]), ("getuid", 102, []),
-            ("getppid", 110, []), ("personality", 135, [.bits32]), ("getpriority", 140, [.bits32, .bits32]),
-            ("futex", 202, [.bits64, .bits32, .bits32, .bits64, .bits64, .bits32]), ("exit_group", 231, [.bits32]),
+        let calls: [(String, Int32, Int32, [ArgWidth])] = [
+            ("read", 0, 3, [.bits32, .bits64, .bits64]), ("close", 3, 6, [.bits32]),
+            ("lseek", 8, 19, [.bits32, .bits64, .bits32]), ("ioctl", 16, 54, [.bits32, .bits32, .bits64]),
+            ("dup", 32, 41, [.bits32]), ("getpid", 39, 20, []), ("exit", 60, 1, [.bits32]),
+            ("kill", 62, 37, [.bits32, .bits32]), ("fcntl", 72, 55, [.bits32, .bits32, .bits64]),
+            ("umask", 95, 60, [.bits32]), ("getuid", 102, 24, []), ("getppid", 110, 64, []),
+            ("personality", 135, 136, [.bits32]), ("getpriority", 140, 96, [.bits32, .bits32]),
+            ("futex", 202, 240, [.bits64, .bits32, .bits32, .bits64, .bits64, .bits32]), ("exit_group", 231, 252, [.bits32]),
         ]
-        return SyscallTable(definitions: calls.map { name, nr, widths in
-            SyscallDefinition(name: name, numbers: [.x86_64: nr, .x32: nr | 0x4000_0000],
+        return SyscallTable(definitions: calls.map { name, nr, i386, widths in
+            SyscallDefinition(name: name, numbers: [.x86_64: nr, .x32: nr | 0x4000_0000, .i386: i386],
                               arguments: widths.enumerated().map {
                                   SyscallArgument(name: "a\($0.offset)", cType: "long", width: $0.element,
                                                   isPointer: false, isPath: false)
@@ -54,8 +55,10 @@ import PolicyModel
             }
             rules.append(Rule(syscall: names.randomElement(using: &g)!, action: nextErrno(), conditions: conditions))
         }
-        return Policy(defaultAction: nextErrno(), architectures: Bool.random(using: &g) ? [.x86_64] : [.x86_64, .x32],
-                      badArchAction: nextErrno(), rules: rules)
+        var archs: [Arch] = [.x86_64]
+        if Bool.random(using: &g) { archs.append(.x32) }
+        if Bool.random(using: &g) { archs.append(.i386) }
+        return Policy(defaultAction: nextErrno(), architectures: archs, badArchAction: nextErrno(), rules: rules)
     }
 
     static func call(for p: Policy, _ g: inout Rng) -> FilterProbe.Call {
@@ -76,6 +79,15 @@ import PolicyModel
             }
             return [c, c &+ 1, c &- 1, c | 0xFFFF_FFFF_0000_0000, c & 0xFFFF_FFFF].randomElement(using: &g)!
         }
+        // A quarter of the calls are i386 calls through int $0x80 (AUDIT_ARCH_I386).
+        if Int.random(in: 0..<4, using: &g) == 0 {
+            var i386 = Int(probed.randomElement(using: &g)!.numbers[.i386]!)
+            if Int.random(in: 0..<4, using: &g) == 0 {
+                // Any number but exit (1) and exit_group (252), which the test policies allow.
+                repeat { i386 = Int.random(in: 0..<500, using: &g) } while i386 == 1 || i386 == 252
+            }
+            return FilterProbe.Call(nr: i386, args: args, compat: true)
+        }
         return FilterProbe.Call(nr: nr, args: args)
     }
 
@@ -91,7 +103,7 @@ import PolicyModel
             try #require(result.errnos.count == calls.count, "the child ended early: signal \(result.terminationSignal)")
             #expect(result.exitCode == 0)
             for (call, kernelErrno) in zip(calls, result.errnos) {
-                let data = SeccompData(nr: Int32(truncatingIfNeeded: call.nr), arch: .x86_64, args: call.args)
+                let data = call.seccompData
                 let emulated = BPFEmulator.runValidated(program, on: data).action
                 #expect(emulated == p.decide(data, table: Self.table))
                 guard case .errno(let e) = emulated else {
@@ -103,6 +115,21 @@ import PolicyModel
             }
         }
         #expect(compared == 300 * 200)
+    }
+
+    @Test("i386 calls through int $0x80 reach the i386 block, or the bad-arch action when i386 is not listed")
+    func compatCalls() throws {
+        let rules = [Rule(syscall: "getppid", action: .errno(77)), Rule(syscall: "exit_group", action: .allow),
+                     Rule(syscall: "umask", action: .errno(78), conditions: [Condition(index: 0, op: .eq, value: 0o22, width: .bits32)])]
+        let calls = [FilterProbe.Call(nr: 64, compat: true), FilterProbe.Call(nr: 20, compat: true),
+                     FilterProbe.Call(nr: 60, args: [0o22], compat: true), FilterProbe.Call(nr: 60, args: [0o23], compat: true),
+                     FilterProbe.Call(nr: 110)]
+        let withI386 = Policy(defaultAction: .errno(5), architectures: [.x86_64, .i386], badArchAction: .errno(9), rules: rules)
+        let r1 = try FilterProbe.run(try BPFCompiler.compile(withI386, table: Self.table), calls: calls)
+        #expect(r1.errnos == [77, 5, 78, 5, 77])
+        let withoutI386 = Policy(defaultAction: .errno(5), architectures: [.x86_64], badArchAction: .errno(9), rules: rules)
+        let r2 = try FilterProbe.run(try BPFCompiler.compile(withoutI386, table: Self.table), calls: calls)
+        #expect(r2.errnos == [9, 9, 9, 9, 77])
     }
 
     @Test("a filter the kernel refuses reports the install errno")

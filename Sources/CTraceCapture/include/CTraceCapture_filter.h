@@ -11,10 +11,13 @@ typedef struct {
     uint32_t k;
 } CTraceCapture_sock_filter;
 
-/// One raw system call for the filter probe: `syscall(nr, args[0..5])`.
+/// One raw system call for the filter probe: `syscall(nr, args[0..5])`, or with `compat` set the
+/// i386 system call `nr` through `int $0x80` (arguments cut to 32 bits; the filter sees
+/// `AUDIT_ARCH_I386`). Needs a kernel with IA32 emulation for compat calls.
 typedef struct {
     long nr;
     unsigned long args[6];
+    int compat;
 } CTraceCapture_probe_call;
 
 /// Sets `PR_SET_NO_NEW_PRIVS` and installs `filter` on the calling thread with

@@ -132,6 +132,11 @@ pid_t CTraceCapture_spawn(const char *path, char *const argv[], char *const envp
                           const void *filter, unsigned short filter_len, int nnp_mode,
                           int stop_self, int *error_fd);
 
+/// CTraceCapture_spawn with `filter_flags` for seccomp(SECCOMP_SET_MODE_FILTER) (SECCOMP_FILTER_FLAG_*).
+pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *const envp[],
+                                const void *filter, unsigned short filter_len, unsigned int filter_flags,
+                                int nnp_mode, int stop_self, int *error_fd);
+
 /// Reads the error pipe of CTraceCapture_spawn: returns 0 on EOF (exec succeeded), or 1 and
 /// fills `*stage`/`*err` when the child reported a failure. Closes the fd.
 int CTraceCapture_spawn_result(int error_fd, int *stage, int *err);

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the accumulator holds at a point of the program, as far as the compiler knows.
 enum BPFAccumulator: Hashable {
     case word(UInt32)
@@ -40,7 +42,8 @@ enum BPFArgumentCode {
     }
 
     /// Emits the code of `groups` (entered with `nr` in the accumulator) and returns its entry.
-    static func emit(groups: [BPFRuleGroup], otherwise: Action, into b: inout BPFCodeBuilder) -> BPFTarget {
+    static func emit(groups: [BPFRuleGroup], otherwise: Action, valueCounts: [Int: [UInt32: Double]] = [:],
+                     into b: inout BPFCodeBuilder) -> BPFTarget {
         let alternatives: [(Action, Alternative)] = groups.flatMap { g in Self.alternatives(of: g).map { (g.action, $0) } }
         // Forward pass: what the accumulator holds when each alternative starts.
         var entries: [BPFAccumulator] = []
@@ -59,10 +62,43 @@ enum BPFArgumentCode {
             case .conjunction(let checks):
                 next = emitConjunction(checks, entry: entries[i], pass: .ret(action.returnValue), fail: next, into: &b)
             case .valueSet(let index, let values):
-                let search = emitValueSearch(values[...], pass: .ret(action.returnValue), fail: next, into: &b)
+                let search = emitValueSet(values, counts: valueCounts[index] ?? [:], pass: .ret(action.returnValue),
+                                          fail: next, into: &b)
                 next = load(SeccompData.argLowOffset(index), entry: entries[i], then: search, into: &b)
             }
         }
+        return next
+    }
+
+    /// Tests whether the accumulator is one of `values` (sorted): the hottest values by `counts`
+    /// first, one `JEQ` each, as long as that shortens the expected path; then a binary search.
+    static func emitValueSet(_ values: [UInt32], counts: [UInt32: Double], pass: BPFTarget, fail: BPFTarget,
+                             into b: inout BPFCodeBuilder) -> BPFTarget {
+        let total = counts.values.reduce(0, +)
+        var hot: [UInt32] = []
+        if total > 0 {
+            let byHeat = values.filter { (counts[$0] ?? 0) > 0 }
+                .sorted { (counts[$0]!, $1) > (counts[$1]!, $0) }
+            func searchDepth(_ m: Int) -> Double {
+                m == 0 ? 0 : m <= 2 ? Double(m + 1) / 2 : (log2(Double(m)).rounded(.up) + 1)
+            }
+            var best = searchDepth(values.count)
+            var covered = 0.0
+            var chainCost = 0.0
+            for (k, v) in byHeat.prefix(8).enumerated() {
+                let p = counts[v]! / total
+                chainCost += Double(k + 1) * p
+                covered += p
+                let cost = chainCost + (1 - covered) * (Double(k + 1) + searchDepth(values.count - k - 1))
+                if cost < best - 1e-9 {
+                    best = cost
+                    hot = Array(byHeat.prefix(k + 1))
+                }
+            }
+        }
+        let rest = values.filter { !hot.contains($0) }
+        var next = emitValueSearch(rest[...], pass: pass, fail: fail, into: &b)
+        for v in hot.reversed() { next = b.emitJump(BPF.jmp | BPF.jeq | BPF.k, v, jt: pass, jf: next) }
         return next
     }
 
@@ -83,14 +119,11 @@ enum BPFArgumentCode {
 
     /// The accumulator on every path that leaves the conjunction because a check failed.
     static func failState(of checks: [BPFCheck], entry: BPFAccumulator) -> BPFAccumulator {
-        var state = entry
         var fail: BPFAccumulator?
         for c in checks {
-            let (f, pass) = exits(of: c)
+            let f = exits(of: c).fail
             fail = fail.map { $0.meet(f) } ?? f
-            state = pass
         }
-        _ = state
         return fail ?? entry
     }
 

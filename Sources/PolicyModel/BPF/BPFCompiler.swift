@@ -94,8 +94,10 @@ public enum BPFCompiler {
                 // Calls the kernel caches as allowed run no instruction at all: a token weight
                 // keeps the tree defined without pulling them up.
                 let cached = outcome == .constant(.allow) && arch != .x32
-                out.append(BPFSegment(low: nr, high: nr, outcome: outcome,
-                                      weight: weights.weight(of: name, on: arch) * (cached ? 1e-6 : 1)))
+                var segment = BPFSegment(low: nr, high: nr, outcome: outcome,
+                                         weight: weights.weight(of: name, on: arch) * (cached ? 1e-6 : 1))
+                if case .arguments = outcome { segment.valueCounts = weights.valueCounts[arch]?[name] ?? [:] }
+                out.append(segment)
                 if nr == range.upperBound { atEnd = true } else { cursor = nr + 1 }
             }
             if !atEnd {

@@ -5,6 +5,8 @@ struct BPFSegment: Hashable {
     var high: UInt32
     var outcome: BPFOutcome
     var weight: Double
+    /// For argument outcomes: how often each low word of each argument was seen.
+    var valueCounts: [Int: [UInt32: Double]] = [:]
 }
 
 /// Dispatch on the syscall number: a few `JEQ` tests for the hottest numbers whose outcome is
@@ -99,14 +101,14 @@ struct BPFDispatchTree {
     func emit(into b: inout BPFCodeBuilder) -> BPFTarget {
         var next = emitTree(0, segments.count - 1, into: &b)
         for h in hot.reversed() {
-            let leaf = BPFDispatchTree.emitLeaf(h.outcome, into: &b)
+            let leaf = BPFDispatchTree.emitLeaf(h, into: &b)
             next = b.emitJump(BPF.jmp | BPF.jeq | BPF.k, h.low, jt: leaf, jf: next)
         }
         return next
     }
 
     private func emitTree(_ i: Int, _ j: Int, into b: inout BPFCodeBuilder) -> BPFTarget {
-        if i == j { return BPFDispatchTree.emitLeaf(segments[i].outcome, into: &b) }
+        if i == j { return BPFDispatchTree.emitLeaf(segments[i], into: &b) }
         let r = roots[i * segments.count + j]
         let boundary = segments[r + 1].low
         // The larger side is written first, so the smaller one sits next to the jump.
@@ -124,11 +126,11 @@ struct BPFDispatchTree {
         return b.emitJump(BPF.jmp | BPF.jge | BPF.k, boundary, jt: right, jf: left)
     }
 
-    static func emitLeaf(_ outcome: BPFOutcome, into b: inout BPFCodeBuilder) -> BPFTarget {
-        switch outcome {
+    static func emitLeaf(_ segment: BPFSegment, into b: inout BPFCodeBuilder) -> BPFTarget {
+        switch segment.outcome {
         case .constant(let a): return .ret(a.returnValue)
         case .arguments(let groups, let otherwise):
-            return BPFArgumentCode.emit(groups: groups, otherwise: otherwise, into: &b)
+            return BPFArgumentCode.emit(groups: groups, otherwise: otherwise, valueCounts: segment.valueCounts, into: &b)
         }
     }
 }

@@ -17,7 +17,9 @@ struct BPFCheck: Hashable {
         let width = c.width(on: arch)
         let m = width.mask
         let v = c.value & m
-        let check = BPFCheck(index: c.index, op: c.op, value: v, valueTwo: c.valueTwo & m, width: width)
+        // Masked equality compares valueTwo cut to the mask, as `Condition.holds` (and libseccomp) does.
+        let check = BPFCheck(index: c.index, op: c.op, value: v,
+                             valueTwo: c.op == .maskedEq ? c.valueTwo & v : c.valueTwo & m, width: width)
         switch c.op {
         case .eq, .ne: return .check(check)
         case .lt: return v == 0 ? .always(false) : .check(check)
@@ -25,7 +27,6 @@ struct BPFCheck: Hashable {
         case .gt: return v == m ? .always(false) : .check(check)
         case .ge: return v == 0 ? .always(true) : .check(check)
         case .maskedEq:
-            if check.valueTwo & ~v != 0 { return .always(false) }
             if v == 0 { return .always(true) }
             if v == m { return .check(BPFCheck(index: c.index, op: .eq, value: check.valueTwo, valueTwo: 0, width: width)) }
             return .check(check)
@@ -80,7 +81,7 @@ extension BPFOutcome {
         var otherwise = defaultAction
         for action in order {
             let alternatives = byAction[action]!
-            if alternatives.contains(where: \.isEmpty) {
+            if alternatives.contains(where: \.isEmpty) || BPFOutcome.coverEveryValue(alternatives) {
                 otherwise = action
                 break
             }
@@ -90,3 +91,44 @@ extension BPFOutcome {
         return groups.isEmpty ? .constant(otherwise) : .arguments(groups: groups, otherwise: otherwise)
     }
 }
+
+extension BPFOutcome {
+    /// Whether single-check alternatives on one argument together hold for every value of it
+    /// (`arg0 < 5 || arg0 >= 5`, `fd != 3 || fd == 3`), so that the group matches whatever the
+    /// arguments are. A sufficient test: alternatives with several checks or masks are not used.
+    static func coverEveryValue(_ alternatives: [[BPFCheck]]) -> Bool {
+        var intervals: [BPFCheckKey: [ClosedRange<UInt64>]] = [:]
+        for alt in alternatives where alt.count == 1 {
+            let c = alt[0]
+            let m = c.width.mask
+            let v = c.value
+            let key = BPFCheckKey(index: c.index, width: c.width)
+            switch c.op {
+            case .eq: intervals[key, default: []].append(v...v)
+            case .ne:
+                if v > 0 { intervals[key, default: []].append(0...(v - 1)) }
+                if v < m { intervals[key, default: []].append((v + 1)...m) }
+            case .lt: if v > 0 { intervals[key, default: []].append(0...(v - 1)) }
+            case .le: intervals[key, default: []].append(0...v)
+            case .gt: if v < m { intervals[key, default: []].append((v + 1)...m) }
+            case .ge: intervals[key, default: []].append(v...m)
+            case .maskedEq: continue
+            }
+        }
+        return intervals.contains { key, ranges in
+            var reach: UInt64 = 0  // every value below `reach` is covered
+            for r in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+                if r.lowerBound > reach { return false }
+                if r.upperBound == key.width.mask { return true }
+                reach = max(reach, r.upperBound + 1)
+            }
+            return false
+        }
+    }
+}
+
+struct BPFCheckKey: Hashable {
+    var index: Int
+    var width: ArgWidth
+}
+

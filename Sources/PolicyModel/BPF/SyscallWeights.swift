@@ -1,29 +1,51 @@
 import Foundation
 
 /// How often each syscall is expected, to shape the dispatch: frequent syscalls that the kernel
-/// does not cache get the shortest paths.
+/// does not cache get the shortest paths; with a profile, also how often each argument value is
+/// seen, so that hot values are tested first.
 public struct SyscallWeights: Hashable, Sendable {
-    /// Counts by syscall name; empty for uniform weights.
-    public var counts: [String: Double]
-    /// The architecture the counts were taken on; other architectures get small uniform weights.
-    public var arch: Arch
+    /// Counts by architecture and syscall name; empty for uniform weights.
+    public var counts: [Arch: [String: Double]]
+    /// Counts of the low 32 bits of argument values, by architecture, syscall and argument index.
+    public var valueCounts: [Arch: [String: [Int: [UInt32: Double]]]]
 
+    /// Counts by syscall name, taken on `arch` (a minijail frequency file).
     public init(counts: [String: Double], arch: Arch = .host) {
+        self.counts = counts.isEmpty ? [:] : [arch: counts]
+        self.valueCounts = [:]
+    }
+
+    /// Counts of syscalls and argument values from a recorded profile.
+    public init(profile: Profile) {
+        var counts: [Arch: [String: Double]] = [:]
+        var values: [Arch: [String: [Int: [UInt32: Double]]]] = [:]
+        for sp in profile.syscalls {
+            counts[sp.arch, default: [:]][sp.name, default: 0] += Double(sp.count)
+            for (i, top) in sp.arguments.enumerated() {
+                for (value, count) in top.entries {
+                    values[sp.arch, default: [:]][sp.name, default: [:]][i, default: [:]][UInt32(truncatingIfNeeded: value),
+                                                                                       default: 0] += Double(count)
+                }
+            }
+        }
         self.counts = counts
-        self.arch = arch
+        self.valueCounts = values
     }
 
     /// Every syscall equally likely.
     public static let uniform = SyscallWeights(counts: [:])
 
     /// The relative weight of `name` on `arch`: its count (plus a little, so that unseen calls
-    /// still count) on the architecture the counts were taken on, a little elsewhere, or 1 for
-    /// uniform weights. x32 calls are rare (most kernels do not even enable the ABI): they weigh
-    /// a thousandth.
+    /// still count), or 1 for uniform weights. x32 calls are rare (most kernels do not even enable
+    /// the ABI): they weigh a thousandth.
     public func weight(of name: String, on arch: Arch) -> Double {
-        let base: Double
-        if counts.isEmpty { base = 1 } else if arch == self.arch { base = (counts[name] ?? 0) + 0.01 } else { base = 0.01 }
+        let base = counts.isEmpty ? 1 : (counts[arch]?[name] ?? 0) + 0.01
         return arch == .x32 ? base * 1e-3 : base
+    }
+
+    /// How often each low word of argument `index` of `name` was seen on `arch` (empty: unknown).
+    public func valueCounts(of name: String, argument index: Int, on arch: Arch) -> [UInt32: Double] {
+        valueCounts[arch]?[name]?[index] ?? [:]
     }
 }
 

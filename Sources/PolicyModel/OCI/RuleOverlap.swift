@@ -47,12 +47,7 @@ struct ArgumentSet {
         case .gt: intervals = v < m ? [(v + 1)...m] : []
         case .ge: intervals = [v...m]
         case .maskedEq:
-            let bits = c.valueTwo & m
-            if bits & ~v != 0 {
-                intervals = []  // a bit outside the mask is required: nothing matches
-            } else {
-                pattern = (v, bits)
-            }
+            pattern = (v, c.valueTwo & v)  // valueTwo is compared cut to the mask
         }
     }
 

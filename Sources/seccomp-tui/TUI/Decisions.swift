@@ -78,14 +78,20 @@ enum PolicyBuilder {
     static let maxRulesPerSyscall = 256
 
     /// Builds the policy: one rule set per seen syscall the table knows, in name order;
-    /// the default action for everything else.
-    static func policy(stats: LiveStats, decisions: Decisions, table: SyscallTable = .shared) -> Policy {
-        let names = Set(stats.rows.map(\.name)).filter { table.definition(named: $0) != nil }.sorted()
-        var rules: [Rule] = []
-        for name in names {
+    /// the default action for everything else. With a `base` policy (`--policy`), its rules for
+    /// the syscalls not seen here are kept, and its architectures and flags too, so that a
+    /// session extends the loaded policy rather than replacing it.
+    static func policy(stats: LiveStats, decisions: Decisions, base: Policy? = nil,
+                       table: SyscallTable = .shared) -> Policy {
+        let names = Set(stats.rows.map(\.name)).filter { table.definition(named: $0) != nil }
+        var rules = (base?.rules ?? []).filter { !names.contains($0.syscall) }
+        for name in names.sorted() {
             rules += self.rules(for: name, decision: decisions.decision(for: name), table: table)
         }
-        return Policy(defaultAction: decisions.defaultAction, architectures: stats.architectures, rules: rules)
+        var architectures = base?.architectures ?? []
+        for arch in stats.architectures where !architectures.contains(arch) { architectures.append(arch) }
+        return Policy(defaultAction: decisions.defaultAction, architectures: architectures,
+                      badArchAction: base?.badArchAction ?? .killProcess, rules: rules, flags: base?.flags ?? [])
     }
 
     /// The rules for one syscall: several alternatives when argument rules list several values.

@@ -14,6 +14,9 @@ enum DetailView {
         }
     }
 
+    /// Path samples shown per argument (the profile keeps more).
+    static let pathSampleLines = 5
+
     static func lines(_ s: TUIState, width: Int) -> [Line] {
         guard let row = s.selectedRow else { return [Line(" no syscall selected", .dim)] }
         let def = SyscallTable.shared.definition(named: row.name)
@@ -57,8 +60,12 @@ enum DetailView {
             if let a = arg, a.isPath {
                 out.append(Line(" \(name)", .title, .bold))
                 out.append(Line("   path: not enforceable by seccomp", .warning))
-                for p in row.pathSamples[i] ?? [] { out.append(Line("   " + p)) }
-                if (row.pathSamples[i] ?? []).isEmpty { out.append(Line("   (no sample read)", .dim)) }
+                let samples = row.pathSamples[i] ?? []
+                for p in samples.prefix(pathSampleLines) { out.append(Line("   " + p)) }
+                if samples.count > pathSampleLines {
+                    out.append(Line("   … \(samples.count - pathSampleLines) more", .dim))
+                }
+                if samples.isEmpty { out.append(Line("   (no samples: --backend ptrace reads paths)", .dim)) }
                 continue
             }
             if let a = arg, a.isPointer {

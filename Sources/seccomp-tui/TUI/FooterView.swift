@@ -15,25 +15,29 @@ enum FooterView {
 
 /// The help screen, drawn from the key table.
 enum HelpView {
-    static func lines() -> [(text: String, role: ColorRole)] {
-        var out: [(String, ColorRole)] = [
-            ("seccomp-tui keys (↑/↓ scroll, any other key closes)", .title),
-            ("Marks: ? suggested (allow, unconfirmed)  ✓ allow  ✗ deny  ☠ kill  L log  ! refused by --policy", .dim),
-        ]
+    /// The help text for a screen `width` cells wide; long lines wrap under their help column.
+    static func lines(width: Int = 200) -> [(text: String, role: ColorRole)] {
+        var out: [(String, ColorRole)] = [("seccomp-tui keys (↑/↓ scroll, any other key closes)", .title)]
+        for l in Format.wrap("Marks: ? suggested (allow, unconfirmed)  ✓ allow  ✗ deny  ☠ kill  L log  ! refused by --policy",
+                             width - 2) {
+            out.append((l, .dim))
+        }
         let scopes: [(KeyScope, String)] = [(.global, "Everywhere"), (.list, "In the syscall list"),
                                              (.detail, "In the detail pane (histograms)")]
         for (scope, title) in scopes {
             out.append((title, .title))
             for b in KeyBindings.all where b.scope == scope {
                 let keys = b.keys.map(\.label).joined(separator: " ")
-                out.append(("  " + Format.fit(keys, 16) + " " + b.help, .normal))
+                for (i, l) in Format.wrap(b.help, max(10, width - 22)).enumerated() {
+                    out.append(((i == 0 ? "  " + Format.fit(keys, 16) : String(repeating: " ", count: 18)) + " " + l, .normal))
+                }
             }
         }
         return out
     }
 
     static func draw(_ s: TUIState, into buf: inout ScreenBuffer) {
-        let all = lines()
+        let all = lines(width: s.width)
         for (i, line) in all.dropFirst(s.helpScroll).prefix(s.height - 1).enumerated() {
             buf.put(line.text, x: 1, y: i, role: line.role, attributes: line.role == .title ? .bold : [],
                     maxWidth: s.width - 2)

@@ -2,6 +2,15 @@ import PolicyModel
 
 /// The syscall list: decision mark, name, count, bar, group.
 enum ListView {
+    /// Broad groups (`@default`, `@system-service`) say little in a narrow column.
+    static let broadGroups: Set<String> = ["@default", "@system-service", "@known"]
+
+    /// The most telling group of a syscall for the list's column.
+    static func group(of name: String) -> String {
+        let groups = SyscallGroups.groups(of: name)
+        return groups.first { !broadGroups.contains($0) } ?? groups.first ?? ""
+    }
+
     static func draw(_ s: TUIState, into buf: inout ScreenBuffer, area: Rect) {
         let w = area.width
         let nameW = min(22, max(10, w - 30))
@@ -28,10 +37,10 @@ enum ListView {
             let verdict = s.decisions.decision(for: row.name).verdict
             let refused = s.isRefused(row)
             let name = row.arch == .host ? row.name : "\(row.name)/\(row.arch.rawValue)"
-            let group = SyscallGroups.groups(of: row.name).first ?? ""
+            let group = ListView.group(of: row.name)
             var x = area.x
             x += buf.put(String(verdict.mark), x: x, y: y, role: verdict.role, attributes: .bold)
-            x += buf.put(refused ? "!" : " ", x: x, y: y, role: .refused, attributes: .bold)
+            x += buf.put(refused ? "!" : " ", x: x, y: y, role: refused ? .refused : .normal, attributes: .bold)
             x += buf.put(Format.fit(name, nameW) + " ", x: x, y: y, role: refused ? .refused : .normal)
             x += buf.put(Format.right(Format.grouped(row.count), countW) + " ", x: x, y: y)
             x += buf.put(Format.fit(Format.bar(row.count, of: maxCount, width: barW), barW) + " ", x: x, y: y,

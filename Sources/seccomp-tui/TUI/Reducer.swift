@@ -18,7 +18,7 @@ func reduce(_ old: TUIState, _ action: TUIAction) -> TUIState {
     case .update(let stats, let rate):
         s.stats = stats
         s.rate = rate
-        if s.selected == nil, let first = s.visibleRows.first { s.selected = key(of: first) }
+        s.refreshRefused()
     case .traceEnded(let status):
         s.status = status
     case .saved(let path, let format):
@@ -140,12 +140,10 @@ private func helpKey(_ old: TUIState, _ key: Key) -> TUIState {
     case .pageUp: s.helpScroll = max(0, s.helpScroll - max(1, s.height - 4))
     default: s.showHelp = false
     }
-    s.helpScroll = min(s.helpScroll, max(0, helpLineCount - (s.height - 3)))
+    s.helpScroll = min(s.helpScroll, max(0, HelpView.lines(width: s.width).count - (s.height - 1)))
     return s
 }
 
-/// The number of lines of the help screen (one per binding, plus titles).
-var helpLineCount: Int { HelpView.lines().count }
 
 private func promptKey(_ old: TUIState, _ prompt: Prompt, _ key: Key) -> TUIState {
     var s = old

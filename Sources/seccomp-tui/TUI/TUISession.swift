@@ -13,6 +13,8 @@ enum TUISession {
         var policyPath: String?
         var childOutput = "/dev/null"
         var monochrome = false
+        /// Where to write frame counts at exit (hidden `--ui-stats`, for the benchmark).
+        var uiStatsPath: String?
     }
 
     /// Traces `target` with `backend` and runs the TUI until the user quits.
@@ -34,7 +36,7 @@ enum TUISession {
         }
         let state = TUIState(width: 80, height: 24, title: options.title, pid: pid, status: .running,
                              outputPath: options.outputPath, loadedPolicy: policy)
-        let final = try runLoop(state: state, feed: feed, stdio: stdio, monochrome: options.monochrome,
+        let final = try runLoop(state: state, feed: feed, stdio: stdio, options: options,
                                 lost: { backend.lostEvents })
         backend.stop()
         ended = finished.wait(timeout: .now() + 5) == .success
@@ -50,17 +52,25 @@ enum TUISession {
         var state = TUIState(width: 80, height: 24, title: options.title, status: .profile,
                              outputPath: options.outputPath, loadedPolicy: policy)
         state = reduce(state, .update(stats, rate: 0))
-        let final = try runLoop(state: state, feed: nil, stdio: stdio, monochrome: options.monochrome, lost: nil)
+        let final = try runLoop(state: state, feed: nil, stdio: stdio, options: options, lost: nil)
         stdio.restore()
         report(final)
     }
 
-    private static func runLoop(state: TUIState, feed: LiveFeed?, stdio: TerminalStdio, monochrome: Bool,
+    private static func runLoop(state: TUIState, feed: LiveFeed?, stdio: TerminalStdio, options: Options,
                                 lost: (() -> UInt64)?) throws -> TUIState {
-        let driver = try CursesDriver(inputFD: stdio.ttyIn, outputFD: stdio.ttyOut, monochrome: monochrome)
+        let driver = try CursesDriver(inputFD: stdio.ttyIn, outputFD: stdio.ttyOut, monochrome: options.monochrome)
         defer { driver.end() }
         let loop = EventLoop(driver: driver, feed: feed, state: state, lost: lost)
-        return loop.run()
+        let started = Date.timeIntervalSinceReferenceDate
+        let final = loop.run()
+        if let path = options.uiStatsPath {
+            let seconds = Date.timeIntervalSinceReferenceDate - started
+            let text = "frames \(driver.frames)\nseconds \(seconds)\ncells \(driver.cellsWritten)\n"
+                + "events \(final.stats.total)\n"
+            try? AtomicFile.write(text, to: path)
+        }
+        return final
     }
 
     /// One line on stderr after the screen is gone; a signal ends the process with 128+N.

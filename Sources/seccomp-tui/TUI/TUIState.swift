@@ -102,12 +102,15 @@ struct TUIState: Sendable {
     var decisionFilter: DecisionFilter = .all
     var pane: Pane = .list
     var showPolicy = false
+    /// The row the user chose; nil follows the first row until they move.
     var selected: LiveStats.Key?
     var listScroll = 0
     var detailCursor = 0
     var detailScroll = 0
     var selectedValues: Set<ValueRef> = []
     var lastSearch = ""
+    /// Per row, whether the loaded policy refuses it, as of the row's count then.
+    var refusedCache: [LiveStats.Key: (count: UInt64, refused: Bool)] = [:]
     var prompt: Prompt?
     var showHelp = false
     var helpScroll = 0
@@ -150,13 +153,36 @@ struct TUIState: Sendable {
         }
     }
 
-    /// Whether the loaded policy (`--policy`) would refuse any recorded call of this row.
+    /// Whether the loaded policy (`--policy`) would refuse any recorded call of this row
+    /// (from the cache `refreshRefused` keeps; computed when the row is not in it).
     func isRefused(_ row: SyscallStat) -> Bool {
         guard let p = loadedPolicy else { return false }
-        let calls = row.distinctCalls.isEmpty ? [[]] : Array(row.distinctCalls)
+        if let cached = refusedCache[LiveStats.Key(arch: row.arch, nr: row.nr)], cached.count == row.count {
+            return cached.refused
+        }
+        return Self.refuses(p, row)
+    }
+
+    /// The loaded policy's answer for every distinct call kept of `row`, with only that
+    /// syscall's rules consulted (`Policy.decide` semantics).
+    static func refuses(_ p: Policy, _ row: SyscallStat) -> Bool {
+        let own = Policy(defaultAction: p.defaultAction, architectures: p.architectures,
+                         badArchAction: p.badArchAction, rules: p.rules(for: row.name), flags: p.flags)
+        let calls = row.distinctCalls.isEmpty ? [[]] : row.distinctCalls
         return calls.contains { args in
-            let action = p.decide(SeccompData(nr: row.nr, arch: row.arch, args: Array(args.prefix(6))))
+            let action = own.decide(SeccompData(nr: row.nr, arch: row.arch, args: Array(args.prefix(6))))
             return action != .allow && action != .log
+        }
+    }
+
+    /// Recomputes the refused marks of the rows whose counts changed since the last time.
+    mutating func refreshRefused() {
+        guard let p = loadedPolicy else { return }
+        for row in stats.rows {
+            let key = LiveStats.Key(arch: row.arch, nr: row.nr)
+            if refusedCache[key]?.count != row.count {
+                refusedCache[key] = (row.count, Self.refuses(p, row))
+            }
         }
     }
 
@@ -185,7 +211,7 @@ struct TUIState: Sendable {
     }
 
     /// The policy the decisions make now.
-    var policy: Policy { PolicyBuilder.policy(stats: stats, decisions: decisions) }
+    var policy: Policy { PolicyBuilder.policy(stats: stats, decisions: decisions, base: loadedPolicy) }
 
     // MARK: Layout
 

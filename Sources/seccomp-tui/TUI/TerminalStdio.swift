@@ -16,6 +16,10 @@ final class TerminalStdio {
 
     /// Diverts 0, 1, 2; the program's output goes to `childOutput` (created or truncated).
     init(childOutput: String) throws {
+        guard isatty(0) == 1, isatty(1) == 1 else {
+            throw Failure(description: "the TUI needs a terminal: standard input and output are not a tty "
+                + "(seccomp-tui record traces without one)")
+        }
         func dupCloexec(_ fd: Int32) -> Int32 { fcntl(fd, F_DUPFD_CLOEXEC, 3) }
         ttyIn = dupCloexec(0)
         ttyOut = dupCloexec(1)
