@@ -89,4 +89,13 @@ import Testing
             #expect(FilterSummary.outcome(of: program, arch: .x86_64, nr: 0) == .constant(.errno(expected)), "<< \(amount)")
         }
     }
+
+    @Test("a source file name holding */ cannot end the C header's comment early")
+    func cHeaderSourceName() throws {
+        let p = Policy(defaultAction: .allow)
+        let header = BPFCHeader.render(try BPFCompiler.compile(p), policy: p, source: "x*/ int evil; /*.json")
+        let comment = try #require(header.split(separator: "*/", maxSplits: 1).first)
+        #expect(comment.contains("int evil"), "the name stays inside the first comment")
+        #expect(!header.contains("*/ int evil"))
+    }
 }
