@@ -25,7 +25,7 @@ struct Enforce: ParsableCommand {
             the loaded policy extended with those decisions.
             """)
 
-    @Option(help: "The policy (OCI JSON or .policy text).")
+    @Option(help: "The policy: OCI JSON, or a text policy (.policy; other names are read by content).")
     var policy: String
 
     @Flag(help: "Refuse nothing; report each call the policy would refuse.")
