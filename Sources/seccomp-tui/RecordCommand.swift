@@ -14,8 +14,9 @@ struct Record: ParsableCommand {
             it starts. At the end a table of calls per syscall is printed to stderr and the exit \
             status is CMD's (128+N when a signal N killed it).
 
-            A spawned CMD runs with PR_SET_NO_NEW_PRIVS unless seccomp-tui has CAP_SYS_ADMIN: \
-            setuid and setgid programs then lose their privilege.
+            With the ptrace backend a spawned CMD runs with PR_SET_NO_NEW_PRIVS unless seccomp-tui \
+            has CAP_SYS_ADMIN (its tracing filter needs it): setuid and setgid programs then run \
+            without their privilege. Run as root, or attach with -p, to record them as they run.
             SIGINT or SIGTERM ends the recording: an attached process is detached and keeps \
             running; a spawned one is killed (detached with --keep-running).
             """)
