@@ -11,7 +11,7 @@ struct Learn: ParsableCommand {
             Examples:
               seccomp-tui -o server.json -- ./server --port 8080
               seccomp-tui learn -p 1234
-              seccomp-tui --policy server.json -- ./server    (highlight what the policy refuses)
+              seccomp-tui --policy server.json -- ./server
             Press F1 or ? in the TUI for its keys. The program's output goes to --child-output \
             (default /dev/null). Quitting kills a started command and detaches from an attached \
             process, which keeps running.
