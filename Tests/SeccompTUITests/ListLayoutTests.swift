@@ -2,7 +2,7 @@ import PolicyModel
 import Testing
 @testable import seccomp_tui
 
-/// How the syscall list shares its width between name, count, bar and group.
+/// Pane layout: how the syscall list shares its width, and where the detail pane starts.
 @Suite struct ListLayoutTests {
     @Test("the list columns fill the list's width but its last cell, and show the group only when it is not cut short", arguments: [20, 30, 40, 48, 49, 54, 80, 100])
     func fills(_ width: Int) {
@@ -33,5 +33,15 @@ import Testing
         #expect(c.group == 0)
         #expect(c.name >= 18)
         #expect(!Screen.render(s).text.contains("…│"))
+    }
+
+    @Test("on a short screen the detail pane starts at the syscall's title while the list has focus, and follows the value cursor in the pane")
+    func detailScrollFollowsFocus() {
+        let s = TUIFixtures.state(width: 80, height: 12)
+        let list = Screen.render(s)
+        #expect(list.line(2).contains("read  #0"), "\(list.text)")
+        let detail = Screen.render(reduce(s, .key(.tab)))
+        #expect(!detail.line(2).contains("read  #0"))
+        #expect(detail.text.contains(" >  0"), "\(detail.text)")
     }
 }

@@ -114,7 +114,9 @@ enum DetailView {
     static func draw(_ s: TUIState, into buf: inout ScreenBuffer, area: Rect) {
         let all = lines(s, width: area.width)
         let cursorLine = all.firstIndex { $0.valueIndex == s.detailCursor && $0.valueIndex != nil } ?? 0
-        let scroll = max(0, cursorLine - area.height + 3)
+        // Scrolled to the value cursor only while the pane has focus: from the list, the pane
+        // shows the syscall's name, signature and rule first.
+        let scroll = s.pane == .detail ? max(0, cursorLine - area.height + 3) : 0
         for (i, line) in all.dropFirst(scroll).prefix(area.height).enumerated() {
             let y = area.y + i
             var x = area.x
