@@ -44,4 +44,15 @@ import Testing
         #expect(!detail.line(2).contains("read  #0"))
         #expect(detail.text.contains(" >  0"), "\(detail.text)")
     }
+
+    @Test("the footer keeps its quit key when the screen is too narrow for every item")
+    func footerKeepsQuit() {
+        for (width, pane) in [(80, Pane.list), (80, Pane.detail), (60, Pane.list), (200, Pane.list)] {
+            var s = TUIFixtures.state(width: width, height: 24)
+            if pane == .detail { s = reduce(s, .key(.tab)) }
+            let footer = Screen.render(s).line(23)
+            #expect(footer.contains("F10Quit"), "\(width) \(pane): \(footer)")
+            #expect(footer.hasPrefix("F1Help"))
+        }
+    }
 }
