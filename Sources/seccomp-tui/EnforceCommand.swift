@@ -23,6 +23,11 @@ struct Enforce: ParsableCommand {
             a profile that merge and the TUI accept. With --tui the calls appear live in the TUI \
             as rows to decide on, over the loaded policy's rules; saving (-o or the dialog) writes \
             the loaded policy extended with those decisions.
+
+            Examples:
+              seccomp-tui enforce --policy srv.json -- ./server --port 8080
+              seccomp-tui enforce --policy srv.json --complain -o missed.json -- ./server
+              seccomp-tui enforce --policy srv.json --complain --tui -- ./server
             """)
 
     @Option(help: "The policy: OCI JSON, or a text policy (.policy; other names are read by content).")
