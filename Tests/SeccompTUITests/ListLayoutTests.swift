@@ -55,4 +55,19 @@ import Testing
             #expect(footer.hasPrefix("F1Help"))
         }
     }
+
+    @Test("the header's second row fits 80 columns: 'lost 0' and 'show: all' give way, a filter still shows")
+    func headerFits() {
+        func row(_ s: TUIState) -> String {
+            String(Screen.render(s).line(1).reversed().drop { $0 == " " }.reversed())
+        }
+        let wide = TUIFixtures.state(width: 160, height: 50)
+        #expect(row(wide).contains("  lost 0  unseen: errno EPERM  sort: count  show: all"), "\(row(wide))")
+        let narrow = TUIFixtures.state(width: 80, height: 24)
+        #expect(row(narrow).hasSuffix("  unseen: errno EPERM  sort: count") && !row(narrow).contains("lost"),
+                "\(row(narrow))")
+        let filtered = reduce(narrow, .key(.char("x")))
+        #expect(row(filtered).hasSuffix(" sort: count show: undecided"), "\(row(filtered))")
+        #expect(row(filtered).count <= 80)
+    }
 }
