@@ -70,4 +70,13 @@ import Testing
         #expect(row(filtered).hasSuffix(" sort: count show: undecided"), "\(row(filtered))")
         #expect(row(filtered).count <= 80)
     }
+
+    @Test("the list's position (1-11/32) never covers the column titles")
+    func positionBesideTitles() {
+        for width in [60, 80, 120, 160] {
+            let title = Screen.render(TUIFixtures.state(width: width, height: 16, extra: 30)).line(2)
+            #expect(title.contains("SYSCALL") && title.contains("COUNT"), "\(width): \(title)")
+            if width >= 80 { #expect(title.contains("/32"), "\(width): \(title)") }
+        }
+    }
 }

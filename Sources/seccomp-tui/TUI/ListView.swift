@@ -85,8 +85,11 @@ enum ListView {
                 buf.paint(Rect(x: area.x + 2, y: y, width: w - 2, height: 1), role: role)
             }
         }
-        if rows.count > height {
-            let more = "\(s.listScroll + 1)-\(min(rows.count, s.listScroll + height))/\(rows.count)"
+        // The position (`1-19/49`) goes at the right of the title row, where it does not cover
+        // the column titles; on a list too narrow for both it is left out.
+        let titlesEnd = area.x + 2 + nameW + 1 + countW + (groupW > 0 ? 1 + barW + 1 + 5 : 0)
+        let more = "\(s.listScroll + 1)-\(min(rows.count, s.listScroll + height))/\(rows.count)"
+        if rows.count > height, area.maxX - more.count - 1 > titlesEnd {
             buf.put(more, x: area.maxX - more.count - 1, y: area.y, role: .title)
         }
     }
