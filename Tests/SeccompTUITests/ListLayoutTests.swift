@@ -79,4 +79,12 @@ import Testing
             if width >= 80 { #expect(title.contains("/32"), "\(width): \(title)") }
         }
     }
+
+    @Test("on a narrow screen the header cuts the command line, not the pid or the state")
+    func headerKeepsPid() {
+        var s = TUIFixtures.state(width: 50, height: 16)
+        s.title = "/usr/bin/python3 -m http.server 8080 --bind 127.0.0.1"
+        let top = Screen.render(s).line(0)
+        #expect(top.contains("…  pid 4242  [running]"), "\(top)")
+    }
 }

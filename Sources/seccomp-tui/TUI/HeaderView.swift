@@ -4,7 +4,10 @@ enum HeaderView {
         buf.fill(Rect(x: 0, y: 0, width: s.width, height: 1), role: .header)
         var x = buf.put(" seccomp-tui ", x: 0, y: 0, role: .header, attributes: .bold)
         let pid = s.pid.map { "  pid \($0)" } ?? ""
-        x += buf.put("\(s.title)\(pid)  ", x: x, y: 0, role: .header, maxWidth: max(0, s.width - x - 24))
+        // The title (the command line) gives way first, with an ellipsis; the pid and the state stay.
+        let room = max(0, s.width - x - 24 - pid.count - 2)
+        let title = s.title.count > room ? Format.fit(s.title, room) : s.title
+        x += buf.put("\(title)\(pid)  ", x: x, y: 0, role: .header)
         let statusRole: ColorRole
         switch s.status {
         case .running, .profile: statusRole = .header
