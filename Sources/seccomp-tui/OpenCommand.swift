@@ -28,13 +28,8 @@ struct Open: ParsableCommand {
         try TUISession.offline(stats, options: options)
     }
 
-    /// Reads a profile file, with the policy reader's size limit; errors name the file.
+    /// Reads a profile file; errors name the file.
     static func readProfile(path: String) throws -> Profile {
-        let bytes = try PolicyIO.readPolicyFile(path: path)
-        do {
-            return try Profile.decodeJSON(bytes)
-        } catch {
-            throw FileError(path: path, reason: "not a profile: \(error)")
-        }
+        try ProfileIO.load(path: path)
     }
 }
