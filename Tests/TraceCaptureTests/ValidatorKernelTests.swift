@@ -93,4 +93,24 @@ import PolicyModel
         }
         #expect(accepted > 100)
     }
+
+    @Test("4096 instructions are accepted, 4097 refused, by the kernel and the validator alike")
+    func lengthLimit() throws {
+        for count in [4096, 4097] {
+            let program = Self.prefix + Array(repeating: .stmt(BPF.ld | BPF.imm, 1), count: count - Self.prefix.count - 1)
+                + [.ret(0x0005_0000 | 17)]
+            #expect(program.count == count)
+            let call = FilterProbe.Call(nr: 39)
+            if count <= BPF.maxInstructions {
+                try BPFValidator.validate(program)
+                #expect(try FilterProbe.run(program, calls: [call]).errnos == [17])
+                #expect(BPFEmulator.runValidated(program, on: call.seccompData).executed == count - 1)
+            } else {
+                #expect(throws: BPFValidationError.self) { try BPFValidator.validate(program) }
+                #expect(throws: FilterProbeError(operation: "seccomp(SECCOMP_SET_MODE_FILTER)", errno: 22)) {
+                    _ = try FilterProbe.run(program, calls: [call])
+                }
+            }
+        }
+    }
 }
