@@ -12,7 +12,7 @@ struct Check: ParsableCommand {
             whose arguments decide; 0 otherwise.
             """)
 
-    @Option(help: "The policy (OCI JSON or .policy text).")
+    @Option(help: "The policy: OCI JSON, or a text policy (.policy; other names are read by content).")
     var policy: String
 
     @Argument(help: "Profiles recorded with `record` (merged).")

@@ -14,6 +14,11 @@ struct Export: ParsableCommand {
             raw BPF, a text policy or a C header. Docker's conditional entries (archMap, \
             includes, excludes) are resolved for the target: by default the host architecture, \
             the running kernel and no capabilities. Nothing is written when the input is bad.
+
+            Examples:
+              seccomp-tui export srv.policy -o srv.bpf                  # for bwrap
+              seccomp-tui export srv.policy --runtime runc -o srv.json  # for runc
+              seccomp-tui export docker-default.json --format text
             """)
 
     @Argument(help: "The policy to convert.")

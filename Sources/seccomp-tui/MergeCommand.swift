@@ -9,7 +9,7 @@ struct Merge: ParsableCommand {
             Profiles add up: counts, argument histograms and samples. Policies are united: every \
             rule of every input, all their architectures; where default actions differ the most \
             restrictive is kept. All inputs must be of one kind. A merged policy is written in \
-            the format its file name says (.json OCI, .policy text, .bpf, .h).
+            the format its file name says (.json OCI, .policy text, .bpf, .h; any other name: OCI JSON).
             """)
 
     @Argument(help: "Profiles (from 'record') or policies.")

@@ -20,15 +20,30 @@ enum PolicyFormat: String, CaseIterable {
 /// Reading and writing policy files in every supported format. The one place commands and the
 /// TUI go through, so that each format has one reader and one writer.
 enum PolicyIO {
-    /// Reads a policy from a file: text policy for `.policy`, OCI JSON otherwise. OCI profiles
+    /// Reads a policy from a file: text policy for `.policy`, OCI JSON for `.json`, otherwise by
+    /// content (see `load(path:options:)`). OCI profiles
     /// are resolved for the host (its architecture, the running kernel, no capabilities).
     static func load(path: String) throws -> Policy {
         try load(path: path, options: PolicyLoadOptions.host())
     }
 
     /// Reads a policy from a file with explicit options; warnings go to `options.warn`.
+    /// `.policy` is text and `.json` OCI; another name is read as OCI JSON when its first
+    /// non-blank character is `{` and as text otherwise (so `export --format text -o p.txt`
+    /// reads back). Compiled filters (`.bpf`, `.h`) are refused: they cannot be read as rules.
     static func load(path: String, options: PolicyLoadOptions) throws -> Policy {
-        switch PolicyFormat(path: path) {
+        var format = PolicyFormat(path: path)
+        if format == .bpf || format == .c {
+            throw FileError(path: path, reason: """
+                is a compiled filter (\(format == .bpf ? "raw BPF" : "C header")), not a policy: give the \
+                OCI JSON or .policy file it was exported from (see a filter with 'seccomp-tui disasm')
+                """)
+        }
+        if format == nil, let first = try readPolicyFile(path: path).first(where: { ![9, 10, 13, 32].contains($0) }),
+           first != UInt8(ascii: "{") {
+            format = .text
+        }
+        switch format {
         case .text?: return try loadText(path: path, warn: options.warn)
         default:
             let bytes = try readPolicyFile(path: path)

@@ -173,6 +173,22 @@ import Testing
         }
     }
 
+    @Test("attaching to a missing or already traced process fails with a clear error")
+    func attachFailures() throws {
+        #expect(throws: TraceError.noSuchProcess(999_999_999)) {
+            try PtraceBackend().start(.attach(pid: 999_999_999), options: .init()) { _ in }
+        }
+        let first = PtraceBackend()
+        let pid = try first.start(.spawn(command: ["sleep", "5"]), options: .init()) { _ in }
+        defer { first.stop(); _ = first.wait() }
+        let second = PtraceBackend()
+        #expect(throws: TraceError.systemCall("PTRACE_SEIZE", pid: pid, errno: EPERM)) {
+            try second.start(.attach(pid: pid), options: .init()) { _ in }
+        }
+        #expect(TraceError.systemCall("PTRACE_SEIZE", pid: pid, errno: EPERM).description
+                == "PTRACE_SEIZE (pid \(pid)) failed: operation not permitted")
+    }
+
     @Test("children that outlive their parent are traced to their end")
     func orphans() throws {
         let dir = try TestSupport.tempDir("orphan")

@@ -107,13 +107,14 @@ final class PtraceSession: @unchecked Sendable {
             let tasks = ProcFS.threads(of: pid).filter { !seized.contains($0) }
             if tasks.isEmpty { break }
             for t in tasks {
+                seized.insert(t)
                 if CTraceCapture_ptrace_seize(t, Self.seizeOptionsAttach) != 0 {
+                    // A thread that exited meanwhile (ESRCH) is skipped; failing on the first
+                    // thread (EPERM: not ours, or already traced) fails the attach.
                     let e = errno
-                    if e == ESRCH { seized.insert(t); continue }
-                    if seized.isEmpty { throw .systemCall("PTRACE_SEIZE", pid: t, errno: e) }
+                    if e != ESRCH && tracees.isEmpty { throw .systemCall("PTRACE_SEIZE", pid: t, errno: e) }
                     continue
                 }
-                seized.insert(t)
                 tracees[t] = Tracee(tgid: pid)
                 CTraceCapture_ptrace_interrupt(t)
             }
