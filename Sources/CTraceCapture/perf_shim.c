@@ -293,9 +293,16 @@ static int cmp_int(const void *a, const void *b) {
 
 int CTraceCapture_perf_close_detached(const int *fds, int n) {
     if (n <= 0) return 0;
-    int sorted[n];
-    memcpy(sorted, fds, sizeof(int) * (size_t)n);
-    qsort(sorted, (size_t)n, sizeof(int), cmp_int);
+    // The closer must hold the last references: it waits (on `gate`) until we closed ours.
+    int gate[2];
+    if (pipe2(gate, O_CLOEXEC) < 0) {
+        for (int i = 0; i < n; i++) close(fds[i]);
+        return -errno;
+    }
+    int keep[n + 1];
+    memcpy(keep, fds, sizeof(int) * (size_t)n);
+    keep[n] = gate[0];
+    qsort(keep, (size_t)n + 1, sizeof(int), cmp_int);
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -305,13 +312,15 @@ int CTraceCapture_perf_close_detached(const int *fds, int n) {
         // child to wait for. Async-signal-safe calls only.
         if (fork() == 0) {
             unsigned int next = 0;
-            for (int i = 0; i < n; i++) {
-                if (sorted[i] < 0 || (unsigned int)sorted[i] < next) continue;
-                if ((unsigned int)sorted[i] > next) syscall(SYS_close_range, next, (unsigned int)sorted[i] - 1, 0);
-                next = (unsigned int)sorted[i] + 1;
+            for (int i = 0; i <= n; i++) {
+                if (keep[i] < 0 || (unsigned int)keep[i] < next) continue;
+                if ((unsigned int)keep[i] > next) syscall(SYS_close_range, next, (unsigned int)keep[i] - 1, 0);
+                next = (unsigned int)keep[i] + 1;
             }
             syscall(SYS_close_range, next, ~0U, 0);
-            for (int i = 0; i < n; i++) close(sorted[i]);
+            char c;
+            while (read(gate[0], &c, 1) < 0 && errno == EINTR) {}
+            for (int i = 0; i < n; i++) close(fds[i]);
             _exit(0);
         }
         _exit(0);
@@ -323,5 +332,7 @@ int CTraceCapture_perf_close_detached(const int *fds, int n) {
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     }
     for (int i = 0; i < n; i++) close(fds[i]);
+    close(gate[1]);
+    close(gate[0]);
     return pid < 0 ? -e : 0;
 }

@@ -358,8 +358,11 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         var end = TraceEnd.detached
         if let child {
             var status: Int32 = 0
+            // Only a keepRunning trace can end while the command runs on (stop() detaches): it
+            // polls; otherwise stop() kills the command and a blocking waitpid returns.
+            let flags = options.keepRunning ? WNOHANG : 0
             while true {
-                let r = waitpid(child, &status, WNOHANG)
+                let r = waitpid(child, &status, flags)
                 if r == child {
                     end = Self.decode(status)
                     lock.lock()

@@ -12,7 +12,7 @@ struct Check: ParsableCommand {
             whose arguments decide; 0 otherwise.
             """)
 
-    @Option(help: "The policy (OCI JSON or .policy text).")
+    @Option(help: "The policy: OCI JSON, or a text policy (.policy; other names are read by content).")
     var policy: String
 
     @Argument(help: "Profiles recorded with `record` (merged).")
@@ -38,15 +38,7 @@ struct Check: ParsableCommand {
     static func loadProfiles(_ paths: [String]) throws -> Profile {
         var merged: Profile?
         for path in paths {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw FileError(path: path, reason: "cannot read the file")
-            }
-            let profile: Profile
-            do {
-                profile = try Profile.decodeJSON([UInt8](data))
-            } catch {
-                throw FileError(path: path, reason: "\(error)")
-            }
+            let profile = try ProfileIO.load(path: path)
             if merged == nil { merged = profile } else { merged!.merge(profile) }
         }
         return merged ?? Profile()

@@ -42,10 +42,14 @@ struct Disasm: ParsableCommand {
 
     /// Reads and validates a raw BPF file; every fault names the file.
     static func readProgram(_ path: String) throws -> [SockFilter] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FileError(path: path, reason: "cannot read the file")
+        let limit = BPF.maxInstructions * 8
+        let bytes: [UInt8]
+        do {
+            bytes = try InputFile.read(path: path, limit: limit)
+        } catch let e as FileError where e.reason.hasPrefix("the file is larger") {
+            throw FileError(path: path, reason: "the kernel would refuse this filter: the file holds more than "
+                            + "\(limit) bytes, the kernel's limit of \(BPF.maxInstructions) instructions")
         }
-        let bytes = [UInt8](data)
         guard !bytes.isEmpty else { throw FileError(path: path, reason: "the file is empty; expected BPF instructions of 8 bytes each") }
         guard let program = SockFilter.program(from: bytes) else {
             throw FileError(path: path, reason: "\(bytes.count) bytes is not a whole number of 8-byte BPF instructions")

@@ -23,9 +23,14 @@ struct Enforce: ParsableCommand {
             a profile that merge and the TUI accept. With --tui the calls appear live in the TUI \
             as rows to decide on, over the loaded policy's rules; saving (-o or the dialog) writes \
             the loaded policy extended with those decisions.
+
+            Examples:
+              seccomp-tui enforce --policy srv.json -- ./server --port 8080
+              seccomp-tui enforce --policy srv.json --complain -o missed.json -- ./server
+              seccomp-tui enforce --policy srv.json --complain --tui -- ./server
             """)
 
-    @Option(help: "The policy (OCI JSON or .policy text).")
+    @Option(help: "The policy: OCI JSON, or a text policy (.policy; other names are read by content).")
     var policy: String
 
     @Flag(help: "Refuse nothing; report each call the policy would refuse.")
@@ -71,6 +76,7 @@ struct Enforce: ParsableCommand {
         let loaded: Policy
         do {
             loaded = try PolicyIO.load(path: policy)
+            if let output { try AtomicFile.checkWritable(output) }
         } catch {
             Enforce.fail("\(error); '\(cmd[0])' was not run")
         }
@@ -97,6 +103,7 @@ struct Enforce: ParsableCommand {
             end = try Enforcer.run(cmd, policy: loaded, mode: mode, started: { pid.value = $0 }) { collector.add($0) }
         } catch {
             if case .start(.execFailed(_, let e)) = error { Enforce.fail("\(error)", status: e == ENOENT ? 127 : 126) }
+            if case .compile = error { Enforce.fail("\(policy): \(error); '\(cmd[0])' was not run") }
             Enforce.fail("\(error)")
         }
         let refused = collector.finish(end: end)
@@ -122,6 +129,11 @@ struct Enforce: ParsableCommand {
                     ?? fromLog.map { " when it called \($0.0) (\($0.1.rawValue), nr \($0.2); from the kernel log)" }
                 Enforce.note("'\(cmd[0])' was killed by SIGSYS: the policy refused a system call"
                     + (named ?? (mode == .report ? "" : "; run with --report to name it")))
+            } else if case .signaled(let sig) = end, [SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE].contains(sig) {
+                // Programs rarely expect EPERM from calls such as futex or rseq and may crash on it.
+                Enforce.note("'\(cmd[0])' was killed by \(signalName(sig) ?? "signal \(sig)") (exit status \(128 + sig)); "
+                    + "if a call the policy refused with an errno made it crash, --complain lists the calls "
+                    + "the policy would refuse")
             } else if end == .exited(128 + SIGSYS) && mode == .enforce {
                 // A process CMD started was killed (a shell reports it as 159): the kernel log
                 // names the calls of processes started after CMD (larger pids, barring wrap-around).

@@ -14,6 +14,11 @@ struct Export: ParsableCommand {
             raw BPF, a text policy or a C header. Docker's conditional entries (archMap, \
             includes, excludes) are resolved for the target: by default the host architecture, \
             the running kernel and no capabilities. Nothing is written when the input is bad.
+
+            Examples:
+              seccomp-tui export srv.policy -o srv.bpf                  # for bwrap
+              seccomp-tui export srv.policy --runtime runc -o srv.json  # for runc
+              seccomp-tui export docker-default.json --format text
             """)
 
     @Argument(help: "The policy to convert.")
@@ -84,24 +89,22 @@ struct Export: ParsableCommand {
             loaded = withRuntime
             for n in notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
         }
-        do {
-            let weights = try frequency.map(Export.readFrequency)
-                ?? (profile.isEmpty ? .uniform : SyscallWeights(profile: Check.loadProfiles(profile)))
-            return try PolicyIO.encode(loaded, as: format, weights: weights, source: policy)
-        } catch let e as OCIWriteError {
-            throw FileError(path: policy, reason: "cannot be written as OCI JSON: \(e)")
-        }
+        let weights = try frequency.map(Export.readFrequency)
+            ?? (profile.isEmpty ? .uniform : SyscallWeights(profile: Check.loadProfiles(profile)))
+        return try PolicyIO.encode(loaded, as: format, weights: weights, source: policy, naming: policy)
     }
+
+    /// The largest frequency file read: one line per syscall is a few kilobytes.
+    static let maxFrequencyBytes = 16 << 20
 
     /// Reads a minijail frequency file; errors name the file and line.
     static func readFrequency(_ path: String) throws -> SyscallWeights {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FileError(path: path, reason: "cannot read the file")
-        }
+        let data = try InputFile.read(path: path, limit: maxFrequencyBytes)
         do {
             return try SyscallWeights.parseFrequency(String(decoding: data, as: UTF8.self))
         } catch let e as SyscallFrequencyError {
-            throw FileError(path: path, reason: "\(e)")
+            // `file:line: message`, as the policy readers report where a fault is.
+            throw FileError(path: "\(path):\(e.line)", reason: e.message)
         }
     }
 

@@ -11,7 +11,13 @@ struct Generate: ParsableCommand {
             \(PolicyGeneration.implicitSyscalls.joined(separator: ", ")): a program makes them \
             at its end or after signals, which a trace may miss, and denying them kills it \
             (a policy without exit kills every thread as it ends).
-            The output format follows the file name: .json OCI, .policy text, .bpf raw BPF, .h C.
+            The output format follows the file name: .json OCI, .policy text, .bpf raw BPF, .h C \
+            (any other name: OCI JSON). Convert it later with 'export'.
+
+            Example:
+              seccomp-tui record -o run1.json -- ./server --selftest
+              seccomp-tui record -o run2.json -- ./server --port 8080
+              seccomp-tui generate run1.json run2.json -o server.policy
             """)
 
     @Argument(help: "Profiles written by 'record'.")
@@ -54,6 +60,7 @@ struct Generate: ParsableCommand {
             FileHandle.standardError.write(Data("warning: syscall \(name) has no name in the syscall table; it stays denied\n".utf8))
         }
         let format = PolicyFormat(path: output) ?? .oci
-        try AtomicFile.write(try PolicyIO.encode(result.policy, as: format, source: profiles.joined(separator: " ")), to: output)
+        try AtomicFile.write(try PolicyIO.encode(result.policy, as: format, source: profiles.joined(separator: " "),
+                                                 naming: output), to: output)
     }
 }

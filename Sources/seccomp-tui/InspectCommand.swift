@@ -17,6 +17,10 @@ struct Inspect: ParsableCommand {
     @Argument(help: "The process.")
     var pid: Int32
 
+    func validate() throws {
+        if pid <= 0 { throw ValidationError("<pid> takes a process id above 0, not \(pid)") }
+    }
+
     @Flag(help: "Only the summaries, not the disassembly.")
     var summaryOnly = false
 

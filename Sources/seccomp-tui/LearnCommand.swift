@@ -11,7 +11,14 @@ struct Learn: ParsableCommand {
             Examples:
               seccomp-tui -o server.json -- ./server --port 8080
               seccomp-tui learn -p 1234
-            Press F1 or ? in the TUI for its keys. The program's output goes to --child-output.
+              seccomp-tui --policy server.json -- ./server
+            Press F1 or ? in the TUI for its keys. The program's output goes to --child-output \
+            (default /dev/null). Quitting kills a started command and detaches from an attached \
+            process, which keeps running.
+
+            With the ptrace backend a started command runs with PR_SET_NO_NEW_PRIVS unless \
+            seccomp-tui has CAP_SYS_ADMIN (its tracing filter needs it): setuid and setgid programs \
+            then run without their privilege. Run as root, or attach with -p, to learn them as they run.
             """)
 
     @Option(name: .shortAndLong, help: "Save the policy here (format by extension: .json, .policy, .bpf, .h).")
@@ -59,6 +66,7 @@ struct Learn: ParsableCommand {
     }
 
     func run() throws {
+        if let output { try AtomicFile.checkWritable(output) }
         var options = TUISession.Options(title: "", outputPath: output, policyPath: policy,
                                          childOutput: childOutput, monochrome: monochrome, uiStatsPath: uiStats)
         if let rate = syntheticRate {

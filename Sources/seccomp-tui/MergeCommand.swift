@@ -9,7 +9,7 @@ struct Merge: ParsableCommand {
             Profiles add up: counts, argument histograms and samples. Policies are united: every \
             rule of every input, all their architectures; where default actions differ the most \
             restrictive is kept. All inputs must be of one kind. A merged policy is written in \
-            the format its file name says (.json OCI, .policy text, .bpf, .h).
+            the format its file name says (.json OCI, .policy text, .bpf, .h; any other name: OCI JSON).
             """)
 
     @Argument(help: "Profiles (from 'record') or policies.")
@@ -33,8 +33,11 @@ struct Merge: ParsableCommand {
             let (policy, notes) = PolicyUnion.union(policies)
             for n in notes { FileHandle.standardError.write(Data("warning: \(n)\n".utf8)) }
             let format = PolicyFormat(path: output) ?? .oci
-            try AtomicFile.write(try PolicyIO.encode(policy, as: format, source: inputs.joined(separator: " ")), to: output)
+            try AtomicFile.write(try PolicyIO.encode(policy, as: format, source: inputs.joined(separator: " "),
+                                                     naming: output), to: output)
         } else {
+            // An input that is neither a profile nor a policy: its own error says what is wrong.
+            for path in zip(inputs, kinds).filter({ !$0.1 }).map(\.0) { _ = try PolicyIO.load(path: path) }
             let profiles = zip(inputs, kinds).filter { $0.1 }.map(\.0)
             throw ValidationError("cannot merge profiles with policies (profiles: \(profiles.joined(separator: ", ")))")
         }

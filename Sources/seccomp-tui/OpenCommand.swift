@@ -22,19 +22,15 @@ struct Open: ParsableCommand {
     var uiStats: String?
 
     func run() throws {
+        if let output { try AtomicFile.checkWritable(output) }
         let stats = LiveStats(profile: try Self.readProfile(path: profile))
         let options = TUISession.Options(title: profile, outputPath: output, policyPath: policy, monochrome: monochrome,
                                          uiStatsPath: uiStats)
         try TUISession.offline(stats, options: options)
     }
 
-    /// Reads a profile file, with the policy reader's size limit; errors name the file.
+    /// Reads a profile file with the profile reader's size limit; errors name the file.
     static func readProfile(path: String) throws -> Profile {
-        let bytes = try PolicyIO.readPolicyFile(path: path)
-        do {
-            return try Profile.decodeJSON(bytes)
-        } catch {
-            throw FileError(path: path, reason: "not a profile: \(error)")
-        }
+        try ProfileIO.load(path: path)
     }
 }

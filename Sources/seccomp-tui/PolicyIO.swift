@@ -20,15 +20,30 @@ enum PolicyFormat: String, CaseIterable {
 /// Reading and writing policy files in every supported format. The one place commands and the
 /// TUI go through, so that each format has one reader and one writer.
 enum PolicyIO {
-    /// Reads a policy from a file: text policy for `.policy`, OCI JSON otherwise. OCI profiles
+    /// Reads a policy from a file: text policy for `.policy`, OCI JSON for `.json`, otherwise by
+    /// content (see `load(path:options:)`). OCI profiles
     /// are resolved for the host (its architecture, the running kernel, no capabilities).
     static func load(path: String) throws -> Policy {
         try load(path: path, options: PolicyLoadOptions.host())
     }
 
     /// Reads a policy from a file with explicit options; warnings go to `options.warn`.
+    /// `.policy` is text and `.json` OCI; another name is read as OCI JSON when its first
+    /// non-blank character is `{` and as text otherwise (so `export --format text -o p.txt`
+    /// reads back). Compiled filters (`.bpf`, `.h`) are refused: they cannot be read as rules.
     static func load(path: String, options: PolicyLoadOptions) throws -> Policy {
-        switch PolicyFormat(path: path) {
+        var format = PolicyFormat(path: path)
+        if format == .bpf || format == .c {
+            throw FileError(path: path, reason: """
+                is a compiled filter (\(format == .bpf ? "raw BPF" : "C header")), not a policy: give the \
+                OCI JSON or .policy file it was exported from (see a filter with 'seccomp-tui disasm')
+                """)
+        }
+        if format == nil, let first = try readPolicyFile(path: path).first(where: { ![9, 10, 13, 32].contains($0) }),
+           first != UInt8(ascii: "{") {
+            format = .text
+        }
+        switch format {
         case .text?: return try loadText(path: path, warn: options.warn)
         default:
             let bytes = try readPolicyFile(path: path)
@@ -41,22 +56,19 @@ enum PolicyIO {
 
     /// The bytes of a policy file, refusing files above the reader's size limit before reading them.
     static func readPolicyFile(path: String, limit: Int = JSONParser.Limits.standard.maxBytes) throws -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw FileError(path: path, reason: exists ? "cannot read: permission denied" : "cannot read: no such file")
-        }
-        defer { try? handle.close() }
+        try InputFile.read(path: path, limit: limit)
+    }
+
+    /// Encodes a policy in `format`; a policy the format cannot express is an error naming
+    /// `file` (the input converted, or the output to be written).
+    static func encode(_ policy: Policy, as format: PolicyFormat, weights: SyscallWeights = .uniform,
+                       source: String? = nil, naming file: String) throws -> [UInt8] {
         do {
-            let data = try handle.read(upToCount: limit + 1) ?? Data()
-            guard data.count <= limit else {
-                let size = limit % (1 << 20) == 0 ? "\(limit >> 20) MiB" : "\(limit) bytes"
-                throw FileError(path: path, reason: "the file is larger than the limit of \(size)")
-            }
-            return Array(data)
-        } catch let e as FileError {
-            throw e
-        } catch {
-            throw FileError(path: path, reason: "cannot read: \(error.localizedDescription)")
+            return try encode(policy, as: format, weights: weights, source: source)
+        } catch let e as OCIWriteError {
+            throw FileError(path: file, reason: "cannot be written as OCI JSON: \(e)")
+        } catch let e as BPFCompileError {
+            throw FileError(path: file, reason: "cannot be compiled to BPF: \(e)")
         }
     }
 

@@ -6,19 +6,35 @@ enum ProfileIO {
     /// The largest profile file read (profiles are bounded; anything bigger is not one of ours).
     static let maxBytes = 256 << 20
 
+    /// Reads a profile; a policy given where a profile belongs is named as such.
     static func load(path: String) throws -> Profile {
-        let bytes = try PolicyIO.readPolicyFile(path: path, limit: maxBytes)
+        let bytes = try InputFile.read(path: path, limit: maxBytes)
         do {
             return try Profile.decodeJSON(bytes)
         } catch {
-            throw FileError(path: path, reason: error.description)
+            if looksLikePolicy(bytes) {
+                throw FileError(path: path, reason: "not a profile but a policy (profiles are written by 'seccomp-tui record -o')")
+            }
+            if case .syntax(let e) = error {
+                // `file:line:column: message`, as the policy readers report syntax errors.
+                throw FileError(path: e.position.map { "\(path):\($0)" } ?? path, reason: "not a profile: \(e.message)")
+            }
+            throw FileError(path: path, reason: "not a profile: \(error.description)")
         }
+    }
+
+    /// An OCI profile (a top-level "defaultAction") or a text policy (starts with `@` or a rule).
+    static func looksLikePolicy(_ bytes: [UInt8]) -> Bool {
+        guard let first = bytes.first(where: { ![9, 10, 13, 32].contains($0) }) else { return false }
+        if first != UInt8(ascii: "{") { return first == UInt8(ascii: "@") || first == UInt8(ascii: "#") }
+        let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+        return object?["defaultAction"] != nil && object?["metadata"] == nil
     }
 
     /// Whether the file is a profile (has a top-level "version" and "metadata"), as opposed to
     /// a policy. Decides by content, not by name: both are `.json`.
     static func isProfile(path: String) throws -> Bool {
-        let bytes = try PolicyIO.readPolicyFile(path: path, limit: maxBytes)
+        let bytes = try InputFile.read(path: path, limit: maxBytes)
         guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return false }
         return object["version"] != nil && object["metadata"] != nil
     }

@@ -12,10 +12,12 @@ struct Record: ParsableCommand {
         discussion: """
             Runs CMD (or attaches to PID) and records every syscall of every process and thread \
             it starts. At the end a table of calls per syscall is printed to stderr and the exit \
-            status is CMD's (128+N when a signal N killed it).
+            status is CMD's (128+N when a signal N killed it; 127 when it cannot be found, 126 when \
+            it cannot be executed).
 
-            A spawned CMD runs with PR_SET_NO_NEW_PRIVS unless seccomp-tui has CAP_SYS_ADMIN: \
-            setuid and setgid programs then lose their privilege.
+            With the ptrace backend a spawned CMD runs with PR_SET_NO_NEW_PRIVS unless seccomp-tui \
+            has CAP_SYS_ADMIN (its tracing filter needs it): setuid and setgid programs then run \
+            without their privilege. Run as root, or attach with -p, to record them as they run.
             SIGINT, SIGTERM or SIGHUP ends the recording: an attached process is detached and keeps \
             running; a spawned one is killed (detached with --keep-running).
             """)
@@ -41,12 +43,21 @@ struct Record: ParsableCommand {
     func validate() throws {
         if pid == nil && command.isEmpty { throw ValidationError("give a command after -- or a pid with -p") }
         if pid != nil && !command.isEmpty { throw ValidationError("give either a command or -p PID, not both") }
+        if let p = pid, p <= 0 { throw ValidationError("-p takes a process id above 0, not \(p)") }
     }
 
     func run() throws {
+        if let output { try AtomicFile.checkWritable(output) }
         let target: TraceTarget = pid.map { .attach(pid: $0) } ?? .spawn(command: command)
-        let recording = try Recording.run(target: target, backend: backend,
+        let recording: Recording
+        do {
+            recording = try Recording.run(target: target, backend: backend,
                                           options: TraceOptions(returns: returns, keepRunning: keepRunning))
+        } catch TraceError.execFailed(let command, let errno) {
+            // As a shell (and enforce) reports it: 127 not found, 126 found but not executable.
+            FileHandle.standardError.write(Data("Error: \(TraceError.execFailed(command: command, errno: errno))\n".utf8))
+            throw ExitCode(errno == ENOENT ? 127 : 126)
+        }
         if let output {
             try AtomicFile.write(recording.profile.encodeJSON(), to: output)
         }

@@ -71,6 +71,10 @@ enum SyscallsReport {
             }
             return details(d, arch: arch, table: table)
         }
+        if looksNumeric(query) {
+            throw SyscallsError(description: "'\(query)' is not a syscall number: expected a decimal from "
+                                + "\(Int32.min) to \(Int32.max) or a hex number 0x0 to 0xffffffff")
+        }
         guard let d = table.definition(named: query) else {
             if table.otherArchitectureNames.contains(query) {
                 throw SyscallsError(description:
@@ -122,7 +126,14 @@ enum SyscallsReport {
         if text.hasPrefix("0x") || text.hasPrefix("0X") {
             return UInt32(text.dropFirst(2), radix: 16).map { Int32(bitPattern: $0) }
         }
-        return text.first.map { $0.isNumber } == true ? Int32(text) : nil
+        return text.first.map { $0.isNumber || $0 == "-" } == true ? Int32(text) : nil
+    }
+
+    /// Whether `text` is written as a number (so an unknown-name error would mislead).
+    static func looksNumeric(_ text: String) -> Bool {
+        if text.hasPrefix("0x") || text.hasPrefix("0X") { return true }
+        let body = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        return body.first.map { $0.isASCII && $0.isNumber } == true
     }
 
     static func pad(_ s: String, _ width: Int, right: Bool = false) -> String {

@@ -69,7 +69,37 @@ import Testing
                 #expect(reported != .killProcess && reported != .killThread)
                 if original == .killProcess || original == .killThread { #expect(reported == .trap) }
                 if original.letsCallRun { #expect(reported == original) }
+                // Without a tracer or listener, what the call sees must not change but for kills.
+                #expect(Self.effect(reported) == Self.effect(original), "\(call): \(original) reported as \(reported)")
             }
+        }
+    }
+
+    /// What a call gets from an action when no tracer or user-notification listener is there:
+    /// `trace` and `user_notif` fail with ENOSYS; kills are compared as the trap that reports them.
+    static func effect(_ a: Action) -> Action {
+        switch a {
+        case .trace, .userNotif: return .errno(38)
+        case .killProcess, .killThread: return .trap
+        default: return a
+        }
+    }
+
+    @Test("report mode keeps an errno rule's errno where a trace or notify rule matches the same call")
+    func reportKeepsErrnoOverTrace() {
+        let table = RandomFilterPolicies.table
+        let name = table.definitions(for: .x86_64)[0].name
+        let nr = table.number(of: name, arch: .x86_64)!
+        for other in [Action.trace(3), .userNotif] {
+            let policy = Policy(defaultAction: .allow, architectures: [.x86_64], rules: [
+                Rule(syscall: name, action: other),
+                Rule(syscall: name, action: .errno(50), conditions: [Condition(index: 0, op: .eq, value: 7)]),
+            ])
+            let reporting = policy.reportingRefusals()
+            let matching = SeccompData(nr: nr, arch: .x86_64, args: [7])
+            #expect(policy.decide(matching, table: table) == .errno(50))
+            #expect(reporting.decide(matching, table: table) == .errno(50))
+            #expect(Self.effect(reporting.decide(SeccompData(nr: nr, arch: .x86_64, args: [8]), table: table)) == .errno(38))
         }
     }
 }

@@ -30,6 +30,22 @@ private func event(_ nr: Int32, _ args: [UInt64], pid: Int32 = 100, ret: Int64? 
         #expect(p.metadata.totalCalls == 5)
     }
 
+    @Test("the summary table has an errors column only when return values were recorded")
+    func summaryTable() {
+        var plain = Profile()
+        plain.add([event(0, [3, 0, 1]), event(0, [3, 0, 1]), event(1, [1, 0, 1])])
+        #expect(plain.summaryTable().split(separator: "\n").map(String.init) == [
+            "    calls syscall", "--------- ----------------", "        2 read", "        1 write",
+            "--------- ----------------", "        3 total",
+        ])
+        var returns = Profile()
+        returns.add([event(0, [3, 0, 1], ret: 1), event(1, [1, 0, 1], ret: -9)])
+        #expect(returns.summaryTable().split(separator: "\n").map(String.init) == [
+            "    calls    errors syscall", "--------- --------- ----------------", "        1           read",
+            "        1         1 write", "--------- --------- ----------------", "        2         1 total",
+        ])
+    }
+
     @Test("a number the table does not know is kept under nr_N with six argument histograms")
     func unknownNumber() throws {
         var p = Profile()

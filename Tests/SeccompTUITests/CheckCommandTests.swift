@@ -33,6 +33,13 @@ import Testing
         try Check.parse(["--policy", loose, profilePath]).run()
         #expect {
             try Check.parse(["--policy", loose, dir.appendingPathComponent("missing.json").path]).run()
-        } throws: { "\($0)".hasSuffix("missing.json: cannot read the file") }
+        } throws: { "\($0)".hasSuffix("missing.json: cannot read: no such file") }
+        #expect {
+            try Check.parse(["--policy", loose, loose]).run()
+        } throws: { "\($0)" == "\(loose): not a profile but a policy (profiles are written by 'seccomp-tui record -o')" }
+        let text = try write("@default kill\nread: allow\n", "p.policy", in: dir)
+        #expect {
+            try Check.parse(["--policy", loose, text]).run()
+        } throws: { "\($0)".hasSuffix("p.policy: not a profile but a policy (profiles are written by 'seccomp-tui record -o')") }
     }
 }

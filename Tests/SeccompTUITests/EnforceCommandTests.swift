@@ -117,6 +117,21 @@ import Testing
         #expect(reported.stderr.contains("when it called getcwd (x86_64, nr 79)"), "\(reported.stderr)")
     }
 
+    @Test("a crash (SIGSEGV) under the policy is named, with --complain as the way to find a refused call")
+    func crashHint() throws {
+        let dir = try S.tempDir("enforce-crash")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let policy = try S.writeOCI(Policy(defaultAction: .allow, rules: [Rule(syscall: "uname", action: .errno(1))]),
+                                    to: dir, name: "p.json")
+        let r = try S.run([try S.binary(), "enforce", "--policy", policy, "--", "/bin/sh", "-c", "kill -SEGV $$"])
+        #expect(r.status == 139)
+        #expect(r.stderr.contains("'/bin/sh' was killed by SIGSEGV (exit status 139); if a call the policy refused "
+                                  + "with an errno made it crash, --complain lists"), "\(r.stderr)")
+        let fine = try S.run([try S.binary(), "enforce", "--policy", policy, "--", "/bin/sh", "-c", "exit 3"])
+        #expect(fine.status == 3)
+        #expect(fine.stderr.isEmpty, "\(fine.stderr)")
+    }
+
     @Test("--log-only refuses nothing and says where the kernel logs the calls")
     func logOnly() throws {
         let dir = try S.tempDir("enforce-log")

@@ -73,3 +73,34 @@ import Testing
         #expect(try String(contentsOfFile: dir + "/out.policy", encoding: .utf8).hasSuffix("write: fd == 2 || fd == 1\n"))
     }
 }
+
+/// Which reader a policy file gets when its name does not say.
+@Suite struct PolicyIOSniffTests {
+    @Test("a text policy exported under another name (.txt, no extension) reads back as text; OCI JSON as OCI")
+    func byContent() throws {
+        let dir = try PolicyIOTextTests.directory([
+            "p.policy": "@default errno 1\n@arch x86_64\nread: allow\nwrite: fd == 1\n",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let policy = try PolicyIO.load(path: dir + "/p.policy")
+        for name in ["p.txt", "policy"] {
+            try AtomicFile.write(try PolicyIO.encode(policy, as: .text), to: dir + "/" + name)
+            #expect(try PolicyIO.load(path: dir + "/" + name) == policy)
+        }
+        let oci = try PolicyIO.encode(policy, as: .oci)
+        try AtomicFile.write(oci, to: dir + "/oci.json")
+        try AtomicFile.write(oci, to: dir + "/oci.profile")
+        #expect(try PolicyIO.load(path: dir + "/oci.profile") == PolicyIO.load(path: dir + "/oci.json"))
+        #expect(try PolicyIO.load(path: dir + "/oci.profile").rules == policy.rules)
+    }
+
+    @Test("a compiled filter given as a policy is refused, naming what it is and what to give instead")
+    func compiled() throws {
+        let dir = try PolicyIOTextTests.directory(["p.policy": "@default kill\n@arch x86_64\nread: allow\n"])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let policy = try PolicyIO.load(path: dir + "/p.policy")
+        try AtomicFile.write(try PolicyIO.encode(policy, as: .bpf), to: dir + "/p.bpf")
+        let error = try #require(throws: FileError.self) { try PolicyIO.load(path: dir + "/p.bpf") }
+        #expect(error.description.hasPrefix(dir + "/p.bpf: is a compiled filter (raw BPF), not a policy"))
+    }
+}

@@ -27,6 +27,22 @@ import Testing
         #expect(throws: ExitCode(128 + 9)) { try killed.run() }
     }
 
+    @Test("record exits 127 for a command that does not exist and 126 for one that cannot be executed, as a shell does")
+    func recordExecFailure() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for backend in ["ptrace", "perf"] {
+            let missing = try EnforceTestSupport.run([try EnforceTestSupport.binary(), "record", "--backend", backend, "--",
+                                                      dir + "/missing"])
+            #expect(missing.status == 127, "\(backend): \(missing.stderr)")
+            #expect(missing.stderr.contains("cannot run '\(dir)/missing': no such file or directory"), "\(missing.stderr)")
+        }
+        try "not a program".write(toFile: dir + "/data", atomically: true, encoding: .utf8)
+        let data = try EnforceTestSupport.run([try EnforceTestSupport.binary(), "record", "--backend", "ptrace", "--",
+                                               dir + "/data"])
+        #expect(data.status == 126, "\(data.stderr)")
+    }
+
     @Test("record refuses a command together with -p, and neither")
     func recordValidation() {
         #expect(throws: (any Error).self) { try Record.parse(["-p", "1", "--", "true"]) }

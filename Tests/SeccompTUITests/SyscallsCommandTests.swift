@@ -60,6 +60,18 @@ import Testing
         #expect(try run(["--arch", "x32", "0x40000000"]).hasPrefix("read  1073741824  (x32)\n"))
     }
 
+    @Test("a number out of range, malformed or negative gets a number error, not 'unknown syscall'")
+    func badNumbers() throws {
+        for query in ["99999999999", "2147483648", "0x100000000", "0xg", "1e3"] {
+            let f = try #require(failure(["--arch", "x86_64", query]))
+            #expect(f.message.contains("'\(query)' is not a syscall number: expected a decimal from -2147483648 to "
+                                       + "2147483647 or a hex number 0x0 to 0xffffffff"), "\(query)")
+            #expect(f.code != 0)
+        }
+        let negative = try #require(failure(["--arch", "x86_64", "--", "-1"]))
+        #expect(negative.message.contains("no syscall has number -1 on x86_64"))
+    }
+
     @Test("an unknown name fails naming it and the closest names")
     func unknownName() throws {
         let f = try #require(failure(["--arch", "x86_64", "opnat"]))

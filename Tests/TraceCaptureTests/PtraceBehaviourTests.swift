@@ -173,6 +173,23 @@ import Testing
         }
     }
 
+    @Test("attaching to a missing or already traced process fails with a clear error")
+    func attachFailures() throws {
+        #expect(throws: TraceError.noSuchProcess(999_999_999)) {
+            try PtraceBackend().start(.attach(pid: 999_999_999), options: .init()) { _ in }
+        }
+        let first = PtraceBackend()
+        let pid = try first.start(.spawn(command: ["sleep", "5"]), options: .init()) { _ in }
+        defer { first.stop(); _ = first.wait() }
+        let second = PtraceBackend()
+        let tracer = try #require(ProcFS.tracerPid(of: pid))
+        #expect(throws: TraceError.alreadyTraced(pid: pid, tracer: tracer)) {
+            try second.start(.attach(pid: pid), options: .init()) { _ in }
+        }
+        #expect(TraceError.alreadyTraced(pid: pid, tracer: tracer).description
+                .hasPrefix("process \(pid) is already traced by pid \(tracer)"))
+    }
+
     @Test("children that outlive their parent are traced to their end")
     func orphans() throws {
         let dir = try TestSupport.tempDir("orphan")

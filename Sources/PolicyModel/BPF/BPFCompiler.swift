@@ -16,6 +16,21 @@ public struct BPFCompileError: Error, Equatable, Sendable, CustomStringConvertib
 public enum BPFCompiler {
     public static func compile(_ policy: Policy, table: SyscallTable = .shared,
                                weights: SyscallWeights = .uniform) throws -> [SockFilter] {
+        // No architecture: every call, `execve` and `exit` included, would get the bad-arch action.
+        // That is never what was meant (the file formats default to the host), so fail closed.
+        guard !policy.architectures.isEmpty else {
+            throw BPFCompileError("the policy lists no architecture, so every call would get the bad-architecture action "
+                + "(\(policy.badArchAction)); list at least one (`@arch \(Arch.host.rawValue)`, "
+                + "\"architectures\": [\"\(Arch.host.ociName)\"])")
+        }
+        // The kernel caps an errno at MAX_ERRNO, so a larger one would not return what the policy says.
+        let actions = [("the default action", policy.defaultAction), ("the bad-architecture action", policy.badArchAction)]
+            + policy.rules.map { ("the rule for \($0.syscall)", $0.action) }
+        for (what, action) in actions {
+            if case .errno(let e) = action, e > Action.maxErrno {
+                throw BPFCompileError("\(what) returns errno \(e), above the kernel's largest errno \(Action.maxErrno) (MAX_ERRNO)")
+            }
+        }
         var b = BPFCodeBuilder()
         let audits = auditOrder(policy.architectures)
         var blocks: [BPFTarget] = []

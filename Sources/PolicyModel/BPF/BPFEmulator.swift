@@ -53,8 +53,10 @@ public enum BPFEmulator {
                 case BPF.and: a &= operand
                 case BPF.or: a |= operand
                 case BPF.xor: a ^= operand
-                case BPF.lsh: a = operand >= 32 ? 0 : a << operand
-                case BPF.rsh: a = operand >= 32 ? 0 : a >> operand
+                // The kernel's interpreter and JITs shift a 32-bit register by the amount modulo 32
+                // (the validator refuses constant amounts of 32 or more; X may hold any).
+                case BPF.lsh: a = a << (operand & 31)
+                case BPF.rsh: a = a >> (operand & 31)
                 case BPF.neg: a = 0 &- a
                 default: return BPFRun(returnValue: 0, executed: executed)
                 }

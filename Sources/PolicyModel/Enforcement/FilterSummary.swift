@@ -245,9 +245,8 @@ private struct AbstractRun {
     /// The emulator's ALU on possibly unknown values (nil when either input is unknown).
     static func alu(_ op: UInt16, _ a: UInt32?, _ operand: UInt32?) -> UInt32? {
         if op == BPF.neg { return a.map { 0 &- $0 } }
-        // Masking with 0 or shifting out every bit gives a known 0 whatever A was.
+        // Masking with 0 gives a known 0 whatever A was.
         if op == BPF.and, operand == 0 { return 0 }
-        if (op == BPF.lsh || op == BPF.rsh), let k = operand, k >= 32 { return 0 }
         guard let a, let v = operand else { return nil }
         switch op {
         case BPF.add: return a &+ v
@@ -257,8 +256,8 @@ private struct AbstractRun {
         case BPF.and: return a & v
         case BPF.or: return a | v
         case BPF.xor: return a ^ v
-        case BPF.lsh: return a << v
-        case BPF.rsh: return a >> v
+        case BPF.lsh: return a << (v & 31)
+        case BPF.rsh: return a >> (v & 31)
         default: return nil
         }
     }

@@ -21,14 +21,17 @@ extension Policy {
 
     /// The policy as `enforce --report` installs it: kills become `trap`, so that the refused call
     /// raises a SIGSYS whose siginfo names it (a program without a SIGSYS handler dies of it as
-    /// with a kill); `trace` and `user_notif`, which fail with ENOSYS when nobody handles them,
-    /// become `errno(ENOSYS)`, so that the reporting tracer does not change their meaning.
+    /// with a kill); `trace`, which fails with ENOSYS when no tracer handles it but would stop the
+    /// reporting tracer, becomes `user_notif`, which fails with ENOSYS too (the filter is installed
+    /// without a listener). `user_notif` ranks just above `trace` and below every `errno`, so where
+    /// an errno rule matches as well its errno still wins, as in the policy (`errno(ENOSYS)` would
+    /// win over every errno above 38).
     public func reportingRefusals() -> Policy {
         var p = self
         func map(_ a: Action) -> Action {
             switch a {
             case .killProcess, .killThread: return .trap
-            case .trace, .userNotif: return .errno(Policy.enosys)
+            case .trace: return .userNotif
             default: return a
             }
         }
@@ -37,7 +40,4 @@ extension Policy {
         p.rules = rules.map { Rule(syscall: $0.syscall, action: map($0.action), conditions: $0.conditions) }
         return p
     }
-
-    /// ENOSYS on every architecture we support.
-    static let enosys: UInt16 = 38
 }

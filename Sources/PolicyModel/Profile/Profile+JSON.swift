@@ -23,12 +23,34 @@ extension Profile {
         let data = Data(bytes)
         struct Version: Decodable { var version: Int? }
         let version: Version
-        do { version = try JSONDecoder().decode(Version.self, from: data) } catch { throw mapped(error) }
+        do { version = try JSONDecoder().decode(Version.self, from: data) } catch { throw diagnosed(bytes, error) }
         guard let v = version.version else { throw .invalid(field: "version", expected: "the format version number (1)") }
         guard v == formatVersion else { throw .unsupportedVersion(v) }
         let file: ProfileFileV1
-        do { file = try JSONDecoder().decode(ProfileFileV1.self, from: data) } catch { throw mapped(error) }
+        do { file = try JSONDecoder().decode(ProfileFileV1.self, from: data) } catch { throw diagnosed(bytes, error) }
         return try file.profile(table: table)
+    }
+
+    /// The largest file whose decoding error is diagnosed with our JSON parser (its tree takes
+    /// tens of bytes per value, so larger files keep JSONDecoder's own message).
+    static let diagnosedBytes = 32 << 20
+
+    /// Why JSONDecoder failed, said precisely: our parser names the line and column of a syntax
+    /// error (JSONDecoder says only "The given data was not valid JSON") and the field of a number
+    /// that does not fit (a negative count, a value beyond 64 bits).
+    private static func diagnosed(_ bytes: [UInt8], _ error: Error) -> ProfileError {
+        if bytes.count <= diagnosedBytes {
+            do {
+                try ProfileNumbers.check(try JSONParser.parse(bytes, limits: JSONParser.Limits(maxBytes: bytes.count)))
+            } catch let e as ProfileError {
+                return e
+            } catch let e as JSONSyntaxError {
+                return .syntax(e)
+            } catch {
+                return .notJSON("\(error)")
+            }
+        }
+        return mapped(error)
     }
 
     private static func mapped(_ error: Error) -> ProfileError {
@@ -180,13 +202,15 @@ struct ProfileFileV1: Codable {
         }
         var meta = ProfileMetadata(command: metadata.command, attachedPid: metadata.attachedPid,
                                    backend: metadata.backend, startTime: metadata.startTime, endTime: metadata.endTime)
-        meta.lostEvents = metadata.lostEvents
+        meta.lostEvents = try ProfileCount.checked(metadata.lostEvents, "metadata.lostEvents")
         meta.pids = Set(metadata.pids)
-        meta.pidsOverflow = metadata.pidsOverflow
+        meta.pidsOverflow = try ProfileCount.checked(metadata.pidsOverflow, "metadata.pidsOverflow")
         meta.exitCode = metadata.exitCode
         meta.exitSignal = metadata.exitSignal
-        meta.totalCalls = metadata.totalCalls
-        guard metadata.traces >= 1 else { throw .invalid(field: "metadata.traces", expected: "at least 1") }
+        meta.totalCalls = try ProfileCount.checked(metadata.totalCalls, "metadata.totalCalls")
+        guard (1...Int(Int32.max)).contains(metadata.traces) else {
+            throw .invalid(field: "metadata.traces", expected: "a number of traces from 1 to \(Int32.max), not \(metadata.traces)")
+        }
         meta.traces = metadata.traces
         var out: [SyscallProfile] = []
         for (n, s) in syscalls.enumerated() {
@@ -209,9 +233,14 @@ extension ProfileFileV1.Syscall {
         guard args.count <= 6 else { throw .invalid(field: "args", expected: "at most six argument histograms") }
         var s = SyscallProfile(arch: a, name: name, number: number, firstSeenIndex: firstSeen,
                                firstSeenTime: firstSeenTime, argumentCount: 0)
-        s.count = count
+        s.count = try ProfileCount.checked(count, "count")
         for (i, h) in args.enumerated() {
             do throws(ProfileError) {
+                _ = try ProfileCount.checked(h.total, "total")
+                for (j, v) in h.values.enumerated() {
+                    _ = try ProfileCount.checked(v.count, "values[\(j)].count")
+                    _ = try ProfileCount.checked(v.error, "values[\(j)].error")
+                }
                 let t = try TopValues(capacity: h.capacity, values: h.values.map(\.value.value),
                                       counts: h.values.map(\.count), errors: h.values.map(\.error),
                                       total: h.total, overflowed: h.overflowed)
@@ -226,23 +255,37 @@ extension ProfileFileV1.Syscall {
         var callCounts: [CallArguments: UInt64] = [:]
         for (i, c) in calls.entries.enumerated() {
             guard c.args.count == 6 else { throw .invalid(field: "calls.entries[\(i)].args", expected: "six values") }
-            callCounts[CallArguments(c.args.map(\.value)), default: 0] += c.count
+            let key = CallArguments(c.args.map(\.value))
+            callCounts[key] = try ProfileCount.checked(
+                try ProfileCount.checked(c.count, "calls.entries[\(i)].count") + callCounts[key, default: 0],
+                "calls.entries[\(i)].count")
         }
-        s.calls = try CallSet(capacity: calls.capacity, counts: callCounts, overflow: calls.overflow)
+        s.calls = try CallSet(capacity: calls.capacity, counts: callCounts,
+                              overflow: try ProfileCount.checked(calls.overflow, "calls.overflow"))
         for (i, p) in paths.enumerated() {
             guard (0..<6).contains(p.index) else { throw .invalid(field: "paths[\(i)].index", expected: "an argument index 0...5") }
             var counts: [String: UInt64] = [:]
-            for smp in p.samples { counts[smp.string, default: 0] += smp.count }
             do throws(ProfileError) {
-                s.paths[p.index] = try StringSamples(capacity: p.capacity, counts: counts, other: p.other)
+                for (j, smp) in p.samples.enumerated() {
+                    counts[smp.string] = try ProfileCount.checked(
+                        try ProfileCount.checked(smp.count, "samples[\(j)].count") + counts[smp.string, default: 0],
+                        "samples[\(j)].count")
+                }
+                s.paths[p.index] = try StringSamples(capacity: p.capacity, counts: counts,
+                                                     other: try ProfileCount.checked(p.other, "other"))
             } catch {
                 throw error.within("paths[\(i)]")
             }
         }
         var errnoCounts: [Int32: UInt64] = [:]
-        for e in returns.errnos { errnoCounts[e.errno, default: 0] += e.count }
         do throws(ProfileError) {
-            s.returns = try ReturnStats(returned: returns.returned, errors: returns.errors, errnos: errnoCounts)
+            for (j, e) in returns.errnos.enumerated() {
+                errnoCounts[e.errno] = try ProfileCount.checked(
+                    try ProfileCount.checked(e.count, "errnos[\(j)].count") + errnoCounts[e.errno, default: 0],
+                    "errnos[\(j)].count")
+            }
+            s.returns = try ReturnStats(returned: try ProfileCount.checked(returns.returned, "returned"),
+                                        errors: returns.errors, errnos: errnoCounts)
         } catch {
             throw error.within("returns")
         }

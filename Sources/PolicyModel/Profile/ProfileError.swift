@@ -6,6 +6,8 @@ public enum ProfileError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalid(field: String, expected: String)
     /// The bytes are not JSON at all.
     case notJSON(String)
+    /// The JSON is malformed (or nested too deeply) at a line and column.
+    case syntax(JSONSyntaxError)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum ProfileError: Error, Equatable, Sendable, CustomStringConvertible {
             return "field \"\(field)\": expected \(expected)"
         case .notJSON(let why):
             return "not a JSON profile: \(why)"
+        case .syntax(let e):
+            return e.description
         }
     }
 

@@ -29,7 +29,7 @@ public struct ReturnStats: Hashable, Sendable {
         guard errnos.keys.allSatisfy({ (1...4095).contains($0) }) else {
             throw .invalid(field: "errnos", expected: "errno numbers from 1 to 4095")
         }
-        guard errnos.values.reduce(0, +) == errors else {
+        guard ProfileCount.sum(Array(errnos.values)) == errors else {
             throw .invalid(field: "errnos", expected: "counts adding up to \"errors\"")
         }
         self.returned = returned

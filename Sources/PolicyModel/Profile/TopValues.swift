@@ -112,8 +112,9 @@ public struct TopValues: Hashable, Sendable {
         guard zip(counts, errors).allSatisfy({ $0 >= $1 }) else {
             throw .invalid(field: "error", expected: "an error no larger than its count")
         }
-        let certain = zip(counts, errors).reduce(UInt64(0)) { $0 + ($1.0 - $1.1) }
-        guard certain <= total else { throw .invalid(field: "total", expected: "at least the sum of the counts") }
+        guard let certain = ProfileCount.sum(zip(counts, errors).map { $0 - $1 }), certain <= total else {
+            throw .invalid(field: "total", expected: "at least the sum of the counts")
+        }
         self.capacity = capacity
         self.values = values
         self.counts = counts

@@ -111,6 +111,8 @@ final class PtraceSession: @unchecked Sendable {
             for t in tasks {
                 tried.insert(t)
                 if CTraceCapture_ptrace_seize(t, Self.seizeOptionsAttach) != 0 {
+                    // A thread that exited meanwhile (ESRCH) is skipped; failing on the first
+                    // thread (EPERM: not ours, or already traced) fails the attach.
                     let e = errno
                     if e != ESRCH && tracees.isEmpty {
                         throw TraceError.seizeFailed(pid: t, errno: e)

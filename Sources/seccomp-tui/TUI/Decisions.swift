@@ -90,6 +90,7 @@ enum PolicyBuilder {
         }
         var architectures = base?.architectures ?? []
         for arch in stats.architectures where !architectures.contains(arch) { architectures.append(arch) }
+        if architectures.isEmpty { architectures = [.host] }  // nothing traced yet: the host's calls
         return Policy(defaultAction: decisions.defaultAction, architectures: architectures,
                       badArchAction: base?.badArchAction ?? .killProcess, rules: rules, flags: base?.flags ?? [])
     }

@@ -23,12 +23,16 @@ enum DetailView {
         let decision = s.decisions.decision(for: row.name)
         var out: [Line] = []
         let groups = SyscallGroups.groups(of: row.name)
-        out.append(Line(" \(row.name)  #\(row.nr) \(row.arch.rawValue)  \(groups.joined(separator: " "))", .title, .bold))
+        for l in Format.wrap("\(row.name)  #\(row.nr) \(row.arch.rawValue)  \(groups.joined(separator: " "))", width - 2) {
+            out.append(Line(" " + l, .title, .bold))
+        }
         for l in Format.wrap(def?.signature ?? "\(row.name)(…): not in the syscall table", width - 2) {
             out.append(Line(" " + l, .dim))
         }
         let confirmed = decision.verdict == .suggested ? "suggested: allow, not confirmed" : decision.verdict.label
-        out.append(Line(" decision: \(confirmed)", decision.verdict.role, .bold))
+        for l in Format.wrap("decision: \(confirmed)", width - 2) {
+            out.append(Line(" " + l, decision.verdict.role, .bold))
+        }
         let rules = PolicyBuilder.rules(for: row.name, decision: decision)
         for (i, l) in Format.wrap(RuleText.line(for: row.name, rules: rules), width - 8).enumerated() {
             out.append(Line((i == 0 ? " rule: " : "       ") + l))
@@ -65,7 +69,9 @@ enum DetailView {
                 if samples.count > pathSampleLines {
                     out.append(Line("   … \(samples.count - pathSampleLines) more", .dim))
                 }
-                if samples.isEmpty { out.append(Line("   (no samples: --backend ptrace reads paths)", .dim)) }
+                if samples.isEmpty {
+                    for l in Format.wrap("(no samples: --backend ptrace reads paths)", width - 4) { out.append(Line("   " + l, .dim)) }
+                }
                 continue
             }
             if let a = arg, a.isPointer {
@@ -114,7 +120,9 @@ enum DetailView {
     static func draw(_ s: TUIState, into buf: inout ScreenBuffer, area: Rect) {
         let all = lines(s, width: area.width)
         let cursorLine = all.firstIndex { $0.valueIndex == s.detailCursor && $0.valueIndex != nil } ?? 0
-        let scroll = max(0, cursorLine - area.height + 3)
+        // Scrolled to the value cursor only while the pane has focus: from the list, the pane
+        // shows the syscall's name, signature and rule first.
+        let scroll = s.pane == .detail ? max(0, cursorLine - area.height + 3) : 0
         for (i, line) in all.dropFirst(scroll).prefix(area.height).enumerated() {
             let y = area.y + i
             var x = area.x

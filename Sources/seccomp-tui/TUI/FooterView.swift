@@ -4,12 +4,26 @@ enum FooterView {
         let y = s.height - 1
         buf.fill(Rect(x: 0, y: y, width: s.width, height: 1), role: .footerLabel)
         var x = 0
-        for item in KeyBindings.footer(for: s.pane) {
-            let needed = item.key.count + item.label.count + 1
-            if x + needed > s.width { break }
+        for item in items(for: s.pane, width: s.width) {
             x += buf.put(item.key, x: x, y: y, role: .footerKey, attributes: .bold)
             x += buf.put(item.label + " ", x: x, y: y, role: .footerLabel)
         }
+    }
+
+    /// The footer items that fit in `width` cells, in table order; when they do not all fit, the
+    /// last one (quit) is kept and items before it are left out.
+    static func items(for pane: Pane, width: Int) -> [(key: String, label: String)] {
+        let all = KeyBindings.footer(for: pane)
+        func cells(_ item: (key: String, label: String)) -> Int { item.key.count + item.label.count + 1 }
+        guard all.map(cells).reduce(0, +) > width, let last = all.last else { return all }
+        var out: [(key: String, label: String)] = []
+        var used = cells(last)
+        for item in all.dropLast() {
+            if used + cells(item) > width { break }
+            out.append(item)
+            used += cells(item)
+        }
+        return used <= width ? out + [last] : out
     }
 }
 

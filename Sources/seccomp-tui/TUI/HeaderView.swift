@@ -4,7 +4,10 @@ enum HeaderView {
         buf.fill(Rect(x: 0, y: 0, width: s.width, height: 1), role: .header)
         var x = buf.put(" seccomp-tui ", x: 0, y: 0, role: .header, attributes: .bold)
         let pid = s.pid.map { "  pid \($0)" } ?? ""
-        x += buf.put("\(s.title)\(pid)  ", x: x, y: 0, role: .header, maxWidth: max(0, s.width - x - 24))
+        // The title (the command line) gives way first, with an ellipsis; the pid and the state stay.
+        let room = max(0, s.width - x - 24 - pid.count - 2)
+        let title = s.title.count > room ? Format.fit(s.title, room) : s.title
+        x += buf.put("\(title)\(pid)  ", x: x, y: 0, role: .header)
         let statusRole: ColorRole
         switch s.status {
         case .running, .profile: statusRole = .header
@@ -17,19 +20,29 @@ enum HeaderView {
             buf.put(" modified", x: x, y: 0, role: .header)
         }
 
-        let policy = s.loadedPolicy != nil ? "  policy loaded" : ""
-        let group = s.groupFilter.map { " \($0)" } ?? ""
-        var line = " calls \(Format.grouped(s.stats.total))  \(Format.grouped(UInt64(max(0, s.rate.rounded()))))/s"
-        line += "  syscalls \(s.stats.rows.count)"
-        x = buf.put(line, x: 0, y: 1)
-        if s.stats.lostEvents > 0 {
-            x += buf.put("  lost \(Format.grouped(s.stats.lostEvents)) (incomplete)", x: x, y: 1, role: .warning,
-                         attributes: .bold)
-        } else {
-            x += buf.put("  lost 0", x: x, y: 1)
+        var counts = ["calls \(Format.grouped(s.stats.total))", "\(Format.grouped(UInt64(max(0, s.rate.rounded()))))/s",
+                      "syscalls \(s.stats.rows.count)"]
+        let lost = s.stats.lostEvents > 0 ? "lost \(Format.grouped(s.stats.lostEvents)) (incomplete)" : nil
+        var view = ["unseen: \(Choices.describe(s.decisions.defaultAction))", "sort: \(s.sort.rawValue)",
+                    "show: \(s.decisionFilter.rawValue)\(s.groupFilter.map { " \($0)" } ?? "")"]
+        if s.loadedPolicy != nil { view.append("policy loaded") }
+        // Too long for the screen: "lost 0" and "show: all" (nothing to report) go, then the
+        // separators shrink to one space.
+        var separator = "  "
+        func length() -> Int {
+            let items = counts.count + (lost == nil ? 0 : 1) + view.count
+            return 1 + (counts + [lost ?? ""] + view).map(\.count).reduce(0, +) + separator.count * (items - 1)
         }
-        let tail = "  unseen: \(Choices.describe(s.decisions.defaultAction))  sort: \(s.sort.rawValue)"
-            + "  show: \(s.decisionFilter.rawValue)\(group)\(policy)"
-        buf.put(tail, x: x, y: 1, role: .dim)
+        if lost == nil { counts.append("lost 0") }
+        if length() > s.width {
+            if lost == nil { counts.removeLast() }
+            if s.decisionFilter == .all && s.groupFilter == nil { view.remove(at: 2) }
+            if length() > s.width { separator = " " }
+        }
+        x = buf.put(" " + counts.joined(separator: separator), x: 0, y: 1)
+        if let lost {
+            x += buf.put(separator + lost, x: x, y: 1, role: .warning, attributes: .bold)
+        }
+        buf.put(separator + view.joined(separator: separator), x: x, y: 1, role: .dim)
     }
 }

@@ -217,5 +217,7 @@ struct TUIState: Sendable {
 
     /// Rows available to the list (header 2, column titles 1, message line 1, footer 1).
     var listHeight: Int { max(1, height - 5) }
-    var leftWidth: Int { width < 100 ? width / 2 : max(48, width * 2 / 5) }
+    /// The list's width: half the screen when narrow; from 100 columns at least what the list
+    /// needs to show names, counts, bars and whole group names (`ListView.columns`).
+    var leftWidth: Int { width < 100 ? width / 2 : max(54, width * 2 / 5) }
 }

@@ -44,6 +44,7 @@ enum RandomFilterPolicies {
     static func policy(_ g: inout SplitMix64, table: SyscallTable = table, ruleCount: ClosedRange<Int> = 0...14) -> Policy {
         var archs = Arch.allCases.filter { _ in Int.random(in: 0..<10, using: &g) < 6 }
         archs.shuffle(using: &g)
+        if archs.isEmpty { archs = [.x86_64] }  // the compiler refuses a policy without architectures
         let names = table.definitions.map(\.name)
         var rules: [Rule] = []
         for _ in 0..<Int.random(in: ruleCount, using: &g) {
