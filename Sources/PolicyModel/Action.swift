@@ -79,19 +79,8 @@ public enum Action: Hashable, Sendable, CustomStringConvertible {
         return best
     }
 
-    /// The OCI name (`SCMP_ACT_*`).
-    public var ociName: String {
-        switch self {
-        case .allow: return "SCMP_ACT_ALLOW"
-        case .log: return "SCMP_ACT_LOG"
-        case .trace: return "SCMP_ACT_TRACE"
-        case .userNotif: return "SCMP_ACT_NOTIFY"
-        case .errno: return "SCMP_ACT_ERRNO"
-        case .trap: return "SCMP_ACT_TRAP"
-        case .killThread: return "SCMP_ACT_KILL_THREAD"
-        case .killProcess: return "SCMP_ACT_KILL_PROCESS"
-        }
-    }
+    /// The OCI name (`SCMP_ACT_*`); the names themselves are `OCIAction`'s.
+    public var ociName: String { OCIAction(self).rawValue }
 
     public var description: String {
         switch self {

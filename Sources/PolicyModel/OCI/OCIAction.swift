@@ -11,6 +11,20 @@ public enum OCIAction: String, CaseIterable, Hashable, Sendable {
     case log = "SCMP_ACT_LOG"
     case allow = "SCMP_ACT_ALLOW"
 
+    /// The name a profile gives `action` (kill-thread as `SCMP_ACT_KILL_THREAD`, not the old name).
+    public init(_ action: Action) {
+        switch action {
+        case .allow: self = .allow
+        case .log: self = .log
+        case .trace: self = .trace
+        case .userNotif: self = .notify
+        case .errno: self = .errno
+        case .trap: self = .trap
+        case .killThread: self = .killThread
+        case .killProcess: self = .killProcess
+        }
+    }
+
     /// Whether `errnoRet` means something for this action (the errno, or the trace data).
     public var takesData: Bool { self == .errno || self == .trace }
 
