@@ -11,19 +11,15 @@ import Glibc
 /// `/dev/null`) is written to directly: renaming over it would replace the device node.
 enum AtomicFile {
     static func write(_ bytes: [UInt8], to path: String) throws {
-        let target = resolvedPath(path)
-        var st = stat()
-        if stat(target, &st) == 0 {
-            switch st.st_mode & S_IFMT {
-            case S_IFDIR: throw FileError(path: path, reason: "cannot write: is a directory")
-            case S_IFREG: break
-            default: return try writeDirectly(bytes, to: target, reported: path)
-            }
+        let (target, kind) = try destination(path)
+        let existingMode: mode_t?
+        switch kind {
+        case .device: return try writeDirectly(bytes, to: target, reported: path)
+        case .regularFile(let mode): existingMode = mode
+        case .newFile: existingMode = nil  // 0666 less the umask, as any file the user creates
         }
         let url = URL(fileURLWithPath: target)
         let directory = url.deletingLastPathComponent().path
-        // A new file gets 0666 less the umask, as any file the user creates (the kernel applies it).
-        let existingMode = (st.st_mode & S_IFMT) == S_IFREG ? st.st_mode & 0o7777 : nil
         var fd: Int32 = -1
         var tempPath = ""
         repeat {
@@ -32,15 +28,18 @@ enum AtomicFile {
         } while fd < 0 && errno == EEXIST
         guard fd >= 0 else { throw FileError(path: path, reason: "cannot write: \(errnoText())") }
         do {
+            defer { close(fd) }
             try writeAll(bytes, to: fd, reported: path)
             if let existingMode { fchmod(fd, existingMode) }
             guard fsync(fd) == 0 else { throw FileError(path: path, reason: "cannot write: \(errnoText())") }
-            close(fd)
-            guard rename(tempPath, target) == 0 else { throw FileError(path: path, reason: "cannot write: \(errnoText())") }
         } catch {
-            close(fd)
             unlink(tempPath)
             throw error
+        }
+        guard rename(tempPath, target) == 0 else {
+            let reason = "cannot write: \(errnoText())"
+            unlink(tempPath)
+            throw FileError(path: path, reason: reason)
         }
     }
 
@@ -52,19 +51,29 @@ enum AtomicFile {
     /// that trace a program first (record, enforce --complain -o), so that the trace is not
     /// taken only to be lost.
     static func checkWritable(_ path: String) throws {
+        let (target, kind) = try destination(path)
+        let (checked, mode) = kind == .device
+            ? (target, W_OK) : (URL(fileURLWithPath: target).deletingLastPathComponent().path, W_OK | X_OK)
+        guard access(checked, mode) == 0 else { throw FileError(path: path, reason: "cannot write: \(errnoText())") }
+    }
+
+    /// What `path` names once its links are followed: a regular file (with its permission
+    /// bits), nothing yet, or something else that is written in place; a directory is an error.
+    private enum Destination: Equatable {
+        case newFile
+        case regularFile(mode_t)
+        case device
+    }
+
+    private static func destination(_ path: String) throws -> (target: String, kind: Destination) {
         let target = resolvedPath(path)
         var st = stat()
-        if stat(target, &st) == 0 {
-            switch st.st_mode & S_IFMT {
-            case S_IFDIR: throw FileError(path: path, reason: "cannot write: is a directory")
-            case S_IFREG: break
-            default:
-                guard access(target, W_OK) == 0 else { throw FileError(path: path, reason: "cannot write: \(errnoText())") }
-                return
-            }
+        guard stat(target, &st) == 0 else { return (target, .newFile) }
+        switch st.st_mode & S_IFMT {
+        case S_IFDIR: throw FileError(path: path, reason: "cannot write: is a directory")
+        case S_IFREG: return (target, .regularFile(st.st_mode & 0o7777))
+        default: return (target, .device)
         }
-        let directory = URL(fileURLWithPath: target).deletingLastPathComponent().path
-        guard access(directory, W_OK | X_OK) == 0 else { throw FileError(path: path, reason: "cannot write: \(errnoText())") }
     }
 
     /// `path` with its symbolic links followed, when it exists (else `path` itself).
