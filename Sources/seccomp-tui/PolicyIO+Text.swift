@@ -7,7 +7,15 @@ extension PolicyIO {
     /// Reads a `.policy` file and the files it includes. Warnings go to `warn` and errors are
     /// thrown, both as `file:line:column: message`.
     static func loadText(path: String, warn: (String) -> Void) throws -> Policy {
-        let text = try readText(path)
+        try loadText(path: path, text: try readText(path), warn: warn)
+    }
+
+    /// The same for a main file already read (`bytes`); its `@include`s are read from disk.
+    static func loadText(path: String, bytes: [UInt8], warn: (String) -> Void) throws -> Policy {
+        try loadText(path: path, text: try utf8(bytes, path: path), warn: warn)
+    }
+
+    private static func loadText(path: String, text: String, warn: (String) -> Void) throws -> Policy {
         let parsed = try TextPolicy.parse(text, file: path, readFile: readText)
         for w in parsed.warnings {
             warn(w.description)
@@ -27,7 +35,10 @@ extension PolicyIO {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw FileError(path: path, reason: "is a directory, not a policy file")
         }
-        let bytes = try readPolicyFile(path: path)
+        return try utf8(try readPolicyFile(path: path), path: path)
+    }
+
+    private static func utf8(_ bytes: [UInt8], path: String) throws -> String {
         guard let text = String(bytes: bytes, encoding: .utf8) else {
             throw FileError(path: path, reason: "is not UTF-8 text")
         }

@@ -39,14 +39,15 @@ enum PolicyIO {
                 OCI JSON or .policy file it was exported from (see a filter with 'seccomp-tui disasm')
                 """)
         }
-        if format == nil, let first = try readPolicyFile(path: path).first(where: { ![9, 10, 13, 32].contains($0) }),
-           first != UInt8(ascii: "{") {
+        if format == .text { return try loadText(path: path, warn: options.warn) }
+        // Read once: the content decides an unknown extension, and a pipe cannot be read twice.
+        let bytes = try readPolicyFile(path: path)
+        if format == nil, let first = bytes.first(where: { ![9, 10, 13, 32].contains($0) }), first != UInt8(ascii: "{") {
             format = .text
         }
         switch format {
-        case .text?: return try loadText(path: path, warn: options.warn)
+        case .text?: return try loadText(path: path, bytes: bytes, warn: options.warn)
         default:
-            let bytes = try readPolicyFile(path: path)
             let result = try OCIProfile.read(bytes, source: path, target: options.target,
                                              options: OCIProfile.ReadOptions(lenient: options.lenient))
             for w in result.warnings { options.warn(w.description) }
