@@ -161,9 +161,16 @@ public enum SyscallGroups {
     }
 
     /// The groups a syscall belongs to, sorted.
-    public static func groups(of syscall: String) -> [String] {
-        syscallGroupMembers.filter { $0.value.contains(syscall) }.map(\.key).sorted()
-    }
+    public static func groups(of syscall: String) -> [String] { groupsBySyscall[syscall] ?? [] }
+
+    /// The inverse of the group table, built once: the TUI asks it for every row it draws.
+    private static let groupsBySyscall: [String: [String]] = {
+        var index: [String: [String]] = [:]
+        for (group, members) in syscallGroupMembers {
+            for name in Set(members) { index[name, default: []].append(group) }
+        }
+        return index.mapValues { $0.sorted() }
+    }()
 
     /// The group names closest to a misspelt one, best first.
     public static func closestNames(to name: String, limit: Int = 3) -> [String] {
