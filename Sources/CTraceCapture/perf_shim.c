@@ -6,6 +6,7 @@
 #include <linux/perf_event.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -18,20 +19,26 @@
 _Static_assert(sizeof(struct perf_event_header) == 8, "perf_event_header is 8 bytes");
 _Static_assert(sizeof(((CTraceCapture_perf_ring *)0)->scratch) > 0xffff, "scratch holds any record");
 _Static_assert(sizeof(CTraceCapture_perf_sample) == 96, "CTraceCapture_perf_sample layout");
+_Static_assert(offsetof(struct perf_event_mmap_page, data_head) == 1024, "data_head where the uapi says");
 
 int64_t CTraceCapture_perf_nr_execve(void) { return __NR_execve; }
 int64_t CTraceCapture_perf_nr_exit(void) { return __NR_exit; }
 int64_t CTraceCapture_perf_nr_exit_group(void) { return __NR_exit_group; }
 
+uint64_t CTraceCapture_perf_sample_type(int with_time, int with_id) {
+    return PERF_SAMPLE_TID | PERF_SAMPLE_RAW | (with_time ? PERF_SAMPLE_TIME : 0) |
+           (with_id ? PERF_SAMPLE_IDENTIFIER : 0);
+}
+
 int CTraceCapture_perf_open(uint32_t tp_id, pid_t pid, int cpu, int inherit,
-                            int enable_on_exec, uint32_t wakeup_watermark) {
+                            int enable_on_exec, uint32_t wakeup_watermark, uint64_t sample_type) {
     struct perf_event_attr attr;
     memset(&attr, 0, sizeof attr);
     attr.size = sizeof attr;
     attr.type = PERF_TYPE_TRACEPOINT;
     attr.config = tp_id;
     attr.sample_period = 1;
-    attr.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_RAW;
+    attr.sample_type = sample_type;
     attr.disabled = enable_on_exec ? 1 : 0;
     attr.inherit = inherit ? 1 : 0;
     attr.enable_on_exec = enable_on_exec ? 1 : 0;
@@ -62,13 +69,15 @@ int CTraceCapture_perf_disable(int fd) {
     return ioctl(fd, PERF_EVENT_IOC_DISABLE, 0) < 0 ? -errno : 0;
 }
 
-int CTraceCapture_perf_ring_map(CTraceCapture_perf_ring *ring, int fd, size_t data_pages) {
+int CTraceCapture_perf_ring_map(CTraceCapture_perf_ring *ring, int fd, size_t data_pages,
+                                uint64_t sample_type) {
     if (data_pages == 0 || (data_pages & (data_pages - 1)) != 0) return -EINVAL;
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     size_t size = (1 + data_pages) * page;
     void *base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (base == MAP_FAILED) return -errno;
     struct perf_event_mmap_page *meta = base;
+    ring->sample_type = sample_type;
     ring->base = base;
     ring->map_size = size;
     // data_offset/data_size are filled in by kernels since 4.1; older ones use the page after.
@@ -105,24 +114,35 @@ static uint64_t load_u64(const unsigned char *p) { uint64_t v; memcpy(&v, p, 8);
 static uint32_t load_u32(const unsigned char *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static uint16_t load_u16(const unsigned char *p) { uint16_t v; memcpy(&v, p, 2); return v; }
 
-// A sample with IDENTIFIER | TID | TIME | CPU | RAW: header, u64 id, u32 pid, u32 tid, u64 time,
-// u32 cpu, u32 res, u32 size, raw[size].
-enum { SAMPLE_RAW_OFFSET = 8 + 8 + 8 + 8 + 8 + 4 };
-
-/// Parses one PERF_RECORD_SAMPLE; returns 1 when it is a sys_enter or sys_exit sample.
-static int parse_sample(const unsigned char *rec, size_t rec_size,
+/// Parses one PERF_RECORD_SAMPLE of `sample_type` (its fields in the kernel's order: IDENTIFIER
+/// u64, TID u32 pid + u32 tid, TIME u64, RAW u32 size + data); returns 1 when it is a sys_enter
+/// or sys_exit sample.
+static int parse_sample(const unsigned char *rec, size_t rec_size, uint64_t sample_type,
                         const CTraceCapture_perf_layout *layout, CTraceCapture_perf_sample *out) {
-    if (rec_size < SAMPLE_RAW_OFFSET) return 0;
-    uint32_t raw_size = load_u32(rec + 40);
-    if ((size_t)raw_size > rec_size - SAMPLE_RAW_OFFSET) return 0;
-    const unsigned char *raw = rec + SAMPLE_RAW_OFFSET;
+    size_t at = sizeof(struct perf_event_header);
+    out->id = 0;
+    out->time = 0;
+    if (sample_type & PERF_SAMPLE_IDENTIFIER) {
+        if (rec_size < at + 8) return 0;
+        out->id = load_u64(rec + at);
+        at += 8;
+    }
+    if (rec_size < at + 8) return 0;
+    out->pid = (int32_t)load_u32(rec + at);
+    out->tid = (int32_t)load_u32(rec + at + 4);
+    at += 8;
+    if (sample_type & PERF_SAMPLE_TIME) {
+        if (rec_size < at + 8) return 0;
+        out->time = load_u64(rec + at);
+        at += 8;
+    }
+    if (rec_size < at + 4) return 0;
+    uint32_t raw_size = load_u32(rec + at);
+    at += 4;
+    if ((size_t)raw_size > rec_size - at) return 0;
+    const unsigned char *raw = rec + at;
     if ((size_t)layout->type_offset + 2 > raw_size) return 0;
     uint16_t type = load_u16(raw + layout->type_offset);
-    out->id = load_u64(rec + 8);
-    out->pid = (int32_t)load_u32(rec + 16);
-    out->tid = (int32_t)load_u32(rec + 20);
-    out->time = load_u64(rec + 24);
-    out->cpu = load_u32(rec + 32);
     if (type == layout->enter_type) {
         if ((size_t)layout->enter_id_offset + 8 > raw_size ||
             (size_t)layout->enter_args_offset + 48 > raw_size) return 0;
@@ -174,7 +194,7 @@ size_t CTraceCapture_perf_ring_read(CTraceCapture_perf_ring *ring,
             rec = ring->scratch;
         }
         if (hdr.type == PERF_RECORD_SAMPLE) {
-            if (parse_sample(rec, hdr.size, layout, &out[n])) n++;
+            if (parse_sample(rec, hdr.size, ring->sample_type, layout, &out[n])) n++;
             else *skipped += 1;
         } else if (hdr.type == PERF_RECORD_LOST) {
             // struct { header; u64 id; u64 lost; }

@@ -196,18 +196,21 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
         let ringPages = configuration.ringPages(cpus: cpus.count)
         let watermark = UInt32(min(ringPages * pageSize / 4, 1 << 20))
+        // The traced thread writes every sample field on every syscall: TIME only to pair enters
+        // with exits read from different CPUs, the event id only to drop duplicates when attaching.
+        let sampleType = CTraceCapture_perf_sample_type(options.returns ? 1 : 0, enableOnExec ? 0 : 1)
         for cpu in cpus {
             for tid in tids {
                 var ids: [UInt64] = []
                 let enter = try openEvent(tracepoints.enterID, "sys_enter", tid: tid, cpu: cpu,
-                                          enableOnExec: enableOnExec, watermark: watermark)
+                                          enableOnExec: enableOnExec, watermark: watermark, sampleType: sampleType)
                 ids.append(CTraceCapture_perf_event_id(enter))
                 if let owner = ringOwner[cpu] {
                     try redirect(enter, to: owner)
                 } else {
                     let ring = UnsafeMutablePointer<CTraceCapture_perf_ring>.allocate(capacity: 1)
                     ring.initialize(to: CTraceCapture_perf_ring())
-                    let r = CTraceCapture_perf_ring_map(ring, enter, ringPages)
+                    let r = CTraceCapture_perf_ring_map(ring, enter, ringPages, sampleType)
                     if r < 0 {
                         ring.deallocate()
                         throw PerfBackendError.system(
@@ -218,7 +221,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
                 }
                 if options.returns {
                     let exit = try openEvent(tracepoints.exitID, "sys_exit", tid: tid, cpu: cpu,
-                                             enableOnExec: enableOnExec, watermark: watermark)
+                                             enableOnExec: enableOnExec, watermark: watermark, sampleType: sampleType)
                     ids.append(CTraceCapture_perf_event_id(exit))
                     try redirect(exit, to: ringOwner[cpu]!)
                 }
@@ -228,8 +231,8 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
     }
 
     private func openEvent(_ id: UInt32, _ name: String, tid: Int32, cpu: Int32, enableOnExec: Bool,
-                           watermark: UInt32) throws -> Int32 {
-        let fd = CTraceCapture_perf_open(id, tid, cpu, 1, enableOnExec ? 1 : 0, watermark)
+                           watermark: UInt32, sampleType: UInt64) throws -> Int32 {
+        let fd = CTraceCapture_perf_open(id, tid, cpu, 1, enableOnExec ? 1 : 0, watermark, sampleType)
         if fd >= 0 {
             fds.append(fd)
             return fd

@@ -31,7 +31,7 @@ import Testing
     }
 
     private func run(_ args: [String]) throws {
-        var command = try Export.parse(args)
+        let command = try Export.parse(args)
         try command.validate()
         try command.run()
     }

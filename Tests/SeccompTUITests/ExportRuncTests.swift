@@ -64,7 +64,7 @@ import Testing
         let input = dir.appendingPathComponent("in.json")
         try Data(text.utf8).write(to: input)
         let output = dir.appendingPathComponent("out.json")
-        var command = try Export.parse([input.path, "--format", "oci", "-o", output.path, "--kernel", "6.18", "--target-arch", "x86_64"])
+        let command = try Export.parse([input.path, "--format", "oci", "-o", output.path, "--kernel", "6.18", "--target-arch", "x86_64"])
         try command.validate()
         try command.run()
         return output

@@ -55,7 +55,7 @@ import Testing
         ])
         defer { try? FileManager.default.removeItem(atPath: dir) }
         func run(_ args: [String]) throws {
-            var command = try Export.parse(args)
+            let command = try Export.parse(args)
             try command.validate()
             try command.run()
         }

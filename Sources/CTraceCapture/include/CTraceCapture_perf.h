@@ -19,7 +19,9 @@ typedef struct {
 } CTraceCapture_perf_layout;
 
 /// One parsed sample. `kind` is 0 for sys_enter, 1 for sys_exit; `id` is the event id that
-/// produced it (`PERF_EVENT_IOC_ID` of the event that was opened, also for inherited events).
+/// produced it (`PERF_EVENT_IOC_ID` of the event that was opened, also for inherited events),
+/// 0 when the events were opened without PERF_SAMPLE_IDENTIFIER; `time` is 0 without
+/// PERF_SAMPLE_TIME.
 typedef struct {
     uint64_t id;
     uint64_t time;
@@ -28,12 +30,18 @@ typedef struct {
     int64_t ret;
     int32_t pid;
     int32_t tid;
-    uint32_t cpu;
     uint32_t kind;
 } CTraceCapture_perf_sample;
 
-/// A mapped ring buffer: one metadata page followed by 2^n data pages.
+/// The sample_type of our events: TID and RAW always; TIME (`with_time`, to order samples of
+/// different CPUs) and IDENTIFIER (`with_id`, to tell events apart) only when asked, since
+/// every field is written by the traced thread on every syscall.
+uint64_t CTraceCapture_perf_sample_type(int with_time, int with_id);
+
+/// A mapped ring buffer: one metadata page followed by 2^n data pages. `sample_type` is that of
+/// every event writing to it.
 typedef struct {
+    uint64_t sample_type;
     void *base;
     size_t map_size;
     size_t data_size;
@@ -42,10 +50,11 @@ typedef struct {
     unsigned char scratch[65536];
 } CTraceCapture_perf_ring;
 
-/// Opens a sampling event on tracepoint `tp_id` (every hit is a sample with IDENTIFIER, TID,
-/// TIME, CPU and RAW). `pid` > 0 traces that task, `cpu` >= 0 that CPU. Returns the fd or -errno.
+/// Opens a sampling event on tracepoint `tp_id`: every hit is a sample of `sample_type` (from
+/// `CTraceCapture_perf_sample_type`). `pid` > 0 traces that task, `cpu` >= 0 that CPU. Returns
+/// the fd or -errno.
 int CTraceCapture_perf_open(uint32_t tp_id, pid_t pid, int cpu, int inherit,
-                            int enable_on_exec, uint32_t wakeup_watermark);
+                            int enable_on_exec, uint32_t wakeup_watermark, uint64_t sample_type);
 /// PERF_EVENT_IOC_SET_OUTPUT: `fd`'s records go to `target_fd`'s ring buffer. 0 or -errno.
 int CTraceCapture_perf_set_output(int fd, int target_fd);
 /// PERF_EVENT_IOC_ID: the event's id, or 0 on failure.
@@ -54,8 +63,10 @@ uint64_t CTraceCapture_perf_event_id(int fd);
 int CTraceCapture_perf_enable(int fd);
 int CTraceCapture_perf_disable(int fd);
 
-/// Maps `1 + data_pages` pages of `fd` (data_pages a power of two). 0 or -errno.
-int CTraceCapture_perf_ring_map(CTraceCapture_perf_ring *ring, int fd, size_t data_pages);
+/// Maps `1 + data_pages` pages of `fd` (data_pages a power of two), whose events (and those
+/// redirected to it) sample `sample_type`. 0 or -errno.
+int CTraceCapture_perf_ring_map(CTraceCapture_perf_ring *ring, int fd, size_t data_pages,
+                                uint64_t sample_type);
 void CTraceCapture_perf_ring_unmap(CTraceCapture_perf_ring *ring);
 /// Bytes written and not yet consumed.
 uint64_t CTraceCapture_perf_ring_pending(const CTraceCapture_perf_ring *ring);
