@@ -28,7 +28,7 @@ struct PerfSyscallPairer {
 
     static func event(from s: CTraceCapture_perf_sample) -> SyscallEvent {
         SyscallEvent(pid: s.pid, tid: s.tid, arch: arch(ofNumber: s.nr), nr: Int32(truncatingIfNeeded: s.nr),
-                     args: [s.args.0, s.args.1, s.args.2, s.args.3, s.args.4, s.args.5])
+                     arguments: CallArguments(s.args.0, s.args.1, s.args.2, s.args.3, s.args.4, s.args.5))
     }
 
     /// Registers an event whose enter happened before tracing began (the spawned command's

@@ -2,6 +2,11 @@
 public struct CallArguments: Hashable, Sendable {
     public var a0, a1, a2, a3, a4, a5: UInt64
 
+    public init(_ a0: UInt64, _ a1: UInt64, _ a2: UInt64, _ a3: UInt64, _ a4: UInt64, _ a5: UInt64) {
+        (self.a0, self.a1, self.a2, self.a3, self.a4, self.a5) = (a0, a1, a2, a3, a4, a5)
+    }
+
+    /// The first six values of `args`, zeros for those missing.
     public init(_ args: [UInt64]) {
         a0 = args.count > 0 ? args[0] : 0
         a1 = args.count > 1 ? args[1] : 0
@@ -12,6 +17,34 @@ public struct CallArguments: Hashable, Sendable {
     }
 
     public var array: [UInt64] { [a0, a1, a2, a3, a4, a5] }
+
+    /// Argument `i` (0...5).
+    @inline(__always)
+    public subscript(i: Int) -> UInt64 {
+        switch i {
+        case 0: return a0
+        case 1: return a1
+        case 2: return a2
+        case 3: return a3
+        case 4: return a4
+        case 5: return a5
+        default: preconditionFailure("argument index \(i) is not in 0...5")
+        }
+    }
+
+    /// One `combine` of the six values folded together (a multiply-xorshift per value), rather
+    /// than six: this runs once per traced call. Equal calls fold equally; the dictionaries it
+    /// keys are bounded (`CallSet.capacity`), so collisions cost little.
+    @inline(__always)
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(Self.fold(Self.fold(Self.fold(Self.fold(Self.fold(Self.fold(0, a0), a1), a2), a3), a4), a5))
+    }
+
+    @inline(__always)
+    private static func fold(_ x: UInt64, _ v: UInt64) -> UInt64 {
+        let y = (x ^ v) &* 0x9E37_79B9_7F4A_7C15
+        return y ^ (y >> 29)
+    }
 }
 
 /// A bounded set of distinct whole calls (all six arguments) with how often each was made.
@@ -28,8 +61,8 @@ public struct CallSet: Hashable, Sendable {
     }
 
     public mutating func add(_ call: CallArguments, count: UInt64 = 1) {
-        if let c = counts[call] {
-            counts[call] = c &+ count
+        if let i = counts.index(forKey: call) {
+            counts.values[i] &+= count
         } else if counts.count < capacity {
             counts[call] = count
         } else {

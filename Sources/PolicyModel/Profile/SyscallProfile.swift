@@ -33,8 +33,8 @@ public struct SyscallProfile: Hashable, Sendable {
     @inline(__always)
     mutating func record(_ e: SyscallEvent, limits: ProfileLimits) {
         count &+= 1
-        for i in arguments.indices { arguments[i].add(e.args[i]) }
-        calls.add(CallArguments(e.args))
+        for i in arguments.indices { arguments[i].add(e.arguments[i]) }
+        calls.add(e.arguments)
         if !e.paths.isEmpty {
             for (i, s) in e.paths {
                 paths[i, default: StringSamples(capacity: limits.pathSamples)].add(s)

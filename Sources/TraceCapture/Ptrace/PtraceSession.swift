@@ -285,10 +285,10 @@ final class PtraceSession: @unchecked Sendable {
         }
         let a = info.args
         var e = SyscallEvent(pid: tracees[tid]?.tgid ?? tid, tid: tid, arch: arch, nr: nr,
-                             args: [a.0, a.1, a.2, a.3, a.4, a.5])
+                             arguments: CallArguments(a.0, a.1, a.2, a.3, a.4, a.5))
         if let indices = pathIndices[Self.key(arch, nr)] {
             for i in indices {
-                let addr = e.args[i] & (arch.is32Bit ? 0xFFFF_FFFF : .max)
+                let addr = e.arguments[i] & (arch.is32Bit ? 0xFFFF_FFFF : .max)
                 guard addr != 0 else { continue }
                 let n = pathBuffer.withUnsafeMutableBufferPointer {
                     CTraceCapture_read_string(tid, addr, $0.baseAddress, UInt($0.count))
