@@ -109,7 +109,7 @@ import Testing
 
     @Test("values of the wrong type anywhere in the profile are refused with a field path")
     func typeMutations() throws {
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(try Self.compactFixture())))
+        let object = try JSONSerialization.jsonObject(with: Data(try Self.compactFixture()))
         let table = try Self.compactTable()
         var rng = SplitMix64(seed: 5)
         let replacements: [Any] = ["x", -1, 1.5, NSNull(), true, [Any](), [String: Any](), 4096, 6, "SCMP_ACT_FOO", ["a": 1]]

@@ -11,11 +11,7 @@ import Foundation
 extension Profile {
     /// The profile as pretty-printed JSON with sorted keys (stable, diffable).
     public func encodeJSON() -> [UInt8] {
-        let file = ProfileFileV1(self)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        // Encoding plain strings and numbers cannot fail.
-        return Array((try? encoder.encode(file)) ?? Data()) + [0x0A]
+        ProfileFileV1(self).json.bytes()
     }
 
     /// Reads a profile, checking the version first and every field after.
@@ -78,7 +74,7 @@ extension Profile {
 }
 
 /// A 64-bit value written as a hex string.
-struct HexValue: Codable, Hashable {
+struct HexValue: Decodable, Hashable {
     var value: UInt64
     init(_ v: UInt64) { value = v }
     init(from decoder: Decoder) throws {
@@ -90,19 +86,15 @@ struct HexValue: Codable, Hashable {
         }
         value = v
     }
-    func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode("0x" + String(value, radix: 16))
-    }
 }
 
-struct ProfileFileV1: Codable {
+struct ProfileFileV1: Decodable {
     var version: Int
     var metadata: Metadata
     var limits: ProfileLimits
     var syscalls: [Syscall]
 
-    struct Metadata: Codable {
+    struct Metadata: Decodable {
         var command: [String]
         var attachedPid: Int32?
         var backend: String
@@ -116,7 +108,7 @@ struct ProfileFileV1: Codable {
         var totalCalls: UInt64
         var traces: Int
     }
-    struct Syscall: Codable {
+    struct Syscall: Decodable {
         var arch: String
         var name: String
         var number: Int32?
@@ -128,32 +120,32 @@ struct ProfileFileV1: Codable {
         var paths: [Paths]
         var returns: Returns
     }
-    struct Histogram: Codable {
+    struct Histogram: Decodable {
         var capacity: Int
         var total: UInt64
         var overflowed: Bool
         var values: [Value]
     }
-    struct Value: Codable { var value: HexValue; var count: UInt64; var error: UInt64 }
-    struct Calls: Codable {
+    struct Value: Decodable { var value: HexValue; var count: UInt64; var error: UInt64 }
+    struct Calls: Decodable {
         var capacity: Int
         var overflow: UInt64
         var entries: [Call]
     }
-    struct Call: Codable { var args: [HexValue]; var count: UInt64 }
-    struct Paths: Codable {
+    struct Call: Decodable { var args: [HexValue]; var count: UInt64 }
+    struct Paths: Decodable {
         var index: Int
         var capacity: Int
         var other: UInt64
         var samples: [Sample]
     }
-    struct Sample: Codable { var string: String; var count: UInt64 }
-    struct Returns: Codable {
+    struct Sample: Decodable { var string: String; var count: UInt64 }
+    struct Returns: Decodable {
         var returned: UInt64
         var errors: UInt64
         var errnos: [Errno]
     }
-    struct Errno: Codable { var errno: Int32; var count: UInt64 }
+    struct Errno: Decodable { var errno: Int32; var count: UInt64 }
 
     static func describe(_ type: Any.Type) -> String {
         switch type {
@@ -221,6 +213,90 @@ struct ProfileFileV1: Codable {
             }
         }
         return try Profile(metadata: meta, limits: limits, syscalls: out, table: table)
+    }
+}
+
+// The file as written: the same members, names and values as the Decodable form it is read with.
+extension ProfileFileV1 {
+    var json: PrettyJSON {
+        .object([
+            ("version", .signed(Int64(version))),
+            ("limits", .object([
+                ("valuesPerArgument", .signed(Int64(limits.valuesPerArgument))),
+                ("distinctCalls", .signed(Int64(limits.distinctCalls))),
+                ("pathSamples", .signed(Int64(limits.pathSamples))),
+                ("pids", .signed(Int64(limits.pids))),
+            ])),
+            ("metadata", metadata.json),
+            ("syscalls", .array(syscalls.map(\.json))),
+        ])
+    }
+}
+
+/// `key: value` when there is a value; nothing (the member is left out, as JSONEncoder leaves
+/// out nil) when there is none.
+private func optional<T>(_ key: String, _ value: T?, _ json: (T) -> PrettyJSON) -> [(key: String, value: PrettyJSON)] {
+    value.map { [(key, json($0))] } ?? []
+}
+
+extension ProfileFileV1.Metadata {
+    var json: PrettyJSON {
+        .object([
+            ("command", .array(command.map { .string($0) })),
+            ("backend", .string(backend)),
+            ("lostEvents", .unsigned(lostEvents)),
+            ("pids", .array(pids.map { .signed(Int64($0)) })),
+            ("pidsOverflow", .unsigned(pidsOverflow)),
+            ("totalCalls", .unsigned(totalCalls)),
+            ("traces", .signed(Int64(traces))),
+        ] + optional("attachedPid", attachedPid) { .signed(Int64($0)) }
+          + optional("startTime", startTime) { .double($0) }
+          + optional("endTime", endTime) { .double($0) }
+          + optional("exitCode", exitCode) { .signed(Int64($0)) }
+          + optional("exitSignal", exitSignal) { .signed(Int64($0)) })
+    }
+}
+
+extension ProfileFileV1.Syscall {
+    var json: PrettyJSON {
+        func hex(_ v: HexValue) -> PrettyJSON { .string("0x" + String(v.value, radix: 16)) }
+        return .object([
+            ("arch", .string(arch)),
+            ("name", .string(name)),
+            ("count", .unsigned(count)),
+            ("firstSeen", .signed(Int64(firstSeen))),
+            ("args", .array(args.map { h in
+                .object([
+                    ("capacity", .signed(Int64(h.capacity))),
+                    ("total", .unsigned(h.total)),
+                    ("overflowed", .bool(h.overflowed)),
+                    ("values", .array(h.values.map { v in
+                        .object([("value", hex(v.value)), ("count", .unsigned(v.count)), ("error", .unsigned(v.error))])
+                    })),
+                ])
+            })),
+            ("calls", .object([
+                ("capacity", .signed(Int64(calls.capacity))),
+                ("overflow", .unsigned(calls.overflow)),
+                ("entries", .array(calls.entries.map { c in
+                    .object([("args", .array(c.args.map(hex))), ("count", .unsigned(c.count))])
+                })),
+            ])),
+            ("paths", .array(paths.map { p in
+                .object([
+                    ("index", .signed(Int64(p.index))),
+                    ("capacity", .signed(Int64(p.capacity))),
+                    ("other", .unsigned(p.other)),
+                    ("samples", .array(p.samples.map { .object([("string", .string($0.string)), ("count", .unsigned($0.count))]) })),
+                ])
+            })),
+            ("returns", .object([
+                ("returned", .unsigned(returns.returned)),
+                ("errors", .unsigned(returns.errors)),
+                ("errnos", .array(returns.errnos.map { .object([("errno", .signed(Int64($0.errno))), ("count", .unsigned($0.count))]) })),
+            ])),
+        ] + optional("number", number) { .signed(Int64($0)) }
+          + optional("firstSeenTime", firstSeenTime) { .double($0) })
     }
 }
 
