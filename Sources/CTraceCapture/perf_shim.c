@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/perf_event.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
@@ -22,6 +23,50 @@ _Static_assert(sizeof(CTraceCapture_perf_sample) == 96, "CTraceCapture_perf_samp
 _Static_assert(offsetof(struct perf_event_mmap_page, data_head) == 1024, "data_head where the uapi says");
 
 int64_t CTraceCapture_perf_nr_execve(void) { return __NR_execve; }
+
+static pthread_mutex_t warm_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t warm_thread;
+static int warm_started;
+static int warm_fd = -1;
+
+static void *warm_up(void *unused) {
+    (void)unused;
+    struct perf_event_attr attr;
+    memset(&attr, 0, sizeof attr);
+    attr.size = sizeof attr;
+    attr.type = PERF_TYPE_SOFTWARE;
+    attr.config = PERF_COUNT_SW_DUMMY;
+    attr.disabled = 1;
+    attr.exclude_kernel = 1;
+    attr.exclude_hv = 1;
+    long fd = syscall(__NR_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+    warm_fd = fd < 0 ? -1 : (int)fd;  // read only after pthread_join
+    return NULL;
+}
+
+void CTraceCapture_perf_warm_up_start(void) {
+    pthread_mutex_lock(&warm_lock);
+    if (!warm_started && pthread_create(&warm_thread, NULL, warm_up, NULL) == 0) warm_started = 1;
+    pthread_mutex_unlock(&warm_lock);
+}
+
+int CTraceCapture_perf_warm_up_pending(void) {
+    pthread_mutex_lock(&warm_lock);
+    int pending = warm_started;
+    pthread_mutex_unlock(&warm_lock);
+    return pending;
+}
+
+void CTraceCapture_perf_warm_up_finish(void) {
+    pthread_mutex_lock(&warm_lock);
+    if (warm_started) {
+        pthread_join(warm_thread, NULL);
+        warm_started = 0;
+        if (warm_fd >= 0) close(warm_fd);
+        warm_fd = -1;
+    }
+    pthread_mutex_unlock(&warm_lock);
+}
 int64_t CTraceCapture_perf_nr_exit(void) { return __NR_exit; }
 int64_t CTraceCapture_perf_nr_exit_group(void) { return __NR_exit_group; }
 

@@ -103,6 +103,8 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         startAttempted = true
         lock.unlock()
         self.options = options
+        // Once this start has opened its events (or failed), the warm-up event is not needed.
+        defer { CTraceCapture_perf_warm_up_finish() }
         try PerfPermission.check()
         let tracepoints = try PerfTracepoints.load()
         let cpus = Self.onlineCPUs()

@@ -1,3 +1,5 @@
+import CTraceCapture
+
 /// Which tracing backend to use: `perf` when permitted (`auto`), or one named explicitly.
 public enum BackendKind: String, CaseIterable, Sendable, Equatable {
     case auto, ptrace, perf
@@ -25,6 +27,17 @@ public enum TraceBackends {
         }
     }
 
+    /// Starts the kernel's one-off set-up for per-task perf events (an RCU grace period, ~15 ms,
+    /// when none existed for a second) in the background, so that it overlaps the work done
+    /// before a perf backend opens its events. Call it as early as a trace is known to come;
+    /// the backend (or `make` choosing ptrace) ends it.
+    public static func warmUpPerf() {
+        CTraceCapture_perf_warm_up_start()
+    }
+
+    /// True from `warmUpPerf()` until a backend ended the warm-up.
+    static var perfWarmUpPending: Bool { CTraceCapture_perf_warm_up_pending() != 0 }
+
     /// A backend of `kind`. Asking for `perf` where it cannot work throws the reason
     /// (`PerfBackendError.notPermitted` says exactly what is missing).
     public static func make(kind: BackendKind) throws -> TraceBackend {
@@ -34,6 +47,7 @@ public enum TraceBackends {
             _ = try PerfTracepoints.load()
             return PerfBackend()
         case .ptrace, .auto:
+            CTraceCapture_perf_warm_up_finish()
             return PtraceBackend()
         }
     }

@@ -20,7 +20,7 @@ final class TmuxSession {
     }
 
     deinit {
-        try? Self.run(["-L", socket, "kill-server"], check: false)
+        _ = try? Self.run(["-L", socket, "kill-server"], check: false)
         unlink("/tmp/tmux-\(getuid())/\(socket)")
     }
 

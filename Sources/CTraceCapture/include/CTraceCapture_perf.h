@@ -98,6 +98,18 @@ int CTraceCapture_perf_close_detached(const int *fds, int n);
 /// result or -errno.
 int CTraceCapture_perf_poll(const int *fds, short *revents, int n, int timeout_ms);
 
+/// Starts opening, in a background thread, a disabled software event on this process. The first
+/// per-task perf event after a second without any makes the kernel switch its scheduler hooks
+/// on and wait for an RCU grace period (~15 ms here); started early, that wait runs alongside
+/// start-up instead of inside the tracer's own perf_event_open. Does nothing when already
+/// started; a refused open is ignored (the tracer reports its own errors).
+void CTraceCapture_perf_warm_up_start(void);
+/// Waits for the warm-up thread and closes its event (once the tracer's events are open they
+/// keep the hooks on). Does nothing when no warm-up was started.
+void CTraceCapture_perf_warm_up_finish(void);
+/// 1 while a warm-up was started and not finished.
+int CTraceCapture_perf_warm_up_pending(void);
+
 /// `__NR_execve`, `__NR_exit` and `__NR_exit_group` on the host.
 int64_t CTraceCapture_perf_nr_execve(void);
 int64_t CTraceCapture_perf_nr_exit(void);
