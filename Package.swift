@@ -31,11 +31,12 @@ let package = Package(
             ],
             path: "Sources/seccomp-tui"
         ),
-        .testTarget(name: "PolicyModelTests", dependencies: ["PolicyModel"], path: "Tests/PolicyModelTests",
+        .target(name: "TestScratch", path: "Tests/TestScratch"),
+        .testTarget(name: "PolicyModelTests", dependencies: ["PolicyModel", "TestScratch"], path: "Tests/PolicyModelTests",
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "TraceCaptureTests", dependencies: ["TraceCapture", "PolicyModel", "CTraceCapture"],
+        .testTarget(name: "TraceCaptureTests", dependencies: ["TraceCapture", "PolicyModel", "CTraceCapture", "TestScratch"],
                     path: "Tests/TraceCaptureTests"),
-        .testTarget(name: "SeccompTUITests", dependencies: ["seccomp-tui", "PolicyModel"],
+        .testTarget(name: "SeccompTUITests", dependencies: ["seccomp-tui", "PolicyModel", "TestScratch"],
                     path: "Tests/SeccompTUITests", exclude: ["Snapshots"]),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PolicyModel
+import TestScratch
 
 /// strace decodes the same arguments: run one program under `strace` twice, once decoded and once
 /// with `-X raw`, and check that our decoders name every raw value as strace does.
@@ -13,7 +14,7 @@ import Testing
     func matchesStrace() throws {
         let source = try #require(Bundle.module.url(forResource: "decoder-probe", withExtension: "c",
                                                     subdirectory: "Fixtures"))
-        let dir = FileManager.default.temporaryDirectory
+        let dir = TestScratch.root
             .appendingPathComponent("decoder-strace-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 @testable import PolicyModel
+import TestScratch
 
 /// Every constant of every decoder, as the system headers define it: one C file per decoder
 /// (its own headers), compiled with gcc and run at test time.
 private func headerValues() throws -> [String: [String: UInt64]] {
-    let dir = FileManager.default.temporaryDirectory
+    let dir = TestScratch.root
         .appendingPathComponent("decoder-tests-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }

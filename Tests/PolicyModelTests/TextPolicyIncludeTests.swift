@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 @testable import PolicyModel
+import TestScratch
 
 @Suite struct TextPolicyIncludeTests {
     typealias F = TextPolicyFixtures
 
     /// A fresh temporary directory holding `files` (relative names), removed by the caller.
     static func directory(_ files: [String: String]) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("textpolicy-\(UUID().uuidString)").path
+        let dir = TestScratch.root.appendingPathComponent("textpolicy-\(UUID().uuidString)").path
         for (name, text) in files {
             let path = dir + "/" + name
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,

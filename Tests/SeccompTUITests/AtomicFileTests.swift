@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 @testable import seccomp_tui
+import TestScratch
 
 @Suite struct AtomicFileTests {
     static func scratch() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomic-\(UUID().uuidString)").path
+        let dir = TestScratch.root.appendingPathComponent("atomic-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }

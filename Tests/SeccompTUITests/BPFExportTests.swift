@@ -2,6 +2,7 @@ import Foundation
 import PolicyModel
 import Testing
 @testable import seccomp_tui
+import TestScratch
 
 @Suite(.serialized) struct BPFExportTests {
     static let policy = Policy(defaultAction: .errno(1), architectures: [.x86_64, .x32], badArchAction: .killProcess, rules: [
@@ -10,7 +11,7 @@ import Testing
     ])
 
     func temporaryDirectory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bpf-export-\(UUID().uuidString)")
+        let dir = TestScratch.root.appendingPathComponent("bpf-export-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }

@@ -3,6 +3,7 @@ import Foundation
 import PolicyModel
 import Testing
 @testable import seccomp_tui
+import TestScratch
 
 @Suite struct CheckCommandTests {
     func write(_ text: String, _ name: String, in dir: URL) throws -> String {
@@ -13,7 +14,7 @@ import Testing
 
     @Test("check exits 1 when a recorded call would be refused and succeeds when all are allowed")
     func exitStatus() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString)")
+        let dir = TestScratch.root.appendingPathComponent("check-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         var profile = Profile()

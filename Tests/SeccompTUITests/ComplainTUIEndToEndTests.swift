@@ -3,6 +3,7 @@ import Glibc
 import PolicyModel
 import Testing
 @testable import seccomp_tui
+import TestScratch
 
 /// `enforce --complain --tui` on the real binary in tmux: the calls a policy would refuse appear
 /// as rows to decide on (and only those), and saving writes the loaded policy extended with the
@@ -10,7 +11,7 @@ import Testing
 @Suite(.serialized) struct ComplainTUIEndToEndTests {
     @Test("refused calls become rows; allowing mkdir and saving extends the loaded policy")
     func complainRowsExtendPolicy() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("complain-tui-\(getpid())").path
+        let dir = TestScratch.root.appendingPathComponent("complain-tui-\(getpid())").path
         try? FileManager.default.removeItem(atPath: dir)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -2,6 +2,7 @@ import Foundation
 import PolicyModel
 import TraceCapture
 @testable import seccomp_tui
+import TestScratch
 
 /// Running real programs for the enforce, runtime and bwrap tests.
 enum EnforceTestSupport {
@@ -12,7 +13,7 @@ enum EnforceTestSupport {
     }
 
     static func tempDir(_ prefix: String) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        let dir = TestScratch.root.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }

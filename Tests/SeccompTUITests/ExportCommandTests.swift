@@ -2,6 +2,7 @@ import Foundation
 import PolicyModel
 import Testing
 @testable import seccomp_tui
+import TestScratch
 
 @Suite struct ExportCommandTests {
     static let profile = """
@@ -19,7 +20,7 @@ import Testing
 
     /// A fresh directory for one test.
     private func tempDir() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("export-tests-\(UUID().uuidString)")
+        let url = TestScratch.root.appendingPathComponent("export-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

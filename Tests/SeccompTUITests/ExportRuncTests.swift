@@ -2,6 +2,7 @@ import Foundation
 import PolicyModel
 import Testing
 @testable import seccomp_tui
+import TestScratch
 
 /// `export --format oci` output handed to the real runc: it accepts it and enforces it.
 /// Runs a busybox container as root without cgroups (see DESIGN.md, "Facts measured").
@@ -17,7 +18,7 @@ import Testing
     /// Runs `script` under busybox sh in a fresh container whose seccomp section is `profile`.
     static func runContainer(profile: URL, script: String) throws -> Outcome {
         let fm = FileManager.default
-        let dir = fm.temporaryDirectory.appendingPathComponent("runc-\(UUID().uuidString)")
+        let dir = TestScratch.root.appendingPathComponent("runc-\(UUID().uuidString)")
         let bin = dir.appendingPathComponent("bundle/rootfs/bin")
         try fm.createDirectory(at: bin, withIntermediateDirectories: true)
         defer { try? fm.removeItem(at: dir) }
@@ -59,7 +60,7 @@ import Testing
     }
 
     static func export(_ text: String) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("runc-export-\(UUID().uuidString)")
+        let dir = TestScratch.root.appendingPathComponent("runc-export-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let input = dir.appendingPathComponent("in.json")
         try Data(text.utf8).write(to: input)

@@ -3,11 +3,12 @@ import Foundation
 import PolicyModel
 import Testing
 @testable import seccomp_tui
+import TestScratch
 
 /// Every file-reading command goes through one bounded reader with clear errors.
 @Suite struct InputFileTests {
     static func scratch() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("input-\(UUID().uuidString)").path
+        let dir = TestScratch.root.appendingPathComponent("input-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: dir + "/loop1", withDestinationPath: "loop2")
         try FileManager.default.createSymbolicLink(atPath: dir + "/loop2", withDestinationPath: "loop1")

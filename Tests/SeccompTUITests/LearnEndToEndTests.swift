@@ -3,6 +3,7 @@ import Glibc
 import PolicyModel
 import Testing
 @testable import seccomp_tui
+import TestScratch
 
 /// The whole job, on the real binary in tmux: trace a script that creates a directory, find
 /// `mkdir`, deny it, save OCI JSON, quit; the file on disk says what was decided, and enforcing
@@ -10,7 +11,7 @@ import Testing
 @Suite(.serialized) struct LearnEndToEndTests {
     @Test("trace, search mkdir, deny it, save OCI JSON, quit: the saved policy denies mkdir and allows the rest")
     func learnDenySave() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tui-e2e-\(getpid())").path
+        let dir = TestScratch.root.appendingPathComponent("tui-e2e-\(getpid())").path
         try? FileManager.default.removeItem(atPath: dir)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -2,10 +2,11 @@ import Foundation
 import PolicyModel
 import Testing
 @testable import seccomp_tui
+import TestScratch
 
 @Suite struct PolicyIOTextTests {
     static func directory(_ files: [String: String]) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("policyio-\(UUID().uuidString)").path
+        let dir = TestScratch.root.appendingPathComponent("policyio-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir + "/inc", withIntermediateDirectories: true)
         for (name, text) in files { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
         return dir

@@ -3,10 +3,11 @@ import Foundation
 import PolicyModel
 import Testing
 @testable import seccomp_tui
+import TestScratch
 
 @Suite(.serialized) struct RecordGenerateMergeTests {
     func tempDir() throws -> String {
-        let path = NSTemporaryDirectory() + "seccomp-tui-cmd-\(UUID().uuidString.prefix(8))"
+        let path = TestScratch.root.path + "/seccomp-tui-cmd-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }

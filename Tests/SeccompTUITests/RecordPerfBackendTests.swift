@@ -3,6 +3,7 @@ import PolicyModel
 import Testing
 import TraceCapture
 @testable import seccomp_tui
+import TestScratch
 
 /// `record --backend perf|auto`: backend selection, lost events in the profile and the summary,
 /// and the error an unprivileged user gets.
@@ -20,7 +21,7 @@ import TraceCapture
 
     /// A world-readable scratch directory (the unprivileged runs use it too).
     static func scratch() throws -> String {
-        let dir = "/tmp/seccomp-tui-record-perf-\(UUID().uuidString)"
+        let dir = TestScratch.root.path + "/record-perf-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o777])
         return dir

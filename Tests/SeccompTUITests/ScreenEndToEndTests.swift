@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import PolicyModel
 import Testing
+import TestScratch
 
 /// The real binary in tmux: resizing, and a saved profile opened with a policy to check.
 @Suite(.serialized) struct ScreenEndToEndTests {
@@ -25,7 +26,7 @@ import Testing
 
     @Test("open PROFILE --policy P marks the recorded calls the policy refuses, and v shows only them")
     func openWithPolicy() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tui-open-\(getpid())").path
+        let dir = TestScratch.root.appendingPathComponent("tui-open-\(getpid())").path
         try? FileManager.default.removeItem(atPath: dir)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }

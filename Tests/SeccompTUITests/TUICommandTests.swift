@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import seccomp_tui
+import TestScratch
 
 /// The TUI commands' arguments and their errors, without a terminal.
 @Suite struct TUICommandTests {
@@ -21,7 +22,7 @@ import Testing
 
     @Test("without a terminal the TUI refuses to start, and nothing is traced")
     func noTerminal() throws {
-        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("tui-notty-\(getpid())").path
+        let marker = TestScratch.root.appendingPathComponent("tui-notty-\(getpid())").path
         let (status, err) = try Self.run(["--", "/bin/mkdir", marker])
         #expect(status == 1)
         #expect(err.contains("the TUI needs a terminal"))
@@ -41,7 +42,7 @@ import Testing
 
     @Test("open names the file when it is not a profile")
     func openBadProfile() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tui-bad-\(getpid()).json").path
+        let path = TestScratch.root.appendingPathComponent("tui-bad-\(getpid()).json").path
         try "{\"version\": 99}".write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let (status, err) = try Self.run(["open", path])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestScratch
 
 /// The real binary in a detached tmux session on a private socket, driven by `send-keys` and
 /// read with `capture-pane`.
@@ -28,7 +29,7 @@ final class TmuxSession {
     /// the server tmux forks keeps inherited descriptors open, so no pipe is used.
     @discardableResult
     static func run(_ args: [String], check: Bool = true) throws -> String {
-        let file = FileManager.default.temporaryDirectory
+        let file = TestScratch.root
             .appendingPathComponent("tmux-out-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
         defer { unlink(file) }
         let quoted = args.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")

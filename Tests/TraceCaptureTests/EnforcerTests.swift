@@ -3,11 +3,12 @@ import Glibc
 import PolicyModel
 import Testing
 import TraceCapture
+import TestScratch
 
 /// `Enforcer` against the kernel: real commands under real filters.
 @Suite(.serialized) struct EnforcerTests {
     func tempDir() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("enforcer-\(UUID().uuidString)")
+        let dir = TestScratch.root.appendingPathComponent("enforcer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }

@@ -2,6 +2,7 @@ import Foundation
 import PolicyModel
 import Testing
 import TraceCapture
+import TestScratch
 
 /// Helpers shared by the perf backend tests: C programs compiled on the spot, traces collected
 /// into arrays, and strace's view of the same command.
@@ -42,12 +43,9 @@ enum PerfTestSupport {
         return Trace(pid: pid, events: collector.events, end: end, lost: backend.lostEvents)
     }
 
-    /// A scratch directory removed when the process ends is not needed: each test makes its own.
+    /// A fresh scratch directory (removed with the test process's scratch root at exit).
     static func scratchDirectory() throws -> String {
-        let dir = FileManager.default.temporaryDirectory
-            .appendingPathComponent("seccomp-tui-perf-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
+        try TestScratch.directory("perf").path
     }
 
     /// Compiles `source` with cc (-O2 -pthread) and returns the executable's path.

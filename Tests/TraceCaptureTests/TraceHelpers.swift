@@ -3,14 +3,13 @@ import Glibc
 import PolicyModel
 import Testing
 @testable import TraceCapture
+import TestScratch
 
 /// Shared helpers for the tracer tests: running commands, compiling small C programs, traces.
 enum TestSupport {
-    /// A fresh temporary directory.
+    /// A fresh temporary directory (removed with the test process's scratch root at exit).
     static func tempDir(_ label: String) throws -> String {
-        let path = NSTemporaryDirectory() + "seccomp-tui-\(label)-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        try TestScratch.directory(label).path
     }
 
     /// Runs a command untraced; returns its exit status and stdout.

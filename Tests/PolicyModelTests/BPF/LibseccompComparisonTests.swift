@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PolicyModel
+import TestScratch
 
 /// The same random policies built by libseccomp (python3-seccomp, `export_bpf`) and run through
 /// our emulator must decide as `Policy.decide` does. Policies are kept to what libseccomp accepts
@@ -107,7 +108,7 @@ import Testing
 
     /// Builds each policy with libseccomp; nil where libseccomp refused it.
     static func libseccompPrograms(_ policies: [(Policy, Int)]) throws -> [[SockFilter]?] {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("libseccomp-\(UUID().uuidString)")
+        let dir = TestScratch.root.appendingPathComponent("libseccomp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let spec: [[String: Any]] = policies.map { p, optimize in

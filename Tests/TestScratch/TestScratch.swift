@@ -1,0 +1,26 @@
+import Foundation
+
+/// Scratch space for tests: one directory per test process under the system's temporary
+/// directory (`seccomp-tui-tests-PID`), removed with everything in it when the process exits,
+/// so that test runs leave nothing in /tmp.
+public enum TestScratch {
+    /// The process's scratch root, made on first use.
+    public static let root: URL = {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory(), isDirectory: true)
+            .appendingPathComponent("seccomp-tui-tests-\(getpid())", isDirectory: true)
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        atexit { TestScratch.removeRoot() }
+        return dir
+    }()
+
+    /// A fresh directory `LABEL-XXXXXXXX` under the root.
+    public static func directory(_ label: String) throws -> URL {
+        let dir = root.appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    private static func removeRoot() {
+        try? FileManager.default.removeItem(at: root)
+    }
+}
