@@ -135,6 +135,18 @@ private func event(_ nr: Int32, _ args: [UInt64], pid: Int32 = 100, ret: Int64? 
         #expect(String(decoding: json, as: UTF8.self).contains("\"0xffffffffffffffff\""))
     }
 
+    @Test("a call's six arguments hash as one block of 48 bytes: every field counts, equal calls hash equal")
+    func callHash() {
+        #expect(MemoryLayout<CallArguments>.size == 48)
+        let base = CallArguments(1, 2, 3, 4, 5, 6)
+        #expect(base.hashValue == CallArguments([1, 2, 3, 4, 5, 6]).hashValue)
+        for i in 0..<6 {
+            var values: [UInt64] = [1, 2, 3, 4, 5, 6]
+            values[i] ^= 1 << 40
+            #expect(CallArguments(values).hashValue != base.hashValue, "argument \(i)")
+        }
+    }
+
     @Test("an unknown version is refused with an error naming it")
     func badVersion() {
         let text = #"{"version": 7, "metadata": {}, "syscalls": []}"#

@@ -32,18 +32,12 @@ public struct CallArguments: Hashable, Sendable {
         }
     }
 
-    /// One `combine` of the six values folded together (a multiply-xorshift per value), rather
-    /// than six: this runs once per traced call. Equal calls fold equally; the dictionaries it
-    /// keys are bounded (`CallSet.capacity`), so collisions cost little.
+    /// The six values hashed as one 48-byte block: one `combine` call rather than six (this
+    /// runs once per traced call), still the seeded hash over every bit, so that a hostile
+    /// profile cannot be built from calls that all collide.
     @inline(__always)
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(Self.fold(Self.fold(Self.fold(Self.fold(Self.fold(Self.fold(0, a0), a1), a2), a3), a4), a5))
-    }
-
-    @inline(__always)
-    private static func fold(_ x: UInt64, _ v: UInt64) -> UInt64 {
-        let y = (x ^ v) &* 0x9E37_79B9_7F4A_7C15
-        return y ^ (y >> 29)
+        withUnsafeBytes(of: self) { hasher.combine(bytes: $0) }
     }
 }
 
