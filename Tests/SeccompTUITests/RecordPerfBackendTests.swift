@@ -30,38 +30,9 @@ import TestScratch
     static func getppidProgram() throws -> String {
         let dir = try scratch()
         try getppidLoop.write(toFile: dir + "/getppid.c", atomically: true, encoding: .utf8)
-        let r = try run(["/usr/bin/cc", "-O2", "-o", dir + "/getppid", dir + "/getppid.c"])
+        let r = try EnforceTestSupport.run(["/usr/bin/cc", "-O2", "-o", dir + "/getppid", dir + "/getppid.c"])
         try #require(r.status == 0, "cc: \(r.stderr)")
         return dir + "/getppid"
-    }
-
-    static func run(_ argv: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: argv[0])
-        p.arguments = Array(argv.dropFirst())
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
-
-    /// The built `seccomp-tui` next to the test bundle.
-    static func executable() throws -> String {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("seccomp-tui").path
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDir), !isDir.boolValue {
-                return candidate
-            }
-            dir = dir.deletingLastPathComponent()
-        }
-        throw CocoaError(.fileNoSuchFile)
     }
 
     static let nobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
@@ -79,7 +50,7 @@ import TestScratch
     func recordPerf() throws {
         let exe = try Self.getppidProgram()
         let out = try Self.scratch() + "/p.json"
-        let r = try Self.run([try Self.executable(), "record", "--backend", "perf", "-o", out, "--", exe, "4000", "3"])
+        let r = try EnforceTestSupport.run([try EnforceTestSupport.binary(), "record", "--backend", "perf", "-o", out, "--", exe, "4000", "3"])
         #expect(r.status == 3)
         #expect(!r.stderr.contains("lost events"))
         let profile = try Profile.decodeJSON(Array(try Data(contentsOf: URL(fileURLWithPath: out))))
@@ -111,9 +82,9 @@ import TestScratch
     func unprivileged() throws {
         let paranoid = try #require(PerfPermission.paranoidLevel())
         try #require(paranoid > -1, "the test needs perf_event_paranoid above -1 (it is \(paranoid))")
-        let tool = try Self.executable()
+        let tool = try EnforceTestSupport.binary()
         let dir = try Self.scratch()
-        let perf = try Self.run(Self.nobody + [tool, "record", "--backend", "perf", "-o", dir + "/perf.json", "--", "/bin/true"])
+        let perf = try EnforceTestSupport.run(Self.nobody + [tool, "record", "--backend", "perf", "-o", dir + "/perf.json", "--", "/bin/true"])
         #expect(perf.status != 0)
         #expect(perf.stderr.split(separator: "\n").count == 1, "\(perf.stderr)")
         #expect(perf.stderr.contains(
@@ -122,7 +93,7 @@ import TestScratch
         #expect(perf.stderr.contains("use --backend ptrace"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/perf.json"))
 
-        let auto = try Self.run(Self.nobody + [tool, "record", "-o", dir + "/auto.json", "--", "/bin/true"])
+        let auto = try EnforceTestSupport.run(Self.nobody + [tool, "record", "-o", dir + "/auto.json", "--", "/bin/true"])
         #expect(auto.status == 0, "\(auto.stderr)")
         let profile = try Profile.decodeJSON(Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/auto.json"))))
         #expect(profile.metadata.backend == "ptrace")

@@ -12,7 +12,7 @@ import Testing
                  setup: ((String) throws -> Void)? = nil) throws {
         var traces: [PerfTestSupport.Trace] = []
         for backend in [PtraceBackend(), PerfBackend()] as [TraceBackend] {
-            let dir = try PerfTestSupport.scratchDirectory()
+            let dir = try TestSupport.tempDir("perf")
             try setup?(dir)
             let t = try PerfTestSupport.trace(backend, ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", dir] + command)
             #expect(t.end == .exited(0), "\(name) under \(backend.name)")

@@ -12,8 +12,8 @@ import Testing
     /// timing alone; they are left out of the comparison.
     func compare(_ name: String, _ command: [String], timingDependent: [String] = [],
                  setup: ((String) throws -> Void)? = nil) throws {
-        let straceDir = try PerfTestSupport.scratchDirectory()
-        let perfDir = try PerfTestSupport.scratchDirectory()
+        let straceDir = try TestSupport.tempDir("perf")
+        let perfDir = try TestSupport.tempDir("perf")
         try setup?(straceDir)
         try setup?(perfDir)
         // Both run under the same `sh -c 'cd DIR && exec CMD'` wrapper, so that each works in its

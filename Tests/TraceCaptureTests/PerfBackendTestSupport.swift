@@ -2,7 +2,6 @@ import Foundation
 import PolicyModel
 import Testing
 import TraceCapture
-import TestScratch
 
 /// Helpers shared by the perf backend tests: C programs compiled on the spot, traces collected
 /// into arrays, and strace's view of the same command.
@@ -43,14 +42,9 @@ enum PerfTestSupport {
         return Trace(pid: pid, events: collector.events, end: end, lost: backend.lostEvents)
     }
 
-    /// A fresh scratch directory (removed with the test process's scratch root at exit).
-    static func scratchDirectory() throws -> String {
-        try TestScratch.directory("perf").path
-    }
-
     /// Compiles `source` with cc (-O2 -pthread) and returns the executable's path.
     static func compileC(_ source: String, name: String) throws -> String {
-        let dir = try scratchDirectory()
+        let dir = try TestSupport.tempDir("perf")
         let src = dir + "/\(name).c"
         let exe = dir + "/\(name)"
         try source.write(toFile: src, atomically: true, encoding: .utf8)
@@ -82,7 +76,7 @@ enum PerfTestSupport {
     /// strace -f's view of `command`: every syscall number it printed (`-n`), with counts of
     /// calls (a call split into "unfinished" and "resumed" lines counts once).
     static func strace(_ command: [String], cwd: String? = nil) throws -> [Int32: Int] {
-        let dir = try scratchDirectory()
+        let dir = try TestSupport.tempDir("perf")
         let out = dir + "/strace.txt"
         let r = try run(["/usr/bin/strace", "-f", "-qq", "-n", "-o", out] + command, cwd: cwd)
         guard r.status == 0 else { throw SupportError("strace \(command) exited \(r.status): \(r.output)") }

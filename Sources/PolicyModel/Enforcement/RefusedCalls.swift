@@ -45,14 +45,15 @@ public struct RefusedCalls: Sendable {
     /// and the strings read for path arguments.
     public static func describe(_ e: SyscallEvent, table: SyscallTable = .shared) -> String {
         let name = table.name(of: e.nr, arch: e.arch) ?? SyscallProfile.unknownName(e.nr)
+        let args = e.args
         guard let d = table.definition(named: name) else {
-            return "\(name)(" + e.args.map { "0x" + String($0, radix: 16) }.joined(separator: ", ") + ")"
+            return "\(name)(" + args.map { "0x" + String($0, radix: 16) }.joined(separator: ", ") + ")"
         }
         let parts = d.arguments.indices.map { i -> String in
             let a = d.arguments[i]
-            let v = e.args[i] & (e.arch.is32Bit || a.width == .bits32 ? 0xFFFF_FFFF : .max)
+            let v = args[i] & (e.arch.is32Bit || a.width == .bits32 ? 0xFFFF_FFFF : .max)
             if let path = e.paths[i] { return "\(a.name)=\"\(path)\"" }
-            if let text = ArgumentDecoders.describe(syscall: name, argument: i, value: v, arguments: e.args) {
+            if let text = ArgumentDecoders.describe(syscall: name, argument: i, value: v, arguments: args) {
                 return "\(a.name)=\(text)"
             }
             return "\(a.name)=" + (a.isPointer ? "0x" + String(v, radix: 16) : String(v))

@@ -34,7 +34,7 @@ indirect enum PrettyJSON {
                 out.append(contentsOf: i == 0 ? [0x0A] : [UInt8(ascii: ","), 0x0A])
                 Self.pad(&out, indent + 2)
                 Self.quote(m.key, into: &out)
-                out.append(contentsOf: Array(" : ".utf8))
+                out.append(contentsOf: " : ".utf8)
                 m.value.write(into: &out, indent: indent + 2)
             }
             out.append(0x0A)
@@ -57,13 +57,13 @@ indirect enum PrettyJSON {
         case .string(let s):
             Self.quote(s, into: &out)
         case .unsigned(let v):
-            out.append(contentsOf: Array(String(v).utf8))
+            out.append(contentsOf: String(v).utf8)
         case .signed(let v):
-            out.append(contentsOf: Array(String(v).utf8))
+            out.append(contentsOf: String(v).utf8)
         case .double(let d):
-            out.append(contentsOf: Array((d.isFinite ? "\(d)" : "null").utf8))
+            out.append(contentsOf: (d.isFinite ? "\(d)" : "null").utf8)
         case .bool(let b):
-            out.append(contentsOf: Array((b ? "true" : "false").utf8))
+            out.append(contentsOf: (b ? "true" : "false").utf8)
         }
     }
 
@@ -87,7 +87,7 @@ indirect enum PrettyJSON {
             case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
             case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
             case 0..<0x20:
-                out.append(contentsOf: Array("\\u00".utf8))
+                out.append(contentsOf: "\\u00".utf8)
                 out.append(hex[Int(b >> 4)])
                 out.append(hex[Int(b & 0xF)])
             default: out.append(b)
