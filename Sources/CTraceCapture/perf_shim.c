@@ -70,13 +70,13 @@ void CTraceCapture_perf_warm_up_finish(void) {
 int64_t CTraceCapture_perf_nr_exit(void) { return __NR_exit; }
 int64_t CTraceCapture_perf_nr_exit_group(void) { return __NR_exit_group; }
 
-uint64_t CTraceCapture_perf_sample_type(int with_time, int with_id) {
-    return PERF_SAMPLE_TID | PERF_SAMPLE_RAW | (with_time ? PERF_SAMPLE_TIME : 0) |
+uint64_t CTraceCapture_perf_sample_type(int with_time, int with_id, int with_tid) {
+    return PERF_SAMPLE_RAW | (with_tid ? PERF_SAMPLE_TID : 0) | (with_time ? PERF_SAMPLE_TIME : 0) |
            (with_id ? PERF_SAMPLE_IDENTIFIER : 0);
 }
 
-int CTraceCapture_perf_open(uint32_t tp_id, pid_t pid, int cpu, int inherit,
-                            int enable_on_exec, uint32_t wakeup_watermark, uint64_t sample_type) {
+int CTraceCapture_perf_open(uint32_t tp_id, pid_t pid, int cpu, int inherit, int enable_on_exec,
+                            int task, uint32_t wakeup_watermark, uint64_t sample_type) {
     struct perf_event_attr attr;
     memset(&attr, 0, sizeof attr);
     attr.size = sizeof attr;
@@ -87,6 +87,7 @@ int CTraceCapture_perf_open(uint32_t tp_id, pid_t pid, int cpu, int inherit,
     attr.disabled = enable_on_exec ? 1 : 0;
     attr.inherit = inherit ? 1 : 0;
     attr.enable_on_exec = enable_on_exec ? 1 : 0;
+    attr.task = task ? 1 : 0;
     if (wakeup_watermark > 0) {
         attr.watermark = 1;
         attr.wakeup_watermark = wakeup_watermark;
@@ -161,7 +162,7 @@ static uint16_t load_u16(const unsigned char *p) { uint16_t v; memcpy(&v, p, 2);
 
 /// Parses one PERF_RECORD_SAMPLE of `sample_type` (its fields in the kernel's order: IDENTIFIER
 /// u64, TID u32 pid + u32 tid, TIME u64, RAW u32 size + data); returns 1 when it is a sys_enter
-/// or sys_exit sample.
+/// or sys_exit sample. Without TID the thread comes from the raw data's common_pid.
 static int parse_sample(const unsigned char *rec, size_t rec_size, uint64_t sample_type,
                         const CTraceCapture_perf_layout *layout, CTraceCapture_perf_sample *out) {
     size_t at = sizeof(struct perf_event_header);
@@ -172,10 +173,13 @@ static int parse_sample(const unsigned char *rec, size_t rec_size, uint64_t samp
         out->id = load_u64(rec + at);
         at += 8;
     }
-    if (rec_size < at + 8) return 0;
-    out->pid = (int32_t)load_u32(rec + at);
-    out->tid = (int32_t)load_u32(rec + at + 4);
-    at += 8;
+    int with_tid = (sample_type & PERF_SAMPLE_TID) != 0;
+    if (with_tid) {
+        if (rec_size < at + 8) return 0;
+        out->pid = (int32_t)load_u32(rec + at);
+        out->tid = (int32_t)load_u32(rec + at + 4);
+        at += 8;
+    }
     if (sample_type & PERF_SAMPLE_TIME) {
         if (rec_size < at + 8) return 0;
         out->time = load_u64(rec + at);
@@ -187,6 +191,11 @@ static int parse_sample(const unsigned char *rec, size_t rec_size, uint64_t samp
     if ((size_t)raw_size > rec_size - at) return 0;
     const unsigned char *raw = rec + at;
     if ((size_t)layout->type_offset + 2 > raw_size) return 0;
+    if (!with_tid) {
+        if ((size_t)layout->pid_offset + 4 > raw_size) return 0;
+        out->pid = 0;
+        out->tid = (int32_t)load_u32(raw + layout->pid_offset);
+    }
     uint16_t type = load_u16(raw + layout->type_offset);
     if (type == layout->enter_type) {
         if ((size_t)layout->enter_id_offset + 8 > raw_size ||
@@ -244,6 +253,19 @@ size_t CTraceCapture_perf_ring_read(CTraceCapture_perf_ring *ring,
         } else if (hdr.type == PERF_RECORD_LOST) {
             // struct { header; u64 id; u64 lost; }
             if (hdr.size >= 24) *lost += load_u64(rec + 16);
+        } else if (hdr.type == PERF_RECORD_FORK) {
+            // struct { header; u32 pid, ppid; u32 tid, ptid; u64 time; }
+            if (hdr.size >= 32) {
+                CTraceCapture_perf_sample *f = &out[n++];
+                memset(f, 0, sizeof *f);
+                f->kind = 2;
+                f->pid = (int32_t)load_u32(rec + 8);
+                f->tid = (int32_t)load_u32(rec + 16);
+            } else {
+                *skipped += 1;
+            }
+        } else if (hdr.type == PERF_RECORD_EXIT) {
+            // nothing to learn: a thread's samples end on their own
         } else {
             *skipped += 1;
         }

@@ -68,6 +68,13 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
     private var rings: [UnsafeMutablePointer<CTraceCapture_perf_ring>] = []
     private var ringOwner: [Int32: Int32] = [:]  // cpu -> fd that owns that CPU's ring
     private var ownIDs: [Int32: Set<UInt64>] = [:]  // attach: tid -> ids of the events opened for it
+    /// Whether samples carry PERF_SAMPLE_TID. Without it (the default: one field less for the
+    /// traced thread to write on every call) the process of each thread comes from FORK records,
+    /// which needs the raw `common_pid` to be the tid we see: only in the initial pid namespace.
+    private let samplesCarryTID = !ProcFS.inInitialPIDNamespace()
+    /// The threads traced from the start (the spawned command; an attached process's threads),
+    /// with their process.
+    private var knownThreads: [Int32: Int32] = [:]
     private var child: pid_t?
     private var attached: pid_t?
     private var options = TraceOptions()
@@ -129,8 +136,9 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         let queue = PerfBatchQueue(capacity: configuration.queuedBatches, onEvents: onEvents)
         self.queue = queue
         queue.push(first)
+        let known = samplesCarryTID ? nil : knownThreads
         let reader = Thread { [self, pairer] in
-            readLoop(layout: tracepoints.layout, pairer: pairer, queue: queue)
+            readLoop(layout: tracepoints.layout, pairer: pairer, knownThreads: known, queue: queue)
             readerDone.signal()
         }
         reader.name = "seccomp-tui perf reader"
@@ -148,6 +156,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         var statusFD: Int32 = -1
         let pid = CTraceCapture_perf_spawn_held(command[0], &argv, &releaseFD, &statusFD)
         if pid < 0 { throw PerfBackendError.system(operation: "fork", errno: -pid) }
+        knownThreads = [pid: pid]
         do {
             try openEvents(tracepoints: tracepoints, tids: [pid], cpus: cpus, enableOnExec: true)
         } catch {
@@ -177,7 +186,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         // its own events (`ownIDs`).
         var covered = Set<Int32>()
         for _ in 0..<100 {
-            let tids = Self.threads(of: pid)
+            let tids = Set(ProcFS.threads(of: pid))
             if tids.isEmpty && covered.isEmpty { throw TraceError.noSuchProcess(pid) }
             let new = tids.subtracting(covered)
             if new.isEmpty { break }
@@ -191,6 +200,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
             }
             covered.formUnion(new)
         }
+        for tid in covered { knownThreads[tid] = pid }
         attached = pid
     }
 
@@ -199,13 +209,16 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         let ringPages = configuration.ringPages(cpus: cpus.count)
         let watermark = UInt32(min(ringPages * pageSize / 4, 1 << 20))
         // The traced thread writes every sample field on every syscall: TIME only to pair enters
-        // with exits read from different CPUs, the event id only to drop duplicates when attaching.
-        let sampleType = CTraceCapture_perf_sample_type(options.returns ? 1 : 0, enableOnExec ? 0 : 1)
+        // with exits read from different CPUs, the event id only to drop duplicates when attaching,
+        // TID only where FORK records cannot name each thread's process.
+        let sampleType = CTraceCapture_perf_sample_type(options.returns ? 1 : 0, enableOnExec ? 0 : 1,
+                                                        samplesCarryTID ? 1 : 0)
         for cpu in cpus {
             for tid in tids {
                 var ids: [UInt64] = []
                 let enter = try openEvent(tracepoints.enterID, "sys_enter", tid: tid, cpu: cpu,
-                                          enableOnExec: enableOnExec, watermark: watermark, sampleType: sampleType)
+                                          enableOnExec: enableOnExec, forkRecords: !samplesCarryTID,
+                                          watermark: watermark, sampleType: sampleType)
                 ids.append(CTraceCapture_perf_event_id(enter))
                 if let owner = ringOwner[cpu] {
                     try redirect(enter, to: owner)
@@ -223,7 +236,8 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
                 }
                 if options.returns {
                     let exit = try openEvent(tracepoints.exitID, "sys_exit", tid: tid, cpu: cpu,
-                                             enableOnExec: enableOnExec, watermark: watermark, sampleType: sampleType)
+                                             enableOnExec: enableOnExec, forkRecords: false,
+                                             watermark: watermark, sampleType: sampleType)
                     ids.append(CTraceCapture_perf_event_id(exit))
                     try redirect(exit, to: ringOwner[cpu]!)
                 }
@@ -233,8 +247,9 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
     }
 
     private func openEvent(_ id: UInt32, _ name: String, tid: Int32, cpu: Int32, enableOnExec: Bool,
-                           watermark: UInt32, sampleType: UInt64) throws -> Int32 {
-        let fd = CTraceCapture_perf_open(id, tid, cpu, 1, enableOnExec ? 1 : 0, watermark, sampleType)
+                           forkRecords: Bool, watermark: UInt32, sampleType: UInt64) throws -> Int32 {
+        let fd = CTraceCapture_perf_open(id, tid, cpu, 1, enableOnExec ? 1 : 0, forkRecords ? 1 : 0,
+                                         watermark, sampleType)
         if fd >= 0 {
             fds.append(fd)
             return fd
@@ -275,8 +290,11 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         lock.unlock()
     }
 
-    private func readLoop(layout: CTraceCapture_perf_layout, pairer: PerfSyscallPairer, queue: PerfBatchQueue) {
+    private func readLoop(layout: CTraceCapture_perf_layout, pairer: PerfSyscallPairer,
+                          knownThreads: [Int32: Int32]?, queue: PerfBatchQueue) {
         var pairer = pairer
+        // Without PERF_SAMPLE_TID: the process of each thread, from FORK records.
+        var threads = knownThreads.map { PerfThreadProcesses(known: $0) }
         var layout = layout
         let chunk = max(256, configuration.batchSize)
         let buffer = UnsafeMutablePointer<CTraceCapture_perf_sample>.allocate(capacity: chunk)
@@ -295,9 +313,20 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
             }
         }
 
+        /// A sample whose process is known.
+        func take(_ s: CTraceCapture_perf_sample) {
+            if !ownIDs.isEmpty, let own = ownIDs[s.tid], !own.contains(s.id) { return }
+            if pairer.withReturns {
+                gathered.append(s)
+            } else {
+                out.append(PerfSyscallPairer.event(from: s))
+                flush(force: false)
+            }
+        }
+
         /// Reads every ring until empty. With return values, samples of all CPUs are ordered by
         /// time before pairing, so that an enter read from one CPU meets its exit from another.
-        func drain() {
+        func drain(last: Bool) {
             for ring in rings {
                 while true {
                     var lostHere: UInt64 = 0
@@ -306,16 +335,19 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
                     addLost(lostHere)
                     for i in 0..<n {
                         let s = buffer[i]
-                        if !ownIDs.isEmpty, let own = ownIDs[s.tid], !own.contains(s.id) { continue }
-                        if pairer.withReturns {
-                            gathered.append(s)
-                        } else {
-                            out.append(PerfSyscallPairer.event(from: s))
-                            flush(force: false)
+                        if threads == nil {
+                            if s.kind != 2 { take(s) }
+                        } else if s.kind == 2 {
+                            threads!.learn(s)
+                        } else if let resolved = threads!.resolve(s) {
+                            take(resolved)
                         }
                     }
                     if n < chunk { break }
                 }
+            }
+            if threads != nil {
+                for s in last ? threads!.finish() : threads!.endPass() { take(s) }
             }
             if !gathered.isEmpty {
                 gathered.sort { $0.time < $1.time }
@@ -343,10 +375,10 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
                     }
                 }
             }
-            drain()
+            drain(last: false)
             if stopping || live.isEmpty { break }
         }
-        drain()
+        drain(last: true)
         pairer.finish(into: &out)
         flush(force: true)
     }
@@ -468,11 +500,6 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
             if !cpus.isEmpty { return cpus }
         }
         return Array(0..<Int32(max(1, sysconf(Int32(_SC_NPROCESSORS_CONF)))))
-    }
-
-    static func threads(of pid: pid_t) -> Set<Int32> {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-        return Set(names.compactMap { Int32($0) })
     }
 
     /// Processes whose parent chain leads to `root` (from /proc), deepest first.

@@ -36,8 +36,12 @@ public struct PerfTracepoints: Sendable, Equatable {
         guard try field(exitFields, "common_type", size: 2, in: exit.formatPath) == typeOffset else {
             throw PerfBackendError.tracefs("\(exit.formatPath): `common_type` is not where sys_enter has it")
         }
+        let pidOffset = try field(enterFields, "common_pid", size: 4, in: enter.formatPath)
+        guard try field(exitFields, "common_pid", size: 4, in: exit.formatPath) == pidOffset else {
+            throw PerfBackendError.tracefs("\(exit.formatPath): `common_pid` is not where sys_enter has it")
+        }
         let layout = CTraceCapture_perf_layout(
-            enter_type: enter.id, exit_type: exit.id, type_offset: typeOffset,
+            enter_type: enter.id, exit_type: exit.id, type_offset: typeOffset, pid_offset: pidOffset,
             enter_id_offset: try field(enterFields, "id", size: 8, in: enter.formatPath),
             enter_args_offset: try field(enterFields, "args", size: 48, in: enter.formatPath),
             exit_id_offset: try field(exitFields, "id", size: 8, in: exit.formatPath),
@@ -142,6 +146,7 @@ public struct PerfTracepoints: Sendable, Equatable {
 extension CTraceCapture_perf_layout: @retroactive Equatable {
     public static func == (a: Self, b: Self) -> Bool {
         a.enter_type == b.enter_type && a.exit_type == b.exit_type && a.type_offset == b.type_offset
+            && a.pid_offset == b.pid_offset
             && a.enter_id_offset == b.enter_id_offset && a.enter_args_offset == b.enter_args_offset
             && a.exit_id_offset == b.exit_id_offset && a.exit_ret_offset == b.exit_ret_offset
     }

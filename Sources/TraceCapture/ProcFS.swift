@@ -21,6 +21,16 @@ enum ProcFS {
         return nil
     }
 
+    /// Whether this process lives in the initial pid namespace, where the ids it sees are those
+    /// the kernel writes into trace records (`common_pid`): `/proc/self/ns/pid` is
+    /// `pid:[4026531836]` (PROC_PID_INIT_INO) there. False when it cannot be told.
+    static func inInitialPIDNamespace() -> Bool {
+        var buf = [CChar](repeating: 0, count: 64)
+        let n = readlink("/proc/self/ns/pid", &buf, buf.count - 1)
+        guard n > 0 else { return false }
+        return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) == "pid:[4026531836]"
+    }
+
     /// The thread ids of process `pid` (`/proc/PID/task`).
     static func threads(of pid: Int32) -> [Int32] {
         guard let dir = opendir("/proc/\(pid)/task") else { return [] }

@@ -40,7 +40,7 @@ import Testing
         p.arguments = args
         try p.run()
         // Wait until all of its threads exist.
-        for _ in 0..<200 where PerfBackend.threads(of: p.processIdentifier).count < 4 { usleep(5_000) }
+        for _ in 0..<200 where ProcFS.threads(of: p.processIdentifier).count < 4 { usleep(5_000) }
         return p
     }
 
@@ -49,7 +49,7 @@ import Testing
         let exe = try PerfTestSupport.compileC(Self.lateWorker, name: "late")
         let getppid = try PerfTestSupport.number("getppid")
         let p = try launch(exe, ["2000", "400", "0"])
-        #expect(PerfBackend.threads(of: p.processIdentifier).count == 4)
+        #expect(ProcFS.threads(of: p.processIdentifier).count == 4)
         let collector = PerfTestSupport.Collector()
         let backend = PerfBackend()
         let pid = try backend.start(.attach(pid: p.processIdentifier), options: TraceOptions()) { collector.add($0) }

@@ -5,14 +5,15 @@ import Testing
 
 /// The ring reader on a ring buffer built in memory, as the kernel lays it out: a
 /// `perf_event_mmap_page` then the data pages. Each sample layout the backend opens events with
-/// (TID and RAW, plus TIME with return values, plus IDENTIFIER when attaching) is parsed field
-/// by field; records cut short or of other types are skipped and counted, never read past.
+/// (RAW, plus TID outside the initial pid namespace, TIME with return values, IDENTIFIER when
+/// attaching) is parsed field by field, and so are FORK records; records cut short or of other
+/// types are skipped and counted, never read past.
 @Suite struct PerfRingReaderTests {
     static let page = 4096
     static let dataPages = 2
     // The layout of the raw data, as the tracefs format files give it on x86_64.
     static let layout = CTraceCapture_perf_layout(
-        enter_type: 443, exit_type: 442, type_offset: 0, enter_id_offset: 8, enter_args_offset: 16,
+        enter_type: 443, exit_type: 442, type_offset: 0, pid_offset: 4, enter_id_offset: 8, enter_args_offset: 16,
         exit_id_offset: 8, exit_ret_offset: 16)
 
     /// An in-memory ring: `meta` at the start, data after one page.
@@ -73,31 +74,75 @@ import Testing
 
     /// The raw tracepoint data of a sys_enter: common fields, id, six arguments (64 bytes), padded
     /// with its u32 size to a multiple of 8 as the kernel does.
-    static func enterRaw(nr: UInt64, args: [UInt64]) -> [UInt8] {
-        var raw = u16(443) + [0, 0] + u32(0) + u64(nr)
+    static func enterRaw(nr: UInt64, args: [UInt64], commonPID: UInt32 = 0) -> [UInt8] {
+        var raw = u16(443) + [0, 0] + u32(commonPID) + u64(nr)
         for a in args { raw += u64(a) }
         return u32(UInt32(raw.count + 4)) + raw + [0, 0, 0, 0]
     }
 
-    static func exitRaw(nr: UInt64, ret: Int64) -> [UInt8] {
-        let raw = u16(442) + [0, 0] + u32(0) + u64(nr) + u64(UInt64(bitPattern: ret))
+    static func exitRaw(nr: UInt64, ret: Int64, commonPID: UInt32 = 0) -> [UInt8] {
+        let raw = u16(442) + [0, 0] + u32(commonPID) + u64(nr) + u64(UInt64(bitPattern: ret))
         return u32(UInt32(raw.count + 4)) + raw + [0, 0, 0, 0]
     }
 
-    static func sample(id: UInt64?, pid: UInt32, tid: UInt32, time: UInt64?, raw: [UInt8]) -> [UInt8] {
+    /// A sample's body; `pid` and `tid` nil: without PERF_SAMPLE_TID.
+    static func sample(id: UInt64?, pid: UInt32?, tid: UInt32?, time: UInt64?, raw: [UInt8]) -> [UInt8] {
         var body: [UInt8] = []
         if let id { body += u64(id) }
-        body += u32(pid) + u32(tid)
+        if let pid, let tid { body += u32(pid) + u32(tid) }
         if let time { body += u64(time) }
         return body + raw
     }
 
     static let sampleRecord: UInt32 = 9  // PERF_RECORD_SAMPLE
     static let lostRecord: UInt32 = 2  // PERF_RECORD_LOST
+    static let exitRecord: UInt32 = 4  // PERF_RECORD_EXIT
+    static let forkRecord: UInt32 = 7  // PERF_RECORD_FORK
+
+    /// A FORK or EXIT record's body: pid, ppid, tid, ptid, time.
+    static func task(pid: UInt32, ppid: UInt32, tid: UInt32, ptid: UInt32) -> [UInt8] {
+        u32(pid) + u32(ppid) + u32(tid) + u32(ptid) + u64(123_456)
+    }
+
+    @Test("RAW only: the thread from common_pid, the process left unknown (0)")
+    func rawOnly() {
+        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 0, 0))
+        ring.append(type: Self.sampleRecord, body: Self.sample(
+            id: nil, pid: nil, tid: nil, time: nil, raw: Self.enterRaw(nr: 39, args: [1, 2, 3, 4, 5, 6], commonPID: 4321)))
+        ring.append(type: Self.sampleRecord, body: Self.sample(
+            id: nil, pid: nil, tid: nil, time: 77, raw: Self.exitRaw(nr: 39, ret: 5, commonPID: 4322)))
+        let r = FakeRing(sampleType: CTraceCapture_perf_sample_type(1, 0, 0))
+        r.append(type: Self.sampleRecord, body: Self.sample(
+            id: nil, pid: nil, tid: nil, time: 77, raw: Self.exitRaw(nr: 39, ret: 5, commonPID: 4322)))
+        let a = ring.read()
+        #expect(a.samples.count == 1 && a.skipped == 1)  // the second has a TIME field this ring does not expect
+        #expect(a.samples.first?.pid == 0 && a.samples.first?.tid == 4321 && a.samples.first?.nr == 39)
+        #expect(a.samples.first?.args.5 == 6)
+        let b = r.read()
+        #expect(b.samples.count == 1 && b.skipped == 0)
+        #expect(b.samples.first?.kind == 1 && b.samples.first?.tid == 4322 && b.samples.first?.time == 77)
+        #expect(b.samples.first?.ret == 5 && b.samples.first?.pid == 0)
+    }
+
+    @Test("FORK records give the new thread and its process; EXIT records pass quietly; short ones are skipped")
+    func forkAndExit() {
+        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 0, 0))
+        ring.append(type: Self.forkRecord, body: Self.task(pid: 500, ppid: 400, tid: 501, ptid: 400))
+        ring.append(type: Self.exitRecord, body: Self.task(pid: 500, ppid: 400, tid: 501, ptid: 400))
+        ring.append(type: Self.forkRecord, body: Self.u32(1) + Self.u32(2))
+        ring.append(type: Self.sampleRecord, body: Self.sample(
+            id: nil, pid: nil, tid: nil, time: nil, raw: Self.enterRaw(nr: 60, args: [0, 0, 0, 0, 0, 0], commonPID: 501)))
+        let r = ring.read()
+        #expect(r.skipped == 1 && r.lost == 0)
+        #expect(r.samples.count == 2)
+        #expect(r.samples.first?.kind == 2 && r.samples.first?.pid == 500 && r.samples.first?.tid == 501)
+        #expect(r.samples.first?.nr == 0 && r.samples.first?.args.0 == 0)
+        #expect(r.samples.last?.kind == 0 && r.samples.last?.tid == 501 && r.samples.last?.nr == 60)
+    }
 
     @Test("TID and RAW: pid, tid, number and arguments; no id, no time")
     func tidRaw() {
-        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 0))
+        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 0, 1))
         ring.append(type: Self.sampleRecord, body: Self.sample(
             id: nil, pid: 10, tid: 11, time: nil, raw: Self.enterRaw(nr: 39, args: [1, 2, 3, 4, 5, 6])))
         let r = ring.read()
@@ -109,7 +154,7 @@ import Testing
 
     @Test("TID, TIME and RAW: an enter and an exit with their times and return value")
     func withTime() {
-        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(1, 0))
+        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(1, 0, 1))
         ring.append(type: Self.sampleRecord, body: Self.sample(
             id: nil, pid: 10, tid: 12, time: 1000, raw: Self.enterRaw(nr: 0, args: [7, 0, 0, 0, 0, 0])))
         ring.append(type: Self.sampleRecord, body: Self.sample(
@@ -122,7 +167,7 @@ import Testing
 
     @Test("IDENTIFIER, TID and RAW: the event id comes first")
     func withID() {
-        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 1))
+        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 1, 1))
         ring.append(type: Self.sampleRecord, body: Self.sample(
             id: 77, pid: 20, tid: 21, time: nil, raw: Self.enterRaw(nr: 110, args: [0, 0, 0, 0, 0, 0])))
         let r = ring.read()
@@ -132,7 +177,7 @@ import Testing
 
     @Test("lost records are counted; other records, other tracepoints and short samples are skipped")
     func lostAndSkipped() {
-        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(1, 1))
+        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(1, 1, 1))
         ring.append(type: Self.lostRecord, body: Self.u64(5) + Self.u64(1234))
         ring.append(type: 3, body: Self.u64(0))  // PERF_RECORD_COMM-like: not ours
         var other = Self.enterRaw(nr: 1, args: [0, 0, 0, 0, 0, 0])
@@ -154,7 +199,7 @@ import Testing
 
     @Test("a record that wraps around the end of the data area is read whole")
     func wraps() {
-        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 0))
+        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 0, 1))
         let body = Self.sample(id: nil, pid: 1, tid: 2, time: nil, raw: Self.enterRaw(nr: 3, args: [9, 9, 9, 9, 9, 9]))
         let recordSize = 8 + body.count
         let count = Self.dataPages * Self.page / recordSize + 3
@@ -171,7 +216,7 @@ import Testing
 
     @Test("a header whose size runs past data_head drops the rest of what was published")
     func badHeader() {
-        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 0))
+        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 0, 1))
         ring.append(type: Self.sampleRecord, body: Self.u64(0), size: 200)
         let r = ring.read()
         #expect(r.samples.isEmpty && r.skipped == 1)

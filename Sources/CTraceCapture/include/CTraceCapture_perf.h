@@ -12,16 +12,19 @@ typedef struct {
     uint32_t enter_type;
     uint32_t exit_type;
     uint32_t type_offset;   // common_type, 2 bytes
+    uint32_t pid_offset;    // common_pid, 4 bytes: the thread's id as the kernel knows it
     uint32_t enter_id_offset;
     uint32_t enter_args_offset;  // unsigned long args[6]
     uint32_t exit_id_offset;
     uint32_t exit_ret_offset;
 } CTraceCapture_perf_layout;
 
-/// One parsed sample. `kind` is 0 for sys_enter, 1 for sys_exit; `id` is the event id that
-/// produced it (`PERF_EVENT_IOC_ID` of the event that was opened, also for inherited events),
-/// 0 when the events were opened without PERF_SAMPLE_IDENTIFIER; `time` is 0 without
-/// PERF_SAMPLE_TIME.
+/// One parsed record. `kind` is 0 for a sys_enter sample, 1 for a sys_exit sample, 2 for a
+/// PERF_RECORD_FORK (a traced task made process or thread `tid` of process `pid`; the other
+/// fields are 0). `id` is the event id that produced a sample (`PERF_EVENT_IOC_ID` of the event
+/// that was opened, also for inherited events), 0 when the events were opened without
+/// PERF_SAMPLE_IDENTIFIER; `time` is 0 without PERF_SAMPLE_TIME. Without PERF_SAMPLE_TID a
+/// sample's `tid` is the raw record's `common_pid` and its `pid` is 0 (not known).
 typedef struct {
     uint64_t id;
     uint64_t time;
@@ -33,10 +36,11 @@ typedef struct {
     uint32_t kind;
 } CTraceCapture_perf_sample;
 
-/// The sample_type of our events: TID and RAW always; TIME (`with_time`, to order samples of
-/// different CPUs) and IDENTIFIER (`with_id`, to tell events apart) only when asked, since
-/// every field is written by the traced thread on every syscall.
-uint64_t CTraceCapture_perf_sample_type(int with_time, int with_id);
+/// The sample_type of our events: RAW always; TID (`with_tid`: the process and thread ids as
+/// seen from our pid namespace), TIME (`with_time`, to order samples of different CPUs) and
+/// IDENTIFIER (`with_id`, to tell events apart) only when asked, since every field is written
+/// by the traced thread on every syscall.
+uint64_t CTraceCapture_perf_sample_type(int with_time, int with_id, int with_tid);
 
 /// A mapped ring buffer: one metadata page followed by 2^n data pages. `sample_type` is that of
 /// every event writing to it.
@@ -51,10 +55,11 @@ typedef struct {
 } CTraceCapture_perf_ring;
 
 /// Opens a sampling event on tracepoint `tp_id`: every hit is a sample of `sample_type` (from
-/// `CTraceCapture_perf_sample_type`). `pid` > 0 traces that task, `cpu` >= 0 that CPU. Returns
-/// the fd or -errno.
-int CTraceCapture_perf_open(uint32_t tp_id, pid_t pid, int cpu, int inherit,
-                            int enable_on_exec, uint32_t wakeup_watermark, uint64_t sample_type);
+/// `CTraceCapture_perf_sample_type`). `pid` > 0 traces that task, `cpu` >= 0 that CPU; `task`
+/// asks for PERF_RECORD_FORK and PERF_RECORD_EXIT records of the traced tasks. Returns the fd
+/// or -errno.
+int CTraceCapture_perf_open(uint32_t tp_id, pid_t pid, int cpu, int inherit, int enable_on_exec,
+                            int task, uint32_t wakeup_watermark, uint64_t sample_type);
 /// PERF_EVENT_IOC_SET_OUTPUT: `fd`'s records go to `target_fd`'s ring buffer. 0 or -errno.
 int CTraceCapture_perf_set_output(int fd, int target_fd);
 /// PERF_EVENT_IOC_ID: the event's id, or 0 on failure.
@@ -70,9 +75,10 @@ int CTraceCapture_perf_ring_map(CTraceCapture_perf_ring *ring, int fd, size_t da
 void CTraceCapture_perf_ring_unmap(CTraceCapture_perf_ring *ring);
 /// Bytes written and not yet consumed.
 uint64_t CTraceCapture_perf_ring_pending(const CTraceCapture_perf_ring *ring);
-/// Reads up to `max` samples, consuming the records it reads; PERF_RECORD_LOST counts are added
-/// to `*lost`, records of other types (and samples of other tracepoints) are skipped and
-/// counted in `*skipped`. Returns the number of samples written to `out`.
+/// Reads up to `max` samples and fork records, consuming the records it reads; PERF_RECORD_LOST
+/// counts are added to `*lost`, PERF_RECORD_EXIT records are passed over, records of other
+/// types (and samples of other tracepoints, and records cut short) are skipped and counted in
+/// `*skipped`. Returns the number of entries written to `out`.
 size_t CTraceCapture_perf_ring_read(CTraceCapture_perf_ring *ring,
                                     const CTraceCapture_perf_layout *layout,
                                     CTraceCapture_perf_sample *out, size_t max,
