@@ -34,13 +34,19 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         public var queuedBatches: Int
         /// How often the reader looks at the rings when the watermark was not reached.
         public var pollMilliseconds: Int32
+        /// Whether samples carry PERF_SAMPLE_TID. Without it (one field less for the traced
+        /// thread to write on every call) the process of each thread comes from FORK records,
+        /// which needs the raw `common_pid` to be the thread id we see; nil: with it only
+        /// outside the initial pid namespace.
+        public var sampleTID: Bool?
 
         public init(ringPages: Int? = nil, batchSize: Int = 4096, queuedBatches: Int = 16,
-                    pollMilliseconds: Int32 = 50) {
+                    pollMilliseconds: Int32 = 50, sampleTID: Bool? = nil) {
             self.ringPages = ringPages
             self.batchSize = batchSize
             self.queuedBatches = queuedBatches
             self.pollMilliseconds = pollMilliseconds
+            self.sampleTID = sampleTID
         }
 
         /// The ring size used for `cpus` CPUs.
@@ -68,10 +74,8 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
     private var rings: [UnsafeMutablePointer<CTraceCapture_perf_ring>] = []
     private var ringOwner: [Int32: Int32] = [:]  // cpu -> fd that owns that CPU's ring
     private var ownIDs: [Int32: Set<UInt64>] = [:]  // attach: tid -> ids of the events opened for it
-    /// Whether samples carry PERF_SAMPLE_TID. Without it (the default: one field less for the
-    /// traced thread to write on every call) the process of each thread comes from FORK records,
-    /// which needs the raw `common_pid` to be the tid we see: only in the initial pid namespace.
-    private let samplesCarryTID = !ProcFS.inInitialPIDNamespace()
+    /// `configuration.sampleTID`, decided.
+    private let samplesCarryTID: Bool
     /// The threads traced from the start (the spawned command; an attached process's threads),
     /// with their process.
     private var knownThreads: [Int32: Int32] = [:]
@@ -86,6 +90,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
+        samplesCarryTID = configuration.sampleTID ?? !ProcFS.inInitialPIDNamespace()
     }
 
     deinit {

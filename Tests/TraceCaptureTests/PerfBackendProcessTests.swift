@@ -7,7 +7,9 @@ import Testing
 /// Every event names the process and thread that made it, also for threads and processes made
 /// while tracing, whose first calls may be read (from another CPU's ring) before the FORK record
 /// that names their process: each call here passes its own pid and tid as arguments, so each
-/// event can be checked against what the program itself knew.
+/// event can be checked against what the program itself knew. Both ways of naming the process
+/// are checked: FORK records (the default here) and PERF_SAMPLE_TID (used in other pid
+/// namespaces).
 @Suite(.serialized) struct PerfBackendProcessTests {
     static let tree = """
         #include <pthread.h>
@@ -43,12 +45,13 @@ import Testing
         """
 
     @Test("processes and threads made while tracing: each call carries the pid and tid that made it",
-          arguments: [TraceOptions(), TraceOptions(returns: true)])
-    func everyEventNamesItsMaker(options: TraceOptions) throws {
+          arguments: [TraceOptions(), TraceOptions(returns: true)], [false, true])
+    func everyEventNamesItsMaker(options: TraceOptions, sampleTID: Bool) throws {
         let getppid = try PerfTestSupport.number("getppid")
         let exe = try PerfTestSupport.compileC(Self.tree, name: "tree")
         // 1 + 4 x 3 processes, each with 3 threads and its main thread: 52 threads, 100 calls each.
-        let t = try PerfTestSupport.trace(PerfBackend(), [exe, "4", "3", "100"], options: options)
+        let backend = PerfBackend(configuration: .init(sampleTID: sampleTID))
+        let t = try PerfTestSupport.trace(backend, [exe, "4", "3", "100"], options: options)
         #expect(t.lost == 0)
         #expect(t.end == .exited(0))
         let calls = t.events.filter { $0.nr == getppid && $0.args[2] == 0x5eed }
@@ -58,5 +61,13 @@ import Testing
         #expect(wrong.isEmpty, "\(wrong.count) events name another process or thread, e.g. \(wrong.prefix(3))")
         #expect(Set(calls.map(\.pid)).count == 13 && Set(calls.map(\.tid)).count == 52)
         #expect(calls.contains { $0.pid == t.pid })
+    }
+
+    @Test("this test process runs in the initial pid namespace; a process in a new one is told so")
+    func pidNamespace() throws {
+        #expect(ProcFS.inInitialPIDNamespace())
+        let r = try PerfTestSupport.run(["/usr/bin/unshare", "--pid", "--fork", "/bin/readlink", "/proc/self/ns/pid"])
+        #expect(r.status == 0)
+        #expect(!r.output.contains("4026531836") && r.output.hasPrefix("pid:["))
     }
 }
