@@ -88,8 +88,14 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
     /// Set once the reader thread runs: `wait` then waits for it.
     private var started = false
 
-    public init(configuration: Configuration = Configuration()) {
+    /// The tracepoints, when the caller already read them.
+    private let loadedTracepoints: PerfTracepoints?
+
+    /// `tracepoints`: as read by `PerfTracepoints.load()`, when the caller has them (`start`
+    /// reads them otherwise).
+    public init(configuration: Configuration = Configuration(), tracepoints: PerfTracepoints? = nil) {
         self.configuration = configuration
+        loadedTracepoints = tracepoints
         samplesCarryTID = configuration.sampleTID ?? !ProcFS.inInitialPIDNamespace()
     }
 
@@ -118,7 +124,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         // Once this start has opened its events (or failed), the warm-up event is not needed.
         defer { CTraceCapture_perf_warm_up_finish() }
         try PerfPermission.check()
-        let tracepoints = try PerfTracepoints.load()
+        let tracepoints = try loadedTracepoints ?? PerfTracepoints.load()
         let cpus = Self.onlineCPUs()
         var pairer = PerfSyscallPairer(withReturns: options.returns)
         var first: [SyscallEvent] = []

@@ -39,16 +39,18 @@ public enum TraceBackends {
     static var perfWarmUpPending: Bool { CTraceCapture_perf_warm_up_pending() != 0 }
 
     /// A backend of `kind`. Asking for `perf` where it cannot work throws the reason
-    /// (`PerfBackendError.notPermitted` says exactly what is missing).
+    /// (`PerfBackendError.notPermitted` says exactly what is missing); `auto` then gives ptrace.
     public static func make(kind: BackendKind) throws -> TraceBackend {
-        switch resolve(kind) {
-        case .perf:
-            try PerfPermission.check()
-            _ = try PerfTracepoints.load()
-            return PerfBackend()
-        case .ptrace, .auto:
-            CTraceCapture_perf_warm_up_finish()
-            return PtraceBackend()
+        if kind != .ptrace {
+            do {
+                try PerfPermission.check()
+                // Loaded once here, for the backend to use.
+                return PerfBackend(tracepoints: try PerfTracepoints.load())
+            } catch where kind == .auto {
+                // ptrace, below
+            }
         }
+        CTraceCapture_perf_warm_up_finish()
+        return PtraceBackend()
     }
 }
