@@ -9,6 +9,9 @@ import Glibc
 /// tracepoints with `perf_event_open`: one sampling event per CPU (and, for `attach`, per
 /// thread), `inherit` so children and threads are followed, one ring buffer per CPU read by one
 /// thread. The tracee never stops. Needs root, CAP_PERFMON or `perf_event_paranoid` = -1.
+/// A sample names its thread (the raw record's `common_pid`); the thread's process comes from
+/// PERF_RECORD_FORK records (see `PerfThreadProcesses`), or from PERF_SAMPLE_TID outside the
+/// initial pid namespace.
 ///
 /// Limits, by construction of the tracepoint:
 /// - path arguments are not read: the tracepoint carries only the six argument registers, and
@@ -87,7 +90,6 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
     private var startAttempted = false
     /// Set once the reader thread runs: `wait` then waits for it.
     private var started = false
-
     /// The tracepoints, when the caller already read them.
     private let loadedTracepoints: PerfTracepoints?
 

@@ -78,6 +78,8 @@ import Testing
         let t = try PerfTracepoints.load()
         #expect(t.enterID != t.exitID)
         #expect(t.layout.enter_args_offset == t.layout.enter_id_offset + 8)
+        // struct trace_entry: common_type (u16), flags, preempt_count, then common_pid (int)
+        #expect(t.layout.type_offset == 0 && t.layout.pid_offset == 4)
         let id = try String(contentsOfFile: t.tracefs + "/events/raw_syscalls/sys_enter/id", encoding: .utf8)
         #expect(UInt32(id.trimmingCharacters(in: .whitespacesAndNewlines)) == t.enterID)
     }
