@@ -80,3 +80,62 @@ import Testing
         #expect(RuleText.lines(for: p) == ["@default errno EPERM", "@arch x86_64", "read: allow", "write: allow"])
     }
 }
+
+/// Values chosen for several arguments multiply into rules; beyond what one syscall may have,
+/// the choice is refused with a message, never cut short in the policy.
+@Suite struct RuleLimitTests {
+    /// `read` seen with `n` different fds, each with its own count: n values in arguments 0 and 2.
+    static func state(_ n: Int) -> TUIState {
+        var events: [SyscallEvent] = []
+        for i in 0..<n { events.append(TUIFixtures.event(TUIFixtures.readNr, [UInt64(i), 0x7ffd_0000, UInt64(100 + i)])) }
+        var stats = LiveStats()
+        stats.fold(events)
+        var s = TUIState(width: 120, height: 40, title: "t", pid: 1, status: .running, outputPath: nil, loadedPolicy: nil)
+        s = reduce(s, .update(stats, rate: 0))
+        return reduce(s, .switchPane)
+    }
+
+    /// Selects the first `perArgument` values of arguments 0 and 2, then presses Enter.
+    static func choose(_ s: TUIState, perArgument: Int) -> TUIState {
+        var s = s
+        for v in s.detailValues {
+            let taken = s.selectedValues.filter { $0.argument == v.argument }.count
+            if taken < perArgument { s = reduce(s, .toggleValue) } else { s = reduce(s, .moveDown) }
+        }
+        #expect(s.selectedValues.count == 2 * perArgument)
+        return reduce(s, .addCondition)
+    }
+
+    @Test("16 x 16 values make 256 rules, all in the policy; 17 x 17 are refused and nothing changes")
+    func limit() throws {
+        let fits = Self.choose(Self.state(17), perArgument: 16)
+        let decision = fits.decisions.decision(for: "read")
+        #expect(PolicyBuilder.ruleCount(for: decision) == 256)
+        #expect(PolicyBuilder.rules(for: "read", decision: decision).count == 256)
+        #expect(!fits.messageIsError)
+        let policy = fits.policy
+        #expect(policy.decide(SeccompData(nr: TUIFixtures.readNr, arch: .host, args: [15, 0, 100])) == .allow)
+        #expect(policy.decide(SeccompData(nr: TUIFixtures.readNr, arch: .host, args: [0, 0, 115])) == .allow)
+        #expect(policy.decide(SeccompData(nr: TUIFixtures.readNr, arch: .host, args: [16, 0, 100])) != .allow)
+
+        let before = Self.state(17)
+        let refused = Self.choose(before, perArgument: 17)
+        #expect(refused.decisions == before.decisions && refused.undoStack.isEmpty)
+        #expect(refused.messageIsError)
+        #expect(refused.message == "read: these values make 289 rules, more than the 256 one syscall may have; choose fewer values")
+        #expect(refused.selectedValues.count == 34)  // kept, to be narrowed
+        // The next key clears the message and its warning colour.
+        let next = reduce(refused, .key(.char("j")))
+        #expect(next.message == nil && !next.messageIsError)
+    }
+
+    @Test("the count multiplies listed values; a mask counts once; a verdict without conditions is one rule")
+    func counting() {
+        var d = SyscallDecision(verdict: .allow)
+        #expect(PolicyBuilder.ruleCount(for: d) == 1)
+        d.argRules = [0: .values([1, 2, 3]), 1: .maskZero(0xff), 2: .values([4, 5])]
+        #expect(PolicyBuilder.ruleCount(for: d) == 6)
+        d.verdict = .kill
+        #expect(PolicyBuilder.ruleCount(for: d) == 1)
+    }
+}

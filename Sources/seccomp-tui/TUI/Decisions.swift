@@ -74,8 +74,23 @@ struct Decisions: Hashable, Sendable {
 
 /// The pure conversion from what was seen and decided to a `Policy`.
 enum PolicyBuilder {
-    /// The most rules one syscall may expand to (argument alternatives multiply).
+    /// The most rules one syscall may expand to (argument alternatives multiply). The reducer
+    /// refuses a decision beyond it, so `rules(for:decision:)` never has to drop alternatives.
     static let maxRulesPerSyscall = 256
+
+    /// How many rules `decision` expands to: the product of each argument's alternatives (one
+    /// per listed value, one for a mask), `Int.max` when that overflows.
+    static func ruleCount(for decision: SyscallDecision) -> Int {
+        guard decision.verdict.takesConditions else { return 1 }
+        var count = 1
+        for rule in decision.argRules.values {
+            guard case .values(let vs) = rule else { continue }
+            let (product, overflow) = count.multipliedReportingOverflow(by: max(1, vs.count))
+            if overflow { return Int.max }
+            count = product
+        }
+        return count
+    }
 
     /// Builds the policy: one rule set per seen syscall the table knows, in name order;
     /// the default action for everything else. With a `base` policy (`--policy`), its rules for

@@ -10,6 +10,7 @@ func reduce(_ old: TUIState, _ action: TUIAction) -> TUIState {
         if s.showHelp { return helpKey(s, key) }
         if let p = s.prompt { return promptKey(s, p, key) }
         s.message = nil
+        s.messageIsError = false
         guard let bound = KeyBindings.action(for: key, in: s.pane) else { return s }
         return reduce(s, bound)
     case .resize(let w, let h):
@@ -375,7 +376,7 @@ private func addValues(_ old: TUIState, mask: Bool) -> TUIState {
     if chosen.isEmpty { chosen = [cursor] }
     if mask { chosen = chosen.filter { $0.argument == cursor.argument } }
     let byArg = Dictionary(grouping: chosen, by: \.argument).mapValues { Set($0.map(\.value)) }
-    s = edit(s) { d in
+    let edited = edit(s) { d in
         var dec = d.bySyscall[row.name] ?? SyscallDecision()
         if !dec.verdict.takesConditions || dec.verdict == .suggested { dec.verdict = .allow }
         for (arg, vs) in byArg {
@@ -392,6 +393,16 @@ private func addValues(_ old: TUIState, mask: Bool) -> TUIState {
         }
         d.bySyscall[row.name] = dec
     }
+    // Values of different arguments multiply into rules: refuse what the policy cannot hold
+    // rather than drop some of what was chosen.
+    let count = PolicyBuilder.ruleCount(for: edited.decisions.decision(for: row.name))
+    if count > PolicyBuilder.maxRulesPerSyscall {
+        s.message = "\(row.name): these values make \(count == Int.max ? "too many" : String(count)) rules, "
+            + "more than the \(PolicyBuilder.maxRulesPerSyscall) one syscall may have; choose fewer values"
+        s.messageIsError = true
+        return s
+    }
+    s = edited
     s.selectedValues = []
     let rules = PolicyBuilder.rules(for: row.name, decision: s.decisions.decision(for: row.name))
     s.message = RuleText.line(for: row.name, rules: rules)
