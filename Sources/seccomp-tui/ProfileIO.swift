@@ -24,18 +24,19 @@ enum ProfileIO {
     }
 
     /// An OCI profile (a top-level "defaultAction") or a text policy (starts with `@` or a rule).
+    /// Looks at the top-level keys only: no tree of a file that may be hundreds of MiB.
     static func looksLikePolicy(_ bytes: [UInt8]) -> Bool {
         guard let first = bytes.first(where: { ![9, 10, 13, 32].contains($0) }) else { return false }
         if first != UInt8(ascii: "{") { return first == UInt8(ascii: "@") || first == UInt8(ascii: "#") }
-        let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
-        return object?["defaultAction"] != nil && object?["metadata"] == nil
+        guard let keys = JSONTopLevelKeys.of(bytes) else { return false }
+        return keys.contains("defaultAction") && !keys.contains("metadata")
     }
 
     /// Whether the file is a profile (has a top-level "version" and "metadata"), as opposed to
     /// a policy. Decides by content, not by name: both are `.json`.
     static func isProfile(path: String) throws -> Bool {
         let bytes = try InputFile.read(path: path, limit: maxBytes)
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return false }
-        return object["version"] != nil && object["metadata"] != nil
+        guard let keys = JSONTopLevelKeys.of(bytes) else { return false }
+        return keys.contains("version") && keys.contains("metadata")
     }
 }
