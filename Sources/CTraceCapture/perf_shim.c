@@ -23,7 +23,43 @@ _Static_assert(sizeof(CTraceCapture_perf_sample) == 96, "CTraceCapture_perf_samp
 _Static_assert(offsetof(struct perf_event_mmap_page, data_head) == 1024, "data_head where the uapi says");
 
 int64_t CTraceCapture_perf_nr_execve(void) { return __NR_execve; }
+int64_t CTraceCapture_perf_nr_exit(void) { return __NR_exit; }
+int64_t CTraceCapture_perf_nr_exit_group(void) { return __NR_exit_group; }
 
+/// A zeroed attr of `type`/`config`, sized for this header's kernel ABI.
+static void attr_init(struct perf_event_attr *attr, uint32_t type, uint64_t config) {
+    memset(attr, 0, sizeof *attr);
+    attr->size = sizeof *attr;
+    attr->type = type;
+    attr->config = config;
+}
+
+uint64_t CTraceCapture_perf_sample_type(int with_time, int with_id, int with_tid) {
+    return PERF_SAMPLE_RAW | (with_tid ? PERF_SAMPLE_TID : 0) | (with_time ? PERF_SAMPLE_TIME : 0) |
+           (with_id ? PERF_SAMPLE_IDENTIFIER : 0);
+}
+
+int CTraceCapture_perf_open(uint32_t tp_id, pid_t pid, int cpu, int inherit, int enable_on_exec,
+                            int task, uint32_t wakeup_watermark, uint64_t sample_type) {
+    struct perf_event_attr attr;
+    attr_init(&attr, PERF_TYPE_TRACEPOINT, tp_id);
+    attr.sample_period = 1;
+    attr.sample_type = sample_type;
+    attr.disabled = enable_on_exec ? 1 : 0;
+    attr.inherit = inherit ? 1 : 0;
+    attr.enable_on_exec = enable_on_exec ? 1 : 0;
+    attr.task = task ? 1 : 0;
+    if (wakeup_watermark > 0) {
+        attr.watermark = 1;
+        attr.wakeup_watermark = wakeup_watermark;
+    } else {
+        attr.wakeup_events = 1;
+    }
+    long fd = syscall(__NR_perf_event_open, &attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+    return fd < 0 ? -errno : (int)fd;
+}
+
+// The warm-up (see CTraceCapture_perf_warm_up_start): one background thread at a time.
 static pthread_mutex_t warm_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_t warm_thread;
 static int warm_started;
@@ -32,10 +68,7 @@ static int warm_fd = -1;
 static void *warm_up(void *unused) {
     (void)unused;
     struct perf_event_attr attr;
-    memset(&attr, 0, sizeof attr);
-    attr.size = sizeof attr;
-    attr.type = PERF_TYPE_SOFTWARE;
-    attr.config = PERF_COUNT_SW_DUMMY;
+    attr_init(&attr, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_DUMMY);
     attr.disabled = 1;
     attr.exclude_kernel = 1;
     attr.exclude_hv = 1;
@@ -66,36 +99,6 @@ void CTraceCapture_perf_warm_up_finish(void) {
         warm_fd = -1;
     }
     pthread_mutex_unlock(&warm_lock);
-}
-int64_t CTraceCapture_perf_nr_exit(void) { return __NR_exit; }
-int64_t CTraceCapture_perf_nr_exit_group(void) { return __NR_exit_group; }
-
-uint64_t CTraceCapture_perf_sample_type(int with_time, int with_id, int with_tid) {
-    return PERF_SAMPLE_RAW | (with_tid ? PERF_SAMPLE_TID : 0) | (with_time ? PERF_SAMPLE_TIME : 0) |
-           (with_id ? PERF_SAMPLE_IDENTIFIER : 0);
-}
-
-int CTraceCapture_perf_open(uint32_t tp_id, pid_t pid, int cpu, int inherit, int enable_on_exec,
-                            int task, uint32_t wakeup_watermark, uint64_t sample_type) {
-    struct perf_event_attr attr;
-    memset(&attr, 0, sizeof attr);
-    attr.size = sizeof attr;
-    attr.type = PERF_TYPE_TRACEPOINT;
-    attr.config = tp_id;
-    attr.sample_period = 1;
-    attr.sample_type = sample_type;
-    attr.disabled = enable_on_exec ? 1 : 0;
-    attr.inherit = inherit ? 1 : 0;
-    attr.enable_on_exec = enable_on_exec ? 1 : 0;
-    attr.task = task ? 1 : 0;
-    if (wakeup_watermark > 0) {
-        attr.watermark = 1;
-        attr.wakeup_watermark = wakeup_watermark;
-    } else {
-        attr.wakeup_events = 1;
-    }
-    long fd = syscall(__NR_perf_event_open, &attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-    return fd < 0 ? -errno : (int)fd;
 }
 
 int CTraceCapture_perf_set_output(int fd, int target_fd) {

@@ -18,13 +18,8 @@ public struct SyscallEvent: Hashable, Sendable {
 
     public init(pid: Int32, tid: Int32, arch: Arch, nr: Int32, args: [UInt64],
                 returnValue: Int64? = nil, paths: [Int: String] = [:]) {
-        self.pid = pid
-        self.tid = tid
-        self.arch = arch
-        self.nr = nr
-        self.arguments = CallArguments(args)
-        self.returnValue = returnValue
-        self.paths = paths
+        self.init(pid: pid, tid: tid, arch: arch, nr: nr, arguments: CallArguments(args),
+                  returnValue: returnValue, paths: paths)
     }
 
     public init(pid: Int32, tid: Int32, arch: Arch, nr: Int32, arguments: CallArguments,

@@ -79,9 +79,6 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
     private var ownIDs: [Int32: Set<UInt64>] = [:]  // attach: tid -> ids of the events opened for it
     /// `configuration.sampleTID`, decided.
     private let samplesCarryTID: Bool
-    /// The threads traced from the start (the spawned command; an attached process's threads),
-    /// with their process.
-    private var knownThreads: [Int32: Int32] = [:]
     private var child: pid_t?
     private var attached: pid_t?
     private var options = TraceOptions()
@@ -93,8 +90,8 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
     /// The tracepoints, when the caller already read them.
     private let loadedTracepoints: PerfTracepoints?
 
-    /// `tracepoints`: as read by `PerfTracepoints.load()`, when the caller has them (`start`
-    /// reads them otherwise).
+    /// `tracepoints`: as `requirements()` returns them, when the caller has them (`start` checks
+    /// and reads them otherwise).
     public init(configuration: Configuration = Configuration(), tracepoints: PerfTracepoints? = nil) {
         self.configuration = configuration
         loadedTracepoints = tracepoints
@@ -125,25 +122,27 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         self.options = options
         // Once this start has opened its events (or failed), the warm-up event is not needed.
         defer { CTraceCapture_perf_warm_up_finish() }
-        try PerfPermission.check()
-        let tracepoints = try loadedTracepoints ?? PerfTracepoints.load()
+        let tracepoints = try loadedTracepoints ?? Self.requirements()
         let cpus = Self.onlineCPUs()
         var pairer = PerfSyscallPairer(withReturns: options.returns)
         var first: [SyscallEvent] = []
         let pid: pid_t
+        let knownThreads: [Int32: Int32]  // traced from the start, with their process
         switch target {
         case .spawn(let command):
             guard let file = command.first, !file.isEmpty else {
                 throw TraceError.execFailed(command: "", errno: ENOENT)
             }
             pid = try spawn(command, tracepoints: tracepoints, cpus: cpus)
+            knownThreads = [pid: pid]
             // The command's execve ran before its events were enabled: record it from what we know.
             var exec = SyscallEvent(pid: pid, tid: pid, arch: .host,
                                     nr: Int32(CTraceCapture_perf_nr_execve()), args: [])
             if options.readPaths { exec.paths = [0: Spawn.resolve(file)] }
             if options.returns { pairer.expect(exec) } else { first.append(exec) }
         case .attach(let target):
-            try attach(target, tracepoints: tracepoints, cpus: cpus)
+            let tids = try attach(target, tracepoints: tracepoints, cpus: cpus)
+            knownThreads = Dictionary(uniqueKeysWithValues: tids.map { ($0, target) })
             pid = target
         }
         let queue = PerfBatchQueue(capacity: configuration.queuedBatches, onEvents: onEvents)
@@ -169,7 +168,6 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         var statusFD: Int32 = -1
         let pid = CTraceCapture_perf_spawn_held(command[0], &argv, &releaseFD, &statusFD)
         if pid < 0 { throw PerfBackendError.system(operation: "fork", errno: -pid) }
-        knownThreads = [pid: pid]
         do {
             try openEvents(tracepoints: tracepoints, tids: [pid], cpus: cpus, enableOnExec: true)
         } catch {
@@ -190,7 +188,8 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         return pid
     }
 
-    private func attach(_ pid: pid_t, tracepoints: PerfTracepoints, cpus: [Int32]) throws {
+    /// Opens events for every thread of `pid`; returns those threads.
+    private func attach(_ pid: pid_t, tracepoints: PerfTracepoints, cpus: [Int32]) throws -> Set<Int32> {
         guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { throw TraceError.noSuchProcess(pid) }
         // Threads that exist now get their own events; threads and children created later by a
         // traced thread inherit them. A thread created while we open events may be missed by
@@ -213,8 +212,8 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
             }
             covered.formUnion(new)
         }
-        for tid in covered { knownThreads[tid] = pid }
         attached = pid
+        return covered
     }
 
     private func openEvents(tracepoints: PerfTracepoints, tids: [Int32], cpus: [Int32], enableOnExec: Bool) throws {
@@ -348,10 +347,10 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
                     addLost(lostHere)
                     for i in 0..<n {
                         let s = buffer[i]
-                        if threads == nil {
-                            if s.kind != 2 { take(s) }
-                        } else if s.kind == 2 {
-                            threads!.learn(s)
+                        if s.kind == 2 {
+                            threads?.learn(s)
+                        } else if threads == nil {
+                            take(s)
                         } else if let resolved = threads!.resolve(s) {
                             take(resolved)
                         }
@@ -359,9 +358,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
                     if n < chunk { break }
                 }
             }
-            if threads != nil {
-                for s in last ? threads!.finish() : threads!.endPass() { take(s) }
-            }
+            for s in (last ? threads?.finish() : threads?.endPass()) ?? [] { take(s) }
             if !gathered.isEmpty {
                 gathered.sort { $0.time < $1.time }
                 for s in gathered {
@@ -489,6 +486,13 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
     }
 
     // MARK: helpers
+
+    /// What the backend needs here, checked: permission for raw tracepoint samples, then the
+    /// tracepoints themselves (read once, for `init(tracepoints:)`).
+    static func requirements() throws -> PerfTracepoints {
+        try PerfPermission.check()
+        return try PerfTracepoints.load()
+    }
 
     static func decode(_ status: Int32) -> TraceEnd {
         let signal = status & 0x7f

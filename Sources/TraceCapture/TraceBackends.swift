@@ -18,9 +18,8 @@ public enum TraceBackends {
 
     /// Why the perf backend cannot be used here (one sentence), or nil when it can.
     public static func perfUnavailableReason() -> String? {
-        if let problem = PerfPermission.problem() { return problem }
         do {
-            _ = try PerfTracepoints.load()
+            _ = try PerfBackend.requirements()
             return nil
         } catch {
             return "\(error)"
@@ -43,9 +42,7 @@ public enum TraceBackends {
     public static func make(kind: BackendKind) throws -> TraceBackend {
         if kind != .ptrace {
             do {
-                try PerfPermission.check()
-                // Loaded once here, for the backend to use.
-                return PerfBackend(tracepoints: try PerfTracepoints.load())
+                return PerfBackend(tracepoints: try PerfBackend.requirements())
             } catch where kind == .auto {
                 // ptrace, below
             }
