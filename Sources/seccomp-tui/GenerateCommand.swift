@@ -8,7 +8,7 @@ struct Generate: ParsableCommand {
         discussion: """
             The policy allows every syscall seen in the profiles, on the architectures they were \
             seen on, and denies everything else with the default action. It always allows \
-            \(PolicyGeneration.implicitSyscalls.joined(separator: ", ")): a program makes them \
+            \(PolicyMaker.implicitNames.joined(separator: ", ")): a program makes them \
             at its end or after signals, which a trace may miss, and denying them kills it \
             (a policy without exit kills every thread as it ends).
             The output format follows the file name: .json OCI, .policy text, .bpf raw BPF, .h C \
