@@ -50,7 +50,7 @@ public enum Enforcer {
     public static func filter(for policy: Policy, mode: EnforceMode) throws(EnforceError) -> [SockFilter] {
         let installed: Policy
         switch mode {
-        case .enforce: installed = policy
+        case .enforce: installed = policy.refusesWithErrno ? policy.notifyingErrnoRefusals() : policy
         case .report: installed = policy.reportingRefusals()
         case .complain: installed = policy.replacingRefusals(with: .trace(complainTraceData))
         case .logOnly: installed = policy.replacingRefusals(with: .log)
@@ -92,7 +92,8 @@ public enum Enforcer {
 
     /// Runs `command` under `policy` in `mode` and returns how it ended. In `complain` mode
     /// `onRefused` receives (in batches, off the calling thread) each call the policy would
-    /// refuse; in `report` mode each call a filter refused with SIGSYS. Nothing runs when the
+    /// refuse; in `report` mode each call a filter refused with SIGSYS; in `enforce` mode each
+    /// call the policy refused with an errno (answered by `RefusalSupervisor`). Nothing runs when the
     /// policy cannot be compiled or refuses `execve`; SIGINT, SIGTERM and SIGHUP are passed on
     /// to the command. `started` receives the command's pid once it runs.
     public static func run(_ command: [String], policy: Policy, mode: EnforceMode,
@@ -102,6 +103,9 @@ public enum Enforcer {
         let program = try filter(for: policy, mode: mode)
         if mode == .enforce || mode == .report { try checkExec(program, command: command[0]) }
         switch mode {
+        case .enforce where policy.refusesWithErrno:
+            return try runSupervised(command, program: program, policy: policy, flags: installFlags(for: policy).bits,
+                                     started: started, onRefused: onRefused)
         case .enforce, .logOnly:
             return try runPlain(command, program: program, flags: installFlags(for: policy).bits, started: started)
         case .report:
@@ -125,6 +129,47 @@ public enum Enforcer {
         let failure = Spawn.result(of: child, command: command)
         var status: Int32 = 0
         if let failure {
+            _ = CTraceCapture_waitpid(child.pid, &status, 0)
+            throw map(failure)
+        }
+        started(child.pid)
+        let forwarding = forwardSignals(to: child.pid)
+        defer { forwarding.cancel() }
+        guard CTraceCapture_waitpid(child.pid, &status, 0) == child.pid else { return .detached }
+        if CTraceCapture_WIFSIGNALED(status) != 0 { return .signaled(CTraceCapture_WTERMSIG(status)) }
+        return .exited(CTraceCapture_WEXITSTATUS(status))
+    }
+
+    /// fork, install with a listener this process takes, exec, answer refusals, wait.
+    static func runSupervised(_ command: [String], program: [SockFilter], policy: Policy, flags: UInt32,
+                              started: (Int32) -> Void,
+                              onRefused: @escaping @Sendable ([SyscallEvent]) -> Void) throws(EnforceError) -> TraceEnd {
+        // With a listener, TSYNC needs TSYNC_ESRCH (the child has one thread: it cannot fail).
+        let bits = flags & FilterFlag.tsync.bit != 0 ? flags | FilterFlag.tsyncEsrch.bit : flags
+        let child: Spawn.Child
+        let listener: Int32
+        do {
+            (child, listener) = try Spawn.startSupervised(command, filter: program, filterFlags: bits,
+                                                          noNewPrivs: .unlessCapSysAdmin)
+        } catch {
+            throw .start(error)
+        }
+        var status: Int32 = 0
+        guard listener >= 0 else {
+            _ = CTraceCapture_waitpid(child.pid, &status, 0)
+            throw map(Spawn.result(of: child, command: command) ?? .systemCall("seccomp", pid: child.pid, errno: EIO))
+        }
+        let supervisor = RefusalSupervisor(listener: listener, policy: policy, onRefused: onRefused)
+        do {
+            try supervisor.start()
+        } catch {
+            close(listener)  // the child's refused calls now fail with ENOSYS: still refused
+            kill(child.pid, SIGKILL)
+            _ = CTraceCapture_waitpid(child.pid, &status, 0)
+            throw .start(error)
+        }
+        defer { supervisor.stop() }
+        if let failure = Spawn.result(of: child, command: command) {
             _ = CTraceCapture_waitpid(child.pid, &status, 0)
             throw map(failure)
         }

@@ -56,6 +56,7 @@ struct Generate: ParsableCommand {
         let options = PolicyGeneration.Options(defaultAction: try Self.parseAction(defaultAction),
                                                argumentRules: PolicyGeneration.ArgumentRules(rawValue: argRules) ?? .none)
         let result = PolicyGeneration.policy(from: loaded, options: options)
+        ProfileIO.printConvergence(loaded, names: profiles)
         for name in result.unnamed {
             FileHandle.standardError.write(Data("warning: syscall \(name) has no name in the syscall table; it stays denied\n".utf8))
         }
