@@ -55,8 +55,12 @@ public enum Enforcer {
         case .complain: installed = policy.replacingRefusals(with: .trace(complainTraceData))
         case .logOnly: installed = policy.replacingRefusals(with: .log)
         }
+        return try compile(installed)
+    }
+
+    static func compile(_ policy: Policy) throws(EnforceError) -> [SockFilter] {
         do {
-            return try BPFCompiler.compile(installed)
+            return try BPFCompiler.compile(policy)
         } catch let e as BPFCompileError {
             throw .compile(e.description)
         } catch {
@@ -101,7 +105,11 @@ public enum Enforcer {
                            onRefused: @escaping @Sendable ([SyscallEvent]) -> Void = { _ in }) throws(EnforceError) -> TraceEnd {
         precondition(!command.isEmpty, "empty command")
         let program = try filter(for: policy, mode: mode)
-        if mode == .enforce || mode == .report { try checkExec(program, command: command[0]) }
+        // Checked on the policy's own actions (the supervised filter says user_notif for errnos).
+        if mode == .report { try checkExec(program, command: command[0]) }
+        if mode == .enforce {
+            try checkExec(policy.refusesWithErrno ? try compile(policy) : program, command: command[0])
+        }
         switch mode {
         case .enforce where policy.refusesWithErrno:
             return try runSupervised(command, program: program, policy: policy, flags: installFlags(for: policy).bits,
