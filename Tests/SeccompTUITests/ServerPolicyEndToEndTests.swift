@@ -1,0 +1,86 @@
+import Foundation
+import Glibc
+import PolicyModel
+import Testing
+@testable import seccomp_tui
+import TestScratch
+
+/// Issue 13 end to end on the real binary: a small server learned in the TUI and saved while it
+/// runs holds in production (enforced, stopped and continued, inspected, serving, SIGTERM -> 0);
+/// learned through record + generate it gives the same policy as through the TUI.
+@Suite(.serialized) struct ServerPolicyEndToEndTests {
+    typealias S = EnforceTestSupport
+
+    func scratch(_ name: String) throws -> URL {
+        let dir = TestScratch.root.appendingPathComponent("\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// Learns the server in the TUI (ptrace backend) with one connection served; `limit` 0 saves
+    /// while it runs, 1 after it exited. Returns the saved policy's path.
+    func learnInTUI(in dir: URL, limit: Int) throws -> String {
+        let ready = dir.appendingPathComponent("tui.port").path
+        let out = dir.appendingPathComponent("tui.json").path
+        let command = try SmallServer.command(in: dir, ready: ready, limit: limit).joined(separator: " ")
+        let t = try TmuxSession("\(TmuxSession.binary) --backend ptrace -o \(out) -- \(command); echo \"exit=$?\"; sleep 60")
+        let port = try #require(SmallServer.waitForPort(ready))
+        #expect(SmallServer.ask(port: port) == "ok\n")
+        try t.waitFor(limit == 0 ? "accept4" : "exited with code 0")
+        try t.send("s")
+        try t.waitFor("saved OCI JSON policy to \(out)")
+        try t.send("q")
+        try t.waitFor("exit=0", timeout: 30)
+        return out
+    }
+
+    @Test("learned in the TUI and saved while it runs: enforced, stopped and continued, inspected, it serves and exits 0 on SIGTERM")
+    func savedWhileRunningHolds() throws {
+        let dir = try scratch("server-e2e")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let policyPath = try learnInTUI(in: dir, limit: 0)
+        let policy = try PolicyIO.load(path: policyPath)
+        for name in ["exit", "exit_group", "restart_syscall", "rt_sigreturn"] {
+            #expect(policy.rules(for: name).contains(Rule(syscall: name, action: .allow)), "\(name)")
+        }
+
+        let ready = dir.appendingPathComponent("serve.port").path
+        let enforce = Process()
+        enforce.executableURL = URL(fileURLWithPath: try S.binary())
+        enforce.arguments = ["enforce", "--policy", policyPath, "--"] + (try SmallServer.command(in: dir, ready: ready, limit: 0))
+        let err = Pipe()
+        enforce.standardError = err
+        try enforce.run()
+        defer { if enforce.isRunning { kill(enforce.processIdentifier, SIGKILL) } }
+        let port = try #require(SmallServer.waitForPort(ready))
+        let server = try #require(SmallServer.serverPid(under: enforce.processIdentifier))
+        SmallServer.waitUntilSleeping(server)
+        kill(server, SIGSTOP)
+        usleep(200_000)
+        kill(server, SIGCONT)
+        SmallServer.waitUntilSleeping(server)
+        let inspected = try S.run([try S.binary(), "inspect", "--summary-only", String(server)])
+        #expect(inspected.status == 0, "\(inspected.stderr)")
+        #expect(SmallServer.ask(port: port) == "ok\n")
+        SmallServer.waitUntilSleeping(server)
+        kill(server, SIGTERM)
+        enforce.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(enforce.terminationStatus == 0, "\(stderr)")
+        #expect(!stderr.contains("refused"), "\(stderr)")
+    }
+
+    @Test("the same server learned through record + generate and through the TUI gives equal policies")
+    func recordGenerateEqualsTUI() throws {
+        let dir = try scratch("server-equal")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fromTUI = try PolicyIO.load(path: try learnInTUI(in: dir, limit: 1))
+        let fromRecord = try InspectConfinedServerTests.learnServer(in: dir)
+        #expect(fromTUI.defaultAction == fromRecord.defaultAction)
+        #expect(fromTUI.architectures == fromRecord.architectures)
+        let tuiNames = Set(fromTUI.syscallNames), recordNames = Set(fromRecord.syscallNames)
+        #expect(tuiNames == recordNames,
+                "only in the TUI's: \(tuiNames.subtracting(recordNames).sorted()); only in record's: \(recordNames.subtracting(tuiNames).sorted())")
+        #expect(Set(fromTUI.rules) == Set(fromRecord.rules))
+    }
+}
