@@ -55,12 +55,8 @@ public enum Enforcer {
         case .complain: installed = policy.replacingRefusals(with: .trace(complainTraceData))
         case .logOnly: installed = policy.replacingRefusals(with: .log)
         }
-        return try compile(installed)
-    }
-
-    static func compile(_ policy: Policy) throws(EnforceError) -> [SockFilter] {
         do {
-            return try BPFCompiler.compile(policy)
+            return try BPFCompiler.compile(installed)
         } catch let e as BPFCompileError {
             throw .compile(e.description)
         } catch {
@@ -79,11 +75,14 @@ public enum Enforcer {
 
     /// Refuses to start `command` under `program` when the filter refuses `execve` on the host
     /// whatever its arguments: the exec would fail (or kill the child) before the program ran.
-    public static func checkExec(_ program: [SockFilter], command: String) throws(EnforceError) {
+    /// The refusal is named as `policy` says it (the supervised filter returns user_notif for
+    /// the policy's errnos).
+    public static func checkExec(_ program: [SockFilter], command: String, policy: Policy? = nil) throws(EnforceError) {
         let arch = Arch.host
         guard let nr = SyscallTable.shared.number(of: "execve", arch: arch) else { return }
         if case .constant(let action) = FilterSummary.outcome(of: program, arch: arch, nr: nr), !action.letsCallRun {
-            throw .refusesExec(command: command, arch: arch, action: action)
+            let named = action == .userNotif ? policy?.decide(SeccompData(nr: nr, arch: arch)) ?? action : action
+            throw .refusesExec(command: command, arch: arch, action: named)
         }
     }
 
@@ -105,11 +104,7 @@ public enum Enforcer {
                            onRefused: @escaping @Sendable ([SyscallEvent]) -> Void = { _ in }) throws(EnforceError) -> TraceEnd {
         precondition(!command.isEmpty, "empty command")
         let program = try filter(for: policy, mode: mode)
-        // Checked on the policy's own actions (the supervised filter says user_notif for errnos).
-        if mode == .report { try checkExec(program, command: command[0]) }
-        if mode == .enforce {
-            try checkExec(policy.refusesWithErrno ? try compile(policy) : program, command: command[0])
-        }
+        if mode == .enforce || mode == .report { try checkExec(program, command: command[0], policy: policy) }
         switch mode {
         case .enforce where policy.refusesWithErrno:
             return try runSupervised(command, program: program, policy: policy, flags: installFlags(for: policy).bits,

@@ -21,3 +21,33 @@ import Testing
         #expect(impacts[0].actions == [.errno(1)])
     }
 }
+
+@Suite struct PolicyChangesTests {
+    @Test("what changed since the save, in a header's words")
+    func summary() {
+        let saved = Policy(defaultAction: .errno(1), rules: [Rule(syscall: "read", action: .allow), Rule(syscall: "mkdir", action: .allow)])
+        var now = saved
+        #expect(PolicyChanges(saved: saved, current: now).summary == nil)
+        now.rules += [Rule(syscall: "accept4", action: .allow), Rule(syscall: "poll", action: .allow), Rule(syscall: "socket", action: .allow)]
+        #expect(PolicyChanges(saved: saved, current: now).summary == "+3 syscalls since save")
+        now.rules[1] = Rule(syscall: "mkdir", action: .errno(1))
+        #expect(PolicyChanges(saved: saved, current: now).summary == "+3 syscalls, 1 changed since save")
+        now.defaultAction = .killProcess
+        #expect(PolicyChanges(saved: saved, current: now).settingsChanged)
+    }
+
+    @Test("the impact of one syscall's rules on its recorded calls, with the refused calls")
+    func impactOfOne() throws {
+        var profile = Profile()
+        let nr = SyscallTable.shared.number(of: "socket", arch: .x86_64)!
+        for domain: UInt64 in [2, 2, 10, 1] { profile.add(SyscallEvent(pid: 1, tid: 1, arch: .x86_64, nr: nr, args: [domain, 1, 0])) }
+        let policy = Policy(defaultAction: .errno(1), rules: [
+            Rule(syscall: "socket", action: .allow, conditions: [Condition(index: 0, op: .eq, value: 2, width: .bits32)]),
+        ])
+        let sp = try #require(profile.syscall(named: "socket", arch: .x86_64))
+        let (impact, calls) = try #require(RefusalImpact.of(sp, policy: policy))
+        #expect(impact.sentence == "refuses 2 of 4 socket calls seen")
+        #expect(Set(calls.compactMap { $0.arguments?.first }) == [10, 1])
+        #expect(RefusalImpact.of(sp, policy: Policy(defaultAction: .allow)) == nil)
+    }
+}

@@ -26,6 +26,23 @@ public struct RefusalImpact: Hashable, Sendable {
     }
 }
 
+extension RefusalImpact {
+    /// What `policy` refuses of the calls `sp` recorded (nil when it refuses none), with the
+    /// refused calls themselves (argument vectors and counts) for listing them. Calls beyond the
+    /// profile's bound on distinct calls cannot be judged one by one and are not counted.
+    public static func of(_ sp: SyscallProfile, policy: Policy,
+                          table: SyscallTable = .shared) -> (impact: RefusalImpact, calls: [PolicyCheck.Finding])? {
+        let found = PolicyCheck.check(sp, policy: policy, table: table).findings
+        guard !found.isEmpty else { return nil }
+        let refused = found.reduce(UInt64(0)) { $0 &+ $1.count }
+        var actions: [Action] = []
+        for f in found where !actions.contains(f.action) { actions.append(f.action) }
+        actions.sort { $0.severity > $1.severity }
+        return (RefusalImpact(arch: sp.arch, syscall: sp.name, refused: refused, seen: sp.count, actions: actions),
+                found.sorted { $0.count > $1.count })
+    }
+}
+
 extension PolicyCheck {
     /// One impact per syscall with refused calls, in order of `findings` (most refused first);
     /// `profile` is the one checked (for the calls seen).
