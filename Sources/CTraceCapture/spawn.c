@@ -46,6 +46,19 @@ static void child_reset_signals(void) {
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/// Sets NO_NEW_PRIVS per `nnp_mode` and installs the filter; reports a failure on `fd` and
+/// exits. Returns what seccomp(2) returned (the listener with SECCOMP_FILTER_FLAG_NEW_LISTENER).
+static long child_install(int fd, const void *filter, unsigned short filter_len, unsigned int filter_flags,
+                          int nnp_mode) {
+    int nnp = nnp_mode == CTraceCapture_NNP_ALWAYS ||
+              (nnp_mode == CTraceCapture_NNP_UNLESS_CAP_SYS_ADMIN && !child_has_cap_sys_admin());
+    if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(fd, CTraceCapture_SPAWN_STAGE_NNP);
+    struct sock_fprog prog = { filter_len, (struct sock_filter *)filter };
+    long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter_flags, &prog);
+    if (r < 0) child_fail(fd, CTraceCapture_SPAWN_STAGE_FILTER);
+    return r;
+}
+
 pid_t CTraceCapture_spawn(const char *path, char *const argv[], char *const envp[],
                           const void *filter, unsigned short filter_len, int nnp_mode,
                           int stop_self, int *error_fd) {
@@ -67,12 +80,7 @@ pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *cons
         close(fds[0]);
         if (stop_self) raise(SIGSTOP);
         if (filter_len > 0) {
-            int nnp = nnp_mode == CTraceCapture_NNP_ALWAYS ||
-                      (nnp_mode == CTraceCapture_NNP_UNLESS_CAP_SYS_ADMIN && !child_has_cap_sys_admin());
-            if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(fds[1], CTraceCapture_SPAWN_STAGE_NNP);
-            struct sock_fprog prog = { filter_len, (struct sock_filter *)filter };
-            if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter_flags, &prog) < 0)
-                child_fail(fds[1], CTraceCapture_SPAWN_STAGE_FILTER);
+            child_install(fds[1], filter, filter_len, filter_flags, nnp_mode);
         }
         execve(path, argv, envp);
         child_fail(fds[1], CTraceCapture_SPAWN_STAGE_EXEC);
@@ -149,12 +157,7 @@ pid_t CTraceCapture_spawn_supervised(const char *path, char *const argv[], char 
     if (pid == 0) {
         child_reset_signals();
         close(fds[0]);
-        int nnp = nnp_mode == CTraceCapture_NNP_ALWAYS ||
-                  (nnp_mode == CTraceCapture_NNP_UNLESS_CAP_SYS_ADMIN && !child_has_cap_sys_admin());
-        if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(fds[1], CTraceCapture_SPAWN_STAGE_NNP);
-        struct sock_fprog prog = { filter_len, (struct sock_filter *)filter };
-        long listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter_flags | SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
-        if (listener < 0) child_fail(fds[1], CTraceCapture_SPAWN_STAGE_FILTER);
+        long listener = child_install(fds[1], filter, filter_len, filter_flags | SECCOMP_FILTER_FLAG_NEW_LISTENER, nnp_mode);
         // From here every system call goes through the filter, and a refused one waits for the
         // listener's answer: make none until the parent holds it.
         __atomic_store_n(&shared->listener, (int)listener, __ATOMIC_RELEASE);

@@ -129,9 +129,14 @@ public enum Enforcer {
         } catch {
             throw .start(error)
         }
-        let failure = Spawn.result(of: child, command: command)
+        return try waitForExec(child, command: command, started: started)
+    }
+
+    /// Waits until `child` exec'd (reaps it and throws when it failed), then until it ends,
+    /// passing SIGINT, SIGTERM and SIGHUP on.
+    static func waitForExec(_ child: Spawn.Child, command: [String], started: (Int32) -> Void) throws(EnforceError) -> TraceEnd {
         var status: Int32 = 0
-        if let failure {
+        if let failure = Spawn.result(of: child, command: command) {
             _ = CTraceCapture_waitpid(child.pid, &status, 0)
             throw map(failure)
         }
@@ -172,16 +177,7 @@ public enum Enforcer {
             throw .start(error)
         }
         defer { supervisor.stop() }
-        if let failure = Spawn.result(of: child, command: command) {
-            _ = CTraceCapture_waitpid(child.pid, &status, 0)
-            throw map(failure)
-        }
-        started(child.pid)
-        let forwarding = forwardSignals(to: child.pid)
-        defer { forwarding.cancel() }
-        guard CTraceCapture_waitpid(child.pid, &status, 0) == child.pid else { return .detached }
-        if CTraceCapture_WIFSIGNALED(status) != 0 { return .signaled(CTraceCapture_WTERMSIG(status)) }
-        return .exited(CTraceCapture_WEXITSTATUS(status))
+        return try waitForExec(child, command: command, started: started)
     }
 
     static func runTraced(_ command: [String], options: TraceOptions, started: (Int32) -> Void,

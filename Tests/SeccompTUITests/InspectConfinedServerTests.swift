@@ -40,28 +40,17 @@ import Testing
         if !withRestartSyscall { policy.rules.removeAll { $0.syscall == "restart_syscall" } }
         let policyPath = try S.writeOCI(policy, to: dir, name: "enforced.json")
 
-        let ready = dir.appendingPathComponent("serve.port").path
-        let enforce = Process()
-        enforce.executableURL = URL(fileURLWithPath: try S.binary())
-        enforce.arguments = ["enforce", "--policy", policyPath, "--"] + (try SmallServer.command(in: dir, ready: ready, limit: 0))
-        let err = Pipe()
-        enforce.standardError = err
-        try enforce.run()
-        defer { if enforce.isRunning { kill(enforce.processIdentifier, SIGKILL) } }
-        let port = try #require(SmallServer.waitForPort(ready))
-        let server = try #require(SmallServer.serverPid(under: enforce.processIdentifier))
+        let served = try SmallServer.enforced(try S.binary(), policy: policyPath, in: dir)
+        defer { if served.enforce.isRunning { kill(served.enforce.processIdentifier, SIGKILL) } }
         for _ in 0..<10 {
-            SmallServer.waitUntilSleeping(server)
-            let r = try S.run([try S.binary(), "inspect", "--summary-only", String(server)])
+            SmallServer.waitUntilSleeping(served.pid)
+            let r = try S.run([try S.binary(), "inspect", "--summary-only", String(served.pid)])
             #expect(r.status == 0, "\(r.stderr)")
             #expect(r.stdout.contains("filter 1 of 1"))
         }
-        #expect(SmallServer.ask(port: port) == "ok\n")
-        SmallServer.waitUntilSleeping(server)
-        kill(server, SIGTERM)
-        enforce.waitUntilExit()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(enforce.terminationStatus == 0, "\(stderr)")
-        #expect(!stderr.contains("refused"), "\(stderr)")
+        let end = served.serveThenStop()
+        #expect(end.answer == "ok\n")
+        #expect(end.status == 0, "\(end.stderr)")
+        #expect(!end.stderr.contains("refused"), "\(end.stderr)")
     }
 }

@@ -44,30 +44,19 @@ import TestScratch
             #expect(policy.rules(for: name).contains(Rule(syscall: name, action: .allow)), "\(name)")
         }
 
-        let ready = dir.appendingPathComponent("serve.port").path
-        let enforce = Process()
-        enforce.executableURL = URL(fileURLWithPath: try S.binary())
-        enforce.arguments = ["enforce", "--policy", policyPath, "--"] + (try SmallServer.command(in: dir, ready: ready, limit: 0))
-        let err = Pipe()
-        enforce.standardError = err
-        try enforce.run()
-        defer { if enforce.isRunning { kill(enforce.processIdentifier, SIGKILL) } }
-        let port = try #require(SmallServer.waitForPort(ready))
-        let server = try #require(SmallServer.serverPid(under: enforce.processIdentifier))
-        SmallServer.waitUntilSleeping(server)
-        kill(server, SIGSTOP)
+        let served = try SmallServer.enforced(try S.binary(), policy: policyPath, in: dir)
+        defer { if served.enforce.isRunning { kill(served.enforce.processIdentifier, SIGKILL) } }
+        SmallServer.waitUntilSleeping(served.pid)
+        kill(served.pid, SIGSTOP)
         usleep(200_000)
-        kill(server, SIGCONT)
-        SmallServer.waitUntilSleeping(server)
-        let inspected = try S.run([try S.binary(), "inspect", "--summary-only", String(server)])
+        kill(served.pid, SIGCONT)
+        SmallServer.waitUntilSleeping(served.pid)
+        let inspected = try S.run([try S.binary(), "inspect", "--summary-only", String(served.pid)])
         #expect(inspected.status == 0, "\(inspected.stderr)")
-        #expect(SmallServer.ask(port: port) == "ok\n")
-        SmallServer.waitUntilSleeping(server)
-        kill(server, SIGTERM)
-        enforce.waitUntilExit()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(enforce.terminationStatus == 0, "\(stderr)")
-        #expect(!stderr.contains("refused"), "\(stderr)")
+        let end = served.serveThenStop()
+        #expect(end.answer == "ok\n")
+        #expect(end.status == 0, "\(end.stderr)")
+        #expect(!end.stderr.contains("refused"), "\(end.stderr)")
     }
 
     @Test("the same server learned through record + generate and through the TUI gives equal policies")

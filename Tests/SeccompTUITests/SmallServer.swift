@@ -36,6 +36,41 @@ enum SmallServer {
         return [python, path, ready, String(limit)]
     }
 
+    /// A server started by `seccomp-tui enforce`, listening.
+    struct Enforced {
+        var enforce: Process
+        var stderr: Pipe
+        var port: Int
+        var pid: Int32
+
+        /// Asks once (the answer), then stops the server with SIGTERM and waits for `enforce`
+        /// to end: its status and standard error.
+        func serveThenStop() -> (answer: String, status: Int32, stderr: String) {
+            let answer = SmallServer.ask(port: port)
+            SmallServer.waitUntilSleeping(pid)
+            kill(pid, SIGTERM)
+            enforce.waitUntilExit()
+            return (answer, enforce.terminationStatus, String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        }
+    }
+
+    /// Runs the server (serving forever) under `seccomp-tui enforce --policy policy` and waits
+    /// until it listens. The caller kills `enforce` if the test ends early.
+    static func enforced(_ binary: String, policy: String, in dir: URL) throws -> Enforced {
+        let ready = dir.appendingPathComponent("serve-\(UInt32.random(in: 0...UInt32.max)).port").path
+        let enforce = Process()
+        enforce.executableURL = URL(fileURLWithPath: binary)
+        enforce.arguments = ["enforce", "--policy", policy, "--"] + (try command(in: dir, ready: ready, limit: 0))
+        let err = Pipe()
+        enforce.standardError = err
+        try enforce.run()
+        guard let port = waitForPort(ready), let pid = serverPid(under: enforce.processIdentifier) else {
+            kill(enforce.processIdentifier, SIGKILL)
+            throw CocoaError(.executableLoad, userInfo: ["reason": "the enforced server did not start"])
+        }
+        return Enforced(enforce: enforce, stderr: err, port: port, pid: pid)
+    }
+
     /// The port once the server listens (it writes `ready`), or nil after `seconds`.
     static func waitForPort(_ ready: String, seconds: Double = 30) -> Int? {
         let deadline = Date().addingTimeInterval(seconds)
