@@ -2,7 +2,7 @@ import Foundation
 import Glibc
 import PolicyModel
 import Testing
-@testable import seccomp_tui
+import TUI
 
 /// `enforce` never refuses in silence: the calls refused with an errno are listed at the end,
 /// the program sees exactly the policy's errno, and nothing is printed when nothing was refused.

@@ -2,7 +2,7 @@ import Foundation
 import Glibc
 import PolicyModel
 import Testing
-@testable import seccomp_tui
+import TUI
 
 /// `inspect` leaves the process as it was: a confined server blocked in `poll` with a timeout,
 /// inspected ten times, keeps serving and exits 0 on SIGTERM — under a policy learned by

@@ -2,7 +2,7 @@ import Foundation
 import Glibc
 import PolicyModel
 import Testing
-@testable import seccomp_tui
+import TUI
 import TestScratch
 
 /// Issue 13 end to end on the real binary: a small server learned in the TUI and saved while it

@@ -53,13 +53,13 @@ struct SyscallStat: Hashable, Sendable {
 }
 
 /// The statistics the TUI shows: the trace's `Profile` (which does the counting) and its rows.
-struct LiveStats: Equatable, Sendable {
+public struct LiveStats: Equatable, Sendable {
     struct Key: Hashable, Sendable { var arch: Arch; var nr: Int32 }
 
     private(set) var profile: Profile
     private(set) var rows: [SyscallStat]
 
-    init(profile: Profile = Profile()) {
+    public init(profile: Profile = Profile()) {
         self.profile = profile
         rows = profile.syscalls.map(SyscallStat.init)
     }
@@ -84,5 +84,5 @@ struct LiveStats: Equatable, Sendable {
         return [Arch.host] + seen.subtracting([Arch.host]).sorted()
     }
 
-    static func == (a: LiveStats, b: LiveStats) -> Bool { a.rows == b.rows && a.total == b.total && a.lostEvents == b.lostEvents }
+    public static func == (a: LiveStats, b: LiveStats) -> Bool { a.rows == b.rows && a.total == b.total && a.lostEvents == b.lostEvents }
 }
