@@ -16,8 +16,8 @@ enum HeaderView {
         case .ended: statusRole = .warning
         }
         x += buf.put("[\(s.status.description)]", x: x, y: 0, role: statusRole, attributes: .bold)
-        if s.hasUnsavedChanges {
-            buf.put(" modified", x: x, y: 0, role: .header)
+        if let unsaved = s.unsavedSummary {
+            buf.put(" " + unsaved, x: x, y: 0, role: .header, attributes: .bold)
         }
 
         var counts = ["calls \(Format.grouped(s.stats.total))", "\(Format.grouped(UInt64(max(0, s.rate.rounded()))))/s",

@@ -119,6 +119,8 @@ import Testing
             #expect(reduce(after, .key(c.key)).decisionFilter == .all)
         case .togglePolicyView:
             #expect(after.showPolicy)
+        case .toggleRefusedView:
+            #expect(after.showRefused && !after.showPolicy)
         case .allow:
             #expect(after.decisions.decision(for: read).verdict == .allow)
             #expect(after.undoStack.count == before.undoStack.count + 1)
