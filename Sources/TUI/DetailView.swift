@@ -166,7 +166,9 @@ enum RefusedView {
             lines.append((" \(row.name): its rule refuses none of the calls seen", .dim))
         }
         buf.put(" REFUSED CALLS (R: back)", x: area.x, y: area.y, role: .title, attributes: .bold, maxWidth: area.width)
-        let wrapped = lines.flatMap { l in Format.wrap(l.0, area.width - 1).map { ($0, l.1) } }
+        let wrapped = lines.flatMap { l in
+            Format.wrap(l.0, area.width - 5).enumerated().map { ($0.offset == 0 ? $0.element : "    " + $0.element, l.1) }
+        }
         for (i, l) in wrapped.dropFirst(s.detailScroll).prefix(area.height - 1).enumerated() {
             buf.put(l.0, x: area.x, y: area.y + 1 + i, role: l.1, maxWidth: area.width)
         }

@@ -207,6 +207,7 @@ struct TUIState: Sendable {
     /// policy (`--policy`) would refuse any recorded call of this row
     /// (from the cache `refreshRefused` keeps; computed when the row is not in it).
     func isRefused(_ row: SyscallStat) -> Bool {
+        guard row.count > 0 else { return false }  // an implicit row: no call seen to refuse
         if bites(row) { return true }
         guard let p = loadedPolicy else { return false }
         if let cached = refusedCache[LiveStats.Key(arch: row.arch, nr: row.nr)], cached.count == row.count {

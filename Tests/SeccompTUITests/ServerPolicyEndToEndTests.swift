@@ -56,7 +56,11 @@ import TestScratch
         let end = served.serveThenStop()
         #expect(end.answer == "ok\n")
         #expect(end.status == 0, "\(end.stderr)")
-        #expect(!end.stderr.contains("refused"), "\(end.stderr)")
+        // Saved while it ran, the policy has not seen its exit after SIGTERM (Python's socket
+        // finalizer calls getpeername): such calls are refused and listed, never the implicit ones.
+        for name in ["exit_group", "restart_syscall", "rt_sigreturn"] {
+            #expect(!end.stderr.contains("\n\(name) ×"), "\(end.stderr)")
+        }
     }
 
     @Test("the same server learned through record + generate and through the TUI gives equal policies")

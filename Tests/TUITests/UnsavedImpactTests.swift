@@ -49,7 +49,7 @@ import Testing
     @Test("an argument rule that refuses seen calls says so at once, flags the row and lists the calls")
     func impactOfArgumentRule() throws {
         // read: fd 0 ×60, 3 ×30, 7 ×10. Enter on fd 0 allows read only with fd 0: 40 of 100 refused.
-        var s = F.state()
+        var s = F.state(width: 160, height: 40)
         s = F.press(s, [.enter])
         #expect(s.pane == .detail)
         let read = try #require(s.selectedRow)
