@@ -1,78 +1,55 @@
+import Dispatch
 import Foundation
 import PolicyModel
 import TraceCapture
 
-/// Where tracer batches land. The backend's delivery thread adds them to its own `Profile`
-/// without any lock, and publishes a copy-on-write copy at most every `publishInterval`; the UI
-/// thread takes the published copy under a lock held only for that assignment, so input and
-/// drawing never wait for a batch to be counted.
-final class LiveFeed: @unchecked Sendable {
-    static let publishInterval = 0.02
-    /// Touched only by the delivery thread (one thread at a time: backends deliver in order).
-    private var working: Profile
-    private var lastPublish = 0.0
+/// Where a trace's event batches land, for the TUI and for `record` alike. The backend's
+/// delivery thread folds each batch, with the lost count it carries, into the profile under a
+/// lock held for that one batch; the UI asks for a snapshot at its frame rate and gets one
+/// whenever anything changed since the version it has (a copy-on-write copy), so the last calls
+/// of a program that then blocks are shown as soon as the UI next looks, and input and drawing
+/// never wait for more than one batch to be counted.
+public final class LiveFeed: @unchecked Sendable {
     private let lock = NSLock()
-    private var published: Profile
+    private var profile: Profile
     private var version = 0
     private var end: TraceEnd?
+    private let started = DispatchTime.now()
 
-    init(profile: Profile = Profile()) {
-        working = profile
-        published = profile
+    public init(profile: Profile = Profile()) {
+        self.profile = profile
     }
 
-    /// Called by the backend with each batch.
-    func add(_ events: [SyscallEvent]) {
-        working.add(events)
-        let now = Date.timeIntervalSinceReferenceDate
-        if now - lastPublish >= Self.publishInterval {
-            lastPublish = now
-            publish()
-        }
-    }
-
-    private func publish() {
-        let copy = working
-        lock.lock()
-        published = copy
-        version &+= 1
-        lock.unlock()
-    }
-
-    func setLost(_ n: UInt64) {
-        lock.lock()
-        if published.metadata.lostEvents != n {
-            published.metadata.lostEvents = n
+    /// Called by the backend with each batch (on its delivery thread).
+    public func add(_ batch: EventBatch) {
+        let t = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        lock.withLock {
+            profile.add(batch.events, time: t)
+            profile.metadata.lostEvents = max(profile.metadata.lostEvents, batch.lostSoFar)
             version &+= 1
         }
-        lock.unlock()
     }
 
-    /// Called once the trace ended (after the last batch): publishes everything counted.
-    func finish(_ e: TraceEnd) {
-        let copy = working
-        lock.lock()
-        let lost = published.metadata.lostEvents
-        published = copy
-        published.metadata.lostEvents = max(lost, copy.metadata.lostEvents)
-        end = e
-        version &+= 1
-        lock.unlock()
+    /// Called once the trace ended (after the last batch), with the backend's final lost count.
+    public func finish(_ e: TraceEnd, lostEvents: UInt64) {
+        lock.withLock {
+            profile.metadata.lostEvents = max(profile.metadata.lostEvents, lostEvents)
+            end = e
+            version &+= 1
+        }
     }
 
     /// The statistics when they changed since `after`, with the new version.
     func snapshot(after: Int) -> (stats: LiveStats, version: Int, end: TraceEnd?)? {
-        lock.lock()
-        guard version != after else { lock.unlock(); return nil }
-        let (p, v, e) = (published, version, end)
-        lock.unlock()
-        return (LiveStats(profile: p), v, e)
+        let taken: (Profile, Int, TraceEnd?)? = lock.withLock {
+            version == after ? nil : (profile, version, end)
+        }
+        return taken.map { (LiveStats(profile: $0.0), $0.1, $0.2) }
     }
 
-    /// Calls counted so far (as last published).
-    var total: UInt64 {
-        lock.lock()
-        defer { lock.unlock() }
-        return published.metadata.totalCalls
-    }
+    /// Everything counted so far.
+    public var counted: Profile { lock.withLock { profile } }
+
+    /// Calls counted so far.
+    var total: UInt64 { lock.withLock { profile.metadata.totalCalls } }
 }

@@ -90,11 +90,6 @@ public struct LiveStats: Equatable, Sendable {
         rows = profile.syscalls.map(SyscallStat.init)
     }
 
-    /// Records how many events the backend lost.
-    mutating func setLost(_ n: UInt64) {
-        profile.metadata.lostEvents = n
-    }
-
     /// The architectures seen, host first.
     var architectures: [Arch] {
         let seen = Set(rows.map(\.arch))

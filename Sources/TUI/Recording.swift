@@ -20,10 +20,10 @@ public struct Recording {
     }
 
     public static func run(target: TraceTarget, backend: TraceBackend, options: TraceOptions) throws -> Recording {
-        let collector = ProfileCollector(metadata: ProfileMetadata(
+        let feed = LiveFeed(profile: Profile(metadata: ProfileMetadata(
             command: { if case .spawn(let c) = target { return c } else { return [] } }(),
             attachedPid: { if case .attach(let p) = target { return p } else { return nil } }(),
-            backend: backend.name, startTime: Date().timeIntervalSince1970))
+            backend: backend.name, startTime: Date().timeIntervalSince1970)))
         let signals = [SIGINT, SIGTERM, SIGHUP].map { sig -> DispatchSourceSignal in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
@@ -37,11 +37,11 @@ public struct Recording {
             signal(SIGTERM, SIG_DFL)
             signal(SIGHUP, SIG_DFL)
         }
-        _ = try backend.start(target, options: options) { batch in collector.add(batch) }
+        _ = try backend.start(target, options: options) { feed.add($0) }
         let end = backend.wait()
-        var profile = collector.finish()
+        feed.finish(end, lostEvents: backend.lostEvents)
+        var profile = feed.counted
         profile.metadata.endTime = Date().timeIntervalSince1970
-        profile.metadata.lostEvents = backend.lostEvents
         switch end {
         case .exited(let c): profile.metadata.exitCode = c
         case .signaled(let s): profile.metadata.exitSignal = s
@@ -49,20 +49,4 @@ public struct Recording {
         }
         return Recording(profile: profile, end: end)
     }
-}
-
-/// Accumulates event batches (delivered off the tracing thread) into a profile.
-final class ProfileCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var profile: Profile
-    private let started = DispatchTime.now()
-
-    init(metadata: ProfileMetadata) { profile = Profile(metadata: metadata) }
-
-    func add(_ batch: [SyscallEvent]) {
-        let t = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        lock.withLock { profile.add(batch, time: t) }
-    }
-
-    func finish() -> Profile { lock.withLock { profile } }
 }

@@ -41,7 +41,7 @@ public final class SyntheticBackend: TraceBackend, @unchecked Sendable {
     }
 
     public func start(_ target: TraceTarget, options: TraceOptions,
-               onEvents: @escaping @Sendable ([SyscallEvent]) -> Void) throws -> Int32 {
+               onEvents: @escaping @Sendable (EventBatch) -> Void) throws -> Int32 {
         let mix = Self.mix()
         let rate = self.rate, duration = self.duration
         let pid = getpid()
@@ -66,7 +66,7 @@ public final class SyntheticBackend: TraceBackend, @unchecked Sendable {
                                                   paths: options.readPaths ? paths : [:]))
                     }
                     sent += batch.count
-                    onEvents(batch)
+                    onEvents(EventBatch(events: batch))
                 }
                 usleep(5000)
             }

@@ -44,7 +44,8 @@ public enum TUISession {
         let pid = try backend.start(target, options: traceOptions) { feed.add($0) }
         let finished = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
-            feed.finish(backend.wait())
+            let end = backend.wait()
+            feed.finish(end, lostEvents: backend.lostEvents)
             finished.signal()
         }
         var ended = false
@@ -53,8 +54,7 @@ public enum TUISession {
         }
         let state = TUIState(width: 80, height: 24, title: options.title, pid: pid, status: .running,
                              outputPath: options.outputPath, loadedPolicy: policy)
-        let (final, signal) = try runLoop(state: state, feed: feed, stdio: stdio, options: options,
-                                          lost: { backend.lostEvents })
+        let (final, signal) = try runLoop(state: state, feed: feed, stdio: stdio, options: options)
         backend.stop()
         ended = finished.wait(timeout: .now() + 5) == .success
         stdio.restore()
@@ -69,16 +69,16 @@ public enum TUISession {
         var state = TUIState(width: 80, height: 24, title: options.title, status: .profile,
                              outputPath: options.outputPath, loadedPolicy: policy)
         state = reduce(state, .update(stats, rate: 0))
-        let (final, signal) = try runLoop(state: state, feed: nil, stdio: stdio, options: options, lost: nil)
+        let (final, signal) = try runLoop(state: state, feed: nil, stdio: stdio, options: options)
         stdio.restore()
         report(final, signal: signal)
     }
 
-    private static func runLoop(state: TUIState, feed: LiveFeed?, stdio: TerminalStdio, options: Options,
-                                lost: (() -> UInt64)?) throws -> (TUIState, signal: Int32) {
+    private static func runLoop(state: TUIState, feed: LiveFeed?, stdio: TerminalStdio,
+                                options: Options) throws -> (TUIState, signal: Int32) {
         let driver = try options.makeDriver(stdio.ttyIn, stdio.ttyOut, options.monochrome)
         defer { driver.end() }
-        let loop = EventLoop(driver: driver, feed: feed, state: state, lost: lost)
+        let loop = EventLoop(driver: driver, feed: feed, state: state)
         let started = Date.timeIntervalSinceReferenceDate
         let final = loop.run()
         if let path = options.uiStatsPath {
