@@ -147,7 +147,6 @@ enum DetailView {
     }
 }
 
-/// The right pane in policy mode: the whole policy text, live.
 /// The right pane with `R`: the calls seen that the selected syscall's rule refuses, most
 /// frequent first, decoded.
 enum RefusedView {
@@ -175,6 +174,7 @@ enum RefusedView {
     }
 }
 
+/// The right pane in policy mode: the whole policy text, live.
 enum PolicyView {
     static func draw(_ s: TUIState, into buf: inout ScreenBuffer, area: Rect) {
         buf.put(" POLICY (live, text form)", x: area.x, y: area.y, role: .title, attributes: .bold, maxWidth: area.width)

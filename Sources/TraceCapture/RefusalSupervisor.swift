@@ -37,18 +37,20 @@ final class RefusalSupervisor: @unchecked Sendable {
         for fd in stopPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let thread = Thread { [self] in
             serve()
+            // Stopped, or the listener failed: closed, the kernel refuses what waits with ENOSYS.
+            close(listener)
             done.signal()
         }
         thread.name = "seccomp-tui refusal supervisor"
         thread.start()
     }
 
-    /// Answers what is waiting, stops, closes the listener.
+    /// Stops answering; the listener is closed (calls still waiting, and any later refused call
+    /// of a process the command left behind, then fail with ENOSYS).
     func stop() {
         var byte: UInt8 = 1
         _ = write(stopPipe[1], &byte, 1)
         done.wait()
-        close(listener)
         close(stopPipe[0])
         close(stopPipe[1])
     }
