@@ -59,15 +59,10 @@ static long child_install(int fd, const void *filter, unsigned short filter_len,
     return r;
 }
 
-pid_t CTraceCapture_spawn(const char *path, char *const argv[], char *const envp[],
-                          const void *filter, unsigned short filter_len, int nnp_mode,
-                          int stop_self, int *error_fd) {
-    return CTraceCapture_spawn_flags(path, argv, envp, filter, filter_len, 0, nnp_mode, stop_self, error_fd);
-}
-
-pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *const envp[],
-                                const void *filter, unsigned short filter_len, unsigned int filter_flags,
-                                int nnp_mode, int stop_self, int *error_fd) {
+/// Forks with every signal blocked around the fork and a CLOEXEC error pipe. In the child
+/// (returns 0): default handlers, no blocked signal (as from a shell), `*fd` the pipe's write
+/// end. In the parent: the child's pid and `*fd` the read end, or -1 with errno.
+static pid_t fork_child(int *fd) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) return -1;
     sigset_t all, old;
@@ -75,15 +70,10 @@ pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *cons
     pthread_sigmask(SIG_SETMASK, &all, &old);
     pid_t pid = fork();
     if (pid == 0) {
-        // Child: default handlers and no blocked signal (as from a shell), then stop for the tracer.
         child_reset_signals();
         close(fds[0]);
-        if (stop_self) raise(SIGSTOP);
-        if (filter_len > 0) {
-            child_install(fds[1], filter, filter_len, filter_flags, nnp_mode);
-        }
-        execve(path, argv, envp);
-        child_fail(fds[1], CTraceCapture_SPAWN_STAGE_EXEC);
+        *fd = fds[1];
+        return 0;
     }
     int saved = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -93,7 +83,31 @@ pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *cons
         errno = saved;
         return -1;
     }
-    *error_fd = fds[0];
+    *fd = fds[0];
+    return pid;
+}
+
+pid_t CTraceCapture_spawn(const char *path, char *const argv[], char *const envp[],
+                          const void *filter, unsigned short filter_len, int nnp_mode,
+                          int stop_self, int *error_fd) {
+    return CTraceCapture_spawn_flags(path, argv, envp, filter, filter_len, 0, nnp_mode, stop_self, error_fd);
+}
+
+pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *const envp[],
+                                const void *filter, unsigned short filter_len, unsigned int filter_flags,
+                                int nnp_mode, int stop_self, int *error_fd) {
+    int fd;
+    pid_t pid = fork_child(&fd);
+    if (pid == 0) {
+        // Child: stop for the tracer, install the filter, exec.
+        if (stop_self) raise(SIGSTOP);
+        if (filter_len > 0) {
+            child_install(fd, filter, filter_len, filter_flags, nnp_mode);
+        }
+        execve(path, argv, envp);
+        child_fail(fd, CTraceCapture_SPAWN_STAGE_EXEC);
+    }
+    if (pid > 0) *error_fd = fd;
     return pid;
 }
 
@@ -145,42 +159,30 @@ pid_t CTraceCapture_spawn_supervised(const char *path, char *const argv[], char 
     if (shared == MAP_FAILED) return -1;
     shared->listener = -1;
     shared->go = 0;
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) {
-        munmap(shared, sizeof *shared);
-        return -1;
-    }
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    pid_t pid = fork();
+    int fd;
+    pid_t pid = fork_child(&fd);
     if (pid == 0) {
-        child_reset_signals();
-        close(fds[0]);
-        long listener = child_install(fds[1], filter, filter_len, filter_flags | SECCOMP_FILTER_FLAG_NEW_LISTENER, nnp_mode);
+        long listener = child_install(fd, filter, filter_len, filter_flags | SECCOMP_FILTER_FLAG_NEW_LISTENER, nnp_mode);
         // From here every system call goes through the filter, and a refused one waits for the
         // listener's answer: make none until the parent holds it.
         __atomic_store_n(&shared->listener, (int)listener, __ATOMIC_RELEASE);
         while (!__atomic_load_n(&shared->go, __ATOMIC_ACQUIRE)) cpu_relax();
         execve(path, argv, envp);  // the listener is CLOEXEC: the command does not hold it
-        child_fail(fds[1], CTraceCapture_SPAWN_STAGE_EXEC);
+        child_fail(fd, CTraceCapture_SPAWN_STAGE_EXEC);
     }
-    int saved = errno;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    close(fds[1]);
     if (pid < 0) {
-        close(fds[0]);
+        int saved = errno;
         munmap(shared, sizeof *shared);
         errno = saved;
         return -1;
     }
-    *error_fd = fds[0];
+    *error_fd = fd;
     // Wait for the child to install the filter, or to fail before (it writes the pipe and exits).
     int child_fd = -1;
     for (;;) {
         child_fd = __atomic_load_n(&shared->listener, __ATOMIC_ACQUIRE);
         if (child_fd >= 0) break;
-        struct pollfd p = { fds[0], POLLIN, 0 };
+        struct pollfd p = { fd, POLLIN, 0 };
         int r = poll(&p, 1, 1);
         if (r > 0) {
             child_fd = __atomic_load_n(&shared->listener, __ATOMIC_ACQUIRE);
@@ -191,25 +193,25 @@ pid_t CTraceCapture_spawn_supervised(const char *path, char *const argv[], char 
         munmap(shared, sizeof *shared);
         return pid;
     }
-    int fd = -1;
+    int taken = -1, saved = 0;
     int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     if (pidfd >= 0) {
-        fd = (int)syscall(SYS_pidfd_getfd, pidfd, child_fd, 0);
+        taken = (int)syscall(SYS_pidfd_getfd, pidfd, child_fd, 0);
         saved = errno;
         close(pidfd);
     } else {
         saved = errno;
     }
-    if (fd < 0) {
+    if (taken < 0) {
         kill(pid, SIGKILL);
         int status;
         while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR) {}
-        close(fds[0]);
+        close(fd);
         munmap(shared, sizeof *shared);
         errno = saved;
         return -2;
     }
-    *listener_fd = fd;
+    *listener_fd = taken;
     __atomic_store_n(&shared->go, 1, __ATOMIC_RELEASE);
     munmap(shared, sizeof *shared);
     return pid;
