@@ -136,7 +136,8 @@ struct Enforce: ParsableCommand {
             if end == .signaled(SIGSYS) {
                 let record = logged.last { $0.pid == pid.value && $0.signal == SIGSYS }
                 let fromLog = record.flatMap { r in r.arch.map { (SyscallTable.shared.name(of: r.nr, arch: $0) ?? "nr \(r.nr)", $0, r.nr) } }
-                let named = refused.entries.last.flatMap { mode == .report ? $0 : nil }.map { " when it called \($0.name) (\($0.arch.rawValue), nr \($0.nr))" }
+                // In report mode the entries are the SIGSYS refusals; in enforce mode errno ones.
+                let named = (mode == .report ? refused.entries.last : nil).map { " when it called \($0.name) (\($0.arch.rawValue), nr \($0.nr))" }
                     ?? fromLog.map { " when it called \($0.0) (\($0.1.rawValue), nr \($0.2); from the kernel log)" }
                 Enforce.note("'\(cmd[0])' was killed by SIGSYS: the policy refused a system call"
                     + (named ?? (mode == .report ? "" : "; run with --report to name it")))
