@@ -68,16 +68,10 @@ struct Hook: ParsableCommand {
         }
         let line = String(decoding: said, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard line == "ready" else {
-            throw HookFailure(message: line.isEmpty
+            throw CommandFailure(line.isEmpty
                 ? "container \(state.id): the tracer ended before it was attached (see \(log))" : line)
         }
     }
-}
-
-/// An error already phrased for the user.
-struct HookFailure: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
 }
 
 enum HookLog {
