@@ -21,13 +21,15 @@ enum ContainerProcesses {
                 tried.append("\(engine): not installed")
                 continue
             }
-            let (status, out, err) = run(path, ["inspect", "--type", "container", "--format", "{{.State.Pid}}", container])
+            let (status, out, err) = run(path, ["inspect", "--type", "container", "--format", "{{.State.Pid}} {{.State.Status}}", container])
             guard status == 0 else {
                 tried.append("\(engine): \(err.split(separator: "\n").first.map(String.init) ?? "inspect failed")")
                 continue
             }
-            guard let pid = Int32(out.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0 else {
-                throw CommandFailure("container \(container) (\(engine)) is not running")
+            let fields = out.split(whereSeparator: \.isWhitespace)
+            guard let pid = fields.first.flatMap({ Int32($0) }), pid > 0 else {
+                throw CommandFailure("container \(container) (\(engine)) is not running"
+                    + (fields.count > 1 ? " (\(fields[1]))" : ""))
             }
             return Found(engine: engine, mainPid: pid, pids: [pid] + processes(sharingCgroupOf: pid).filter { $0 != pid })
         }

@@ -8,6 +8,13 @@ public struct OCIHookState: Equatable, Sendable {
     public var bundle: String
     public var annotations: [String: String]
 
+    public init(id: String, pid: Int32, bundle: String, annotations: [String: String] = [:]) {
+        self.id = id
+        self.pid = pid
+        self.bundle = bundle
+        self.annotations = annotations
+    }
+
     private struct Wire: Decodable {
         var ociVersion: String
         var id: String
