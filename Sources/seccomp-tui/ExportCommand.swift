@@ -24,8 +24,14 @@ struct Export: ParsableCommand {
     @Argument(help: "The policy to convert.")
     var policy: String
 
-    @Option(help: "Output format: oci, bpf, text or c (default: from -o's extension).")
+    @Option(help: "Output format: oci, bpf, text, c or spo (a Kubernetes SeccompProfile; default: from -o's extension).")
     var format: PolicyFormat?
+
+    @Option(help: "For spo: the object's name (default: from -o's file name, else the policy's).")
+    var name: String?
+
+    @Option(help: "For spo: the object's namespace (default: none, the one kubectl applies it in).")
+    var namespace: String?
 
     @Option(name: .shortAndLong, help: "Write here (atomically) instead of to standard output.")
     var output: String?
@@ -66,7 +72,10 @@ struct Export: ParsableCommand {
             throw ValidationError("--runtime \(runtime.rawValue) applies to --format oci (runtimes read OCI profiles)")
         }
         if format == nil && output.flatMap(PolicyFormat.init(path:)) == nil {
-            throw ValidationError("give --format oci|bpf|text|c (or an -o file ending in .json, .bpf, .policy or .h)")
+            throw ValidationError("give --format oci|bpf|text|c|spo (or an -o file ending in .json, .bpf, .policy, .h or .yaml)")
+        }
+        if (name != nil || namespace != nil) && (format ?? output.flatMap(PolicyFormat.init(path:))) != .spo {
+            throw ValidationError("--name and --namespace apply to --format spo")
         }
     }
 
@@ -81,7 +90,7 @@ struct Export: ParsableCommand {
     /// The bytes to write: the whole conversion happens before anything is written.
     func convertedBytes() throws -> [UInt8] {
         guard let format = format ?? output.flatMap(PolicyFormat.init(path:)) else {
-            throw ValidationError("give --format oci|bpf|text|c")
+            throw ValidationError("give --format oci|bpf|text|c|spo")
         }
         var loaded = try PolicyIO.load(path: policy, options: loadOptions())
         if runtime != .none {
@@ -91,6 +100,14 @@ struct Export: ParsableCommand {
         }
         let weights = try frequency.map(Export.readFrequency)
             ?? (profile.isEmpty ? .uniform : SyscallWeights(profile: Check.loadProfiles(profile)))
+        if format == .spo {
+            let objectName = name ?? [output, policy].compactMap { $0.flatMap(KubernetesName.from(path:)) }.first ?? "seccomp-profile"
+            do {
+                return try SeccompProfileObject.encode(loaded, name: objectName, namespace: namespace)
+            } catch let e as OCIWriteError {
+                throw FileError(path: policy, reason: "cannot be written as a SeccompProfile: \(e)")
+            }
+        }
         return try PolicyIO.encode(loaded, as: format, weights: weights, source: policy, naming: policy)
     }
 
