@@ -266,7 +266,7 @@ enum YAMLWriter {
 
 /// Kubernetes object and namespace names.
 public enum KubernetesName {
-    public enum Kind { case object, namespace }
+    public enum Kind: Sendable { case object, namespace }
 
     /// An object name is a DNS subdomain (RFC 1123: at most 253 characters of lowercase letters,
     /// digits, `-` and `.`, starting and ending with a letter or digit); a namespace a DNS label
@@ -287,7 +287,7 @@ public enum KubernetesName {
     /// A name made from a file name: `Web Server.policy` → `web-server`; nil when nothing is left.
     public static func from(path: String) -> String? {
         let file = path.split(separator: "/").last.map(String.init) ?? path
-        let stem = file.split(separator: ".").first.map(String.init) ?? file
+        let stem = file.prefix { $0 != "." }
         var out = ""
         for c in stem.lowercased() {
             if c.isASCII && (c.isLetter || c.isNumber) { out.append(c) } else if out.last != "-" { out.append("-") }

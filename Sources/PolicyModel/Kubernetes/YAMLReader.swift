@@ -141,12 +141,36 @@ struct BlockParser {
         if line.content == "-" || line.content.hasPrefix("- ") { return try sequence(indent: line.indent) }
         if Self.mappingKey(line.content) != nil { return try mapping(indent: line.indent) }
         index += 1
-        let node = try scalarOrFlow(line.content, line: line, column: line.indent)
-        skipBlank()
-        if index < lines.count, lines[index].indent > line.indent, lines[index].indent >= minIndent {
-            throw fail(lines[index], lines[index].indent, "a plain value continued on the next line is not supported; quote it on one line")
+        return try value(line.content, line: line, column: line.indent, parentIndent: minIndent - 1)
+    }
+
+    /// The value `text` (at `column` of `line`) and the lines that continue it: a plain scalar
+    /// goes on over the following lines indented deeper than `parentIndent`, joined with a space
+    /// (blank lines between give newlines); quoted and flow values must end on their line.
+    private mutating func value(_ text: Substring, line: Line, column: Int, parentIndent: Int) throws(YAMLSyntaxError) -> JSONNode {
+        let node = try scalarOrFlow(text, line: line, column: column)
+        var joined = String(text)
+        var continued = false
+        var breaks = 0
+        var look = index
+        while look < lines.count {
+            let l = lines[look]
+            if l.isBlank { breaks += 1; look += 1; continue }
+            guard l.indent > parentIndent else { break }
+            guard let f = text.first, !"\"'[{".contains(f) else {
+                throw fail(l, l.indent, "a quoted or flow value continued on the next line is not supported; write it on one line")
+            }
+            if l.content == "-" || l.content.hasPrefix("- ") || Self.mappingKey(l.content) != nil {
+                throw fail(l, l.indent, "unexpected indentation: a plain value cannot go on with a mapping or a sequence entry")
+            }
+            joined += breaks > 0 ? String(repeating: "\n", count: breaks) : " "
+            joined += l.content
+            breaks = 0
+            continued = true
+            look += 1
+            index = look
         }
-        return node
+        return continued ? JSONNode(.string(joined), at: node.position) : node
     }
 
     private mutating func sequence(indent: Int) throws(YAMLSyntaxError) -> JSONNode {
@@ -205,11 +229,7 @@ struct BlockParser {
             } else if value.first == "|" || value.first == ">" {
                 node = try blockScalar(value, line: line, column: valueColumn, parentIndent: indent)
             } else {
-                node = try scalarOrFlow(value, line: line, column: valueColumn)
-                skipBlank()
-                if index < lines.count, lines[index].indent > indent {
-                    throw fail(lines[index], lines[index].indent, "a value continued on the next line is not supported; quote it on one line")
-                }
+                node = try self.value(value, line: line, column: valueColumn, parentIndent: indent)
             }
             members.append(JSONMember(key: key, keyPosition: keyPosition, value: node))
             skipBlank()
