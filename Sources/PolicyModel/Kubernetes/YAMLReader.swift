@@ -263,8 +263,14 @@ struct BlockParser {
         var text = ""
         for (i, l) in body.enumerated() {
             if i > 0 {
-                let joinWithSpace = folded && !l.isEmpty && !body[i - 1].isEmpty && l.first != " " && body[i - 1].first != " "
-                text += joinWithSpace ? " " : "\n"
+                // Folding: a break between two plain lines is a space; before blank lines it is
+                // dropped (each blank line gives one newline); around more-indented lines it stays.
+                let previous = body[i - 1]
+                if !folded || l.isEmpty || previous.first == " " || l.first == " " {
+                    text += folded && previous.isEmpty && !l.isEmpty && l.first != " " ? "" : "\n"
+                } else if !previous.isEmpty {
+                    text += " "
+                }
             }
             text += l
         }
