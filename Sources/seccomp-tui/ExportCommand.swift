@@ -39,7 +39,7 @@ struct Export: ParsableCommand {
     @Flag(help: "Skip unknown syscall names with a warning instead of failing.")
     var lenient = false
 
-    @Option(help: "Resolve the profile for this architecture (x86_64, x32, i386, aarch64; default: the host).")
+    @Option(help: "Resolve the profile for this architecture (x86_64, x32, i386, aarch64; default: the host); a policy that does not list it is rewritten for it (open → openat, ...; see docs/containers.md).")
     var targetArch: String?
 
     @Option(help: "Resolve minKernel conditions for this kernel version, e.g. 6.1 (default: the running kernel).")
@@ -87,12 +87,43 @@ struct Export: ParsableCommand {
         return PolicyLoadOptions(target: target, lenient: lenient)
     }
 
+    /// The policy read for --target-arch. A policy for other architectures only (it neither lists
+    /// the target nor maps it in a Docker archMap, as a policy learned on x86_64) is read for the
+    /// host and carried over by ArchMapping's table, with one note per call replaced.
+    func loadForTarget() throws -> Policy {
+        let options = try loadOptions()
+        guard options.target.arch != .host else { return try PolicyIO.load(path: policy, options: options) }
+        var onHost = options
+        onHost.target.arch = .host
+        var warnings: [String] = []
+        onHost.warn = { warnings.append($0) }
+        let hostPolicy = try PolicyIO.load(path: policy, options: onHost)
+        if hostPolicy.architectures.contains(options.target.arch) || archMapCovers(options.target.arch) {
+            return try PolicyIO.load(path: policy, options: options)
+        }
+        for w in warnings { options.warn(w) }
+        do {
+            let (retargeted, notes) = try ArchMapping.retarget(hostPolicy, to: options.target.arch)
+            for n in notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
+            return retargeted
+        } catch {
+            throw FileError(path: policy, reason: "cannot be written for \(options.target.arch.rawValue): \(error)")
+        }
+    }
+
+    /// Whether the policy is an OCI profile whose Docker archMap has an entry for `arch`.
+    func archMapCovers(_ arch: Arch) -> Bool {
+        guard let bytes = try? PolicyIO.readPolicyFile(path: policy),
+              let raw = try? OCIProfile.parse(bytes, source: policy) else { return false }
+        return raw.archMap.contains { $0.architecture == arch.ociName || $0.subArchitectures.contains(arch.ociName) }
+    }
+
     /// The bytes to write: the whole conversion happens before anything is written.
     func convertedBytes() throws -> [UInt8] {
         guard let format = format ?? output.flatMap(PolicyFormat.init(path:)) else {
             throw ValidationError("give --format oci|bpf|text|c|spo")
         }
-        var loaded = try PolicyIO.load(path: policy, options: loadOptions())
+        var loaded = try loadForTarget()
         if runtime != .none {
             let (withRuntime, notes) = try loaded.adding(runtime: runtime)
             loaded = withRuntime
