@@ -186,6 +186,20 @@ import Testing
         #expect(KubernetesName.from(path: "/p/.yaml") == nil)
     }
 
+    @Test("an object as kubectl shows it (metadata with managedFields, status) is read, and is valid against the schema")
+    func kubectlOutput() throws {
+        let bytes = try Self.fixture("kubectl-get-example")
+        let doc = try #require(try YAMLReader.documents(bytes).first)
+        let v = Self.violations(doc, try Self.schema())
+        #expect(v == [], "\(v)")
+        let target = OCITarget(arch: .x86_64, capabilities: [], kernel: KernelVersion(kernel: 6, major: 18))
+        let read = try SeccompProfileObject.read(bytes, source: "web.yaml", target: target)
+        let expected = try TextPolicy.parse("@default errno EPERM\n@arch x86_64\nread: allow\nwrite: allow\nclose: errno EACCES if fd == 3\n",
+                                            file: "e.policy").policy
+        #expect(read.count == 1)
+        #expect(Set(read[0].policy.rules) == Set(expected.rules))
+    }
+
     @Test("several documents are read one by one; the wrong kind, version or a baseProfileName are errors at their line")
     func readingErrors() throws {
         let target = OCITarget(arch: .x86_64, capabilities: [], kernel: KernelVersion(kernel: 6, major: 18))
