@@ -17,10 +17,19 @@ import Testing
         let runtime = try [event(100, "openat"), event(100, "fstatfs"), event(101, "getpid")]
         #expect(s.program([filter] + runtime) == [runtime[2]])  // another process: the program's
         #expect(s.phase == .runtime)
-        let program = try [event(100, "execve"), event(100, "brk"), event(100, "mount")]
+        let exec = try event(100, "execve")
+        #expect(s.program([exec]) == [exec])
+        #expect(s.phase == .exec(tid: 100))
+        var goThread = try event(100, "nanosleep")  // another thread of init, before the exec completes
+        goThread.tid = 102
+        #expect(s.program([goThread]).isEmpty)
+        let program = try [event(100, "brk"), event(100, "mount")]
         #expect(s.program(program) == program)
         #expect(s.phase == .program && s.sawFilterPoint)
-        #expect(s.runtimeSyscalls == [.x86_64: ["openat", "fstatfs"]])
+        var programThread = try event(100, "futex")  // a thread the program starts
+        programThread.tid = 103
+        #expect(s.program([programThread]) == [programThread])
+        #expect(s.runtimeSyscalls == [.x86_64: ["openat", "fstatfs", "nanosleep"]])
     }
 
     @Test("prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER) is a filter point; PR_SET_SECCOMP with strict mode is not")

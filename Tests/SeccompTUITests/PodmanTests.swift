@@ -50,13 +50,13 @@ struct PodmanTests {
 
     /// A hooks directory holding the shipped `contrib/hooks.d/seccomp-tui-hook.json`, pointed at
     /// the built binary and a log in `dir`.
-    static func hooksDir(in dir: URL) throws -> URL {
+    static func hooksDir(in dir: URL, backend: String = "auto") throws -> URL {
         let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("contrib/hooks.d/seccomp-tui-hook.json")
         var config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: shipped)) as? [String: Any])
         var hook = try #require(config["hook"] as? [String: Any])
         hook["path"] = try S.binary()
-        hook["args"] = (hook["args"] as? [String] ?? []) + ["--log", dir.appendingPathComponent("hook.log").path]
+        hook["args"] = (hook["args"] as? [String] ?? []) + ["--log", dir.appendingPathComponent("hook.log").path, "--backend", backend]
         config["hook"] = hook
         let hooks = dir.appendingPathComponent("hooks.d")
         try FileManager.default.createDirectory(at: hooks, withIntermediateDirectories: true)
@@ -66,9 +66,10 @@ struct PodmanTests {
 
     /// Runs the script in a container annotated for the hook and waits for the profile (the
     /// tracer writes it once the container's last process ended).
-    static func recordThroughHook(_ annotation: String, output: URL, in dir: URL, script: String = script) throws -> S.Output {
+    static func recordThroughHook(_ annotation: String, output: URL, in dir: URL, script: String = script,
+                                  backend: String = "auto") throws -> S.Output {
         let run = try podman(["run", "--rm", "--annotation", "io.containers.trace-syscall=\(annotation)", image, "sh", "-c", script],
-                             hooks: try hooksDir(in: dir))
+                             hooks: try hooksDir(in: dir, backend: backend))
         for _ in 0..<200 where !FileManager.default.fileExists(atPath: output.path) { usleep(50_000) }
         return run
     }
@@ -118,17 +119,20 @@ struct PodmanTests {
         #expect(docker.stdout == Self.expected)
     }
 
-    @Test("hook with if: merges the earlier profile into the new one")
+    @Test("hook with if: merges the earlier profile into the new one; the ptrace backend records the runtime's calls apart too")
     func hookMergesInput() throws {
         try Self.makeImage()
         let dir = try S.tempDir("podman-merge")
         defer { try? FileManager.default.removeItem(at: dir) }
         let first = dir.appendingPathComponent("first.json"), second = dir.appendingPathComponent("second.json")
-        _ = try Self.recordThroughHook("of:\(first.path)", output: first, in: dir, script: "echo one")
+        _ = try Self.recordThroughHook("of:\(first.path)", output: first, in: dir, script: "echo one", backend: "ptrace")
         let run = try Self.recordThroughHook("if:\(first.path);of:\(second.path)", output: second, in: dir, script: "ls /")
         #expect(run.status == 0, "\(run.stderr)")
         let a = try ProfileIO.load(path: first.path), b = try ProfileIO.load(path: second.path)
         #expect(b.metadata.traces == 2)
+        #expect(a.metadata.backend == "ptrace")
+        #expect((a.metadata.runtimeSyscalls[.x86_64] ?? []).isSuperset(of: ["openat", "close", "fstatfs", "getdents64"]))
+        #expect(a.syscall(named: "nanosleep", arch: .x86_64) == nil, "the Go runtime's calls before the exec completed are runc's")
         #expect(a.syscall(named: "getdents64", arch: .x86_64) == nil)
         #expect(b.syscall(named: "getdents64", arch: .x86_64) != nil)
         #expect(b.syscall(named: "execve", arch: .x86_64)?.count == 2)

@@ -6,7 +6,8 @@
 ///
 /// - calls of the init process before the filter point are not filtered: they are left out;
 /// - its calls from the filter point to its `execve` run under the filter but are the runtime's;
-/// - the `execve` and everything after it, in every process, are the program's.
+/// - the `execve` and everything after it, in every process, are the program's, except calls of
+///   the init's other threads until the exec has completed (they are the runtime's).
 ///
 /// When the runtime installs no filter (a container run unconfined), there is no filter point:
 /// every call of the init process before its `execve` is then counted as the runtime's, since a
@@ -17,6 +18,10 @@ public struct ContainerCallSplitter: Sendable {
         case setUp
         /// The filter is installed; the runtime's init still runs.
         case runtime
+        /// Thread `tid` of the init process called `execve`: until it makes its next call (the
+        /// exec has completed and ended the init's other threads), calls of those other threads
+        /// (the Go runtime's, in runc) are still the runtime's.
+        case exec(tid: Int32)
         /// The container's program runs.
         case program
     }
@@ -50,10 +55,19 @@ public struct ContainerCallSplitter: Sendable {
                 out.append(e)
                 continue
             }
+            if case .exec(let tid) = phase {
+                if e.tid == tid {
+                    phase = .program
+                    out.append(e)
+                } else {
+                    runtimeCalls.insert(ArchNumber(arch: e.arch, nr: e.nr))
+                }
+                continue
+            }
             let name = table.name(of: e.nr, arch: e.arch)
             if name == "execve" || name == "execveat" {
                 if !sawFilterPoint { runtimeCalls.formUnion(setUpCalls) }
-                phase = .program
+                phase = .exec(tid: e.tid)
                 out.append(e)
             } else if phase == .setUp {
                 if Self.installsFilter(name: name, args: e.arguments) {
