@@ -238,29 +238,8 @@ enum YAMLWriter {
         case .string(let s):
             let plain = !s.isEmpty && s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_./-".contains($0)) }
                 && !s.hasPrefix("-") && FlowParser.typed(s) == .string(s)
-            return plain ? s : quoted(s)
+            return plain ? s : OCIWriter.quote(s)  // a JSON string is a double-quoted YAML scalar
         }
-    }
-
-    /// A double-quoted YAML scalar (JSON's escapes are YAML's).
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 || u.value == 0x7f {
-                    out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
     }
 }
 
