@@ -12,6 +12,8 @@ final class ContainerBackend: TraceBackend, @unchecked Sendable {
     private let lock = NSLock()
     private var backends: [TraceBackend] = []
     private var stopped = false
+    /// The lost count each backend reported last, by its place in `backends`' order of start.
+    private var lost: [UInt64] = []
     let name: String
 
     init(kind: BackendKind, processes found: ContainerProcesses.Found) {
@@ -21,12 +23,17 @@ final class ContainerBackend: TraceBackend, @unchecked Sendable {
     }
 
     func start(_ target: TraceTarget, options: TraceOptions,
-               onEvents: @escaping @Sendable ([SyscallEvent]) -> Void) throws -> Int32 {
+               onEvents: @escaping @Sendable (EventBatch) -> Void) throws -> Int32 {
         guard case .attach(let main) = target else { preconditionFailure("a container is attached to, never spawned") }
         for pid in [main] + pids.filter({ $0 != main }) {
             let backend = try TraceBackends.make(kind: kind)
+            let slot = lock.withLock { lost.append(0); return lost.count - 1 }
             do {
-                _ = try backend.start(.attach(pid: pid), options: options, onEvents: onEvents)
+                // Each backend counts its own losses: the batch carries the sum over all.
+                _ = try backend.start(.attach(pid: pid), options: options) { [self] batch in
+                    let total = lock.withLock { lost[slot] = batch.lostSoFar; return lost.reduce(0, +) }
+                    onEvents(EventBatch(events: batch.events, lostSoFar: total))
+                }
             } catch TraceError.noSuchProcess where pid != main {
                 continue
             } catch {

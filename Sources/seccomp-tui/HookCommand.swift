@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PolicyModel
+import TUI
 import TraceCapture
 
 /// `seccomp-tui hook`: the OCI hook that records a container from its first call.
@@ -102,21 +103,20 @@ struct HookTracer {
         _ = setsid()  // not the runtime's: a signal to its process group must not end the recording
         let earlier: Profile?
         let backend: TraceBackend
-        let collector: ProfileCollector
+        let feed: LiveFeed
         let splitter = LockedSplitter(ContainerCallSplitter(initPid: pid))
         do {
             try AtomicFile.checkWritable(request.output)
             earlier = try request.input.map(ProfileIO.load(path:))
             backend = try TraceBackends.make(kind: self.backend)
-            collector = ProfileCollector(metadata: ProfileMetadata(
+            feed = LiveFeed(profile: Profile(metadata: ProfileMetadata(
                 command: Self.containerCommand(bundle: bundle), attachedPid: pid, backend: backend.name,
-                startTime: Date().timeIntervalSince1970))
+                startTime: Date().timeIntervalSince1970)))
             // perf: `returns` makes the reader order every CPU's samples by time, so the filter
             // point and the exec are seen in the order the init thread made them.
             let options = TraceOptions(returns: backend.name == "perf", readPaths: true)
             _ = try backend.start(.attach(pid: pid), options: options) { batch in
-                let program = splitter.program(batch)
-                if !program.isEmpty { collector.add(program) }
+                feed.add(EventBatch(events: splitter.program(batch.events), lostSoFar: batch.lostSoFar))
             }
         } catch {
             let message = "container \(id): cannot record into \(request.output): \(error)"
@@ -129,10 +129,9 @@ struct HookTracer {
         let null = Glibc.open("/dev/null", O_RDWR)
         if null >= 0 { dup2(null, 1); close(null) }
 
-        _ = backend.wait()
-        var profile = collector.finish()
+        feed.finish(backend.wait(), lostEvents: backend.lostEvents)
+        var profile = feed.counted
         profile.metadata.endTime = Date().timeIntervalSince1970
-        profile.metadata.lostEvents = backend.lostEvents
         let split = splitter.finish()
         profile.metadata.runtimeSyscalls = split.runtimeSyscalls
         if !split.sawFilterPoint {

@@ -1,7 +1,7 @@
 import Foundation
 import PolicyModel
 import Testing
-@testable import seccomp_tui
+import TUI
 
 /// `export --target-arch`: a policy learned on x86_64 is rewritten for the target; a profile that
 /// covers the target itself (Docker's archMap) is resolved for it as before.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import seccomp_tui
+import TUI
 
 /// `seccomp-tui hook` as a runtime calls it, without a runtime: the state on standard input.
 @Suite struct HookCommandTests {

@@ -1,7 +1,7 @@
 import Foundation
 import PolicyModel
 import Testing
-@testable import seccomp_tui
+import TUI
 
 /// The container round trip in real podman (runc): record a container through our OCI hook,
 /// generate a policy, run the same container under it. Needs root (podman's hooks, runc, perf);
@@ -14,9 +14,16 @@ struct PodmanTests {
     static let script = "echo hi; ls /; cat /etc/motd"
     static let expected = "hi\nbin\ndev\netc\nproc\nrun\nsys\nwelcome\n"
 
+    /// podman on PATH.
+    static func podmanPath() throws -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return try #require(path.split(separator: ":").map { "\($0)/podman" }.first { FileManager.default.isExecutableFile(atPath: $0) },
+                            "podman is not installed: run scripts/install-deps")
+    }
+
     /// podman with runc and the rlimits this machine can grant (it lacks CAP_SYS_RESOURCE).
     static func podman(_ arguments: [String], hooks: URL? = nil) throws -> S.Output {
-        let podman = try #require(ContainerProcesses.executable(named: "podman"), "podman is not installed: run scripts/install-deps")
+        let podman = try podmanPath()
         var args = [podman, "--runtime", "/usr/sbin/runc"]
         if let hooks { args += ["--hooks-dir", hooks.path] }
         args += arguments
@@ -163,7 +170,7 @@ struct PodmanTests {
         // Not waited for: Foundation sees a child's end when a socket it inherited closes, and
         // conmon inherits it and lives as long as the container.
         let podman = Process()
-        podman.executableURL = URL(fileURLWithPath: try #require(ContainerProcesses.executable(named: "podman")))
+        podman.executableURL = URL(fileURLWithPath: try Self.podmanPath())
         podman.arguments = ["--runtime", "/usr/sbin/runc", "run", "-d", "--pull", "never", "--ulimit", "nofile=1024:1024",
                             "--ulimit", "nproc=1024:1024", "--name", name, Self.image, "sh", "-c", "sleep 3; ls /"]
         podman.standardOutput = FileHandle.nullDevice

@@ -1,7 +1,7 @@
 import Foundation
 import PolicyModel
 import Testing
-@testable import seccomp_tui
+import TUI
 
 /// Kubernetes SeccompProfile objects through the commands: export writes them, every reader reads them.
 @Suite struct SeccompProfileCommandTests {
