@@ -65,7 +65,7 @@ struct Learn: ParsableCommand {
             throw ValidationError("give one of -p PID, --container NAME or a command after --")
         }
         if pid == nil && command.isEmpty && container == nil {
-            throw ValidationError("nothing to trace: give a command after -- (seccomp-tui -- CMD) or -p PID")
+            throw ValidationError("nothing to trace: give a command after -- (seccomp-tui -- CMD), -p PID or --container NAME")
         }
         if let p = pid, p <= 0 { throw ValidationError("-p takes a process id above 0, not \(p)") }
     }
