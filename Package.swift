@@ -30,7 +30,7 @@ let package = Package(
         ),
         .target(
             name: "CursesTerminal",
-            dependencies: ["TUI", "CNcurses"],
+            dependencies: ["TUI", "TraceCapture", "CNcurses"],
             path: "Sources/CursesTerminal"
         ),
         .executableTarget(

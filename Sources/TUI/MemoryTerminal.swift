@@ -10,7 +10,6 @@ public final class MemoryTerminal: TerminalDriver {
     public private(set) var cellsWritten = 0
     /// Whether `end()` was called (the terminal restored).
     public private(set) var ended = false
-    public var pendingSignal: Int32 = 0
     /// Called when a read finds the queue empty (a test can inject events or a signal there).
     public var onIdle: ((MemoryTerminal) -> Void)?
     /// How many reads found nothing.

@@ -76,6 +76,11 @@ public enum TUISession {
 
     private static func runLoop(state: TUIState, feed: LiveFeed?, stdio: TerminalStdio,
                                 options: Options) throws -> (TUIState, signal: Int32) {
+        // A quit signal ends the loop the normal way; a second one restores the terminal at once.
+        let quit = ProcessSignals.catchQuit { sig, count in
+            if count > 1 { ProcessSignals.emergencyExit(sig) }
+        }
+        defer { quit.cancel() }
         let driver = try options.makeDriver(stdio.ttyIn, stdio.ttyOut, options.monochrome)
         defer { driver.end() }
         let loop = EventLoop(driver: driver, feed: feed, state: state)
@@ -87,7 +92,7 @@ public enum TUISession {
                 + "events \(final.stats.total)\n"
             try? AtomicFile.write(text, to: path)
         }
-        return (final, driver.pendingSignal)
+        return (final, ProcessSignals.pending)
     }
 
     /// One line on stderr after the screen is gone; a signal ends the process with 128+N.
