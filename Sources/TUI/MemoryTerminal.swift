@@ -1,3 +1,5 @@
+import Glibc
+
 /// A terminal in memory (ratatui's `TestBackend`): keys are queued by the test, frames are kept
 /// as buffers, and `text` shows what a real terminal would show after the same writes.
 public final class MemoryTerminal: TerminalDriver {
@@ -10,9 +12,11 @@ public final class MemoryTerminal: TerminalDriver {
     public private(set) var cellsWritten = 0
     /// Whether `end()` was called (the terminal restored).
     public private(set) var ended = false
-    /// Called when a read finds the queue empty (a test can inject events or a signal there).
+    /// Called when the loop waits for input (a read with a timeout) and nothing is queued: a test
+    /// queues keys or feeds events there; when it queued nothing, the read waits its timeout as
+    /// a terminal would. A poll (timeout 0) only takes what is queued.
     public var onIdle: ((MemoryTerminal) -> Void)?
-    /// How many reads found nothing.
+    /// How many times the loop waited for input with nothing queued.
     public private(set) var idleReads = 0
 
     public init(width: Int, height: Int) {
@@ -36,9 +40,13 @@ public final class MemoryTerminal: TerminalDriver {
     }
 
     public func read(timeoutMs: Int) -> InputEvent? {
-        if pending.isEmpty {
+        if pending.isEmpty && timeoutMs != 0 {
             idleReads += 1
             onIdle?(self)
+            if pending.isEmpty {
+                if timeoutMs > 0 { usleep(UInt32(timeoutMs) * 1000) }
+                return nil
+            }
         }
         return pending.isEmpty ? nil : pending.removeFirst()
     }
