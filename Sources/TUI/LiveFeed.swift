@@ -9,19 +9,19 @@ import TraceCapture
 /// whenever anything changed since the version it has (a copy-on-write copy), so the last calls
 /// of a program that then blocks are shown as soon as the UI next looks, and input and drawing
 /// never wait for more than one batch to be counted.
-public final class LiveFeed: @unchecked Sendable {
+final class LiveFeed: @unchecked Sendable {
     private let lock = NSLock()
     private var profile: Profile
     private var version = 0
     private var end: TraceEnd?
     private let started = DispatchTime.now()
 
-    public init(profile: Profile = Profile()) {
+    init(profile: Profile = Profile()) {
         self.profile = profile
     }
 
     /// Called by the backend with each batch (on its delivery thread).
-    public func add(_ batch: EventBatch) {
+    func add(_ batch: EventBatch) {
         let t = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         lock.withLock {
             profile.add(batch.events, time: t)
@@ -31,7 +31,7 @@ public final class LiveFeed: @unchecked Sendable {
     }
 
     /// Called once the trace ended (after the last batch), with the backend's final lost count.
-    public func finish(_ e: TraceEnd, lostEvents: UInt64) {
+    func finish(_ e: TraceEnd, lostEvents: UInt64) {
         lock.withLock {
             profile.metadata.lostEvents = max(profile.metadata.lostEvents, lostEvents)
             end = e
@@ -48,7 +48,7 @@ public final class LiveFeed: @unchecked Sendable {
     }
 
     /// Everything counted so far.
-    public var counted: Profile { lock.withLock { profile } }
+    var counted: Profile { lock.withLock { profile } }
 
     /// Calls counted so far.
     var total: UInt64 { lock.withLock { profile.metadata.totalCalls } }
