@@ -114,7 +114,7 @@ struct Export: ParsableCommand {
 
     /// Whether the policy is an OCI profile whose Docker archMap has an entry for `arch`.
     func archMapCovers(_ arch: Arch) -> Bool {
-        guard let bytes = try? PolicyIO.readPolicyFile(path: policy),
+        guard let bytes = try? InputFile.read(path: policy, limit: JSONParser.Limits.standard.maxBytes),
               let raw = try? OCIProfile.parse(bytes, source: policy) else { return false }
         return raw.archMap.contains { $0.architecture == arch.ociName || $0.subArchitectures.contains(arch.ociName) }
     }

@@ -101,37 +101,33 @@ struct HookTracer {
 
     func run() throws {
         _ = setsid()  // not the runtime's: a signal to its process group must not end the recording
-        let earlier: Profile?
-        let backend: TraceBackend
-        let feed: LiveFeed
         let splitter = LockedSplitter(ContainerCallSplitter(initPid: pid))
+        let earlier: Profile?
+        let backend: ContainerSplitBackend
         do {
             try AtomicFile.checkWritable(request.output)
             earlier = try request.input.map(ProfileIO.load(path:))
-            backend = try TraceBackends.make(kind: self.backend)
-            feed = LiveFeed(profile: Profile(metadata: ProfileMetadata(
-                command: Self.containerCommand(bundle: bundle), attachedPid: pid, backend: backend.name,
-                startTime: Date().timeIntervalSince1970)))
-            // perf: `returns` makes the reader order every CPU's samples by time, so the filter
-            // point and the exec are seen in the order the init thread made them.
-            let options = TraceOptions(returns: backend.name == "perf", readPaths: true)
-            _ = try backend.start(.attach(pid: pid), options: options) { batch in
-                feed.add(EventBatch(events: splitter.program(batch.events), lostSoFar: batch.lostSoFar))
-            }
+            backend = ContainerSplitBackend(try TraceBackends.make(kind: self.backend), splitter: splitter)
         } catch {
-            let message = "container \(id): cannot record into \(request.output): \(error)"
-            HookLog.write(message)
-            FileHandle.standardOutput.write(Data((message + "\n").utf8))
-            return
+            return fail("container \(id): cannot record into \(request.output): \(error)")
         }
-        FileHandle.standardOutput.write(Data("ready\n".utf8))
-        // The hook has returned: nothing may hold its pipes open any longer.
-        let null = Glibc.open("/dev/null", O_RDWR)
-        if null >= 0 { dup2(null, 1); close(null) }
-
-        feed.finish(backend.wait(), lostEvents: backend.lostEvents)
-        var profile = feed.counted
-        profile.metadata.endTime = Date().timeIntervalSince1970
+        // perf: `returns` makes the reader order every CPU's samples by time, so the filter point
+        // and the exec are seen in the order the init thread made them.
+        let options = TraceOptions(returns: backend.name == "perf", readPaths: true)
+        backend.onStarted = {
+            FileHandle.standardOutput.write(Data("ready\n".utf8))
+            // The hook has returned: nothing may hold its pipes open any longer.
+            let null = Glibc.open("/dev/null", O_RDWR)
+            if null >= 0 { dup2(null, 1); close(null) }
+        }
+        let recording: Recording
+        do {
+            recording = try Recording.run(target: .attach(pid: pid), backend: backend, options: options)
+        } catch {
+            return fail("container \(id): cannot record into \(request.output): \(error)")
+        }
+        var profile = recording.profile
+        profile.metadata.command = Self.containerCommand(bundle: bundle)
         let split = splitter.finish()
         profile.metadata.runtimeSyscalls = split.runtimeSyscalls
         if !split.sawFilterPoint {
@@ -152,6 +148,13 @@ struct HookTracer {
         }
     }
 
+    /// Reports a failure before the tracer is ready: to the log, and to the hook waiting on
+    /// standard output, which fails with it.
+    private func fail(_ message: String) {
+        HookLog.write(message)
+        FileHandle.standardOutput.write(Data((message + "\n").utf8))
+    }
+
     /// The container's command line from the bundle's config.json (`process.args`), for the
     /// profile's metadata; empty when it cannot be read.
     static func containerCommand(bundle: String) -> [String] {
@@ -162,6 +165,35 @@ struct HookTracer {
               let args = process["args"] as? [String] else { return [] }
         return args
     }
+}
+
+/// A backend whose batches pass through the splitter (only the program's calls reach the
+/// profile), and which says when it is attached.
+final class ContainerSplitBackend: TraceBackend, @unchecked Sendable {
+    private let inner: TraceBackend
+    private let splitter: LockedSplitter
+    /// Called once the inner backend is attached, before the trace is waited on.
+    var onStarted: () -> Void = {}
+
+    init(_ inner: TraceBackend, splitter: LockedSplitter) {
+        self.inner = inner
+        self.splitter = splitter
+    }
+
+    var name: String { inner.name }
+
+    func start(_ target: TraceTarget, options: TraceOptions,
+               onEvents: @escaping @Sendable (EventBatch) -> Void) throws -> Int32 {
+        let pid = try inner.start(target, options: options) { [splitter] batch in
+            onEvents(EventBatch(events: splitter.program(batch.events), lostSoFar: batch.lostSoFar))
+        }
+        onStarted()
+        return pid
+    }
+
+    func wait() -> TraceEnd { inner.wait() }
+    func stop() { inner.stop() }
+    var lostEvents: UInt64 { inner.lostEvents }
 }
 
 /// The splitter, shared between the thread that delivers batches and the one that finishes.
