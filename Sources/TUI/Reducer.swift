@@ -464,6 +464,7 @@ extension PolicyFormat {
         case .text: return "text"
         case .bpf: return "raw BPF"
         case .c: return "C header"
+        case .spo: return "Kubernetes SeccompProfile (YAML)"
         }
     }
 
@@ -474,6 +475,7 @@ extension PolicyFormat {
         case .text: return "t"
         case .bpf: return "b"
         case .c: return "c"
+        case .spo: return "y"  // YAML; k moves
         }
     }
 }
