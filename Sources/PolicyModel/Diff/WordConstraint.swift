@@ -1,0 +1,167 @@
+/// What one 32-bit word of `struct seccomp_data` may hold on one path of a filter: the
+/// conjunction of every test the path made on it. The tests a seccomp filter can make on a word
+/// `w` (after `A &= mask`) are `w & m == v`, `w & m != v`, `w & m > k`, `w & m >= k` and their
+/// negations, and `w & k != 0` (`JSET`); each is kept exactly, so `witness()` decides whether a
+/// value exists and returns the smallest one.
+public struct WordConstraint: Hashable, Sendable {
+    /// `w & mask != value`.
+    public struct Exclusion: Hashable, Sendable {
+        public var mask: UInt32
+        public var value: UInt32
+    }
+
+    /// `low <= w & mask <= high`, for a mask that is not all ones (the whole word uses `low`/`high`).
+    public struct MaskedRange: Hashable, Sendable {
+        public var mask: UInt32
+        public var low: UInt32
+        public var high: UInt32
+    }
+
+    /// The whole word lies in `low...high`.
+    public private(set) var low: UInt32 = 0
+    public private(set) var high: UInt32 = .max
+    /// Bits known to be set, and known to be clear.
+    public private(set) var ones: UInt32 = 0
+    public private(set) var zeros: UInt32 = 0
+    public private(set) var exclusions: [Exclusion] = []
+    public private(set) var maskedRanges: [MaskedRange] = []
+    /// Set when a test contradicted the others outright.
+    public private(set) var isEmpty = false
+
+    public init() {}
+
+    /// No test was made on the word.
+    public var isUnconstrained: Bool {
+        !isEmpty && low == 0 && high == .max && ones == 0 && zeros == 0 && exclusions.isEmpty && maskedRanges.isEmpty
+    }
+
+    /// The one value the word can hold when its tests pin it, else nil.
+    public var pinnedValue: UInt32? {
+        if ones | zeros == .max { return ones }
+        return low == high ? low : nil
+    }
+
+    /// A comparison a filter can make on `w & mask` against a constant.
+    public enum Test: Hashable, Sendable {
+        case equal, greater, greaterOrEqual, anyBitSet
+    }
+
+    /// Adds `(w & mask) TEST k`, or its negation when `holds` is false.
+    public mutating func add(_ test: Test, mask: UInt32, _ k: UInt32, holds: Bool) {
+        switch (test, holds) {
+        case (.equal, true): addEqual(mask: mask, k)
+        case (.equal, false): addExclusion(mask: mask, k)
+        case (.greater, true): k == .max ? markEmpty() : addRange(mask: mask, low: k + 1, high: .max)
+        case (.greater, false): addRange(mask: mask, low: 0, high: k)
+        case (.greaterOrEqual, true): addRange(mask: mask, low: k, high: .max)
+        case (.greaterOrEqual, false): k == 0 ? markEmpty() : addRange(mask: mask, low: 0, high: k - 1)
+        case (.anyBitSet, true): addExclusion(mask: mask & k, 0)
+        case (.anyBitSet, false): addEqual(mask: mask & k, 0)
+        }
+    }
+
+    /// The word restricted to the values both constraints allow.
+    public func intersection(_ other: WordConstraint) -> WordConstraint {
+        var r = self
+        if other.isEmpty { r.isEmpty = true }
+        r.low = max(low, other.low)
+        r.high = min(high, other.high)
+        r.ones |= other.ones
+        r.zeros |= other.zeros
+        if r.low > r.high || r.ones & r.zeros != 0 { r.isEmpty = true }
+        for e in other.exclusions where !r.exclusions.contains(e) { r.exclusions.append(e) }
+        for m in other.maskedRanges where !r.maskedRanges.contains(m) { r.maskedRanges.append(m) }
+        return r
+    }
+
+    private mutating func markEmpty() { isEmpty = true }
+
+    private mutating func addEqual(mask: UInt32, _ k: UInt32) {
+        guard k & ~mask == 0 else { return markEmpty() }
+        ones |= k
+        zeros |= mask & ~k
+        if ones & zeros != 0 { markEmpty() }
+        if mask == .max { addRange(mask: mask, low: k, high: k) }
+    }
+
+    private mutating func addExclusion(mask: UInt32, _ k: UInt32) {
+        // `w & mask` never has bits outside the mask: the test always holds.
+        guard k & ~mask == 0 else { return }
+        if mask == 0 { return markEmpty() }  // `w & 0 != 0` never holds
+        let e = Exclusion(mask: mask, value: k)
+        if !exclusions.contains(e) { exclusions.append(e) }
+    }
+
+    private mutating func addRange(mask: UInt32, low l: UInt32, high h: UInt32) {
+        let top = mask  // the largest value `w & mask` can take
+        let h = min(h, top)
+        guard l <= h else { return markEmpty() }
+        if l == 0 && h == top { return }
+        if mask == .max {
+            low = max(low, l)
+            high = min(high, h)
+            if low > high { markEmpty() }
+            return
+        }
+        if l == h { return addEqual(mask: mask, l) }
+        let r = MaskedRange(mask: mask, low: l, high: h)
+        if !maskedRanges.contains(r) { maskedRanges.append(r) }
+    }
+
+    /// Thrown when deciding a word would take more steps than `WordConstraint.searchLimit`
+    /// (many partial-mask tests that cover each other); never a guess.
+    public struct SearchLimitExceeded: Error, Hashable, Sendable {}
+
+    /// Nodes the bit-by-bit search may visit per word.
+    public static let searchLimit = 4_000_000
+
+    /// The smallest value the word can hold, or nil when none can.
+    public func witness() throws(SearchLimitExceeded) -> UInt32? {
+        if isEmpty || low > high || ones & zeros != 0 { return nil }
+        // Fast path: only the interval and whole-word exclusions, as dispatch on `nr` makes.
+        if ones == 0, zeros == 0, maskedRanges.isEmpty, exclusions.allSatisfy({ $0.mask == .max }) {
+            let excluded = Set(exclusions.map(\.value))
+            var v = low
+            while true {
+                if !excluded.contains(v) { return v }
+                if v == high { return nil }
+                v += 1
+            }
+        }
+        var budget = WordConstraint.searchLimit
+        let partial = exclusions.filter { $0.mask != .max }
+        return try search(bit: 31, prefix: 0, partial: partial, budget: &budget)
+    }
+
+    /// Depth-first over the bits, most significant first, smaller value first; `prefix` holds the
+    /// bits above `bit`. A subtree is left as soon as a test cannot hold anywhere in it.
+    private func search(bit: Int, prefix: UInt32, partial: [Exclusion],
+                        budget: inout Int) throws(SearchLimitExceeded) -> UInt32? {
+        budget -= 1
+        if budget < 0 { throw SearchLimitExceeded() }
+        if bit < 0 { return contains(prefix) ? prefix : nil }
+        let below: UInt32 = bit == 31 ? .max : (UInt32(1) << UInt32(bit + 1)) - 1
+        let known = prefix | (ones & below)
+        let reachable = prefix | (~zeros & below)
+        if reachable < low || known > high { return nil }
+        for r in maskedRanges where reachable & r.mask < r.low || known & r.mask > r.high { return nil }
+        // A partial-mask exclusion whose bits are all decided in this subtree rules it out whole.
+        for e in partial where e.mask & below & ~(ones | zeros) == 0 && known & e.mask == e.value { return nil }
+        let b = UInt32(1) << UInt32(bit)
+        for choice in [UInt32(0), b] {
+            if choice == 0 && ones & b != 0 { continue }
+            if choice != 0 && zeros & b != 0 { continue }
+            if let v = try search(bit: bit - 1, prefix: prefix | choice, partial: partial, budget: &budget) {
+                return v
+            }
+        }
+        return nil
+    }
+
+    /// Whether `v` satisfies every test (used to check witnesses).
+    public func contains(_ v: UInt32) -> Bool {
+        if isEmpty || v < low || v > high || v & ones != ones || v & zeros != 0 { return false }
+        if exclusions.contains(where: { v & $0.mask == $0.value }) { return false }
+        return maskedRanges.allSatisfy { (($0.low)...($0.high)).contains(v & $0.mask) }
+    }
+}
