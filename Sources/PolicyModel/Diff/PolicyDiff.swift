@@ -129,6 +129,14 @@ struct Attribution {
     /// The audit values of the architectures this tool knows, without repeats.
     static let audits: [UInt32] = Arch.allCases.reduce(into: []) { if !$0.contains($1.auditArch) { $0.append($1.auditArch) } }
 
+    /// A call of `region` whose number lies in `low...high`.
+    static func witness(_ region: CallRegion, from low: UInt32, to high: UInt32) throws(FilterAnalysisError) -> SeccompData? {
+        var r = region
+        r.add(word: CallRegion.nrWord, .greaterOrEqual, mask: .max, low, holds: true)
+        r.add(word: CallRegion.nrWord, .greater, mask: .max, high, holds: false)
+        return try PolicyDiff.witness(r)
+    }
+
     func split(_ region: CallRegion) throws(FilterAnalysisError) -> [(place: PolicyDiff.Place, region: CallRegion, witness: SeccompData)] {
         var out: [(place: PolicyDiff.Place, region: CallRegion, witness: SeccompData)] = []
         for audit in Attribution.audits {
@@ -149,17 +157,27 @@ struct Attribution {
             for (arch, p) in parts {
                 guard try PolicyDiff.satisfiable(p) else { continue }
                 let nr = p.words[CallRegion.nrWord]
-                var unnamed = p
-                for entry in numbers[arch] ?? [] {
-                    unnamed.add(word: CallRegion.nrWord, .equal, mask: .max, entry.nr, holds: false)
-                    guard entry.nr >= nr.low, entry.nr <= nr.high, nr.contains(entry.nr) else { continue }
+                let entries = numbers[arch] ?? []
+                var gapStart: UInt32? = nr.low
+                var unnamedWitness: SeccompData?
+                // Named numbers in the region, and the first gap between them that holds a call.
+                for entry in entries where entry.nr >= nr.low {
+                    if unnamedWitness == nil, let start = gapStart, start < entry.nr {
+                        unnamedWitness = try Attribution.witness(p, from: start, to: min(entry.nr - 1, nr.high))
+                    }
+                    if entry.nr > nr.high { gapStart = nil; break }
+                    gapStart = entry.nr == .max ? nil : entry.nr + 1
+                    guard nr.contains(entry.nr) else { continue }
                     var s = p
                     s.pin(word: CallRegion.nrWord, to: entry.nr)
                     if let w = try PolicyDiff.witness(s) {
                         out.append((.syscall(arch, name: entry.name, nr: Int32(bitPattern: entry.nr)), s, w))
                     }
                 }
-                if let w = try PolicyDiff.witness(unnamed) { out.append((.unnamed(arch), p, w)) }
+                if unnamedWitness == nil, let start = gapStart, start <= nr.high {
+                    unnamedWitness = try Attribution.witness(p, from: start, to: nr.high)
+                }
+                if let w = unnamedWitness { out.append((.unnamed(arch), p, w)) }
             }
         }
         var other = region

@@ -18,8 +18,11 @@ struct RegionText {
                    s.contains(where: { $0.isLetter }) && !s.hasPrefix("0x") { return s }
                 return RegionText.number(v)
             }
+            // Masks are named by a flags decoder (`prot & PROT_EXEC != 0`), otherwise written in hex.
+            let isFlags = syscall.flatMap { ArgumentDecoders.decoder(syscall: $0, argument: i)?.isFlags } ?? false
+            let bits: (UInt32) -> String = { v in v != 0 && isFlags ? describe(UInt64(v)) : RegionText.mask(v) }
             out += value(name, low: region.words[CallRegion.argLowWord(i)], high: region.words[CallRegion.argHighWord(i)],
-                         is32: is32, describe: describe)
+                         is32: is32, describe: describe, bits: bits)
         }
         out += value("instruction_pointer", low: region.words[2], high: region.words[3], is32: false,
                      describe: RegionText.number)
@@ -42,17 +45,17 @@ struct RegionText {
     static func number(_ v: UInt64) -> String { v < 4096 ? String(v) : "0x" + String(v, radix: 16) }
 
     private func value(_ name: String, low: WordConstraint, high: WordConstraint, is32: Bool,
-                       describe: @escaping (UInt64) -> String) -> [String] {
+                       describe: @escaping (UInt64) -> String, bits: @escaping (UInt32) -> String = RegionText.mask) -> [String] {
         if high.isUnconstrained {
             // A 32-bit argument is its low half; a 64-bit one is named by half when only the low is tested.
-            return word(is32 ? name : "lo32(\(name))", low, describe: is32 ? describe : RegionText.number)
+            return is32 ? word(name, low, describe: describe, bits: bits) : word("lo32(\(name))", low, describe: RegionText.number)
         }
         if let h = high.pinnedValue, !is32 {
             let base = UInt64(h) << 32
             if low.isUnconstrained {
                 return ["\(name) >= \(describe(base))", "\(name) <= \(describe(base | 0xFFFF_FFFF))"]
             }
-            return word(name, low, offset: base, describe: describe)
+            return word(name, low, offset: base, describe: describe, bits: bits)
         }
         if low.isUnconstrained, !is32, high.ones == 0, high.zeros == 0, high.exclusions.isEmpty, high.maskedRanges.isEmpty {
             var out: [String] = []
@@ -62,12 +65,13 @@ struct RegionText {
         }
         let lowName = is32 ? name : "lo32(\(name))"
         return word("hi32(\(name))", high, describe: RegionText.number)
-            + word(lowName, low, describe: is32 ? describe : RegionText.number)
+            + (is32 ? word(lowName, low, describe: describe, bits: bits) : word(lowName, low, describe: RegionText.number))
     }
 
     /// The tests on one word, values shifted by `offset` (a pinned high half) for whole-word tests.
     private func word(_ name: String, _ w: WordConstraint, offset: UInt64 = 0,
-                      describe: (UInt64) -> String) -> [String] {
+                      describe: (UInt64) -> String, bits: (UInt32) -> String = RegionText.mask) -> [String] {
+        let w = w.simplified()
         if w.isUnconstrained { return [] }
         if let v = w.pinnedValue { return ["\(name) == \(describe(offset | UInt64(v)))"] }
         var out: [String] = []
@@ -75,15 +79,15 @@ struct RegionText {
         if w.high < .max { out.append("\(name) <= \(describe(offset | UInt64(w.high)))") }
         let known = w.ones | w.zeros
         if known != 0 {
-            out.append("\(name) & \(RegionText.mask(known)) == \(RegionText.mask(w.ones))")
+            out.append("\(name) & \(bits(known)) == \(bits(w.ones))")
         }
         for e in w.exclusions {
             out.append(e.mask == .max ? "\(name) != \(describe(offset | UInt64(e.value)))"
-                                      : "\(name) & \(RegionText.mask(e.mask)) != \(RegionText.mask(e.value))")
+                                      : "\(name) & \(bits(e.mask)) != \(bits(e.value))")
         }
         for r in w.maskedRanges {
-            if r.low > 0 { out.append("\(name) & \(RegionText.mask(r.mask)) >= \(RegionText.mask(r.low))") }
-            if r.high < r.mask { out.append("\(name) & \(RegionText.mask(r.mask)) <= \(RegionText.mask(r.high))") }
+            if r.low > 0 { out.append("\(name) & \(bits(r.mask)) >= \(RegionText.mask(r.low))") }
+            if r.high < r.mask { out.append("\(name) & \(bits(r.mask)) <= \(RegionText.mask(r.high))") }
         }
         return out
     }

@@ -69,8 +69,9 @@ public struct WordConstraint: Hashable, Sendable {
         r.ones |= other.ones
         r.zeros |= other.zeros
         if r.low > r.high || r.ones & r.zeros != 0 { r.isEmpty = true }
-        for e in other.exclusions where !r.exclusions.contains(e) { r.exclusions.append(e) }
-        for m in other.maskedRanges where !r.maskedRanges.contains(m) { r.maskedRanges.append(m) }
+        // Repeats are harmless and checking for them costs more than they do.
+        r.exclusions += other.exclusions
+        r.maskedRanges += other.maskedRanges
         return r
     }
 
@@ -88,8 +89,7 @@ public struct WordConstraint: Hashable, Sendable {
         // `w & mask` never has bits outside the mask: the test always holds.
         guard k & ~mask == 0 else { return }
         if mask == 0 { return markEmpty() }  // `w & 0 != 0` never holds
-        let e = Exclusion(mask: mask, value: k)
-        if !exclusions.contains(e) { exclusions.append(e) }
+        exclusions.append(Exclusion(mask: mask, value: k))
     }
 
     private mutating func addRange(mask: UInt32, low l: UInt32, high h: UInt32) {
@@ -156,6 +156,33 @@ public struct WordConstraint: Hashable, Sendable {
             }
         }
         return nil
+    }
+
+    /// The same set of values written with fewer tests, for reading: interval ends that are
+    /// excluded points move inwards, and exclusions nothing in the interval or the known bits
+    /// could match are dropped.
+    public func simplified() -> WordConstraint {
+        var r = self
+        if r.isEmpty { return r }
+        var points = Set(r.exclusions.filter { $0.mask == .max }.map(\.value))
+        while r.low < r.high, points.remove(r.high) != nil { r.high -= 1 }
+        while r.low < r.high, points.remove(r.low) != nil { r.low += 1 }
+        if r.low == r.high {
+            // One value is left (the word is satisfiable): it says everything.
+            r.ones = 0
+            r.zeros = 0
+            r.exclusions = []
+            r.maskedRanges = []
+            return r
+        }
+        let (low, high, ones, zeros) = (r.low, r.high, r.ones, r.zeros)
+        r.exclusions.removeAll { e in
+            if e.mask == .max {
+                return !points.contains(e.value) || e.value < low || e.value > high || e.value & ones != ones || e.value & zeros != 0
+            }
+            return e.value & zeros & e.mask != 0 || ~e.value & ones & e.mask != 0
+        }
+        return r
     }
 
     /// Whether `v` satisfies every test (used to check witnesses).
