@@ -57,7 +57,7 @@ import Testing
             numbers.append(Int32.random(in: 90..<200, using: &g))
             if arch == .x86_64 { numbers.append(Int32(bitPattern: 0x4000_0000 | UInt32.random(in: 0..<90, using: &g))) }
             for nr in numbers {
-                for _ in 0..<24 {
+                for _ in 0..<8 {
                     let args = (0..<6).map { i in i < 3 ? values.randomElement(using: &g)! : 0 }
                     out.append(SeccompData(nr: nr, arch: arch, args: args))
                 }
