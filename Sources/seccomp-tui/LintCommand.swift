@@ -11,7 +11,7 @@ struct Lint: ParsableCommand {
             Prints each warning with its level, the reason and the fix, then the exposure score \
             (0 tight, 10 open; the table is in docs/review.md). Exit status 1 when a warning is \
             at or above --fail-on, 2 on an error, 0 otherwise. `--explain NAME` explains one \
-            warning (`--explain list` names them all).
+            warning (`--explain list` names them all, `--explain exposure` shows the score's table).
             """)
 
     @Argument(help: "The policy: OCI JSON or a text policy (.policy; other names are read by content).")
@@ -68,6 +68,9 @@ struct Lint: ParsableCommand {
 
     /// `--explain NAME`: a check, or `list`.
     static func explanation(of name: String) -> String? {
+        if name == "exposure" {
+            return "The exposure score is 10 × Σ weight × badness / Σ weight over this table:\n\n" + ExposureTable.markdown()
+        }
         if name == "list" {
             return LintCatalog.all.map { "\($0.name) (\($0.level.rawValue)): \($0.title)" }.joined(separator: "\n")
         }

@@ -5,7 +5,28 @@ extension PolicyDiff {
         let text = RegionText(table: table)
         var out: [String] = []
         var heading: String?
+        // An architecture whose every syscall differs alike whatever the arguments (a bad-architecture
+        // action, a default) is told in one line rather than hundreds.
+        var whole: [Arch: Difference] = [:]
+        for arch in Arch.allCases {
+            let named = differences.filter { if case .syscall(arch, _, _) = $0.place { true } else { false } }
+            guard let first = named.first, named.count == table.definitions(for: arch).count,
+                  named.allSatisfy({ $0.a == first.a && $0.b == first.b }),
+                  named.allSatisfy({ text.conditions($0.region, syscall: nil, arch: arch).isEmpty }) else { continue }
+            whole[arch] = first
+        }
+        var told: Set<Arch> = []
         for d in differences {
+            if case .syscall(let arch, _, _) = d.place, let w = whole[arch] {
+                guard told.insert(arch).inserted else { continue }
+                if arch.rawValue != heading {
+                    out.append("\(arch.rawValue):")
+                    heading = arch.rawValue
+                }
+                out.append("  every syscall (\(table.definitions(for: arch).count)): " + PolicyDiff.sentence(a: w.a, b: w.b, when: ""))
+                out.append("      e.g. \(PolicyDiff.call(w.witness, place: w.place))")
+                continue
+            }
             let title: String
             let subject: String
             var conditions: [String]

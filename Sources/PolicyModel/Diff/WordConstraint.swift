@@ -130,28 +130,31 @@ public struct WordConstraint: Hashable, Sendable {
         }
         var budget = WordConstraint.searchLimit
         let partial = exclusions.filter { $0.mask != .max }
-        return try search(bit: 31, prefix: 0, partial: partial, budget: &budget)
+        // The bits partial-mask tests read are decided first, so that tests covering each other
+        // (`w & 1 != 0` and `w & 1 != 1`) are found contradictory at once; then the others, most
+        // significant first, which makes the interval a range query.
+        let forced = ones | zeros
+        let read = (partial.reduce(0) { $0 | $1.mask } | maskedRanges.reduce(0) { $0 | $1.mask }) & ~forced
+        let order = (0..<32).reversed().filter { read >> UInt32($0) & 1 == 1 }
+            + (0..<32).reversed().filter { (read | forced) >> UInt32($0) & 1 == 0 }
+        return try search(order[...], decided: forced, value: ones, partial: partial, budget: &budget)
     }
 
-    /// Depth-first over the bits, most significant first, smaller value first; `prefix` holds the
-    /// bits above `bit`. A subtree is left as soon as a test cannot hold anywhere in it.
-    private func search(bit: Int, prefix: UInt32, partial: [Exclusion],
+    /// Depth-first over the bits in `order`, 0 before 1; `decided` holds the bits already fixed in
+    /// `value`. A subtree is left as soon as a test cannot hold anywhere in it.
+    private func search(_ order: ArraySlice<Int>, decided: UInt32, value: UInt32, partial: [Exclusion],
                         budget: inout Int) throws(SearchLimitExceeded) -> UInt32? {
         budget -= 1
         if budget < 0 { throw SearchLimitExceeded() }
-        if bit < 0 { return contains(prefix) ? prefix : nil }
-        let below: UInt32 = bit == 31 ? .max : (UInt32(1) << UInt32(bit + 1)) - 1
-        let known = prefix | (ones & below)
-        let reachable = prefix | (~zeros & below)
-        if reachable < low || known > high { return nil }
-        for r in maskedRanges where reachable & r.mask < r.low || known & r.mask > r.high { return nil }
-        // A partial-mask exclusion whose bits are all decided in this subtree rules it out whole.
-        for e in partial where e.mask & below & ~(ones | zeros) == 0 && known & e.mask == e.value { return nil }
+        let reachable = value | ~decided
+        if reachable < low || value > high { return nil }
+        for r in maskedRanges where reachable & r.mask < r.low || value & r.mask > r.high { return nil }
+        for e in partial where e.mask & ~decided == 0 && value & e.mask == e.value { return nil }
+        guard let bit = order.first else { return contains(value) ? value : nil }
         let b = UInt32(1) << UInt32(bit)
         for choice in [UInt32(0), b] {
-            if choice == 0 && ones & b != 0 { continue }
-            if choice != 0 && zeros & b != 0 { continue }
-            if let v = try search(bit: bit - 1, prefix: prefix | choice, partial: partial, budget: &budget) {
+            if let v = try search(order.dropFirst(), decided: decided | b, value: value | choice, partial: partial,
+                                  budget: &budget) {
                 return v
             }
         }
@@ -176,6 +179,8 @@ public struct WordConstraint: Hashable, Sendable {
             return r
         }
         let (low, high, ones, zeros) = (r.low, r.high, r.ones, r.zeros)
+        var seen = Set<Exclusion>()
+        r.exclusions = r.exclusions.filter { seen.insert($0).inserted }
         r.exclusions.removeAll { e in
             if e.mask == .max {
                 return !points.contains(e.value) || e.value < low || e.value > high || e.value & ones != ones || e.value & zeros != 0
