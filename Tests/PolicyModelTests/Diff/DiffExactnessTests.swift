@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestScratch
 @testable import PolicyModel
 
 /// `PolicyDiff` is exact: every difference it reports has a witness the reference decision and
@@ -211,5 +212,63 @@ import Testing
             // The other way round, the learned policy never contains Docker's.
             #expect(!(try PolicyDiff(paths, dockerPaths, options: .init(subset: true))).isEqual)
         }
+    }
+}
+
+/// `diff` on programs this tool did not write: libseccomp's (python3-seccomp, `export_bpf`).
+@Suite struct DiffLibseccompTests {
+    /// The filter runc would install for `policy` written as OCI JSON: the profile loaded by
+    /// `Fixtures/libseccomp_oci.py`'s `build` (runc's rules) and exported with `export_bpf`.
+    static func runcProgram(_ policy: Policy) throws -> [SockFilter] {
+        let fixture = try #require(Bundle.module.url(forResource: "libseccomp_oci", withExtension: "py", subdirectory: "Fixtures"))
+        let dir = TestScratch.root.appendingPathComponent("diff-libseccomp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let profile = dir.appendingPathComponent("profile.json"), output = dir.appendingPathComponent("filter.bpf")
+        try Data(try OCIWriter.encode(policy)).write(to: profile)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", """
+            import json, sys
+            source = open(sys.argv[1]).read()
+            exec(source[:source.index("\\ndef run(")])
+            f = build(json.load(open(sys.argv[2])))
+            with open(sys.argv[3], "wb") as o:
+                f.export_bpf(o)
+            """, fixture.path, profile.path, output.path]
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "python3-seccomp failed")
+        return try #require(SockFilter.program(from: [UInt8](try Data(contentsOf: output))))
+    }
+
+    @Test("Docker's default built by libseccomp and by our compiler: the only differences are calls whose 32-bit argument has a non-zero upper half (libseccomp compares 64 bits), each confirmed by both programs")
+    func dockerThroughLibseccomp() throws {
+        let docker = try OCIDockerProfileTests.policy().policy
+        let theirs = try Self.runcProgram(docker)
+        try BPFValidator.validate(theirs)
+        let ours = try BPFCompiler.compile(docker)
+        let diff = try PolicyDiff(try FilterPaths.explore([ours]), try FilterPaths.explore([theirs]))
+        #expect(!diff.isEqual, "libseccomp compares the upper half of int arguments; this tool does not")
+        for d in diff.differences {
+            let w = d.witness
+            #expect(BPFEmulator.runValidated(ours, on: w).action == d.a && docker.decide(w) == d.a)
+            #expect(BPFEmulator.runValidated(theirs, on: w).action == d.b)
+            guard case .syscall(let arch, let name, _) = d.place else {
+                Issue.record("a difference outside a named syscall: \(d.place)")
+                continue
+            }
+            let arguments = SyscallTable.shared.definition(named: name)!.arguments
+            let upper = arguments.indices.filter { i in
+                (arch.is32Bit || arguments[i].width == .bits32) && w.args[i] >> 32 != 0
+            }
+            #expect(!upper.isEmpty, "\(name) on \(arch): \(w)")
+            // The same call with the upper halves cleared is decided alike by both.
+            var clean = w
+            for i in upper { clean.args[i] &= 0xFFFF_FFFF }
+            #expect(BPFEmulator.runValidated(ours, on: clean).action == BPFEmulator.runValidated(theirs, on: clean).action)
+        }
+        print("diff of Docker's default, ours against libseccomp's: \(diff.differences.count) differences in "
+            + "\(Set(diff.differences.map(\.place)).count) syscalls, all in the upper half of 32-bit arguments")
     }
 }
