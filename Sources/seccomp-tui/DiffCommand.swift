@@ -68,6 +68,10 @@ struct Diff: ParsableCommand {
                 throw ValidationError("\(spec): expected pid:N with N a process id above 0")
             }
             let filters = try FilterReader.filters(of: pid)
+            if filters.isEmpty, FilterReader.mode(of: pid) == 1 {
+                throw FileError(path: spec, reason: "the process runs in seccomp strict mode (only read, write, _exit and "
+                    + "sigreturn), which is no filter to compare")
+            }
             for program in filters {
                 do { try BPFValidator.validate(program) } catch {
                     throw FileError(path: spec, reason: "the kernel returned a filter the validator refuses: \(error)")
