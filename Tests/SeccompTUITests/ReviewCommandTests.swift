@@ -86,15 +86,7 @@ import TraceCapture
             var status: Int32 = 0
             waitpid(child.pid, &status, 0)
         }
-        for _ in 0..<200 where sleeper == nil {
-            let children = (try? String(contentsOfFile: "/proc/\(child.pid)/task/\(child.pid)/children", encoding: .utf8)) ?? ""
-            if let pid = children.split(separator: " ").first.flatMap({ Int32($0) }),
-               (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == "sleep\n" {
-                sleeper = pid
-            } else {
-                usleep(10_000)
-            }
-        }
+        sleeper = S.child(of: child.pid, named: "sleep")
         let pid = try #require(sleeper)
         // Both filters together mean exactly this policy.
         let combined = try Self.write("""
