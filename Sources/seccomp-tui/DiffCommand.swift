@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PolicyModel
+import TUI
 import TraceCapture
 
 struct Diff: ParsableCommand {

@@ -3,7 +3,7 @@ import Glibc
 import PolicyModel
 import Testing
 import TraceCapture
-@testable import seccomp_tui
+import TUI
 
 /// `diff` and `lint` as a user runs them: files of every format, a running process, exit statuses.
 @Suite(.serialized) struct ReviewCommandTests {
