@@ -34,7 +34,7 @@ public struct CallRegion: Hashable, Sendable {
         return r
     }
 
-    /// A call in the region (the smallest value of each word), or nil when the region is empty.
+    /// A call in the region (each word as small as `WordConstraint.witness` finds it), or nil when the region is empty.
     public func witness() throws(WordConstraint.SearchLimitExceeded) -> SeccompData? {
         if isObviouslyEmpty { return nil }
         var values: [UInt32] = []

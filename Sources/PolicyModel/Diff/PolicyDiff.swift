@@ -32,7 +32,7 @@ public struct PolicyDiff: Sendable {
         public var region: CallRegion
         public var a: Action
         public var b: Action
-        /// A call in `region`, the smallest there is.
+        /// A call in `region`, with small values (zeros where a word is free).
         public var witness: SeccompData
     }
 

@@ -2,7 +2,7 @@
 /// conjunction of every test the path made on it. The tests a seccomp filter can make on a word
 /// `w` (after `A &= mask`) are `w & m == v`, `w & m != v`, `w & m > k`, `w & m >= k` and their
 /// negations, and `w & k != 0` (`JSET`); each is kept exactly, so `witness()` decides whether a
-/// value exists and returns the smallest one.
+/// value exists and returns one.
 public struct WordConstraint: Hashable, Sendable {
     /// `w & mask != value`.
     public struct Exclusion: Hashable, Sendable {
@@ -115,7 +115,8 @@ public struct WordConstraint: Hashable, Sendable {
     /// Nodes the bit-by-bit search may visit per word.
     public static let searchLimit = 4_000_000
 
-    /// The smallest value the word can hold, or nil when none can.
+    /// A value the word can hold (the smallest one unless partial-mask tests were made), or nil
+    /// when none can.
     public func witness() throws(SearchLimitExceeded) -> UInt32? {
         if isEmpty || low > high || ones & zeros != 0 { return nil }
         // Fast path: only the interval and whole-word exclusions, as dispatch on `nr` makes.
