@@ -50,9 +50,9 @@ import TestScratch
                 }
             }
         }
-        let values = Array(constants)
+        let values = constants.sorted()
         var out: [SeccompData] = []
-        let names = Set((a.rules + b.rules).map(\.syscall)).union(table.definitions.prefix(3).map(\.name))
+        let names = Set((a.rules + b.rules).map(\.syscall)).union(table.definitions.prefix(3).map(\.name)).sorted()
         for arch in Arch.allCases {
             var numbers = names.compactMap { table.number(of: $0, arch: arch) }
             numbers.append(Int32.random(in: 90..<200, using: &g))
