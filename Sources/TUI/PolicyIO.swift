@@ -56,7 +56,7 @@ public enum PolicyIO {
     }
 
     /// The bytes of a policy file, refusing files above the reader's size limit before reading them.
-    public static func readPolicyFile(path: String, limit: Int = JSONParser.Limits.standard.maxBytes) throws -> [UInt8] {
+    static func readPolicyFile(path: String, limit: Int = JSONParser.Limits.standard.maxBytes) throws -> [UInt8] {
         try InputFile.read(path: path, limit: limit)
     }
 
