@@ -34,9 +34,25 @@ pid_t CTraceCapture_spawn(const char *path, char *const argv[], char *const envp
     return CTraceCapture_spawn_flags(path, argv, envp, filter, filter_len, 0, nnp_mode, stop_self, error_fd);
 }
 
+static pid_t spawn(const char *path, char *const argv[], char *const envp[],
+                   const void *filter, unsigned short filter_len, unsigned int filter_flags,
+                   int nnp_mode, int stop_self, int listener, int *error_fd);
+
 pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *const envp[],
                                 const void *filter, unsigned short filter_len, unsigned int filter_flags,
                                 int nnp_mode, int stop_self, int *error_fd) {
+    return spawn(path, argv, envp, filter, filter_len, filter_flags, nnp_mode, stop_self, 0, error_fd);
+}
+
+pid_t CTraceCapture_spawn_listener(const char *path, char *const argv[], char *const envp[],
+                                   const void *filter, unsigned short filter_len, unsigned int filter_flags,
+                                   int nnp_mode, int *error_fd) {
+    return spawn(path, argv, envp, filter, filter_len, filter_flags, nnp_mode, 0, 1, error_fd);
+}
+
+static pid_t spawn(const char *path, char *const argv[], char *const envp[],
+                   const void *filter, unsigned short filter_len, unsigned int filter_flags,
+                   int nnp_mode, int stop_self, int listener, int *error_fd) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) return -1;
     sigset_t all, old;
@@ -61,6 +77,16 @@ pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *cons
             int nnp = nnp_mode == CTraceCapture_NNP_ALWAYS ||
                       (nnp_mode == CTraceCapture_NNP_UNLESS_CAP_SYS_ADMIN && !child_has_cap_sys_admin());
             if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(fds[1], CTraceCapture_SPAWN_STAGE_NNP);
+            if (listener) {
+                // The listener takes the lowest free descriptor: name it to the parent now, as
+                // every call after the install may wait for the parent to answer.
+                int probe = open("/dev/null", O_RDONLY | O_CLOEXEC);
+                if (probe < 0) child_fail(fds[1], CTraceCapture_SPAWN_STAGE_FILTER);
+                close(probe);
+                int msg[2] = { CTraceCapture_SPAWN_STAGE_LISTENER, probe };
+                if (write(fds[1], msg, sizeof msg) != sizeof msg) child_fail(fds[1], CTraceCapture_SPAWN_STAGE_FILTER);
+                filter_flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+            }
             struct sock_fprog prog = { filter_len, (struct sock_filter *)filter };
             if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter_flags, &prog) < 0)
                 child_fail(fds[1], CTraceCapture_SPAWN_STAGE_FILTER);
@@ -80,7 +106,7 @@ pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *cons
     return pid;
 }
 
-int CTraceCapture_spawn_result(int error_fd, int *stage, int *err) {
+int CTraceCapture_spawn_message(int error_fd, int *stage, int *value) {
     int msg[2] = { 0, 0 };
     size_t got = 0;
     while (got < sizeof msg) {
@@ -89,9 +115,14 @@ int CTraceCapture_spawn_result(int error_fd, int *stage, int *err) {
         if (n <= 0) break;
         got += (size_t)n;
     }
-    close(error_fd);
     if (got < sizeof msg) return 0;
     *stage = msg[0];
-    *err = msg[1];
+    *value = msg[1];
     return 1;
+}
+
+int CTraceCapture_spawn_result(int error_fd, int *stage, int *err) {
+    int r = CTraceCapture_spawn_message(error_fd, stage, err);
+    close(error_fd);
+    return r;
 }

@@ -118,6 +118,9 @@ enum {
     CTraceCapture_SPAWN_STAGE_FILTER = 1,
     CTraceCapture_SPAWN_STAGE_NNP = 2,
     CTraceCapture_SPAWN_STAGE_EXEC = 3,
+    /// Not a failure: `CTraceCapture_spawn_listener`'s child names the descriptor its listener
+    /// will have (in place of the errno).
+    CTraceCapture_SPAWN_STAGE_LISTENER = 4,
 };
 
 /// Forks a child that (1) resets every signal handler to default and unblocks every signal
@@ -136,6 +139,20 @@ pid_t CTraceCapture_spawn(const char *path, char *const argv[], char *const envp
 pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *const envp[],
                                 const void *filter, unsigned short filter_len, unsigned int filter_flags,
                                 int nnp_mode, int stop_self, int *error_fd);
+
+/// CTraceCapture_spawn_flags (never stopping itself) where the filter is installed with
+/// SECCOMP_FILTER_FLAG_NEW_LISTENER: before the install the child writes `{STAGE_LISTENER, fd}`
+/// into the error pipe, `fd` being the descriptor the listener will take (the lowest free one).
+/// The parent must then take the listener (`CTraceCapture_take_fd`) and answer the child's calls
+/// from the install on (its `execve`, or the report of a failed exec and its `exit_group`);
+/// the listener is close-on-exec in the child. The pipe protocol is otherwise unchanged.
+pid_t CTraceCapture_spawn_listener(const char *path, char *const argv[], char *const envp[],
+                                   const void *filter, unsigned short filter_len, unsigned int filter_flags,
+                                   int nnp_mode, int *error_fd);
+
+/// Reads one 8-byte message `{stage, value}` from the error pipe without closing it: returns 1,
+/// or 0 on EOF (or a short read).
+int CTraceCapture_spawn_message(int error_fd, int *stage, int *value);
 
 /// Reads the error pipe of CTraceCapture_spawn: returns 0 on EOF (exec succeeded), or 1 and
 /// fills `*stage`/`*err` when the child reported a failure. Closes the fd.
