@@ -1,0 +1,124 @@
+import Foundation
+import Glibc
+import PolicyModel
+import Testing
+@testable import seccomp_tui
+
+/// `seccomp-tui ask` headless, run as the real binary against the kernel.
+@Suite(.serialized)
+struct AskCommandTests {
+    static func compile(_ source: String, name: String, in dir: URL) throws -> String {
+        let src = dir.appendingPathComponent("\(name).c").path, bin = dir.appendingPathComponent(name).path
+        try source.write(toFile: src, atomically: true, encoding: .utf8)
+        let r = try EnforceTestSupport.run(["/usr/bin/gcc", "-O1", "-o", bin, src])
+        try #require(r.status == 0, "gcc failed: \(r.stderr)")
+        return bin
+    }
+
+    @Test("the saved policy, enforced, runs the same program to the same output; denied calls stay denied")
+    func savedPolicyRunsTheSame() throws {
+        let dir = try EnforceTestSupport.tempDir("ask")
+        let script = "echo hello; ls /usr; (cat /etc/hostname) | wc -c"
+        let command = ["/bin/sh", "-c", script]
+        let plain = try EnforceTestSupport.run(command)
+        let policy = dir.appendingPathComponent("app.json").path
+        let asked = try EnforceTestSupport.run([try EnforceTestSupport.binary(), "ask", "--quiet", "--answer", "allow",
+                                                "-o", policy, "--"] + command)
+        #expect(asked.status == 0, "\(asked.stderr)")
+        #expect(asked.stdout == plain.stdout)
+        let enforced = try EnforceTestSupport.run([try EnforceTestSupport.binary(), "enforce", "--policy", policy, "--"] + command)
+        #expect(enforced.status == 0, "\(enforced.stderr)")
+        #expect(enforced.stdout == plain.stdout)
+        // The profile of the asked calls is a profile the other commands read.
+        let profile = try ProfileIO.load(path: dir.appendingPathComponent("app.profile.json").path)
+        #expect(profile.syscalls.contains { $0.name == "getdents64" })
+        #expect(profile.syscalls.contains { $0.name == "execve" })
+
+        // Denying uname always: the saved text policy denies it, and enforce refuses it the same way.
+        let denied = dir.appendingPathComponent("deny.policy").path
+        let unameCommand = ["/bin/sh", "-c", "uname -s || echo refused"]
+        let d = try EnforceTestSupport.run([try EnforceTestSupport.binary(), "ask", "--policy", policy, "--answer", "deny:EACCES",
+                                            "-o", denied, "--"] + unameCommand)
+        #expect(d.stderr.contains("asked: uname("), "\(d.stderr)")
+        #expect(d.stdout.contains("refused"))
+        let text = try String(contentsOfFile: denied, encoding: .utf8)
+        #expect(text.contains("uname: errno EACCES"))
+        let again = try EnforceTestSupport.run([try EnforceTestSupport.binary(), "enforce", "--policy", denied, "--"] + unameCommand)
+        #expect(again.stdout == d.stdout)
+    }
+
+    @Test("killing the supervisor unblocks the waiting call with ENOSYS; the program runs on")
+    func killedSupervisorUnblocks() throws {
+        let dir = try EnforceTestSupport.tempDir("ask")
+        let bin = try Self.compile("""
+            #include <errno.h>
+            #include <stdio.h>
+            #include <string.h>
+            #include <sys/syscall.h>
+            #include <unistd.h>
+            int main(void) {
+                char c, line[64];
+                write(1, "ready\\n", 6);
+                if (read(0, &c, 1) != 1) return 2;
+                errno = 0;
+                long r = syscall(SYS_getppid);
+                int n = snprintf(line, sizeof line, "getppid %ld %d\\n", r, r < 0 ? errno : 0);
+                write(1, line, n);
+                return 0;
+            }
+            """, name: "waiter", in: dir)
+        // read and write are the policy's; everything else asks and is allowed always.
+        let policy = dir.appendingPathComponent("base.policy").path
+        try "@default errno EPERM\nread: allow\nwrite: allow\n".write(toFile: policy, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try EnforceTestSupport.binary())
+        p.arguments = ["ask", "--quiet", "--policy", policy, "--answer", "allow", "--", bin]
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let reader = output.fileHandleForReading
+        var text = ""
+        while !text.contains("ready\n") {
+            let d = reader.availableData
+            if d.isEmpty { break }
+            text += String(decoding: d, as: UTF8.self)
+        }
+        try #require(text == "ready\n")
+        // The supervisor cannot answer while stopped: getppid waits in the kernel.
+        kill(p.processIdentifier, SIGSTOP)
+        input.fileHandleForWriting.write(Data("x".utf8))
+        let flags = fcntl(reader.fileDescriptor, F_GETFL)
+        _ = fcntl(reader.fileDescriptor, F_SETFL, flags | O_NONBLOCK)
+        usleep(500_000)
+        var buf = [UInt8](repeating: 0, count: 64)
+        #expect(read(reader.fileDescriptor, &buf, buf.count) < 0, "the call returned without an answer")
+        _ = fcntl(reader.fileDescriptor, F_SETFL, flags)
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        // The orphaned program ends once its call failed; its output pipe then closes.
+        let rest = String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
+        #expect(rest == "getppid -1 \(ENOSYS)\n")
+    }
+
+    @Test("bad --answer values and a missing --answer are refused before anything runs")
+    func badArguments() throws {
+        let bin = try EnforceTestSupport.binary()
+        let bad = try EnforceTestSupport.run([bin, "ask", "--answer", "deny:ENOTANERRNO", "--", "/bin/true"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("--answer"))
+        let none = try EnforceTestSupport.run([bin, "ask", "--", "/bin/true"])
+        #expect(none.status != 0)
+        let missing = try EnforceTestSupport.run([bin, "ask", "--answer", "allow", "-o", "/nonexistent-dir/p.json", "--", "/bin/true"])
+        #expect(missing.status == 125)
+        #expect(missing.stderr.contains("was not run"))
+        #expect(AskRuleAnswer(argument: "deny:EACCES")?.errno == UInt16(EACCES))
+        #expect(AskRuleAnswer(argument: "deny")?.errno == UInt16(EPERM))
+        #expect(AskRuleAnswer(argument: "deny:13")?.errno == 13)
+        #expect(AskRuleAnswer(argument: "allow")?.errno == nil && AskRuleAnswer(argument: "allow") != nil)
+        #expect(AskRuleAnswer(argument: "deny:0") == nil && AskRuleAnswer(argument: "maybe") == nil)
+        #expect(Ask.profilePath(for: "out/app.json") == "out/app.profile.json")
+        #expect(Ask.profilePath(for: "app") == "app.profile.json")
+    }
+}
