@@ -142,7 +142,7 @@ struct Ask: ParsableCommand {
             if case .compile = error, let policy { Self.fail("\(policy): \(error); '\(cmd[0])' was not run") }
             Self.fail("\(error)")
         }
-        let timer = timeout.map { Self.stopAfter($0, pid: pid) }
+        let timer = timeout.map { Self.stopAfter($0, pid: pid, command: cmd[0]) }
         let end = supervisor.wait()
         timer?.cancel()
         let stats = supervisor.statistics
@@ -154,6 +154,10 @@ struct Ask: ParsableCommand {
             try AtomicFile.write(supervisor.askedProfile.encodeJSON(), to: profilePath)
             Self.note("policy written to \(output), asked calls to \(profilePath)")
         }
+        if case .signaled(let sig) = end {
+            Self.note("'\(cmd[0])' was killed by signal \(sig) (exit status \(128 + sig))"
+                + (stats.asked > 0 && answer?.errno != nil ? "; a denied call may have made it crash" : ""))
+        }
         let status = end.shellStatus
         if status != 0 { throw ExitCode(status) }
     }
@@ -162,18 +166,26 @@ struct Ask: ParsableCommand {
         switch a {
         case .allowOnce: return "allowed once"
         case .allowAlways: return "allowed always"
-        case .denyOnce(let e): return "denied once (\(Choices.errnoName(e)))"
-        case .denyAlways(let e, _): return "denied always (\(Choices.errnoName(e)))"
+        case .denyOnce(let e): return "denied once (\(errnoName(e)))"
+        case .denyAlways(let e, _): return "denied always (\(errnoName(e)))"
         case .kill: return "killed"
         }
     }
 
+    /// `EACCES` for 13, else the number.
+    static func errnoName(_ value: UInt16) -> String {
+        guard let name = ValueDecoders.named("errno")?.describe(UInt64(value)), name.first == "E", !name.contains("|") else {
+            return String(value)
+        }
+        return name
+    }
+
     /// SIGTERM to `pid` after `seconds`, SIGKILL 5 s later.
-    static func stopAfter(_ seconds: Double, pid: Int32) -> DispatchSourceTimer {
+    static func stopAfter(_ seconds: Double, pid: Int32, command: String) -> DispatchSourceTimer {
         let timer = DispatchSource.makeTimerSource(queue: .global())
         timer.schedule(deadline: .now() + seconds)
         timer.setEventHandler {
-            note("--timeout: \(seconds) s passed; stopping '\(pid)'")
+            note("--timeout: \(seconds) s passed; stopping '\(command)' (pid \(pid)) with SIGTERM")
             kill(pid, SIGTERM)
             DispatchQueue.global().asyncAfter(deadline: .now() + 5) { kill(pid, SIGKILL) }
         }

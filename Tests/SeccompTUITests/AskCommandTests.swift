@@ -102,6 +102,15 @@ struct AskCommandTests {
         #expect(rest == "getppid -1 \(ENOSYS)\n")
     }
 
+    @Test("--help says that ask is not a security boundary and why")
+    func helpSafetyNote() {
+        let help = Ask.helpMessage(columns: 200)
+        #expect(help.contains("Not a security boundary while learning"))
+        #expect(help.contains("SECCOMP_USER_NOTIF_FLAG_CONTINUE"))
+        #expect(help.contains("fail with ENOSYS"))
+        #expect(SeccompTUI.helpMessage().contains("ask"))
+    }
+
     @Test("bad --answer values and a missing --answer are refused before anything runs")
     func badArguments() throws {
         let bin = try EnforceTestSupport.binary()
