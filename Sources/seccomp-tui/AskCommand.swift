@@ -77,7 +77,7 @@ struct Ask: ParsableCommand {
     @Flag(help: "With --answer: answer each call once instead of always (every call of the syscall asks again).")
     var once = false
 
-    @Option(help: ArgumentHelp("Stop after S seconds: CMD gets SIGTERM (SIGKILL 5 s later); the files are written.",
+    @Option(help: ArgumentHelp("Stop after S seconds: CMD gets SIGTERM (SIGKILL 5 s later), calls of processes left over fail with ENOSYS; the files are written.",
                                valueName: "S"))
     var timeout: Double?
 
@@ -142,7 +142,7 @@ struct Ask: ParsableCommand {
             if case .compile = error, let policy { Self.fail("\(policy): \(error); '\(cmd[0])' was not run") }
             Self.fail("\(error)")
         }
-        let timer = timeout.map { Self.stopAfter($0, pid: pid, command: cmd[0]) }
+        let timer = timeout.map { Self.stopAfter($0, supervisor, pid: pid, command: cmd[0]) }
         let end = supervisor.wait()
         timer?.cancel()
         let stats = supervisor.statistics
@@ -180,14 +180,13 @@ struct Ask: ParsableCommand {
         return name
     }
 
-    /// SIGTERM to `pid` after `seconds`, SIGKILL 5 s later.
-    static func stopAfter(_ seconds: Double, pid: Int32, command: String) -> DispatchSourceTimer {
+    /// Ends the run after `seconds`: SIGTERM to CMD (SIGKILL 5 s later), and no more answers once it ended.
+    static func stopAfter(_ seconds: Double, _ supervisor: AskSupervisor, pid: Int32, command: String) -> DispatchSourceTimer {
         let timer = DispatchSource.makeTimerSource(queue: .global())
         timer.schedule(deadline: .now() + seconds)
         timer.setEventHandler {
             note("--timeout: \(seconds) s passed; stopping '\(command)' (pid \(pid)) with SIGTERM")
-            kill(pid, SIGTERM)
-            DispatchQueue.global().asyncAfter(deadline: .now() + 5) { kill(pid, SIGKILL) }
+            supervisor.terminate()
         }
         timer.resume()
         return timer

@@ -46,6 +46,9 @@ public final class AskSupervisor: @unchecked Sendable {
     private var launchedExec = false
     private var stats = Statistics()
     private var child: Int32 = 0
+    /// The command has exited (not yet reaped, or reaped): its pid may no longer be signalled.
+    private var childEnded = false
+    private var terminating = false
     private var wake: (read: Int32, write: Int32) = (-1, -1)
     private let loopDone = DispatchSemaphore(value: 0)
     private var pathBuffer = [CChar](repeating: 0, count: 256)
@@ -324,6 +327,14 @@ public final class AskSupervisor: @unchecked Sendable {
     public func wait() -> TraceEnd {
         let forwarding = Enforcer.forwardSignals(to: child)
         defer { forwarding.cancel() }
+        // Wait for the exit without reaping, so that `terminate` never signals a reused pid.
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(child), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
+        let stopNow = lock.withLock { () -> Bool in
+            childEnded = true
+            return terminating
+        }
+        if stopNow { stop() }
         var status: Int32 = 0
         let end: TraceEnd
         if CTraceCapture_waitpid(child, &status, 0) != child {
@@ -344,6 +355,21 @@ public final class AskSupervisor: @unchecked Sendable {
             }
         }
         return end
+    }
+
+    /// Ends the run: SIGTERM to the command while it runs (SIGKILL `grace` seconds later if it
+    /// still does), and no more answers once it has ended (its remaining descendants' calls that
+    /// would ask then fail with ENOSYS). For `--timeout` and for quitting a front end.
+    public func terminate(grace: Double = 5) {
+        let (pid, ended) = lock.withLock { () -> (Int32, Bool) in
+            terminating = true
+            if !childEnded && child > 0 { kill(child, SIGTERM) }
+            return (child, childEnded)
+        }
+        if ended { stop(); return }
+        DispatchQueue.global().asyncAfter(deadline: .now() + grace) { [self] in
+            lock.withLock { if !childEnded { kill(pid, SIGKILL) } }
+        }
     }
 
     /// Stops answering: the listener closes, and every call waiting now or later fails with
