@@ -47,6 +47,11 @@ struct AskSupervisorTests {
             let s = AskSupervisor(policy: policy, command: command, onAsk: { [self] in onAsk($0) }, onResolved: onResolved)
             supervisor = s
             _ = try s.start()
+            // A test whose program waits for an answer that never comes fails instead of hanging:
+            // stopping the supervisor fails the waiting calls with ENOSYS.
+            let watchdog = DispatchWorkItem { s.stop() }
+            DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
+            defer { watchdog.cancel() }
             during?(s)
             return s.wait()
         }
@@ -256,6 +261,52 @@ struct AskSupervisorTests {
             s.stop()
         })
         #expect(end == .exited(ENOSYS))
+    }
+
+    @Test("kill kills the caller's process and becomes a kill rule")
+    func killAnswer() throws {
+        let bin = try TestSupport.compile(Self.getppidProgram, name: "getppid")
+        let out = try TestSupport.tempDir("ask") + "/out"
+        let asker = Asker { _, _ in .kill }
+        let end = try asker.run([bin, out, "3"])
+        #expect(end == .signaled(SIGKILL))
+        #expect(asker.calls("getppid").count == 1)
+        #expect(asker.supervisor?.savedPolicy.rules(for: "getppid") == [Rule(syscall: "getppid", action: .killProcess)])
+    }
+
+    @Test("a waiting call interrupted by a signal is pruned; the restarted call asks anew and gets its answer")
+    func interruptedCall() throws {
+        let source = """
+            #include <errno.h>
+            #include <signal.h>
+            #include <string.h>
+            #include <sys/syscall.h>
+            #include <unistd.h>
+            static void handler(int sig) { (void)sig; }
+            int main(void) {
+                struct sigaction sa;
+                memset(&sa, 0, sizeof sa);
+                sa.sa_handler = handler;
+                sa.sa_flags = SA_RESTART;
+                sigaction(SIGUSR1, &sa, 0);
+                long r = syscall(SYS_getppid);
+                _exit(r > 0 ? 0 : 1);
+            }
+            """
+        let bin = try TestSupport.compile(source, name: "interrupted")
+        let asker = Asker { _, _ in nil }
+        let end = try asker.run([bin], during: { s in
+            _ = TestSupport.eventually(10) { asker.calls("getppid").count == 1 }
+            let first = asker.calls("getppid")[0]
+            kill(first.event.pid, SIGUSR1)
+            _ = TestSupport.eventually(10) { asker.calls("getppid").count == 2 }
+            #expect(s.pruneGone() == [first.id])
+            #expect(s.answer(first.id, .denyOnce(errno: 1)) == false)
+            let second = asker.calls("getppid")[1]
+            #expect(s.waiting.map(\.id) == [second.id])
+            #expect(s.answer(second.id, .allowOnce))
+        })
+        #expect(end == .exited(0))
     }
 
     @Test("a command that cannot be run is reported, and nothing waits")

@@ -276,14 +276,18 @@ public final class AskSupervisor: @unchecked Sendable {
 
     /// Answers call `id` as a filter returning `action` would have (a kill kills the caller's
     /// process).
-    private func apply(_ action: Action, to id: UInt64, tid: Int32, _ l: NotificationListener) {
+    /// Whether the call still waited for the answer.
+    @discardableResult
+    private func apply(_ action: Action, to id: UInt64, tid: Int32, _ l: NotificationListener) -> Bool {
         switch action {
-        case .allow, .log: l.respond(id, .continueCall)
-        case .errno(let e): l.respond(id, .fail(errno: Int32(e)))
+        case .allow, .log: return l.respond(id, .continueCall)
+        case .errno(let e): return l.respond(id, .fail(errno: Int32(e)))
         case .killProcess, .killThread, .trap:
             // Only while the call waits is `tid` surely still the caller (a waiting thread cannot exit).
-            if l.isValid(id), let tgid = ProcFS.tgid(of: tid) { kill(tgid, SIGKILL) }
-        case .trace, .userNotif: l.respond(id, .fail(errno: ENOSYS))
+            guard l.isValid(id), let tgid = ProcFS.tgid(of: tid) else { return false }
+            kill(tgid, SIGKILL)
+            return true
+        case .trace, .userNotif: return l.respond(id, .fail(errno: ENOSYS))
         }
     }
 
@@ -294,26 +298,44 @@ public final class AskSupervisor: @unchecked Sendable {
     /// when the call is no longer waiting (answered already, or gone).
     @discardableResult
     public func answer(_ id: UInt64, _ answer: AskAnswer) -> Bool {
-        var settled: [(UInt64, Int32)] = []
+        var settled: [(id: UInt64, tid: Int32, action: Action)] = []
         let (call, l): (AskedCall?, NotificationListener?) = lock.withLock {
             guard let call = pending.removeValue(forKey: id) else { return (nil, nil) }
             if let name = call.name, let rule = answer.rule(for: name) {
                 rules.add(rule)
-                for (other, c) in pending where rules.decision(for: seccompData(c.event), architectures: installed.architectures) != nil {
-                    settled.append((other, c.event.tid))
+                for (other, c) in pending {
+                    if let action = rules.decision(for: seccompData(c.event), architectures: installed.architectures) {
+                        settled.append((other, c.event.tid, action))
+                    }
                 }
-                for (other, _) in settled { pending[other] = nil }
+                for s in settled { pending[s.id] = nil }
+                stats.answeredByRules += settled.count
             }
             return (call, listener)
         }
         guard let call, let l else { return false }
-        apply(answer.action, to: id, tid: call.event.tid, l)
+        let answered = apply(answer.action, to: id, tid: call.event.tid, l)
         if !settled.isEmpty {
-            for (other, tid) in settled { apply(answer.action, to: other, tid: tid, l) }
-            lock.withLock { stats.answeredByRules += settled.count }
-            onResolved(settled.map(\.0))
+            for s in settled { apply(s.action, to: s.id, tid: s.tid, l) }
+            onResolved(settled.map(\.id))
         }
-        return true
+        return answered
+    }
+
+    /// Forgets the waiting calls that went away without an answer (the thread was killed, or a
+    /// signal interrupted the call: a restarted call is notified anew with another id) and
+    /// returns their ids. For front ends that show the waiting calls.
+    @discardableResult
+    public func pruneGone() -> [UInt64] {
+        let (ids, l) = lock.withLock { (Array(pending.keys), listener) }
+        guard let l else { return [] }
+        let gone = ids.filter { !l.isValid($0) }
+        guard !gone.isEmpty else { return [] }
+        lock.withLock {
+            for id in gone { pending[id] = nil }
+            stats.gone += gone.count
+        }
+        return gone
     }
 
     private func seccompData(_ e: SyscallEvent) -> SeccompData {
