@@ -96,11 +96,10 @@ struct Ask: ParsableCommand {
     var commandLine: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
 
     func validate() throws {
+        // The passthrough argument takes `--help` too when it comes first (not after `--`).
+        if ["--help", "-h"].contains(command.first) { throw CleanExit.helpRequest(self) }
         if commandLine.isEmpty { throw ValidationError("give the command to run after --") }
-        if answer == nil {
-            throw ValidationError("give --answer allow|deny[:ERRNO]: this build has no interactive prompt yet")
-        }
-        if once && answer == nil { throw ValidationError("--once needs --answer") }
+        if answer == nil { throw ValidationError("give --answer allow|deny[:ERRNO]: this build has no interactive prompt yet") }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
         if profile != nil && output == nil { throw ValidationError("--profile needs -o") }
     }
@@ -113,6 +112,7 @@ struct Ask: ParsableCommand {
     }
 
     func run() throws {
+        guard let answer else { preconditionFailure("validate() requires --answer") }
         let cmd = commandLine
         let profilePath = output.map { profile ?? Self.profilePath(for: $0) }
         let base: Policy?
@@ -123,7 +123,7 @@ struct Ask: ParsableCommand {
         } catch {
             Self.fail("\(error); '\(cmd[0])' was not run")
         }
-        let reply = answer!.answer(once: once)
+        let reply = answer.answer(once: once)
         let quiet = self.quiet
         let box = SupervisorBox()
         let supervisor = AskSupervisor(policy: base, command: cmd, onAsk: { call in
@@ -156,7 +156,7 @@ struct Ask: ParsableCommand {
         }
         if case .signaled(let sig) = end {
             Self.note("'\(cmd[0])' was killed by signal \(sig) (exit status \(128 + sig))"
-                + (stats.asked > 0 && answer?.errno != nil ? "; a denied call may have made it crash" : ""))
+                + (stats.asked > 0 && answer.errno != nil ? "; a denied call may have made it crash" : ""))
         }
         let status = end.shellStatus
         if status != 0 { throw ExitCode(status) }
