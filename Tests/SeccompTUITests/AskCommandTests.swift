@@ -14,6 +14,16 @@ struct AskCommandTests {
         return bin
     }
 
+    /// Whether every thread of `pid` is stopped (state `T` in /proc/PID/task/TID/stat).
+    static func allStopped(_ pid: Int32) -> Bool {
+        guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task"), !tasks.isEmpty else { return false }
+        return tasks.allSatisfy { tid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            return stat[stat.index(close, offsetBy: 2)] == "T"
+        }
+    }
+
     @Test("the saved policy, enforced, runs the same program to the same output; denied calls stay denied")
     func savedPolicyRunsTheSame() throws {
         let dir = try EnforceTestSupport.tempDir("ask")
@@ -88,6 +98,10 @@ struct AskCommandTests {
         try #require(text == "ready\n")
         // The supervisor cannot answer while stopped: getppid waits in the kernel.
         kill(p.processIdentifier, SIGSTOP)
+        // Each thread stops when it next runs: wait until all have (under load that takes a while).
+        let deadline = Date().addingTimeInterval(10)
+        while !Self.allStopped(p.processIdentifier) && Date() < deadline { usleep(10_000) }
+        try #require(Self.allStopped(p.processIdentifier))
         input.fileHandleForWriting.write(Data("x".utf8))
         let flags = fcntl(reader.fileDescriptor, F_GETFL)
         _ = fcntl(reader.fileDescriptor, F_SETFL, flags | O_NONBLOCK)

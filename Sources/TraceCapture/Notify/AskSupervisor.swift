@@ -86,6 +86,7 @@ public final class AskSupervisor: @unchecked Sendable {
     /// command's own exec; returns the command's pid once it runs. Nothing runs when the policy
     /// cannot be compiled, refuses `execve`, or the kernel lacks user notifications.
     public func start() throws(EnforceError) -> Int32 {
+        guard lock.withLock({ child == 0 && wake.read < 0 }) else { throw .start(.alreadyStarted) }
         if let e = NotificationListener.kernelSupport() { throw .start(e) }
         let program: [SockFilter]
         do {
@@ -103,17 +104,18 @@ public final class AskSupervisor: @unchecked Sendable {
         wake = (fds[0], fds[1])
         let spawned = try spawn(program)
         let l = NotificationListener(fd: spawned.listener)
-        listener = l
         do {
             try launch(spawned.child, listener: l)
         } catch {
             l.close()
-            listener = nil
             var status: Int32 = 0
             _ = CTraceCapture_waitpid(spawned.child.pid, &status, 0)
             throw Enforcer.map(error)
         }
-        child = spawned.child.pid
+        lock.withLock {
+            child = spawned.child.pid
+            listener = l
+        }
         Thread.detachNewThread { [self] in
             serve(l)
             loopDone.signal()
@@ -220,12 +222,13 @@ public final class AskSupervisor: @unchecked Sendable {
     /// listener (calls still waiting fail with ENOSYS).
     private func serve(_ l: NotificationListener) {
         defer {
-            l.close()
             let ids = lock.withLock { () -> [UInt64] in
+                listener = nil
                 let ids = Array(pending.keys)
                 pending.removeAll()
                 return ids
             }
+            l.close()
             if !ids.isEmpty { onResolved(ids) }
         }
         while true {
@@ -347,6 +350,8 @@ public final class AskSupervisor: @unchecked Sendable {
     /// Waits for the command to end (SIGINT, SIGTERM and SIGHUP are passed on to it), then goes
     /// on answering its remaining descendants until none is left or `stop()`.
     public func wait() -> TraceEnd {
+        let child = lock.withLock { self.child }
+        precondition(child > 0, "wait() before a successful start()")
         let forwarding = Enforcer.forwardSignals(to: child)
         defer { forwarding.cancel() }
         // Wait for the exit without reaping, so that `terminate` never signals a reused pid.

@@ -41,11 +41,15 @@ public final class NotificationListener: @unchecked Sendable {
     public let fd: Int32
     private let lock = NSLock()
     private var closed = false
+    private var released = false
 
     /// Takes ownership of `fd`.
     public init(fd: Int32) { self.fd = fd }
 
-    deinit { close() }
+    deinit {
+        close()
+        if !released { _ = Glibc.close(fd) }
+    }
 
     /// Whether the running kernel's notification structures fit ours (nil), else the error.
     public static func kernelSupport() -> TraceError? {
@@ -104,13 +108,24 @@ public final class NotificationListener: @unchecked Sendable {
         return r == 0
     }
 
-    /// Closes the listener: calls waiting now and later fail with ENOSYS. Idempotent.
+    /// Closes the listener: calls waiting now and later fail with ENOSYS. Idempotent. The
+    /// descriptor number stays taken (by /dev/null) until deinit, so that an answer racing with
+    /// the close can never reach another file that reused the number.
     public func close() {
         let doClose = lock.withLock { () -> Bool in
             if closed { return false }
             closed = true
             return true
         }
-        if doClose { _ = Glibc.close(fd) }
+        guard doClose else { return }
+        let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        if null >= 0, dup2(null, fd) == fd {
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            _ = Glibc.close(null)
+        } else {
+            if null >= 0 { _ = Glibc.close(null) }
+            _ = Glibc.close(fd)
+            lock.withLock { released = true }
+        }
     }
 }
