@@ -57,6 +57,22 @@ struct AskCommandTests {
         #expect(again.stdout == d.stdout)
     }
 
+    @Test("the program holds no descriptor of the supervisor's (no listener, no pipe)")
+    func noDescriptorLeaks() throws {
+        let command = ["/bin/ls", "-l", "/proc/self/fd"]
+        func targets(_ text: String) -> [String] {
+            text.split(separator: "\n").compactMap { line in line.range(of: " -> ").map { String(line[$0.upperBound...]) } }
+                .filter { !$0.hasPrefix("/proc/") }
+                .map { $0.split(separator: ":").first.map(String.init) ?? $0 }.sorted()  // "pipe", "socket", "anon_inode"
+        }
+        let plain = try EnforceTestSupport.run(command)
+        let asked = try EnforceTestSupport.run([try EnforceTestSupport.binary(), "ask", "--quiet", "--answer", "allow", "--"] + command)
+        #expect(asked.status == 0)
+        #expect(!asked.stdout.contains("seccomp"))
+        #expect(asked.stdout.split(separator: "\n").count == plain.stdout.split(separator: "\n").count, "\(asked.stdout)")
+        #expect(targets(asked.stdout) == targets(plain.stdout))
+    }
+
     @Test("killing the supervisor unblocks the waiting call with ENOSYS; the program runs on")
     func killedSupervisorUnblocks() throws {
         let dir = try EnforceTestSupport.tempDir("ask")
