@@ -53,8 +53,9 @@ public final class AskSupervisor: @unchecked Sendable {
     private let loopDone = DispatchSemaphore(value: 0)
     private var pathBuffer = [CChar](repeating: 0, count: 256)
 
-    /// `onAsk` receives each call that needs an answer, on the supervisor's thread (it may call
-    /// `answer` at once, or later from any thread). `onResolved` receives the ids of waiting
+    /// `onAsk` receives each call that needs an answer, on the supervisor's thread, in arrival
+    /// order; it must return promptly (no other call is received meanwhile): it may call `answer`
+    /// at once, or queue the call and answer later from any thread. `onResolved` receives the ids of waiting
     /// calls that were settled without their own answer: covered by a later "always" answer, or
     /// gone (after `onAsk`, a call may go away: its answer is then ignored).
     public init(policy: Policy?, command: [String], readPaths: Bool = true,
@@ -269,7 +270,7 @@ public final class AskSupervisor: @unchecked Sendable {
         }
         e.pid = ProcFS.tgid(of: n.tid) ?? n.tid
         let call = AskedCall(id: n.id, event: e, name: SyscallTable.shared.name(of: n.data.nr, arch: arch),
-                             received: DispatchTime.now().uptimeNanoseconds)
+                             received: Self.monotonicNanoseconds())
         lock.withLock {
             stats.asked += 1
             pending[n.id] = call
@@ -278,8 +279,7 @@ public final class AskSupervisor: @unchecked Sendable {
     }
 
     /// Answers call `id` as a filter returning `action` would have (a kill kills the caller's
-    /// process).
-    /// Whether the call still waited for the answer.
+    /// process); returns whether the call still waited for the answer.
     @discardableResult
     private func apply(_ action: Action, to id: UInt64, tid: Int32, _ l: NotificationListener) -> Bool {
         switch action {
@@ -292,6 +292,12 @@ public final class AskSupervisor: @unchecked Sendable {
             return true
         case .trace, .userNotif: return l.respond(id, .fail(errno: ENOSYS))
         }
+    }
+
+    static func monotonicNanoseconds() -> UInt64 {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
     }
 
     // MARK: - Answering
