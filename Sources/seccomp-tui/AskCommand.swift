@@ -102,6 +102,9 @@ struct Ask: ParsableCommand {
         if answer == nil { throw ValidationError("give --answer allow|deny[:ERRNO]: this build has no interactive prompt yet") }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
         if profile != nil && output == nil { throw ValidationError("--profile needs -o") }
+        if let output, profile ?? Self.profilePath(for: output) == output {
+            throw ValidationError("--profile and -o name the same file '\(output)'")
+        }
     }
 
     /// `OUT` without its extension, with `.profile.json`.
