@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 import PolicyModel
 import TraceCapture
+import TUI
 
 /// The rule `--answer` applies to every asked call: `allow`, `deny` (EPERM) or `deny:ERRNO`.
 struct AskRuleAnswer: ExpressibleByArgument, Equatable {
