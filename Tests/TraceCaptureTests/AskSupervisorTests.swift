@@ -228,6 +228,28 @@ struct AskSupervisorTests {
         var count: Int { lock.withLock { ids.count } }
     }
 
+    @Test("replaceRules (a front end's decisions) settles the waiting call and answers the later ones; onCall sees every counted call")
+    func replaceRules() throws {
+        let bin = try TestSupport.compile(Self.getppidProgram, name: "getppid")
+        let out = try TestSupport.tempDir("ask") + "/out"
+        let asker = Asker { _, _ in nil }
+        let counted = LockedIDs()
+        let s = AskSupervisor(policy: nil, command: [bin, out, "3"], onAsk: { asker.onAsk($0) },
+                              onCall: { e in counted.add([UInt64(e.nr)]) })
+        asker.supervisor = s
+        _ = try s.start()
+        let watchdog = DispatchWorkItem { s.stop() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
+        defer { watchdog.cancel() }
+        _ = TestSupport.eventually(30) { asker.calls("getppid").count == 1 }
+        s.replaceRules(s.answeredRules.rules + [Rule(syscall: "getppid", action: .errno(9))])
+        #expect(s.wait() == .exited(0))
+        #expect(try Self.lines(out).map { $0[1] } == [9, 9, 9])
+        #expect(asker.calls("getppid").count == 1)
+        let profiled = s.askedProfile.syscalls.reduce(0) { $0 + Int($1.count) }
+        #expect(counted.count == profiled)
+    }
+
     @Test("children and a new program keep asking; paths are read from the caller's memory")
     func childrenAndExec() throws {
         let dir = try TestSupport.tempDir("ask")

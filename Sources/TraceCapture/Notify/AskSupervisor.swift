@@ -37,6 +37,7 @@ public final class AskSupervisor: @unchecked Sendable {
     private let readPaths: PathArguments
     private let onAsk: @Sendable (AskedCall) -> Void
     private let onResolved: @Sendable ([UInt64]) -> Void
+    private let onCall: @Sendable (SyscallEvent) -> Void
 
     private let lock = NSLock()
     private var listener: NotificationListener?
@@ -57,10 +58,12 @@ public final class AskSupervisor: @unchecked Sendable {
     /// order; it must return promptly (no other call is received meanwhile): it may call `answer`
     /// at once, or queue the call and answer later from any thread. `onResolved` receives the ids of waiting
     /// calls that were settled without their own answer: covered by a later "always" answer, or
-    /// gone (after `onAsk`, a call may go away: its answer is then ignored).
+    /// gone (after `onAsk`, a call may go away: its answer is then ignored). `onCall` receives
+    /// every call the asked-calls profile counts, as it is counted (for live statistics).
     public init(policy: Policy?, command: [String], readPaths: Bool = true,
                 onAsk: @escaping @Sendable (AskedCall) -> Void,
-                onResolved: @escaping @Sendable ([UInt64]) -> Void = { _ in }) {
+                onResolved: @escaping @Sendable ([UInt64]) -> Void = { _ in },
+                onCall: @escaping @Sendable (SyscallEvent) -> Void = { _ in }) {
         precondition(!command.isEmpty, "empty command")
         base = policy
         installed = (policy ?? Policy(defaultAction: .userNotif)).askingUndecided()
@@ -68,6 +71,7 @@ public final class AskSupervisor: @unchecked Sendable {
         self.readPaths = readPaths ? PathArguments(table: .shared) : .none
         self.onAsk = onAsk
         self.onResolved = onResolved
+        self.onCall = onCall
         profile = Profile(metadata: ProfileMetadata(command: command, backend: "seccomp user notification (ask)",
                                                     startTime: Date().timeIntervalSince1970))
     }
@@ -209,6 +213,7 @@ public final class AskSupervisor: @unchecked Sendable {
                         launchedExec = true
                         profile.add(e)
                     }
+                    onCall(e)
                 }
                 l.respond(n.id, .continueCall)
             case .timeout:
@@ -263,6 +268,7 @@ public final class AskSupervisor: @unchecked Sendable {
             profile.add(e)
             return rules.decision(for: n.data, architectures: installed.architectures)
         }
+        onCall(e)
         if let ruled {
             lock.withLock { stats.answeredByRules += 1 }
             apply(ruled, to: n.id, tid: n.tid, l)
@@ -307,28 +313,41 @@ public final class AskSupervisor: @unchecked Sendable {
     /// when the call is no longer waiting (answered already, or gone).
     @discardableResult
     public func answer(_ id: UInt64, _ answer: AskAnswer) -> Bool {
-        var settled: [(id: UInt64, tid: Int32, action: Action)] = []
         let (call, l): (AskedCall?, NotificationListener?) = lock.withLock {
             guard let call = pending.removeValue(forKey: id) else { return (nil, nil) }
-            if let name = call.name, let rule = answer.rule(for: name) {
-                rules.add(rule)
-                for (other, c) in pending {
-                    if let action = rules.decision(for: seccompData(c.event), architectures: installed.architectures) {
-                        settled.append((other, c.event.tid, action))
-                    }
-                }
-                for s in settled { pending[s.id] = nil }
-                stats.answeredByRules += settled.count
-            }
+            if let name = call.name, let rule = answer.rule(for: name) { rules.add(rule) }
             return (call, listener)
         }
         guard let call, let l else { return false }
         let answered = apply(answer.action, to: id, tid: call.event.tid, l)
-        if !settled.isEmpty {
-            for s in settled { apply(s.action, to: s.id, tid: s.tid, l) }
-            onResolved(settled.map(\.id))
-        }
+        settleCovered()
         return answered
+    }
+
+    /// Replaces the supervised set with `newRules` (a front end whose decisions are the rules)
+    /// and settles the waiting calls they now cover.
+    public func replaceRules(_ newRules: [Rule]) {
+        lock.withLock { rules = AskRules(rules: newRules) }
+        settleCovered()
+    }
+
+    /// Answers the waiting calls the supervised set covers, each with the action of its rule,
+    /// and reports them to `onResolved`.
+    private func settleCovered() {
+        let (settled, l) = lock.withLock { () -> ([(id: UInt64, tid: Int32, action: Action)], NotificationListener?) in
+            var settled: [(id: UInt64, tid: Int32, action: Action)] = []
+            for (id, c) in pending {
+                if let action = rules.decision(for: seccompData(c.event), architectures: installed.architectures) {
+                    settled.append((id, c.event.tid, action))
+                }
+            }
+            for s in settled { pending[s.id] = nil }
+            stats.answeredByRules += settled.count
+            return (settled, listener)
+        }
+        guard !settled.isEmpty, let l else { return }
+        for s in settled { apply(s.action, to: s.id, tid: s.tid, l) }
+        onResolved(settled.map(\.id))
     }
 
     /// Forgets the waiting calls that went away without an answer (the thread was killed, or a
