@@ -9,13 +9,15 @@ final class EventLoop {
     static let frameInterval = 0.05
     private let driver: TerminalDriver
     private let feed: LiveFeed?
+    private let ask: AskSession?
     private(set) var state: TUIState
     /// Frames drawn.
     private(set) var frames = 0
 
-    init(driver: TerminalDriver, feed: LiveFeed?, state: TUIState) {
+    init(driver: TerminalDriver, feed: LiveFeed?, state: TUIState, ask: AskSession? = nil) {
         self.driver = driver
         self.feed = feed
+        self.ask = ask
         self.state = state
     }
 
@@ -24,6 +26,7 @@ final class EventLoop {
     /// Runs until the user quits or a signal asks to. Returns the final state.
     func run() -> TUIState {
         var version = -1
+        var askVersion = -1
         var lastDraw = 0.0
         var needsDraw = true
         var rateTime = now()
@@ -42,6 +45,12 @@ final class EventLoop {
                     handle(next)
                     more += 1
                 }
+            }
+            // A new waiting call is drawn at once, like a key.
+            if let ask, let snap = ask.snapshot(after: askVersion) {
+                askVersion = snap.version
+                state = reduce(state, .prompts(snap.calls))
+                keyed = true
             }
             let t = now()
             if let feed, t - lastDraw >= Self.frameInterval || keyed {
@@ -88,6 +97,11 @@ final class EventLoop {
             switch effect {
             case .redrawAll:
                 driver.invalidate()
+            case .answer(let id, let answer):
+                ask?.answer(id, answer)
+                ask?.remove([id])
+            case .askRules(let rules):
+                ask?.setRules(rules)
             case .save(let path, let format, let policy):
                 do {
                     let bytes = try PolicyIO.encode(policy, as: format)

@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 import PolicyModel
 import TraceCapture
+import CursesTerminal
 import TUI
 
 /// The rule `--answer` applies to every asked call: `allow`, `deny` (EPERM) or `deny:ERRNO`.
@@ -50,6 +51,11 @@ struct Ask: ParsableCommand {
             without asking, and the saved policy has it. Children (fork, clone) and programs \
             started by execve keep asking. The exit status is CMD's.
 
+            Without --answer the TUI is the prompt: each waiting call is a prompt row (pid, \
+            thread, decoded arguments, paths read from the caller's memory) in arrival order; \
+            a allows always, d denies always with EPERM, e with another errno, K kills \
+            (the decisions are the rules, as in learn); A allows once, D denies once. s saves.
+
             --answer answers every asked call by rule without a terminal (for CI): allow, or \
             deny with EPERM or the errno given (deny:EACCES, deny:13). Each answer is "always" \
             (one rule per syscall) unless --once. -o writes the policy (OCI JSON, or text for \
@@ -91,6 +97,9 @@ struct Ask: ParsableCommand {
     @Flag(help: "Do not list each asked call on standard error.")
     var quiet = false
 
+    @Option(name: .long, help: "In the TUI: where CMD's standard output and error go.")
+    var childOutput: String = "/dev/null"
+
     @Argument(parsing: .captureForPassthrough, help: "The command to run (after --).")
     var command: [String] = []
 
@@ -100,7 +109,9 @@ struct Ask: ParsableCommand {
         // The passthrough argument takes `--help` too when it comes first (not after `--`).
         if ["--help", "-h"].contains(command.first) { throw CleanExit.helpRequest(self) }
         if commandLine.isEmpty { throw ValidationError("give the command to run after --") }
-        if answer == nil { throw ValidationError("give --answer allow|deny[:ERRNO]: this build has no interactive prompt yet") }
+        if answer == nil && (once || profile != nil || quiet || timeout != nil) {
+            throw ValidationError("--once, --profile, --quiet and --timeout need --answer (the TUI saves with s and -o)")
+        }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
         if profile != nil && output == nil { throw ValidationError("--profile needs -o") }
         if let output, profile ?? Self.profilePath(for: output) == output {
@@ -116,8 +127,11 @@ struct Ask: ParsableCommand {
     }
 
     func run() throws {
-        guard let answer else { preconditionFailure("validate() requires --answer") }
         let cmd = commandLine
+        guard let answer else {
+            try Self.inTUI(cmd, policyPath: policy, output: output, childOutput: childOutput)
+            return
+        }
         let profilePath = output.map { profile ?? Self.profilePath(for: $0) }
         let base: Policy?
         do {
@@ -164,6 +178,21 @@ struct Ask: ParsableCommand {
         }
         let status = end.shellStatus
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Without --answer: the TUI is the prompt.
+    static func inTUI(_ cmd: [String], policyPath: String?, output: String?, childOutput: String) throws {
+        if let output {
+            do { try AtomicFile.checkWritable(output) } catch { fail("\(error); '\(cmd[0])' was not run") }
+        }
+        let options = TUISession.Options(title: "ask: " + cmd.joined(separator: " "), outputPath: output,
+                                         policyPath: policyPath, childOutput: childOutput, makeDriver: CursesDriver.make)
+        do {
+            try TUISession.ask(cmd, options: options)
+        } catch let e as EnforceError {
+            if case .start(.execFailed(_, let errno)) = e { fail("\(e)", status: errno == ENOENT ? 127 : 126) }
+            fail("\(e)")
+        }
     }
 
     static func describe(_ a: AskAnswer) -> String {
