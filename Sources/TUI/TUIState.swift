@@ -219,7 +219,18 @@ struct TUIState: Sendable {
     }
 
     /// The policy the decisions make now.
-    var policy: Policy { PolicyBuilder.policy(stats: stats, decisions: decisions, base: loadedPolicy) }
+    var policy: Policy {
+        var p = PolicyBuilder.policy(stats: stats, decisions: decisions, base: loadedPolicy)
+        // Ask mode never asks for the calls every program needs (the filter allows them), so
+        // they are never seen: the saved policy allows them as `generate` does.
+        if asking && (p.defaultAction.letsCallRun || p.rules.contains { $0.action.letsCallRun }) {
+            let named = Set(p.rules.map(\.syscall))
+            for name in PolicyGeneration.implicitSyscalls where !named.contains(name) {
+                p.rules.append(Rule(syscall: name, action: .allow))
+            }
+        }
+        return p
+    }
 
     /// Ask mode: the rules of the decisions the user made (not the suggested ones), which the
     /// supervisor applies to the calls it would otherwise ask about.
