@@ -12,6 +12,13 @@ public struct AskedCall: Sendable, Hashable {
     public var name: String?
     /// When the supervisor received it (CLOCK_MONOTONIC, nanoseconds).
     public var received: UInt64
+
+    public init(id: UInt64, event: SyscallEvent, name: String?, received: UInt64) {
+        self.id = id
+        self.event = event
+        self.name = name
+        self.received = received
+    }
 }
 
 /// An answer to an asked call.
