@@ -387,9 +387,13 @@ public final class AskSupervisor: @unchecked Sendable {
             return terminating
         }
         if stopNow { stop() }
+        // Not CTraceCapture_waitpid: its __WNOTHREAD would miss a child that `start()` forked
+        // on another thread (the TUI waits on a thread of its own).
         var status: Int32 = 0
+        var reaped: pid_t
+        repeat { reaped = waitpid(child, &status, 0) } while reaped < 0 && errno == EINTR
         let end: TraceEnd
-        if CTraceCapture_waitpid(child, &status, 0) != child {
+        if reaped != child {
             end = .detached
         } else if CTraceCapture_WIFSIGNALED(status) != 0 {
             end = .signaled(CTraceCapture_WTERMSIG(status))
