@@ -78,4 +78,25 @@ import TestScratch
         try t.waitFor("status=0")
         #expect(kill(pid, 0) != 0, "the program ended with the TUI: pid \(pid) \((try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? "-") \((try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? "-")")
     }
+
+    @Test("enforce --ask runs the policy with the TUI as the prompt: only undecided calls ask")
+    func enforceAsk() throws {
+        let dir = TestScratch.root.appendingPathComponent("enforce-ask-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Learned headless: everything /bin/true does is allowed, but brk (it asks).
+        let learned = dir + "/true.policy", base = dir + "/base.policy"
+        _ = try EnforceTestSupport.run([TmuxSession.binary, "ask", "--quiet", "--answer", "allow", "-o", learned, "--", "/bin/true"])
+        let text = try String(contentsOfFile: learned, encoding: .utf8)
+        #expect(text.contains("brk: allow"))
+        try text.split(separator: "\n").filter { !$0.hasPrefix("brk:") }.joined(separator: "\n")
+            .write(toFile: base, atomically: true, encoding: .utf8)
+        let t = try TmuxSession("\(TmuxSession.binary) enforce --ask --policy \(base) -- /bin/true; echo status=$?")
+        let screen = try t.waitFor("ASK 1/1")
+        #expect(screen.contains("brk(brk=0)"), "\(screen)")
+        try t.send("A")
+        try t.waitFor("exited with code 0")
+        try t.send("q")
+        try t.waitFor("status=0")
+    }
 }
