@@ -36,7 +36,8 @@ final class EventLoop {
         while !state.shouldQuit && driver.pendingSignal == 0 {
             let untilFrame = needsDraw ? max(0, Int(((lastDraw + Self.frameInterval) - now()) * 1000)) : 50
             var keyed = false
-            if let event = driver.read(timeoutMs: min(50, untilFrame)) {
+            // In ask mode a waiting call is looked for every 10 ms: its prompt must show at once.
+            if let event = driver.read(timeoutMs: min(ask == nil ? 50 : 10, untilFrame)) {
                 handle(event)
                 keyed = true
                 // Coalesce whatever else is already waiting.
