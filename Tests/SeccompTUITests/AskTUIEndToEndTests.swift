@@ -55,7 +55,7 @@ import TestScratch
         try t.send("q")
         // The session ends (the shell gets SIGTERM). (Under load the one-line report after the
         // screen is gone was sometimes missing from the dead pane; see the notes.)
-        try t.waitFor("Pane is dead")
+        try t.waitFor("Pane is dead", timeout: 60)
 
         let policy = try PolicyIO.load(path: out)
         #expect(policy.rules(for: "mkdir") == [Rule(syscall: "mkdir", action: .allow)])
