@@ -4,8 +4,10 @@ import TraceCapture
 
 /// The one place the TUI's state changes: a pure function of the state and an action.
 /// Nothing here touches the terminal or a file; saving is asked for through `state.effects`.
+/// The lint of the policy being built follows every change.
 func reduce(_ old: TUIState, _ action: TUIAction) -> TUIState {
-    var s = reduceAction(old, action)
+    var s = apply(old, action)
+    s.refreshLint()
     // Ask mode: the confirmed decisions are the rules the supervisor answers by.
     if s.asking && s.decisions != old.decisions && !s.effects.contains(where: { if case .askRules = $0 { true } else { false } }) {
         s.effects.append(.askRules(s.confirmedRules))
@@ -13,7 +15,7 @@ func reduce(_ old: TUIState, _ action: TUIAction) -> TUIState {
     return s
 }
 
-private func reduceAction(_ old: TUIState, _ action: TUIAction) -> TUIState {
+private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
     var s = old
     s.effects = []
     switch action {
