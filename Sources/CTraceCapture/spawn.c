@@ -6,6 +6,7 @@
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -13,10 +14,12 @@
 // Everything the child runs after fork must be async-signal-safe: raw syscalls, no malloc,
 // no locks, no stdio.
 
-static void child_fail(int fd, int stage) {
-    int msg[2] = { stage, errno };
-    ssize_t unused = write(fd, msg, sizeof msg);
-    (void)unused;
+// A failure is reported through memory shared with the parent, not through a write(): once the
+// filter is installed it may refuse write() (or kill on it), and the parent would see only an
+// exit status of 127.
+static void child_fail(volatile int *report, int stage) {
+    report[1] = errno;
+    report[0] = stage;
     _exit(127);
 }
 
@@ -28,17 +31,19 @@ static int child_has_cap_sys_admin(void) {
     return (data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN)) != 0;
 }
 
-pid_t CTraceCapture_spawn(const char *path, char *const argv[], char *const envp[],
-                          const void *filter, unsigned short filter_len, int nnp_mode,
-                          int stop_self, int *error_fd) {
-    return CTraceCapture_spawn_flags(path, argv, envp, filter, filter_len, 0, nnp_mode, stop_self, error_fd);
-}
-
 pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *const envp[],
                                 const void *filter, unsigned short filter_len, unsigned int filter_flags,
-                                int nnp_mode, int stop_self, int *error_fd) {
+                                int nnp_mode, int stop_self, int *error_fd, void **report) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) return -1;
+    volatile int *shared = mmap(NULL, 2 * sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shared == MAP_FAILED) {
+        int e = errno;
+        close(fds[0]);
+        close(fds[1]);
+        errno = e;
+        return -1;
+    }
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -60,38 +65,40 @@ pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *cons
         if (filter_len > 0) {
             int nnp = nnp_mode == CTraceCapture_NNP_ALWAYS ||
                       (nnp_mode == CTraceCapture_NNP_UNLESS_CAP_SYS_ADMIN && !child_has_cap_sys_admin());
-            if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(fds[1], CTraceCapture_SPAWN_STAGE_NNP);
+            if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(shared, CTraceCapture_SPAWN_STAGE_NNP);
             struct sock_fprog prog = { filter_len, (struct sock_filter *)filter };
             if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter_flags, &prog) < 0)
-                child_fail(fds[1], CTraceCapture_SPAWN_STAGE_FILTER);
+                child_fail(shared, CTraceCapture_SPAWN_STAGE_FILTER);
         }
         execve(path, argv, envp);
-        child_fail(fds[1], CTraceCapture_SPAWN_STAGE_EXEC);
+        child_fail(shared, CTraceCapture_SPAWN_STAGE_EXEC);
     }
     int saved = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     close(fds[1]);
     if (pid < 0) {
         close(fds[0]);
+        munmap((void *)shared, 2 * sizeof(int));
         errno = saved;
         return -1;
     }
     *error_fd = fds[0];
+    *report = (void *)shared;
     return pid;
 }
 
-int CTraceCapture_spawn_result(int error_fd, int *stage, int *err) {
-    int msg[2] = { 0, 0 };
-    size_t got = 0;
-    while (got < sizeof msg) {
-        ssize_t n = read(error_fd, (char *)msg + got, sizeof msg - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        got += (size_t)n;
-    }
+int CTraceCapture_spawn_result(int error_fd, void *report, int *stage, int *err) {
+    // The child writes nothing to the pipe: it reads EOF when the exec closed it or the child
+    // ended; a failure is then found in the shared page.
+    char c;
+    ssize_t n;
+    do { n = read(error_fd, &c, 1); } while (n < 0 && errno == EINTR);
     close(error_fd);
-    if (got < sizeof msg) return 0;
-    *stage = msg[0];
-    *err = msg[1];
+    volatile int *shared = report;
+    int reported_stage = shared[0], reported_errno = shared[1];
+    munmap(report, 2 * sizeof(int));
+    if (reported_stage == 0) return 0;
+    *stage = reported_stage;
+    *err = reported_errno;
     return 1;
 }

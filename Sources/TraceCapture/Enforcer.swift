@@ -122,16 +122,15 @@ public enum Enforcer {
         } catch {
             throw .start(error)
         }
-        let failure = Spawn.result(of: child, command: command)
-        var status: Int32 = 0
-        if let failure {
-            _ = CTraceCapture_waitpid(child.pid, &status, 0)
+        if let failure = Spawn.result(of: child, command: command) {
+            _ = ChildWait.status(of: child.pid)
             throw map(failure)
         }
         started(child.pid)
         let forwarding = forwardSignals(to: child.pid)
         defer { forwarding.cancel() }
-        guard CTraceCapture_waitpid(child.pid, &status, 0) == child.pid else { return .detached }
+        // The command may call PTRACE_TRACEME: its stops are not its end.
+        guard let status = ChildWait.status(of: child.pid) else { return .detached }
         if CTraceCapture_WIFSIGNALED(status) != 0 { return .signaled(CTraceCapture_WTERMSIG(status)) }
         return .exited(CTraceCapture_WEXITSTATUS(status))
     }
