@@ -1,4 +1,5 @@
 import Foundation
+import PolicyModel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -183,5 +184,5 @@ enum AtomicFile {
 struct FileError: Error, Equatable, CustomStringConvertible {
     var path: String
     var reason: String
-    var description: String { "\(path): \(reason)" }
+    var description: String { "\(path): \(reason)".printableForMessage() }
 }

@@ -7,8 +7,8 @@ struct PolicyLoadOptions {
     var target: OCITarget
     /// Skip unknown syscall names with a warning instead of failing (`--lenient`).
     var lenient: Bool = false
-    /// Receives one line per warning; stderr by default.
-    var warn: (String) -> Void = { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
+    /// Receives one line per warning; stderr by default (`Warnings.print`).
+    var warn: (String) -> Void = Warnings.print
 
     /// The host: its architecture, the running kernel and no capabilities.
     static func host() throws -> PolicyLoadOptions {
@@ -25,5 +25,18 @@ struct PolicyLoadOptions {
             throw FileError(path: path, reason: "expected a kernel version such as 6.1.0, found \"\(text.trimmingCharacters(in: .whitespacesAndNewlines))\"")
         }
         return version
+    }
+}
+
+/// Warnings on stderr: each message once per run (a policy read twice, or a file included from
+/// several places, would repeat it), control characters escaped.
+enum Warnings {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var printed: Set<String> = []
+
+    static func print(_ message: String) {
+        let inserted = lock.withLock { printed.insert(message).inserted }
+        guard inserted else { return }
+        FileHandle.standardError.write(Data("warning: \(message.printableForMessage())\n".utf8))
     }
 }
