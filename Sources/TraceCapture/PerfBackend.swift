@@ -170,13 +170,13 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
             kill(held.pid, SIGKILL)
             close(held.releaseFD)
             close(held.statusFD)
-            _ = held.end()
+            held.end()
             closeEvents()
             throw error
         }
         let execErrno = CTraceCapture_perf_release(held.releaseFD, held.statusFD)
         if execErrno != 0 {
-            _ = held.end()
+            held.end()
             closeEvents()
             throw TraceError.execFailed(command: command[0], errno: execErrno)
         }
@@ -404,7 +404,9 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
             // Only a keepRunning trace can end while the command runs on (stop() detaches): it
             // polls; otherwise stop() kills the command and the wait returns.
             while true {
-                if let status = child.end(by: options.keepRunning ? .now() + .milliseconds(1) : .distantFuture) {
+                let outcome = child.end(by: options.keepRunning ? .now() + .milliseconds(1) : .distantFuture)
+                if case .lost = outcome { break }
+                if case .ended(let status) = outcome {
                     end = Self.decode(status)
                     lock.lock()
                     childReaped = true

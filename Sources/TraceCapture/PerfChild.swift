@@ -33,7 +33,7 @@ final class PerfChild: @unchecked Sendable {
             // Blocks until the command ends: a PTRACE_TRACEME stop is answered here.
             let end = ChildWait.status(of: pid)
             lock.lock()
-            box.status = end ?? 0
+            box.status = end
             lock.unlock()
             ended.signal()
         }
@@ -50,13 +50,22 @@ final class PerfChild: @unchecked Sendable {
 
     private let box: ForkResult
 
-    /// The command's wait status once it has ended; nil if it has not ended by `deadline`.
-    func end(by deadline: DispatchTime = .distantFuture) -> Int32? {
-        guard ended.wait(timeout: deadline) == .success else { return nil }
+    enum Outcome {
+        case running
+        /// Its wait status.
+        case ended(Int32)
+        /// `waitpid` failed: someone else reaped it.
+        case lost
+    }
+
+    /// How the command stands at `deadline` (or once it ended, when that is sooner).
+    @discardableResult
+    func end(by deadline: DispatchTime = .distantFuture) -> Outcome {
+        guard ended.wait(timeout: deadline) == .success else { return .running }
         ended.signal()
         lock.lock()
         defer { lock.unlock() }
-        return box.status
+        return box.status.map { .ended($0) } ?? .lost
     }
 
     private final class ForkResult: @unchecked Sendable {
