@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -279,8 +280,9 @@ size_t CTraceCapture_perf_ring_read(CTraceCapture_perf_ring *ring,
     return n;
 }
 
-pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[],
+pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[], int die_with_parent,
                                     int *release_fd, int *status_fd) {
+    pid_t parent = getpid();
     int rel[2], st[2];
     if (pipe2(rel, O_CLOEXEC) < 0) return -errno;
     if (pipe2(st, O_CLOEXEC) < 0) {
@@ -308,6 +310,9 @@ pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[],
         sigprocmask(SIG_SETMASK, &none, NULL);
         close(rel[1]);
         close(st[0]);
+        // The parent may have died between fork and prctl: then no signal comes, and the
+        // child has been reparented.
+        if (die_with_parent && (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != parent)) _exit(127);
         char c;
         ssize_t r;
         do { r = read(rel[0], &c, 1); } while (r < 0 && errno == EINTR);

@@ -17,10 +17,20 @@
 // Everything the child runs after fork must be async-signal-safe: raw syscalls, no malloc,
 // no locks, no stdio.
 
-static void child_fail(int fd, int stage) {
-    int msg[2] = { stage, errno };
-    ssize_t unused = write(fd, msg, sizeof msg);
-    (void)unused;
+/// The page shared between the parent and a spawned child (MAP_SHARED). A failure is reported
+/// here, not through a write(): once the filter is installed it may refuse write() (or kill on
+/// it), and the parent would see only an exit status of 127. `listener` and `go` hand over a
+/// user-notification listener (CTraceCapture_spawn_supervised).
+struct report {
+    int stage;
+    int err;
+    int listener;
+    int go;
+};
+
+static void child_fail(volatile struct report *report, int stage) {
+    report->err = errno;
+    report->stage = stage;
     _exit(127);
 }
 
@@ -46,25 +56,34 @@ static void child_reset_signals(void) {
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-/// Sets NO_NEW_PRIVS per `nnp_mode` and installs the filter; reports a failure on `fd` and
-/// exits. Returns what seccomp(2) returned (the listener with SECCOMP_FILTER_FLAG_NEW_LISTENER).
-static long child_install(int fd, const void *filter, unsigned short filter_len, unsigned int filter_flags,
-                          int nnp_mode) {
+/// Sets NO_NEW_PRIVS per `nnp_mode` and installs the filter; reports a failure and exits.
+/// Returns what seccomp(2) returned (the listener with SECCOMP_FILTER_FLAG_NEW_LISTENER).
+static long child_install(volatile struct report *report, const void *filter, unsigned short filter_len,
+                          unsigned int filter_flags, int nnp_mode) {
     int nnp = nnp_mode == CTraceCapture_NNP_ALWAYS ||
               (nnp_mode == CTraceCapture_NNP_UNLESS_CAP_SYS_ADMIN && !child_has_cap_sys_admin());
-    if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(fd, CTraceCapture_SPAWN_STAGE_NNP);
+    if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(report, CTraceCapture_SPAWN_STAGE_NNP);
     struct sock_fprog prog = { filter_len, (struct sock_filter *)filter };
     long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter_flags, &prog);
-    if (r < 0) child_fail(fd, CTraceCapture_SPAWN_STAGE_FILTER);
+    if (r < 0) child_fail(report, CTraceCapture_SPAWN_STAGE_FILTER);
     return r;
 }
 
-/// Forks with every signal blocked around the fork and a CLOEXEC error pipe. In the child
-/// (returns 0): default handlers, no blocked signal (as from a shell), `*fd` the pipe's write
-/// end. In the parent: the child's pid and `*fd` the read end, or -1 with errno.
-static pid_t fork_child(int *fd) {
+/// Forks with every signal blocked around the fork, a CLOEXEC pipe (EOF in the parent once the
+/// child exec'd or ended) and the shared report page. In the child (returns 0): default handlers,
+/// no blocked signal. In the parent: the child's pid, `*fd` the pipe's read end; or -1 with errno.
+static pid_t fork_child(int *fd, volatile struct report **report) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) return -1;
+    volatile struct report *shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shared == MAP_FAILED) {
+        int e = errno;
+        close(fds[0]);
+        close(fds[1]);
+        errno = e;
+        return -1;
+    }
+    shared->listener = -1;
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -72,58 +91,56 @@ static pid_t fork_child(int *fd) {
     if (pid == 0) {
         child_reset_signals();
         close(fds[0]);
-        *fd = fds[1];
-        return 0;
+        *report = shared;
+        return 0;  // the write end stays open until the exec (CLOEXEC) or the exit
     }
     int saved = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     close(fds[1]);
     if (pid < 0) {
         close(fds[0]);
+        munmap((void *)shared, sizeof *shared);
         errno = saved;
         return -1;
     }
     *fd = fds[0];
+    *report = shared;
     return pid;
-}
-
-pid_t CTraceCapture_spawn(const char *path, char *const argv[], char *const envp[],
-                          const void *filter, unsigned short filter_len, int nnp_mode,
-                          int stop_self, int *error_fd) {
-    return CTraceCapture_spawn_flags(path, argv, envp, filter, filter_len, 0, nnp_mode, stop_self, error_fd);
 }
 
 pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *const envp[],
                                 const void *filter, unsigned short filter_len, unsigned int filter_flags,
-                                int nnp_mode, int stop_self, int *error_fd) {
-    int fd;
-    pid_t pid = fork_child(&fd);
+                                int nnp_mode, int stop_self, int *error_fd, void **report) {
+    int fd = -1;
+    volatile struct report *shared = NULL;
+    pid_t pid = fork_child(&fd, &shared);
     if (pid == 0) {
         // Child: stop for the tracer, install the filter, exec.
         if (stop_self) raise(SIGSTOP);
-        if (filter_len > 0) {
-            child_install(fd, filter, filter_len, filter_flags, nnp_mode);
-        }
+        if (filter_len > 0) child_install(shared, filter, filter_len, filter_flags, nnp_mode);
         execve(path, argv, envp);
-        child_fail(fd, CTraceCapture_SPAWN_STAGE_EXEC);
+        child_fail(shared, CTraceCapture_SPAWN_STAGE_EXEC);
     }
-    if (pid > 0) *error_fd = fd;
+    if (pid > 0) {
+        *error_fd = fd;
+        *report = (void *)shared;
+    }
     return pid;
 }
 
-int CTraceCapture_spawn_result(int error_fd, int *stage, int *err) {
-    int msg[2] = { 0, 0 };
-    size_t got = 0;
-    while (got < sizeof msg) {
-        ssize_t n = read(error_fd, (char *)msg + got, sizeof msg - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        got += (size_t)n;
-    }
+int CTraceCapture_spawn_result(int error_fd, void *report, int *stage, int *err) {
+    // The child writes nothing to the pipe: it reads EOF when the exec closed it or the child
+    // ended; a failure is then found in the shared page.
+    char c;
+    ssize_t n;
+    do { n = read(error_fd, &c, 1); } while (n < 0 && errno == EINTR);
     close(error_fd);
-    if (got < sizeof msg) return 0;
-    *stage = msg[0];
-    *err = msg[1];
+    volatile struct report *shared = report;
+    int reported_stage = shared->stage, reported_errno = shared->err;
+    munmap(report, sizeof *shared);
+    if (reported_stage == 0) return 0;
+    *stage = reported_stage;
+    *err = reported_errno;
     return 1;
 }
 
@@ -133,13 +150,6 @@ int CTraceCapture_spawn_result(int error_fd, int *stage, int *err) {
 #ifndef SYS_pidfd_getfd
 #define SYS_pidfd_getfd 438
 #endif
-
-/// Shared between the parent and the child (MAP_SHARED): the child stores the listener's fd
-/// number, the parent sets `go` once it has taken it.
-struct handoff {
-    int listener;
-    int go;
-};
 
 static inline void cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -153,46 +163,35 @@ static inline void cpu_relax(void) {
 
 pid_t CTraceCapture_spawn_supervised(const char *path, char *const argv[], char *const envp[],
                                      const void *filter, unsigned short filter_len, unsigned int filter_flags,
-                                     int nnp_mode, int *error_fd, int *listener_fd) {
+                                     int nnp_mode, int *error_fd, void **report, int *listener_fd) {
     *listener_fd = -1;
-    struct handoff *shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (shared == MAP_FAILED) return -1;
-    shared->listener = -1;
-    shared->go = 0;
-    int fd;
-    pid_t pid = fork_child(&fd);
+    int fd = -1;
+    volatile struct report *shared = NULL;
+    pid_t pid = fork_child(&fd, &shared);
     if (pid == 0) {
-        long listener = child_install(fd, filter, filter_len, filter_flags | SECCOMP_FILTER_FLAG_NEW_LISTENER, nnp_mode);
+        long listener = child_install(shared, filter, filter_len, filter_flags | SECCOMP_FILTER_FLAG_NEW_LISTENER, nnp_mode);
         // From here every system call goes through the filter, and a refused one waits for the
         // listener's answer: make none until the parent holds it.
         __atomic_store_n(&shared->listener, (int)listener, __ATOMIC_RELEASE);
         while (!__atomic_load_n(&shared->go, __ATOMIC_ACQUIRE)) cpu_relax();
         execve(path, argv, envp);  // the listener is CLOEXEC: the command does not hold it
-        child_fail(fd, CTraceCapture_SPAWN_STAGE_EXEC);
+        child_fail(shared, CTraceCapture_SPAWN_STAGE_EXEC);
     }
-    if (pid < 0) {
-        int saved = errno;
-        munmap(shared, sizeof *shared);
-        errno = saved;
-        return -1;
-    }
+    if (pid < 0) return -1;
     *error_fd = fd;
-    // Wait for the child to install the filter, or to fail before (it writes the pipe and exits).
+    *report = (void *)shared;
+    // Wait for the child to install the filter, or to fail before (it exits: the pipe reads EOF).
     int child_fd = -1;
     for (;;) {
         child_fd = __atomic_load_n(&shared->listener, __ATOMIC_ACQUIRE);
         if (child_fd >= 0) break;
         struct pollfd p = { fd, POLLIN, 0 };
-        int r = poll(&p, 1, 1);
-        if (r > 0) {
+        if (poll(&p, 1, 1) > 0) {
             child_fd = __atomic_load_n(&shared->listener, __ATOMIC_ACQUIRE);
             break;
         }
     }
-    if (child_fd < 0) {
-        munmap(shared, sizeof *shared);
-        return pid;
-    }
+    if (child_fd < 0) return pid;  // the failure is in the report page
     int taken = -1, saved = 0;
     int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     if (pidfd >= 0) {
@@ -207,12 +206,11 @@ pid_t CTraceCapture_spawn_supervised(const char *path, char *const argv[], char 
         int status;
         while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR) {}
         close(fd);
-        munmap(shared, sizeof *shared);
+        munmap((void *)shared, sizeof *shared);
         errno = saved;
         return -2;
     }
     *listener_fd = taken;
     __atomic_store_n(&shared->go, 1, __ATOMIC_RELEASE);
-    munmap(shared, sizeof *shared);
     return pid;
 }

@@ -101,18 +101,30 @@ public struct SyscallTable: Sendable {
 }
 
 /// The candidates nearest to `word` by edit distance (at most a third of its length, at least 2).
+///
+/// Bounded for untrusted input: a word longer than `maxSuggestedLength` gets no suggestion
+/// (no name it could be near is that long), a candidate whose length alone puts it too far is
+/// skipped, and each distance stops once it exceeds the bound, so the cost is at most
+/// candidates × 64 × (2 × bound + 1) steps whatever the word.
 public func closestMatches(to word: String, in candidates: [String], limit: Int = 3) -> [String] {
+    guard word.utf8.count <= maxSuggestedLength else { return [] }
     let w = Array(word.lowercased())
     let maxDistance = max(2, w.count / 3)
     let scored = candidates.compactMap { c -> (String, Int)? in
-        let d = editDistance(w, Array(c.lowercased()))
+        guard abs(c.count - w.count) <= maxDistance else { return nil }
+        let d = editDistance(w, Array(c.lowercased()), bound: maxDistance)
         return d <= maxDistance ? (c, d) : nil
     }
     return scored.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }.prefix(limit).map(\.0)
 }
 
-/// Levenshtein distance with adjacent transpositions counted as one edit.
-func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+/// The longest word `closestMatches` looks for neighbours of (bytes): syscall, constant, errno
+/// and key names are all shorter.
+let maxSuggestedLength = 64
+
+/// Levenshtein distance with adjacent transpositions counted as one edit; once every entry of
+/// a row exceeds `bound` the result is only known to be above it, and `bound + 1` is returned.
+func editDistance(_ a: [Character], _ b: [Character], bound: Int = .max) -> Int {
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
     var prev2 = [Int](repeating: 0, count: b.count + 1)
@@ -120,13 +132,17 @@ func editDistance(_ a: [Character], _ b: [Character]) -> Int {
     var cur = [Int](repeating: 0, count: b.count + 1)
     for i in 1...a.count {
         cur[0] = i
+        var rowMinimum = i
         for j in 1...b.count {
             let cost = a[i - 1] == b[j - 1] ? 0 : 1
             cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
             if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
                 cur[j] = min(cur[j], prev2[j - 2] + 1)
             }
+            rowMinimum = min(rowMinimum, cur[j])
         }
+        // A transposition reaches back two rows: stop only when both rows are past the bound.
+        if rowMinimum > bound, prev.min()! > bound { return bound + 1 }
         (prev2, prev, cur) = (prev, cur, prev2)
     }
     return prev[b.count]

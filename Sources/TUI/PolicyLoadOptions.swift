@@ -7,8 +7,8 @@ public struct PolicyLoadOptions {
     public var target: OCITarget
     /// Skip unknown syscall names with a warning instead of failing (`--lenient`).
     public var lenient: Bool = false
-    /// Receives one line per warning; stderr by default.
-    public var warn: (String) -> Void = { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
+    /// Receives one line per warning; stderr by default (`Warnings.print`).
+    public var warn: (String) -> Void = Warnings.print
 
     public init(target: OCITarget, lenient: Bool = false) {
         self.target = target
@@ -30,5 +30,18 @@ public struct PolicyLoadOptions {
             throw FileError(path: path, reason: "expected a kernel version such as 6.1.0, found \"\(text.trimmingCharacters(in: .whitespacesAndNewlines))\"")
         }
         return version
+    }
+}
+
+/// Warnings on stderr: each message once per run (a policy read twice, or a file included from
+/// several places, would repeat it), control characters escaped.
+public enum Warnings {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var printed: Set<String> = []
+
+    public static func print(_ message: String) {
+        let inserted = lock.withLock { printed.insert(message).inserted }
+        guard inserted else { return }
+        FileHandle.standardError.write(Data("warning: \(message.printableForMessage())\n".utf8))
     }
 }

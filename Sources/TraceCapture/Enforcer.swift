@@ -135,15 +135,15 @@ public enum Enforcer {
     /// Waits until `child` exec'd (reaps it and throws when it failed), then until it ends,
     /// passing SIGINT, SIGTERM and SIGHUP on.
     static func waitForExec(_ child: Spawn.Child, command: [String], started: (Int32) -> Void) throws(EnforceError) -> TraceEnd {
-        var status: Int32 = 0
         if let failure = Spawn.result(of: child, command: command) {
-            _ = CTraceCapture_waitpid(child.pid, &status, 0)
+            _ = ChildWait.status(of: child.pid)
             throw map(failure)
         }
         started(child.pid)
         let forwarding = forwardSignals(to: child.pid)
         defer { forwarding.cancel() }
-        guard CTraceCapture_waitpid(child.pid, &status, 0) == child.pid else { return .detached }
+        // The command may call PTRACE_TRACEME: its stops are not its end.
+        guard let status = ChildWait.status(of: child.pid) else { return .detached }
         if CTraceCapture_WIFSIGNALED(status) != 0 { return .signaled(CTraceCapture_WTERMSIG(status)) }
         return .exited(CTraceCapture_WEXITSTATUS(status))
     }

@@ -79,7 +79,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
     private var ownIDs: [Int32: Set<UInt64>] = [:]  // attach: tid -> ids of the events opened for it
     /// `configuration.sampleTID`, decided.
     private let samplesCarryTID: Bool
-    private var child: pid_t?
+    private var child: PerfChild?
     private var attached: pid_t?
     private var options = TraceOptions()
     private var queue: EventQueue?
@@ -162,30 +162,26 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
     }
 
     private func spawn(_ command: [String], tracepoints: PerfTracepoints, cpus: [Int32]) throws -> pid_t {
-        var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) } }
-        var releaseFD: Int32 = -1
-        var statusFD: Int32 = -1
-        let pid = CTraceCapture_perf_spawn_held(command[0], &argv, &releaseFD, &statusFD)
-        if pid < 0 { throw PerfBackendError.system(operation: "fork", errno: -pid) }
+        // A trace that may be left running (keepRunning) must not die with the tool.
+        let held = try PerfChild(command, dieWithTracer: !options.keepRunning)
         do {
-            try openEvents(tracepoints: tracepoints, tids: [pid], cpus: cpus, enableOnExec: true)
+            try openEvents(tracepoints: tracepoints, tids: [held.pid], cpus: cpus, enableOnExec: true)
         } catch {
-            kill(pid, SIGKILL)
-            close(releaseFD)
-            close(statusFD)
-            Self.reap(pid)
+            kill(held.pid, SIGKILL)
+            close(held.releaseFD)
+            close(held.statusFD)
+            held.end()
             closeEvents()
             throw error
         }
-        let execErrno = CTraceCapture_perf_release(releaseFD, statusFD)
+        let execErrno = CTraceCapture_perf_release(held.releaseFD, held.statusFD)
         if execErrno != 0 {
-            Self.reap(pid)
+            held.end()
             closeEvents()
             throw TraceError.execFailed(command: command[0], errno: execErrno)
         }
-        child = pid
-        return pid
+        child = held
+        return held.pid
     }
 
     /// Opens events for every thread of `pid`; returns those threads.
@@ -405,25 +401,22 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         lock.unlock()
         var end = TraceEnd.detached
         if let child {
-            var status: Int32 = 0
             // Only a keepRunning trace can end while the command runs on (stop() detaches): it
-            // polls; otherwise stop() kills the command and a blocking waitpid returns.
-            let flags = options.keepRunning ? WNOHANG : 0
+            // polls; otherwise stop() kills the command and the wait returns.
             while true {
-                let r = waitpid(child, &status, flags)
-                if r == child {
+                let outcome = child.end(by: options.keepRunning ? .now() + .milliseconds(1) : .distantFuture)
+                if case .lost = outcome { break }
+                if case .ended(let status) = outcome {
                     end = Self.decode(status)
                     lock.lock()
                     childReaped = true
                     lock.unlock()
                     break
                 }
-                if r < 0 && errno != EINTR { break }
                 lock.lock()
                 let detached = detachedByStop
                 lock.unlock()
                 if detached { break }
-                usleep(1_000)
             }
         }
         lock.lock()
@@ -457,7 +450,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         lock.unlock()
         if detach {
             for fd in fds { _ = CTraceCapture_perf_disable(fd) }
-        } else if let child {
+        } else if let child = child?.pid {
             // Freeze the command and its descendants (so that none exits on its own or forks
             // unseen), then kill them all: the command first, so that its status is the kill.
             kill(child, SIGSTOP)
@@ -499,11 +492,6 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         let signal = status & 0x7f
         if signal == 0 { return .exited((status >> 8) & 0xff) }
         return .signaled(signal)
-    }
-
-    static func reap(_ pid: pid_t) {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }
 
     /// The CPUs listed in /sys/devices/system/cpu/online ("0-3,5"), else all configured ones.

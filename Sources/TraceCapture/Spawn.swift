@@ -25,6 +25,8 @@ public enum Spawn {
         public var pid: Int32
         /// Read with `result(of:)` once the child has exec'd or exited.
         public var errorFD: Int32
+        /// The shared page where the child notes a failure (its address).
+        var report: UInt
     }
 
     /// The file `execve` should run for `name`: itself when it contains a slash, else the first
@@ -53,16 +55,17 @@ public enum Spawn {
         var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
         var errorFD: Int32 = -1
+        var report: UnsafeMutableRawPointer?
         let pid = path.withCString { cpath in
             filterBytes.withUnsafeBytes { fbytes in
                 argv.withUnsafeMutableBufferPointer { av in
                     CTraceCapture_spawn_flags(cpath, av.baseAddress, environ, fbytes.baseAddress, UInt16(filter.count),
-                                              filterFlags, noNewPrivs.cValue, stopSelf ? 1 : 0, &errorFD)
+                                              filterFlags, noNewPrivs.cValue, stopSelf ? 1 : 0, &errorFD, &report)
                 }
             }
         }
         if pid < 0 { throw .systemCall("fork", pid: nil, errno: errno) }
-        return Child(pid: pid, errorFD: errorFD)
+        return Child(pid: pid, errorFD: errorFD, report: UInt(bitPattern: report))
     }
 
     /// As `start`, with the filter installed with a user-notification listener that this process
@@ -76,24 +79,27 @@ public enum Spawn {
         var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
         var errorFD: Int32 = -1, listener: Int32 = -1
+        var report: UnsafeMutableRawPointer?
         let pid = path.withCString { cpath in
             filterBytes.withUnsafeBytes { fbytes in
                 argv.withUnsafeMutableBufferPointer { av in
                     CTraceCapture_spawn_supervised(cpath, av.baseAddress, environ, fbytes.baseAddress, UInt16(filter.count),
-                                                   filterFlags, noNewPrivs.cValue, &errorFD, &listener)
+                                                   filterFlags, noNewPrivs.cValue, &errorFD, &report, &listener)
                 }
             }
         }
         if pid == -1 { throw .systemCall("fork", pid: nil, errno: errno) }
         if pid == -2 { throw .systemCall("pidfd_getfd (taking the seccomp listener)", pid: nil, errno: errno) }
-        return (Child(pid: pid, errorFD: errorFD), listener)
+        return (Child(pid: pid, errorFD: errorFD, report: UInt(bitPattern: report)), listener)
     }
 
     /// Whether the child's exec succeeded: nil when it did, else the error. Call once the child
     /// has exec'd or exited; closes the pipe.
     public static func result(of child: Child, command: [String]) -> TraceError? {
         var stage: Int32 = 0, err: Int32 = 0
-        guard CTraceCapture_spawn_result(child.errorFD, &stage, &err) == 1 else { return nil }
+        guard CTraceCapture_spawn_result(child.errorFD, UnsafeMutableRawPointer(bitPattern: child.report), &stage, &err) == 1 else {
+            return nil
+        }
         if stage == Int32(CTraceCapture_SPAWN_STAGE_EXEC) {
             return .execFailed(command: command[0], errno: err)
         }

@@ -50,3 +50,94 @@ import TestScratch
         }
     }
 }
+
+/// `-o` in hostile places: links planted by another user, files owned by others, hard links,
+/// a full disk, a read-only directory.
+@Suite struct AtomicFileHostileTests {
+    /// A sticky world-writable directory like /tmp, owned by root.
+    static func stickyDirectory() throws -> String {
+        let dir = try AtomicFileTests.scratch()
+        chmod(dir, 0o1777)
+        return dir
+    }
+
+    @Test("a link planted by another user in a sticky world-writable directory is not followed; the target is untouched")
+    func plantedLinkRefused() throws {
+        let dir = try Self.stickyDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let victim = try AtomicFileTests.scratch() + "/victim.conf"
+        try "precious".write(toFile: victim, atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/out.policy", withDestinationPath: victim)
+        lchown(dir + "/out.policy", 65534, 65534)  // planted by nobody
+        #expect(throws: FileError.self) { try AtomicFile.write("@default allow\n", to: dir + "/out.policy") }
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious")
+        // A link of the caller's own in the same directory is followed.
+        lchown(dir + "/out.policy", geteuid(), getegid())
+        try AtomicFile.write("mine", to: dir + "/out.policy")
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "mine")
+    }
+
+    @Test("a planted link met on the way (a directory component) is refused too")
+    func plantedDirectoryLinkRefused() throws {
+        let dir = try Self.stickyDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let elsewhere = try AtomicFileTests.scratch()
+        try FileManager.default.createSymbolicLink(atPath: dir + "/d", withDestinationPath: elsewhere)
+        lchown(dir + "/d", 65534, 65534)
+        #expect(throws: FileError.self) { try AtomicFile.write("x", to: dir + "/d/out.json") }
+        #expect(!FileManager.default.fileExists(atPath: elsewhere + "/out.json"))
+    }
+
+    @Test("a replaced file keeps its owner, group and mode")
+    func ownerKept() throws {
+        let dir = try AtomicFileTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/theirs.json"
+        try "old".write(toFile: path, atomically: false, encoding: .utf8)
+        try #require(chown(path, 65534, 65534) == 0, "needs root")
+        chmod(path, 0o604)
+        try AtomicFile.write("new", to: path)
+        var st = stat()
+        try #require(stat(path, &st) == 0)
+        #expect(st.st_uid == 65534 && st.st_gid == 65534)
+        #expect(st.st_mode & 0o7777 == 0o604)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "new")
+    }
+
+    @Test("a file with other hard links is refused, and both names keep the old bytes")
+    func hardLinksRefused() throws {
+        let dir = try AtomicFileTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "old".write(toFile: dir + "/a.json", atomically: false, encoding: .utf8)
+        try #require(link(dir + "/a.json", dir + "/b.json") == 0)
+        #expect(throws: FileError.self) { try AtomicFile.write("new", to: dir + "/a.json") }
+        #expect(try String(contentsOfFile: dir + "/a.json", encoding: .utf8) == "old")
+        #expect(try String(contentsOfFile: dir + "/b.json", encoding: .utf8) == "old")
+    }
+
+    @Test("a full disk (/dev/full) is an error that says so")
+    func diskFull() throws {
+        #expect(throws: FileError(path: "/dev/full", reason: "cannot write: No space left on device")) {
+            try AtomicFile.write("bytes", to: "/dev/full")
+        }
+    }
+
+    @Test("a fifo is written to in place, not replaced")
+    func fifoWrittenInPlace() throws {
+        let dir = try AtomicFileTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fifo = dir + "/out.fifo"
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let reader = Thread {
+            let fd = open(fifo, O_RDONLY)
+            var buffer = [UInt8](repeating: 0, count: 64)
+            while read(fd, &buffer, buffer.count) > 0 {}
+            close(fd)
+        }
+        reader.start()
+        try AtomicFile.write("through the fifo", to: fifo)
+        var st = stat()
+        try #require(lstat(fifo, &st) == 0)
+        #expect(st.st_mode & S_IFMT == S_IFIFO)
+    }
+}

@@ -88,7 +88,10 @@ size_t CTraceCapture_perf_ring_read(CTraceCapture_perf_ring *ring,
 /// the child's pid and sets `*release_fd` (write end: `CTraceCapture_perf_release` lets the child
 /// go) and `*status_fd` (read end of a CLOEXEC pipe carrying an exec failure's errno). -errno on
 /// failure. The child sets every signal to its default disposition and an empty signal mask.
-pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[],
+/// With `die_with_parent` the child is killed (PR_SET_PDEATHSIG, SIGKILL) when the calling
+/// thread ends, as ptrace's EXITKILL kills a tracee with its tracer; a child whose parent is
+/// already gone by then exits at once.
+pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[], int die_with_parent,
                                     int *release_fd, int *status_fd);
 /// Releases the held child and waits for its exec: returns 0 once it exec'd, or the errno
 /// with which exec failed (the child then exits with status 127). Closes both fds.

@@ -123,26 +123,20 @@ enum {
 /// Forks a child that (1) resets every signal handler to default and unblocks every signal
 /// (as a command started from a shell), (2) when `stop_self`, raises SIGSTOP so the parent can PTRACE_SEIZE it, (3) sets
 /// NO_NEW_PRIVS per `nnp_mode` and installs the classic BPF `filter` of `filter_len`
-/// instructions (8 bytes each; none when `filter_len` is 0), (4) execve's `path`.
+/// instructions (8 bytes each; none when `filter_len` is 0) with `filter_flags`
+/// (SECCOMP_FILTER_FLAG_*), (4) execve's `path`.
 /// Only async-signal-safe calls run in the child. Signals are blocked around fork.
-/// On success returns the child's pid and stores in `*error_fd` the read end of a CLOEXEC pipe:
-/// it reads EOF once the exec succeeded, or 8 bytes `{int stage; int errno}` when it failed
-/// (the child then exits with 127). Returns -1 with errno when the fork itself failed.
-pid_t CTraceCapture_spawn(const char *path, char *const argv[], char *const envp[],
-                          const void *filter, unsigned short filter_len, int nnp_mode,
-                          int stop_self, int *error_fd);
-
-/// CTraceCapture_spawn with `filter_flags` for seccomp(SECCOMP_SET_MODE_FILTER) (SECCOMP_FILTER_FLAG_*).
+/// On success returns the child's pid, stores in `*error_fd` the read end of a CLOEXEC pipe
+/// that reads EOF once the child exec'd or ended, and in `*report` a shared page where the child
+/// notes a failure before it exits with 127 (no write(): the filter may refuse it).
+/// Returns -1 with errno when the fork itself failed.
 pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *const envp[],
                                 const void *filter, unsigned short filter_len, unsigned int filter_flags,
-                                int nnp_mode, int stop_self, int *error_fd);
+                                int nnp_mode, int stop_self, int *error_fd, void **report);
 
-/// Reads one 8-byte message `{stage, value}` from the error pipe without closing it: returns 1,
-/// or 0 on EOF (or a short read).
-int CTraceCapture_spawn_message(int error_fd, int *stage, int *value);
-
-/// Reads the error pipe of CTraceCapture_spawn: returns 0 on EOF (exec succeeded), or 1 and
-/// fills `*stage`/`*err` when the child reported a failure. Closes the fd.
-int CTraceCapture_spawn_result(int error_fd, int *stage, int *err);
+/// Waits for EOF on the pipe of CTraceCapture_spawn_flags, then returns 0 when the exec
+/// succeeded, or 1 and fills `*stage`/`*err` when the child reported a failure. Closes the fd
+/// and unmaps the page.
+int CTraceCapture_spawn_result(int error_fd, void *report, int *stage, int *err);
 
 #endif

@@ -1,11 +1,22 @@
 /// A place in a text file: 1-based line and column (columns count Unicode scalars).
+/// Held in 32 bits each (a file is at most a few hundred MiB): a parsed tree keeps one per value.
 public struct SourcePosition: Hashable, Sendable, CustomStringConvertible {
-    public var line: Int
-    public var column: Int
+    private var storedLine: UInt32
+    private var storedColumn: UInt32
+
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = UInt32(clamping: newValue) }
+    }
+
+    public var column: Int {
+        get { Int(storedColumn) }
+        set { storedColumn = UInt32(clamping: newValue) }
+    }
 
     public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
+        storedLine = UInt32(clamping: line)
+        storedColumn = UInt32(clamping: column)
     }
 
     public var description: String { "\(line):\(column)" }
@@ -46,7 +57,9 @@ public struct JSONMember: Hashable, Sendable {
 }
 
 /// A JSON value. Objects keep their members in file order; duplicate keys are rejected by the parser.
-public indirect enum JSONValue: Hashable, Sendable {
+/// Not `indirect`: arrays and objects already hold their elements in an array's buffer, and a
+/// box per value would double the tree of a large file.
+public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
     case number(JSONNumber)

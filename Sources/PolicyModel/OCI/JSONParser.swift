@@ -70,7 +70,17 @@ public struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while let b = current, b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D { advance() }
+        // The hottest loop of a pretty-printed file: bytes read directly, not through `advance`.
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0D: column += 1
+            case 0x0A:
+                line += 1
+                column = 1
+            default: return
+            }
+            index += 1
+        }
     }
 
     private mutating func document() throws -> JSONNode {
@@ -165,10 +175,18 @@ public struct JSONParser {
             }
             let keyPosition = position
             let key = try string()
-            if let first = seen[key] {
+            // Small objects (nearly all) are searched in place; a large one gets an index.
+            let first: SourcePosition?
+            if members.count < 16 {
+                first = members.first { $0.key == key }?.keyPosition
+            } else {
+                if seen.isEmpty { for m in members { seen[m.key] = m.keyPosition } }
+                first = seen[key]
+                seen[key] = keyPosition
+            }
+            if let first {
                 throw fail("duplicate key \"\(key)\" (first at \(first))", at: keyPosition)
             }
-            seen[key] = keyPosition
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { throw fail("expected ':' after the key \"\(key)\" \(found)") }
             advance()

@@ -10,6 +10,6 @@ public struct JSONSyntaxError: Error, Hashable, Sendable, CustomStringConvertibl
     }
 
     public var description: String {
-        position.map { "\($0): \(message)" } ?? message
+        (position.map { "\($0): \(message)" } ?? message).printableForMessage()
     }
 }

@@ -73,20 +73,50 @@ extension OCIResolvedProfile {
                 }
             }
         }
-        // Overlapping rules with different actions: this policy takes the most restrictive,
-        // libseccomp (so runc and crun) may not. Said once per syscall.
-        var warned = Set<String>()
-        for (i, a) in rules.enumerated() where !warned.contains(a.syscall) {
-            if let b = rules[(i + 1)...].first(where: { $0.syscall == a.syscall && $0.action != a.action && a.mayOverlap(with: $0) }),
-               let at = origin[b] {
-                warned.insert(a.syscall)
-                warnings.append(OCIWarning(source: source, position: at.position, field: at.field, message:
-                    "\(a.syscall) has rules with different actions that can match the same call (\(a.action), \(b.action)): "
-                    + "this policy takes the most restrictive, runtimes using libseccomp may not"))
-            }
-        }
+        warnings += overlapWarnings(rules, origin: origin)
         let policy = Policy(defaultAction: defaultAction, architectures: arches, badArchAction: .killThread,
                             rules: rules, flags: flags)
         return OCIImport(policy: policy, warnings: warnings)
+    }
+
+    /// The most pairs of rules compared for overlaps in one profile: the comparison is quadratic
+    /// in the rules of one syscall, and a file of 150k rules must still be read in moments.
+    static let overlapComparisons = 2_000_000
+
+    /// Overlapping rules with different actions: this policy takes the most restrictive,
+    /// libseccomp (so runc and crun) may not. Said once per syscall, at the later rule; when
+    /// the pairs are too many to compare, that is said instead.
+    private func overlapWarnings(_ rules: [Rule], origin: [Rule: OCILocated<String>]) -> [OCIWarning] {
+        var bySyscall: [String: [Int]] = [:]
+        var order: [String] = []
+        for (i, r) in rules.enumerated() {
+            if bySyscall[r.syscall] == nil { order.append(r.syscall) }
+            bySyscall[r.syscall, default: []].append(i)
+        }
+        var warnings: [OCIWarning] = []
+        var budget = Self.overlapComparisons
+        for syscall in order {
+            let group = bySyscall[syscall]!
+            guard Set(group.map { rules[$0].action }).count > 1 else { continue }
+            search: for (k, i) in group.enumerated() {
+                for j in group[(k + 1)...] {
+                    budget -= 1
+                    if budget < 0 {
+                        warnings.append(OCIWarning(source: source, position: nil, field: "syscalls", message:
+                            "too many rules to check every pair for overlapping rules with different actions "
+                            + "(stopped at \(syscall)): runtimes using libseccomp may decide such calls differently"))
+                        return warnings
+                    }
+                    let (a, b) = (rules[i], rules[j])
+                    if a.action != b.action, a.mayOverlap(with: b), let at = origin[b] {
+                        warnings.append(OCIWarning(source: source, position: at.position, field: at.field, message:
+                            "\(a.syscall) has rules with different actions that can match the same call (\(a.action), \(b.action)): "
+                            + "this policy takes the most restrictive, runtimes using libseccomp may not"))
+                        break search
+                    }
+                }
+            }
+        }
+        return warnings
     }
 }

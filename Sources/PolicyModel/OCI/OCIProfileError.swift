@@ -20,7 +20,7 @@ public struct OCIProfileError: Error, Hashable, Sendable, CustomStringConvertibl
         if let p = position { s += ":\(p.line):\(p.column)" }
         s += ": "
         if !field.isEmpty { s += "\(field): " }
-        return s + message
+        return (s + message).printableForMessage()
     }
 }
 

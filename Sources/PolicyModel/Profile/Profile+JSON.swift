@@ -1,5 +1,3 @@
-import Foundation
-
 // The profile file format, version 1. Argument values are written as hex strings ("0x1f") so
 // that 64-bit values survive every JSON reader. Example:
 // {"version": 1, "metadata": {...}, "limits": {...},
@@ -14,87 +12,41 @@ extension Profile {
         ProfileFileV1(self).json.bytes()
     }
 
-    /// Reads a profile, checking the version first and every field after.
+    /// Reads a profile, checking the version first and every field after. One strict JSON
+    /// parser reads every file of the tool (profiles and policies): syntax errors and numbers
+    /// that do not fit their field are reported with their line and column.
     public static func decodeJSON(_ bytes: [UInt8], table: SyscallTable = .shared) throws(ProfileError) -> Profile {
-        let data = Data(bytes)
-        struct Version: Decodable { var version: Int? }
-        let version: Version
-        do { version = try JSONDecoder().decode(Version.self, from: data) } catch { throw diagnosed(bytes, error) }
-        guard let v = version.version else { throw .invalid(field: "version", expected: "the format version number (1)") }
+        let root: JSONNode
+        do {
+            root = try JSONParser.parse(bytes, limits: JSONParser.Limits(maxBytes: bytes.count))
+        } catch let e as JSONSyntaxError {
+            throw .syntax(e)
+        } catch {
+            throw .notJSON("\(error)")
+        }
+        let top = try ProfileJSONFields(root, path: "")
+        guard let v = try top.optional("version", ProfileJSONFields.int) else {
+            throw .invalid(field: "version", expected: "the format version number (1)")
+        }
         guard v == formatVersion else { throw .unsupportedVersion(v) }
-        let file: ProfileFileV1
-        do { file = try JSONDecoder().decode(ProfileFileV1.self, from: data) } catch { throw diagnosed(bytes, error) }
-        return try file.profile(table: table)
-    }
-
-    /// The largest file whose decoding error is diagnosed with our JSON parser (its tree takes
-    /// tens of bytes per value, so larger files keep JSONDecoder's own message).
-    static let diagnosedBytes = 32 << 20
-
-    /// Why JSONDecoder failed, said precisely: our parser names the line and column of a syntax
-    /// error (JSONDecoder says only "The given data was not valid JSON") and the field of a number
-    /// that does not fit (a negative count, a value beyond 64 bits).
-    private static func diagnosed(_ bytes: [UInt8], _ error: Error) -> ProfileError {
-        if bytes.count <= diagnosedBytes {
-            do {
-                try ProfileNumbers.check(try JSONParser.parse(bytes, limits: JSONParser.Limits(maxBytes: bytes.count)))
-            } catch let e as ProfileError {
-                return e
-            } catch let e as JSONSyntaxError {
-                return .syntax(e)
-            } catch {
-                return .notJSON("\(error)")
-            }
-        }
-        return mapped(error)
-    }
-
-    private static func mapped(_ error: Error) -> ProfileError {
-        guard let e = error as? DecodingError else { return .notJSON("\(error)") }
-        func path(_ keys: [CodingKey]) -> String {
-            keys.reduce("") { p, k in
-                if let i = k.intValue, k.stringValue.hasPrefix("Index") || k.stringValue == "\(i)" { return "\(p)[\(i)]" }
-                return p.isEmpty ? k.stringValue : "\(p).\(k.stringValue)"
-            }
-        }
-        switch e {
-        case .keyNotFound(let key, let ctx):
-            return .invalid(field: path(ctx.codingPath + [key]), expected: "a value, but it is missing")
-        case .typeMismatch(let type, let ctx):
-            return .invalid(field: path(ctx.codingPath), expected: ProfileFileV1.describe(type))
-        case .valueNotFound(let type, let ctx):
-            return .invalid(field: path(ctx.codingPath), expected: ProfileFileV1.describe(type) + ", not null")
-        case .dataCorrupted(let ctx):
-            if ctx.codingPath.isEmpty { return .notJSON(ctx.underlyingError.map { "\($0)" } ?? ctx.debugDescription) }
-            return .invalid(field: path(ctx.codingPath), expected: ctx.debugDescription)
-        @unknown default:
-            return .notJSON("\(e)")
-        }
+        try ProfileNumbers.check(root)
+        return try ProfileFileV1(top).profile(table: table)
     }
 }
 
 /// A 64-bit value written as a hex string.
-struct HexValue: Decodable, Hashable {
+struct HexValue: Hashable {
     var value: UInt64
     init(_ v: UInt64) { value = v }
-    init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        let s = try c.decode(String.self)
-        let digits = s.hasPrefix("0x") ? s.dropFirst(2) : Substring("")
-        guard !digits.isEmpty, digits.count <= 16, let v = UInt64(digits, radix: 16) else {
-            throw DecodingError.dataCorruptedError(in: c, debugDescription: "a hex number like \"0x1f\", not \"\(s)\"")
-        }
-        value = v
-    }
 }
 
-struct ProfileFileV1: Decodable {
+struct ProfileFileV1 {
     var version: Int
     var metadata: Metadata
     var limits: ProfileLimits
     var syscalls: [Syscall]
 
-    struct Metadata: Decodable {
+    struct Metadata {
         var command: [String]
         var attachedPid: Int32?
         var backend: String
@@ -109,7 +61,7 @@ struct ProfileFileV1: Decodable {
         var traces: Int
         var runtimeSyscalls: [String: [String]]?
     }
-    struct Syscall: Decodable {
+    struct Syscall {
         var arch: String
         var name: String
         var number: Int32?
@@ -121,45 +73,32 @@ struct ProfileFileV1: Decodable {
         var paths: [Paths]
         var returns: Returns
     }
-    struct Histogram: Decodable {
+    struct Histogram {
         var capacity: Int
         var total: UInt64
         var overflowed: Bool
         var values: [Value]
     }
-    struct Value: Decodable { var value: HexValue; var count: UInt64; var error: UInt64 }
-    struct Calls: Decodable {
+    struct Value { var value: HexValue; var count: UInt64; var error: UInt64 }
+    struct Calls {
         var capacity: Int
         var overflow: UInt64
         var entries: [Call]
     }
-    struct Call: Decodable { var args: [HexValue]; var count: UInt64 }
-    struct Paths: Decodable {
+    struct Call { var args: [HexValue]; var count: UInt64 }
+    struct Paths {
         var index: Int
         var capacity: Int
         var other: UInt64
         var samples: [Sample]
     }
-    struct Sample: Decodable { var string: String; var count: UInt64 }
-    struct Returns: Decodable {
+    struct Sample { var string: String; var count: UInt64 }
+    struct Returns {
         var returned: UInt64
         var errors: UInt64
         var errnos: [Errno]
     }
-    struct Errno: Decodable { var errno: Int32; var count: UInt64 }
-
-    static func describe(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: return "a string"
-        case is Bool.Type: return "true or false"
-        case is Double.Type: return "a number"
-        case is Int.Type, is Int32.Type, is UInt64.Type: return "an integer"
-        case is [Any].Type: return "an array"
-        default:
-            let name = "\(type)"
-            return name.hasPrefix("Array") ? "an array" : (name.hasPrefix("Dictionary") ? "an object" : "an object (\(name))")
-        }
-    }
+    struct Errno { var errno: Int32; var count: UInt64 }
 
     init(_ p: Profile) {
         version = Profile.formatVersion
@@ -228,7 +167,7 @@ struct ProfileFileV1: Decodable {
     }
 }
 
-// The file as written: the same members, names and values as the Decodable form it is read with.
+// The file as written: the same members, names and values as `init(_:)` reads.
 extension ProfileFileV1 {
     var json: PrettyJSON {
         .object([
@@ -382,5 +321,93 @@ extension ProfileFileV1.Syscall {
         }
         guard s.returns.returned <= count else { throw .invalid(field: "returns.returned", expected: "no more than the count") }
         return s
+    }
+}
+
+// The file as read: every member by name and type (`ProfileJSONFields` names the field of an error).
+extension ProfileFileV1 {
+    typealias F = ProfileJSONFields
+
+    init(_ f: F) throws(ProfileError) {
+        version = try f.required("version", F.int)
+        metadata = try f.required("metadata", F.object(Metadata.init))
+        limits = try f.required("limits", F.object { (l) throws(ProfileError) in
+            ProfileLimits(valuesPerArgument: try l.required("valuesPerArgument", F.int),
+                          distinctCalls: try l.required("distinctCalls", F.int),
+                          pathSamples: try l.required("pathSamples", F.int),
+                          pids: try l.required("pids", F.int))
+        })
+        syscalls = try f.required("syscalls") { (n, p) throws(ProfileError) in try F.objects(n, p, Syscall.init) }
+    }
+}
+
+extension ProfileFileV1.Metadata {
+    init(_ f: ProfileJSONFields) throws(ProfileError) {
+        typealias F = ProfileJSONFields
+        command = try f.required("command") { (n, p) throws(ProfileError) in try F.array(n, p, F.string) }
+        attachedPid = try f.optional("attachedPid", F.int32)
+        backend = try f.required("backend", F.string)
+        startTime = try f.optional("startTime", F.double)
+        endTime = try f.optional("endTime", F.double)
+        lostEvents = try f.required("lostEvents", F.uint64)
+        pids = try f.required("pids") { (n, p) throws(ProfileError) in try F.array(n, p, F.int32) }
+        pidsOverflow = try f.required("pidsOverflow", F.uint64)
+        exitCode = try f.optional("exitCode", F.int32)
+        exitSignal = try f.optional("exitSignal", F.int32)
+        totalCalls = try f.required("totalCalls", F.uint64)
+        traces = try f.required("traces", F.int)
+    }
+}
+
+extension ProfileFileV1.Syscall {
+    init(_ f: ProfileJSONFields) throws(ProfileError) {
+        typealias F = ProfileJSONFields
+        typealias V = ProfileFileV1
+        arch = try f.required("arch", F.string)
+        name = try f.required("name", F.string)
+        number = try f.optional("number", F.int32)
+        count = try f.required("count", F.uint64)
+        firstSeen = try f.required("firstSeen", F.int)
+        firstSeenTime = try f.optional("firstSeenTime", F.double)
+        args = try f.required("args") { (n, p) throws(ProfileError) in
+            try F.objects(n, p) { (h) throws(ProfileError) in
+                V.Histogram(capacity: try h.required("capacity", F.int), total: try h.required("total", F.uint64),
+                            overflowed: try h.required("overflowed", F.bool),
+                            values: try h.required("values") { (n, p) throws(ProfileError) in
+                                try F.objects(n, p) { (v) throws(ProfileError) in
+                                    V.Value(value: try v.required("value", F.hex), count: try v.required("count", F.uint64),
+                                            error: try v.required("error", F.uint64))
+                                }
+                            })
+            }
+        }
+        calls = try f.required("calls", F.object { (c) throws(ProfileError) in
+            V.Calls(capacity: try c.required("capacity", F.int), overflow: try c.required("overflow", F.uint64),
+                    entries: try c.required("entries") { (n, p) throws(ProfileError) in
+                        try F.objects(n, p) { (e) throws(ProfileError) in
+                            V.Call(args: try e.required("args") { (n, p) throws(ProfileError) in try F.array(n, p, F.hex) },
+                                   count: try e.required("count", F.uint64))
+                        }
+                    })
+        })
+        paths = try f.required("paths") { (n, p) throws(ProfileError) in
+            try F.objects(n, p) { (ps) throws(ProfileError) in
+                V.Paths(index: try ps.required("index", F.int), capacity: try ps.required("capacity", F.int),
+                        other: try ps.required("other", F.uint64),
+                        samples: try ps.required("samples") { (n, p) throws(ProfileError) in
+                            try F.objects(n, p) { (smp) throws(ProfileError) in
+                                V.Sample(string: try smp.required("string", F.string), count: try smp.required("count", F.uint64))
+                            }
+                        })
+            }
+        }
+        returns = try f.required("returns", F.object { (r) throws(ProfileError) in
+            V.Returns(returned: try r.required("returned", F.uint64), errors: try r.required("errors", F.uint64),
+                      errnos: try r.required("errnos") { (n, p) throws(ProfileError) in
+                          try F.objects(n, p) { (e) throws(ProfileError) in
+                              V.Errno(errno: try e.required("errno", F.int32), count: try e.required("count", F.uint64))
+                          }
+                      })
+        })
     }
 }

@@ -9,7 +9,9 @@ public enum ProfileError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The JSON is malformed (or nested too deeply) at a line and column.
     case syntax(JSONSyntaxError)
 
-    public var description: String {
+    public var description: String { text.printableForMessage() }
+
+    private var text: String {
         switch self {
         case .unsupportedVersion(let v):
             return "unsupported profile version \(v) (this program reads version \(Profile.formatVersion))"

@@ -14,7 +14,7 @@ public struct TextPolicyDiagnostic: Error, Hashable, Sendable, CustomStringConve
         self.message = message
     }
 
-    public var description: String { "\(file):\(line):\(column): \(message)" }
+    public var description: String { "\(file):\(line):\(column): \(message)".printableForMessage() }
 }
 
 /// A place in a text policy file.
