@@ -12,6 +12,8 @@ struct TextPolicyParser {
     private var flags: [FilterFlag] = []
     private var rules: [Rule] = []
     private var warnings: [TextPolicyDiagnostic] = []
+    /// Syscalls named by a rule (not through a group), where: checked against `@arch` at the end.
+    private var namedSyscalls: [(name: String, location: TextPolicyLocation)] = []
     /// The files being read, outermost first (normalized names).
     private var includeStack: [String] = []
 
@@ -30,7 +32,32 @@ struct TextPolicyParser {
                             architectures: architectures.isEmpty ? [.host] : architectures,
                             badArchAction: badArchAction?.0 ?? .killProcess,
                             rules: rules, flags: flags)
+        try checkArchitectures(of: namedSyscalls, in: policy)
         return ParsedTextPolicy(policy: policy, warnings: warnings)
+    }
+
+    /// A rule for a syscall that has no number on one of the policy's architectures is not in that
+    /// architecture's filter: say so (a warning), or refuse it when no listed architecture has it.
+    /// Group members are not checked: groups list the calls of every architecture.
+    private mutating func checkArchitectures(of named: [(name: String, location: TextPolicyLocation)],
+                                             in policy: Policy) throws {
+        let table = vocabulary.table
+        var seen = Set<String>()
+        for (name, location) in named where seen.insert(name).inserted {
+            let lacking = table.architectures(lacking: name, among: policy.architectures)
+            guard !lacking.isEmpty else { continue }
+            let listed = lacking.map(\.rawValue).joined(separator: ", ")
+            let having = Arch.allCases.filter { table.number(of: name, arch: $0) != nil }.map(\.rawValue)
+            let elsewhere = having.isEmpty ? "only on architectures this tool does not cover"
+                : "on \(having.joined(separator: ", ")) only"
+            if lacking.count == policy.architectures.count {
+                throw location.error("'\(name)' has no syscall number on \(listed) (the policy's architectures): the rule "
+                                     + "would be in no filter; it exists \(elsewhere) (list such an architecture with @arch, or remove the rule)")
+            }
+            warnings.append(location.error("'\(name)' has no syscall number on \(listed): the rule applies on "
+                                            + policy.architectures.filter { !lacking.contains($0) }.map(\.rawValue).joined(separator: ", ")
+                                            + " only"))
+        }
     }
 
     private mutating func parseFile(_ text: String, file: String) throws {
@@ -84,6 +111,7 @@ struct TextPolicyParser {
         case .include(let name, let column):
             try include(name, from: at(column))
         case .rule(let syntax):
+            if !syntax.isGroup { namedSyscalls.append((syntax.target.text, at(syntax.target.column))) }
             var resolver = TextPolicyResolver(vocabulary: vocabulary, location: location)
             rules += try resolver.rules(for: syntax)
             warnings += resolver.warnings
