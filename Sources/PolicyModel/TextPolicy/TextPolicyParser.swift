@@ -32,31 +32,33 @@ struct TextPolicyParser {
                             architectures: architectures.isEmpty ? [.host] : architectures,
                             badArchAction: badArchAction?.0 ?? .killProcess,
                             rules: rules, flags: flags)
-        try checkArchitectures(of: namedSyscalls, in: policy)
+        checkArchitectures(of: namedSyscalls, in: policy)
         return ParsedTextPolicy(policy: policy, warnings: warnings)
     }
 
-    /// A rule for a syscall that has no number on one of the policy's architectures is not in that
-    /// architecture's filter: say so (a warning), or refuse it when no listed architecture has it.
+    /// A rule for a syscall that has no number on one of the policy's architectures is in no filter
+    /// of that architecture: say so, naming the call and the architectures. A warning, not an
+    /// error: policies written for several architectures (and the writer's output) name such calls.
     /// Group members are not checked: groups list the calls of every architecture.
     private mutating func checkArchitectures(of named: [(name: String, location: TextPolicyLocation)],
-                                             in policy: Policy) throws {
+                                             in policy: Policy) {
         let table = vocabulary.table
         var seen = Set<String>()
         for (name, location) in named where seen.insert(name).inserted {
             let lacking = table.architectures(lacking: name, among: policy.architectures)
             guard !lacking.isEmpty else { continue }
             let listed = lacking.map(\.rawValue).joined(separator: ", ")
-            let having = Arch.allCases.filter { table.number(of: name, arch: $0) != nil }.map(\.rawValue)
-            let elsewhere = having.isEmpty ? "only on architectures this tool does not cover"
-                : "on \(having.joined(separator: ", ")) only"
-            if lacking.count == policy.architectures.count {
-                throw location.error("'\(name)' has no syscall number on \(listed) (the policy's architectures): the rule "
-                                     + "would be in no filter; it exists \(elsewhere) (list such an architecture with @arch, or remove the rule)")
+            let applies = policy.architectures.filter { !lacking.contains($0) }.map(\.rawValue)
+            if applies.isEmpty {
+                let having = Arch.allCases.filter { table.number(of: name, arch: $0) != nil }.map(\.rawValue)
+                let elsewhere = having.isEmpty ? "only architectures this tool does not cover have it"
+                    : "only \(having.joined(separator: ", ")) \(having.count == 1 ? "has" : "have") it"
+                warnings.append(location.error("'\(name)' has no syscall number on \(listed), the policy's architectures: "
+                                                + "the rule is in no filter (\(elsewhere))"))
+            } else {
+                warnings.append(location.error("'\(name)' has no syscall number on \(listed): the rule applies on "
+                                                + applies.joined(separator: ", ") + " only"))
             }
-            warnings.append(location.error("'\(name)' has no syscall number on \(listed): the rule applies on "
-                                            + policy.architectures.filter { !lacking.contains($0) }.map(\.rawValue).joined(separator: ", ")
-                                            + " only"))
         }
     }
 
