@@ -141,7 +141,7 @@ public enum Enforcer {
         let backend = PtraceBackend()
         let pid: Int32
         do {
-            pid = try backend.start(.spawn(command: command), options: options, onEvents: onEvents)
+            pid = try backend.start(.spawn(command: command), options: options) { onEvents($0.events) }
         } catch let e as TraceError {
             throw map(e)
         } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PolicyModel
+import TUI
 
 extension PolicyFormat: ExpressibleByArgument {}
 extension ContainerRuntime: ExpressibleByArgument {}

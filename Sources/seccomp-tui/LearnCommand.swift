@@ -1,6 +1,8 @@
 import Foundation
 import ArgumentParser
 import PolicyModel
+import TUI
+import CursesTerminal
 import TraceCapture
 
 struct Learn: ParsableCommand {
@@ -68,7 +70,8 @@ struct Learn: ParsableCommand {
     func run() throws {
         if let output { try AtomicFile.checkWritable(output) }
         var options = TUISession.Options(title: "", outputPath: output, policyPath: policy,
-                                         childOutput: childOutput, monochrome: monochrome, uiStatsPath: uiStats)
+                                         childOutput: childOutput, monochrome: monochrome, uiStatsPath: uiStats,
+                                         makeDriver: CursesDriver.make)
         if let rate = syntheticRate {
             options.title = "synthetic feed, \(rate) events/s"
             try TUISession.live(SyntheticBackend(rate: rate, duration: syntheticSeconds),

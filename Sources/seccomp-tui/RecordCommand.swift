@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import PolicyModel
+import TUI
 import TraceCapture
 
 extension BackendKind: ExpressibleByArgument {}
@@ -68,68 +69,4 @@ struct Record: ParsableCommand {
         let status = recording.end.shellStatus
         if status != 0 { throw ExitCode(status) }
     }
-}
-
-/// Runs one trace into a profile, ending it cleanly on SIGINT/SIGTERM/SIGHUP.
-struct Recording {
-    var profile: Profile
-    var end: TraceEnd
-
-    /// The summary's line about lost events, when the backend lost any.
-    static func lostEventsWarning(_ metadata: ProfileMetadata) -> String? {
-        guard metadata.lostEvents > 0 else { return nil }
-        return "lost events: \(metadata.lostEvents) (the \(metadata.backend) backend's ring buffers overflowed; "
-            + "the profile may be incomplete: rerun with --backend ptrace)"
-    }
-
-    static func run(target: TraceTarget, backend choice: BackendKind, options: TraceOptions) throws -> Recording {
-        try run(target: target, backend: try TraceBackends.make(kind: choice), options: options)
-    }
-
-    static func run(target: TraceTarget, backend: TraceBackend, options: TraceOptions) throws -> Recording {
-        let collector = ProfileCollector(metadata: ProfileMetadata(
-            command: { if case .spawn(let c) = target { return c } else { return [] } }(),
-            attachedPid: { if case .attach(let p) = target { return p } else { return nil } }(),
-            backend: backend.name, startTime: Date().timeIntervalSince1970))
-        let signals = [SIGINT, SIGTERM, SIGHUP].map { sig -> DispatchSourceSignal in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { backend.stop() }
-            source.resume()
-            return source
-        }
-        defer {
-            for s in signals { s.cancel() }
-            signal(SIGINT, SIG_DFL)
-            signal(SIGTERM, SIG_DFL)
-            signal(SIGHUP, SIG_DFL)
-        }
-        _ = try backend.start(target, options: options) { batch in collector.add(batch) }
-        let end = backend.wait()
-        var profile = collector.finish()
-        profile.metadata.endTime = Date().timeIntervalSince1970
-        profile.metadata.lostEvents = backend.lostEvents
-        switch end {
-        case .exited(let c): profile.metadata.exitCode = c
-        case .signaled(let s): profile.metadata.exitSignal = s
-        case .detached: break
-        }
-        return Recording(profile: profile, end: end)
-    }
-}
-
-/// Accumulates event batches (delivered off the tracing thread) into a profile.
-final class ProfileCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var profile: Profile
-    private let started = DispatchTime.now()
-
-    init(metadata: ProfileMetadata) { profile = Profile(metadata: metadata) }
-
-    func add(_ batch: [SyscallEvent]) {
-        let t = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        lock.withLock { profile.add(batch, time: t) }
-    }
-
-    func finish() -> Profile { lock.withLock { profile } }
 }

@@ -3,7 +3,7 @@ import Glibc
 import PolicyModel
 import Testing
 import TraceCapture
-@testable import seccomp_tui
+import TUI
 
 /// `inspect PID` and `disasm FILE` read filters back and summarize them.
 @Suite(.serialized) struct InspectCommandTests {

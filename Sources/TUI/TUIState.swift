@@ -44,8 +44,8 @@ enum TraceStatus: Equatable, Sendable {
     }
 }
 
-/// The usual signal names, for the header.
-func signalName(_ s: Int32) -> String? {
+/// The usual signal names, for the header and the commands' messages.
+public func signalName(_ s: Int32) -> String? {
     let names: [Int32: String] = [1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 6: "SIGABRT", 7: "SIGBUS",
                                   8: "SIGFPE", 9: "SIGKILL", 11: "SIGSEGV", 13: "SIGPIPE", 14: "SIGALRM",
                                   15: "SIGTERM", 31: "SIGSYS"]

@@ -9,8 +9,8 @@ import Glibc
 /// A destination that is a symbolic link is written through (the link stays, its target is
 /// replaced). A destination that is not a regular file (`/dev/stdout`, a pipe, a terminal,
 /// `/dev/null`) is written to directly: renaming over it would replace the device node.
-enum AtomicFile {
-    static func write(_ bytes: [UInt8], to path: String) throws {
+public enum AtomicFile {
+    public static func write(_ bytes: [UInt8], to path: String) throws {
         let (target, kind) = try destination(path)
         let existingMode: mode_t?
         switch kind {
@@ -43,14 +43,14 @@ enum AtomicFile {
         }
     }
 
-    static func write(_ text: String, to path: String) throws {
+    public static func write(_ text: String, to path: String) throws {
         try write(Array(text.utf8), to: path)
     }
 
     /// Fails, with the error `write` would give, when `path` cannot be written: for commands
     /// that trace a program first (record, enforce --complain -o), so that the trace is not
     /// taken only to be lost.
-    static func checkWritable(_ path: String) throws {
+    public static func checkWritable(_ path: String) throws {
         let (target, kind) = try destination(path)
         let (checked, mode) = kind == .device
             ? (target, W_OK) : (URL(fileURLWithPath: target).deletingLastPathComponent().path, W_OK | X_OK)
@@ -104,8 +104,13 @@ enum AtomicFile {
 }
 
 /// A file that could not be read or written, with the reason.
-struct FileError: Error, Equatable, CustomStringConvertible {
-    var path: String
-    var reason: String
-    var description: String { "\(path): \(reason)" }
+public struct FileError: Error, Equatable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): \(reason)" }
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
 }

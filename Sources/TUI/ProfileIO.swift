@@ -2,12 +2,12 @@ import Foundation
 import PolicyModel
 
 /// Reading profile files, with errors that name the file.
-enum ProfileIO {
+public enum ProfileIO {
     /// The largest profile file read (profiles are bounded; anything bigger is not one of ours).
-    static let maxBytes = 256 << 20
+    public static let maxBytes = 256 << 20
 
     /// Reads a profile; a policy given where a profile belongs is named as such.
-    static func load(path: String) throws -> Profile {
+    public static func load(path: String) throws -> Profile {
         let bytes = try InputFile.read(path: path, limit: maxBytes)
         do {
             return try Profile.decodeJSON(bytes)
@@ -25,7 +25,7 @@ enum ProfileIO {
 
     /// An OCI profile (a top-level "defaultAction") or a text policy (starts with `@` or a rule).
     /// Looks at the top-level keys only: no tree of a file that may be hundreds of MiB.
-    static func looksLikePolicy(_ bytes: [UInt8]) -> Bool {
+    public static func looksLikePolicy(_ bytes: [UInt8]) -> Bool {
         guard let first = bytes.first(where: { ![9, 10, 13, 32].contains($0) }) else { return false }
         if first != UInt8(ascii: "{") { return first == UInt8(ascii: "@") || first == UInt8(ascii: "#") }
         guard let keys = JSONTopLevelKeys.of(bytes) else { return false }
@@ -34,7 +34,7 @@ enum ProfileIO {
 
     /// Whether the file is a profile (has a top-level "version" and "metadata"), as opposed to
     /// a policy. Decides by content, not by name: both are `.json`.
-    static func isProfile(path: String) throws -> Bool {
+    public static func isProfile(path: String) throws -> Bool {
         let bytes = try InputFile.read(path: path, limit: maxBytes)
         guard let keys = JSONTopLevelKeys.of(bytes) else { return false }
         return keys.contains("version") && keys.contains("metadata")

@@ -1,32 +1,27 @@
 import CNcurses
 import Glibc
-
-/// What the terminal reported.
-enum InputEvent: Equatable {
-    case key(Key)
-    case resize(width: Int, height: Int)
-}
+import TUI
 
 /// The only code that talks to curses. It keeps the last frame written and writes only the cells
 /// that changed (ratatui's `flush`), maps colour roles to colour pairs (or to attributes on a
 /// monochrome terminal), reads keys with a timeout, and restores the terminal on every way out.
-final class CursesDriver {
+public final class CursesDriver: TerminalDriver {
     private var previous: ScreenBuffer?
     private var screen: OpaquePointer?
     private var styles: [ColorRole: (pair: Int16, attributes: attr_t)] = [:]
     private(set) var hasColors = false
     private var active = false
     /// Frames written, and cells written over all frames (for the benchmark's log).
-    private(set) var frames = 0
-    private(set) var cellsWritten = 0
+    public private(set) var frames = 0
+    public private(set) var cellsWritten = 0
 
-    struct StartError: Error, CustomStringConvertible {
-        var description: String
+    public struct StartError: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// Starts curses on the terminal at `inputFD`/`outputFD` (dups of the tty, so that the traced
     /// program's standard streams can be sent elsewhere). `monochrome` ignores the terminal's colours.
-    init(inputFD: Int32, outputFD: Int32, monochrome: Bool = false) throws {
+    public init(inputFD: Int32, outputFD: Int32, monochrome: Bool = false) throws {
         guard isatty(outputFD) == 1, isatty(inputFD) == 1 else {
             throw StartError(description: "the TUI needs a terminal: standard input and output are not a tty")
         }
@@ -55,13 +50,20 @@ final class CursesDriver {
         setUpStyles()
     }
 
+    /// The driver as `TUISession` takes it.
+    public static func make(inputFD: Int32, outputFD: Int32, monochrome: Bool) throws -> TerminalDriver {
+        try CursesDriver(inputFD: inputFD, outputFD: outputFD, monochrome: monochrome)
+    }
+
     deinit { end() }
 
+    public var pendingSignal: Int32 { TerminalGuard.pendingSignal }
+
     /// The terminal's size in cells.
-    var size: (width: Int, height: Int) { (Int(CNcurses_COLS()), Int(CNcurses_LINES())) }
+    public var size: (width: Int, height: Int) { (Int(CNcurses_COLS()), Int(CNcurses_LINES())) }
 
     /// Restores the terminal. Safe to call more than once.
-    func end() {
+    public func end() {
         guard active else { return }
         active = false
         _ = curs_set(1)
@@ -72,7 +74,7 @@ final class CursesDriver {
     }
 
     /// The next key or resize, waiting at most `timeoutMs` (0 polls, -1 blocks).
-    func read(timeoutMs: Int) -> InputEvent? {
+    public func read(timeoutMs: Int) -> InputEvent? {
         CNcurses_timeout(Int32(timeoutMs))
         var ch: UInt32 = 0
         switch CNcurses_get_key(&ch) {
@@ -112,13 +114,13 @@ final class CursesDriver {
     }
 
     /// Forgets the last frame, so that the next `draw` repaints the whole screen from scratch.
-    func invalidate() {
+    public func invalidate() {
         previous = nil
         _ = CNcurses_clearok_on()
     }
 
     /// Writes the cells of `buffer` that differ from the last frame, then refreshes.
-    func draw(_ buffer: ScreenBuffer) {
+    public func draw(_ buffer: ScreenBuffer) {
         guard active else { return }
         let changes = buffer.diff(from: previous)
         for c in changes {

@@ -1,6 +1,6 @@
 import PolicyModel
 import Testing
-@testable import seccomp_tui
+@testable import TUI
 
 /// Pane layout: how the syscall list shares its width, and where the detail pane starts.
 @Suite struct ListLayoutTests {

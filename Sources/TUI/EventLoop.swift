@@ -3,20 +3,18 @@ import PolicyModel
 import TraceCapture
 
 /// The TUI's main loop, in the manner of bottom: keys are read with a short timeout on this
-/// thread, tracer batches are folded by `LiveFeed` on the backend's thread, and the screen is
+/// thread, tracer batches are folded by `LiveFeed` on the backend's delivery thread, and the screen is
 /// drawn only when something changed — at once after a key, at most 20 times a second for data.
 final class EventLoop {
     static let frameInterval = 0.05
-    private let driver: CursesDriver
+    private let driver: TerminalDriver
     private let feed: LiveFeed?
-    private let lost: (() -> UInt64)?
     private(set) var state: TUIState
     /// Frames drawn.
     private(set) var frames = 0
 
-    init(driver: CursesDriver, feed: LiveFeed?, state: TUIState, lost: (() -> UInt64)? = nil) {
+    init(driver: TerminalDriver, feed: LiveFeed?, state: TUIState) {
         self.driver = driver
-        self.lost = lost
         self.feed = feed
         self.state = state
     }
@@ -32,7 +30,7 @@ final class EventLoop {
         var rateTotal: UInt64 = 0
         let (w, h) = driver.size
         state = reduce(state, .resize(width: w, height: h))
-        while !state.shouldQuit && TerminalGuard.pendingSignal == 0 {
+        while !state.shouldQuit && driver.pendingSignal == 0 {
             let untilFrame = needsDraw ? max(0, Int(((lastDraw + Self.frameInterval) - now()) * 1000)) : 50
             var keyed = false
             if let event = driver.read(timeoutMs: min(50, untilFrame)) {
@@ -52,7 +50,6 @@ final class EventLoop {
                     state.rate = Double(total - min(total, rateTotal)) / (t - rateTime)
                     rateTime = t
                     rateTotal = total
-                    if let lost { feed.setLost(lost()) }
                     needsDraw = true
                 }
                 if let snap = feed.snapshot(after: version) {

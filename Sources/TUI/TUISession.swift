@@ -6,19 +6,36 @@ import TraceCapture
 /// Starts the TUI, over a live trace or a saved profile, and takes everything down again on the
 /// way out: the tracer is stopped (attached processes detached, spawned ones killed), the terminal
 /// restored, the standard streams put back.
-enum TUISession {
-    struct Options {
-        var title: String
-        var outputPath: String?
-        var policyPath: String?
-        var childOutput = "/dev/null"
-        var monochrome = false
+public enum TUISession {
+    /// Starts the terminal on the given tty descriptors (input, output); `monochrome` ignores colours.
+    public typealias MakeDriver = (_ inputFD: Int32, _ outputFD: Int32, _ monochrome: Bool) throws -> TerminalDriver
+
+    public struct Options {
+        public var title: String
+        public var outputPath: String?
+        public var policyPath: String?
+        public var childOutput = "/dev/null"
+        public var monochrome = false
         /// Where to write frame counts at exit (hidden `--ui-stats`, for the benchmark).
-        var uiStatsPath: String?
+        public var uiStatsPath: String?
+        /// The terminal driver (curses in the executable).
+        public var makeDriver: MakeDriver
+
+        public init(title: String, outputPath: String? = nil, policyPath: String? = nil,
+                    childOutput: String = "/dev/null", monochrome: Bool = false, uiStatsPath: String? = nil,
+                    makeDriver: @escaping MakeDriver) {
+            self.title = title
+            self.outputPath = outputPath
+            self.policyPath = policyPath
+            self.childOutput = childOutput
+            self.monochrome = monochrome
+            self.uiStatsPath = uiStatsPath
+            self.makeDriver = makeDriver
+        }
     }
 
     /// Traces `target` with `backend` and runs the TUI until the user quits.
-    static func live(_ backend: TraceBackend, target: TraceTarget, traceOptions: TraceOptions,
+    public static func live(_ backend: TraceBackend, target: TraceTarget, traceOptions: TraceOptions,
                      options: Options) throws {
         let policy = try options.policyPath.map { try PolicyIO.load(path: $0) }
         let stdio = try TerminalStdio(childOutput: options.childOutput)
@@ -27,7 +44,8 @@ enum TUISession {
         let pid = try backend.start(target, options: traceOptions) { feed.add($0) }
         let finished = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
-            feed.finish(backend.wait())
+            let end = backend.wait()
+            feed.finish(end, lostEvents: backend.lostEvents)
             finished.signal()
         }
         var ended = false
@@ -36,32 +54,31 @@ enum TUISession {
         }
         let state = TUIState(width: 80, height: 24, title: options.title, pid: pid, status: .running,
                              outputPath: options.outputPath, loadedPolicy: policy)
-        let final = try runLoop(state: state, feed: feed, stdio: stdio, options: options,
-                                lost: { backend.lostEvents })
+        let (final, signal) = try runLoop(state: state, feed: feed, stdio: stdio, options: options)
         backend.stop()
         ended = finished.wait(timeout: .now() + 5) == .success
         stdio.restore()
-        report(final)
+        report(final, signal: signal)
     }
 
     /// Shows saved statistics (a profile), no tracee.
-    static func offline(_ stats: LiveStats, options: Options) throws {
+    public static func offline(_ stats: LiveStats, options: Options) throws {
         let policy = try options.policyPath.map { try PolicyIO.load(path: $0) }
         let stdio = try TerminalStdio(childOutput: "/dev/null")
         defer { stdio.restore() }
         var state = TUIState(width: 80, height: 24, title: options.title, status: .profile,
                              outputPath: options.outputPath, loadedPolicy: policy)
         state = reduce(state, .update(stats, rate: 0))
-        let final = try runLoop(state: state, feed: nil, stdio: stdio, options: options, lost: nil)
+        let (final, signal) = try runLoop(state: state, feed: nil, stdio: stdio, options: options)
         stdio.restore()
-        report(final)
+        report(final, signal: signal)
     }
 
-    private static func runLoop(state: TUIState, feed: LiveFeed?, stdio: TerminalStdio, options: Options,
-                                lost: (() -> UInt64)?) throws -> TUIState {
-        let driver = try CursesDriver(inputFD: stdio.ttyIn, outputFD: stdio.ttyOut, monochrome: options.monochrome)
+    private static func runLoop(state: TUIState, feed: LiveFeed?, stdio: TerminalStdio,
+                                options: Options) throws -> (TUIState, signal: Int32) {
+        let driver = try options.makeDriver(stdio.ttyIn, stdio.ttyOut, options.monochrome)
         defer { driver.end() }
-        let loop = EventLoop(driver: driver, feed: feed, state: state, lost: lost)
+        let loop = EventLoop(driver: driver, feed: feed, state: state)
         let started = Date.timeIntervalSinceReferenceDate
         let final = loop.run()
         if let path = options.uiStatsPath {
@@ -70,11 +87,11 @@ enum TUISession {
                 + "events \(final.stats.total)\n"
             try? AtomicFile.write(text, to: path)
         }
-        return final
+        return (final, driver.pendingSignal)
     }
 
     /// One line on stderr after the screen is gone; a signal ends the process with 128+N.
-    private static func report(_ s: TUIState) {
+    private static func report(_ s: TUIState, signal sig: Int32) {
         let line: String
         switch (s.lastSavedPath, s.hasUnsavedChanges) {
         case (let path?, false): line = "seccomp-tui: policy saved to \(path)"
@@ -82,7 +99,6 @@ enum TUISession {
         case (nil, _): line = "seccomp-tui: quit without saving a policy"
         }
         FileHandle.standardError.write(Data((line + "\n").utf8))
-        let sig = TerminalGuard.pendingSignal
         if sig != 0 { exit(128 + sig) }
     }
 }

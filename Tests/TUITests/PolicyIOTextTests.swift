@@ -1,7 +1,7 @@
 import Foundation
 import PolicyModel
 import Testing
-@testable import seccomp_tui
+@testable import TUI
 import TestScratch
 
 @Suite struct PolicyIOTextTests {
@@ -48,31 +48,6 @@ import TestScratch
         #expect(throws: FileError.self) { try PolicyIO.load(path: dir + "/folder.policy") }
     }
 
-    @Test("export: a .policy becomes canonical text or OCI JSON; a bad one writes nothing and leaves an old output alone")
-    func export() throws {
-        let dir = try Self.directory([
-            "p.policy": "@default errno EPERM\n@arch x86_64\nwrite: fd == 2 || fd == 1  # out of order\nread: allow\n",
-            "bad.policy": "@default errno EPERM\nwrite: fd == 1 ||\n",
-        ])
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        func run(_ args: [String]) throws {
-            let command = try Export.parse(args)
-            try command.validate()
-            try command.run()
-        }
-        try run([dir + "/p.policy", "-o", dir + "/out.policy"])
-        #expect(try String(contentsOfFile: dir + "/out.policy", encoding: .utf8)
-                == "@default errno EPERM\n@arch x86_64\n\nread: allow\nwrite: fd == 2 || fd == 1\n")
-        try run([dir + "/p.policy", "-o", dir + "/out.json"])
-        let json = try PolicyIO.load(path: dir + "/out.json", options: PolicyLoadOptions(
-            target: OCITarget(arch: .x86_64, kernel: KernelVersion(kernel: 6, major: 18))))
-        #expect(Set(json.rules) == Set(try PolicyIO.load(path: dir + "/p.policy").rules))
-
-        #expect(throws: TextPolicyDiagnostic.self) { try run([dir + "/bad.policy", "-o", dir + "/new.json"]) }
-        #expect(!FileManager.default.fileExists(atPath: dir + "/new.json"))
-        #expect(throws: TextPolicyDiagnostic.self) { try run([dir + "/bad.policy", "-o", dir + "/out.policy"]) }
-        #expect(try String(contentsOfFile: dir + "/out.policy", encoding: .utf8).hasSuffix("write: fd == 2 || fd == 1\n"))
-    }
 }
 
 /// Which reader a policy file gets when its name does not say.

@@ -1,5 +1,5 @@
 import Testing
-@testable import seccomp_tui
+@testable import TUI
 
 @Suite struct ScreenBufferTests {
     @Test("text is clipped to the screen and control characters are shown as ?")

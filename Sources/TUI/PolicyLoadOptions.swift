@@ -3,20 +3,25 @@ import PolicyModel
 
 /// How policy files are read: the target Docker's conditional entries are resolved for, whether
 /// unknown syscall names are skipped, and where warnings go.
-struct PolicyLoadOptions {
-    var target: OCITarget
+public struct PolicyLoadOptions {
+    public var target: OCITarget
     /// Skip unknown syscall names with a warning instead of failing (`--lenient`).
-    var lenient: Bool = false
+    public var lenient: Bool = false
     /// Receives one line per warning; stderr by default.
-    var warn: (String) -> Void = { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
+    public var warn: (String) -> Void = { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
+
+    public init(target: OCITarget, lenient: Bool = false) {
+        self.target = target
+        self.lenient = lenient
+    }
 
     /// The host: its architecture, the running kernel and no capabilities.
-    static func host() throws -> PolicyLoadOptions {
+    public static func host() throws -> PolicyLoadOptions {
         PolicyLoadOptions(target: OCITarget(arch: .host, capabilities: [], kernel: try runningKernel()))
     }
 
     /// The running kernel's version from `/proc/sys/kernel/osrelease`.
-    static func runningKernel() throws -> KernelVersion {
+    public static func runningKernel() throws -> KernelVersion {
         let path = "/proc/sys/kernel/osrelease"
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw FileError(path: path, reason: "cannot read the running kernel's version (give --kernel VERSION)")

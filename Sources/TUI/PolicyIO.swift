@@ -2,11 +2,11 @@ import Foundation
 import PolicyModel
 
 /// The formats a policy can be written in.
-enum PolicyFormat: String, CaseIterable {
+public enum PolicyFormat: String, CaseIterable, Sendable {
     case oci, text, bpf, c
 
     /// The format a file name implies: `.json` OCI, `.policy` text, `.bpf` raw BPF, `.h` C.
-    init?(path: String) {
+    public init?(path: String) {
         switch URL(fileURLWithPath: path).pathExtension.lowercased() {
         case "json": self = .oci
         case "policy": self = .text
@@ -19,11 +19,11 @@ enum PolicyFormat: String, CaseIterable {
 
 /// Reading and writing policy files in every supported format. The one place commands and the
 /// TUI go through, so that each format has one reader and one writer.
-enum PolicyIO {
+public enum PolicyIO {
     /// Reads a policy from a file: text policy for `.policy`, OCI JSON for `.json`, otherwise by
     /// content (see `load(path:options:)`). OCI profiles
     /// are resolved for the host (its architecture, the running kernel, no capabilities).
-    static func load(path: String) throws -> Policy {
+    public static func load(path: String) throws -> Policy {
         try load(path: path, options: PolicyLoadOptions.host())
     }
 
@@ -31,7 +31,7 @@ enum PolicyIO {
     /// `.policy` is text and `.json` OCI; another name is read as OCI JSON when its first
     /// non-blank character is `{` and as text otherwise (so `export --format text -o p.txt`
     /// reads back). Compiled filters (`.bpf`, `.h`) are refused: they cannot be read as rules.
-    static func load(path: String, options: PolicyLoadOptions) throws -> Policy {
+    public static func load(path: String, options: PolicyLoadOptions) throws -> Policy {
         var format = PolicyFormat(path: path)
         if format == .bpf || format == .c {
             throw FileError(path: path, reason: """
@@ -56,13 +56,13 @@ enum PolicyIO {
     }
 
     /// The bytes of a policy file, refusing files above the reader's size limit before reading them.
-    static func readPolicyFile(path: String, limit: Int = JSONParser.Limits.standard.maxBytes) throws -> [UInt8] {
+    public static func readPolicyFile(path: String, limit: Int = JSONParser.Limits.standard.maxBytes) throws -> [UInt8] {
         try InputFile.read(path: path, limit: limit)
     }
 
     /// Encodes a policy in `format`; a policy the format cannot express is an error naming
     /// `file` (the input converted, or the output to be written).
-    static func encode(_ policy: Policy, as format: PolicyFormat, weights: SyscallWeights = .uniform,
+    public static func encode(_ policy: Policy, as format: PolicyFormat, weights: SyscallWeights = .uniform,
                        source: String? = nil, naming file: String) throws -> [UInt8] {
         do {
             return try encode(policy, as: format, weights: weights, source: source)
@@ -75,7 +75,7 @@ enum PolicyIO {
 
     /// Encodes a policy in `format`.
     /// `weights` shape the BPF dispatch (`--frequency`); `source` names the policy in the C header.
-    static func encode(_ policy: Policy, as format: PolicyFormat, weights: SyscallWeights = .uniform,
+    public static func encode(_ policy: Policy, as format: PolicyFormat, weights: SyscallWeights = .uniform,
                        source: String? = nil) throws -> [UInt8] {
         switch format {
         case .oci: return try OCIWriter.encode(policy)

@@ -1,7 +1,7 @@
 import Glibc
 import PolicyModel
 import Testing
-@testable import seccomp_tui
+@testable import TUI
 
 /// The pure conversion from decisions to a `Policy`, judged by `Policy.decide`.
 @Suite struct PolicyBuilderTests {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import seccomp_tui
+@testable import TUI
 import TestScratch
 
 @Suite struct AtomicFileTests {
@@ -48,24 +48,5 @@ import TestScratch
         #expect(throws: FileError(path: dir + "/none/p.json", reason: "cannot write: No such file or directory")) {
             try AtomicFile.write("x", to: dir + "/none/p.json")
         }
-    }
-}
-
-@Suite struct OutputPreflightTests {
-    @Test("record refuses an unwritable -o before running the program; a new file or a device passes")
-    func refusedBeforeRunning() throws {
-        let dir = try AtomicFileTests.scratch()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let marker = dir + "/ran"
-        try "@default errno EPERM\n".write(toFile: dir + "/p.policy", atomically: false, encoding: .utf8)
-        let record = try Record.parse(["-o", dir, "--", "/bin/touch", marker])
-        #expect(throws: FileError(path: dir, reason: "cannot write: is a directory")) { try record.run() }
-        let missing = try Record.parse(["-o", dir + "/none/p.json", "--", "/bin/touch", marker])
-        #expect(throws: FileError(path: dir + "/none/p.json", reason: "cannot write: No such file or directory")) {
-            try missing.run()
-        }
-        #expect(!FileManager.default.fileExists(atPath: marker))
-        #expect(throws: Never.self) { try AtomicFile.checkWritable(dir + "/new.json") }
-        #expect(throws: Never.self) { try AtomicFile.checkWritable("/dev/null") }
     }
 }

@@ -1,5 +1,5 @@
 import PolicyModel
-@testable import seccomp_tui
+@testable import TUI
 
 /// States built from real syscall numbers of the table, folded the way a trace folds them.
 enum TUIFixtures {

@@ -1,7 +1,7 @@
 import Glibc
 import PolicyModel
 import Testing
-@testable import seccomp_tui
+@testable import TUI
 
 /// Text entry, pickers and dialogs: what happens after the key that opened them.
 @Suite struct PromptTests {

@@ -1,7 +1,7 @@
 import Glibc
 import PolicyModel
 import Testing
-@testable import seccomp_tui
+@testable import TUI
 
 /// Every key of the key table, pressed in a state where it has something to do, does what its
 /// binding says.

@@ -1,26 +1,27 @@
 /// What a cell means, not how it looks: the curses driver maps roles to colour pairs (or to
 /// bold/reverse/underline on a monochrome terminal).
-enum ColorRole: Int, CaseIterable, Hashable, Sendable {
+public enum ColorRole: Int, CaseIterable, Hashable, Sendable {
     case normal, header, footerKey, footerLabel, selection, selectionInactive, title, dim
     case allow, deny, kill, log, suggested, refused, bar, warning, message, dialog
 }
 
 /// Text attributes of one cell.
-struct CellAttributes: OptionSet, Hashable, Sendable {
-    let rawValue: UInt8
-    static let bold = CellAttributes(rawValue: 1 << 0)
-    static let reverse = CellAttributes(rawValue: 1 << 1)
-    static let underline = CellAttributes(rawValue: 1 << 2)
-    static let dim = CellAttributes(rawValue: 1 << 3)
+public struct CellAttributes: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    public static let bold = CellAttributes(rawValue: 1 << 0)
+    public static let reverse = CellAttributes(rawValue: 1 << 1)
+    public static let underline = CellAttributes(rawValue: 1 << 2)
+    public static let dim = CellAttributes(rawValue: 1 << 3)
 }
 
 /// One character cell of the screen.
-struct Cell: Hashable, Sendable {
-    var character: Character
-    var role: ColorRole
-    var attributes: CellAttributes
+public struct Cell: Hashable, Sendable {
+    public var character: Character
+    public var role: ColorRole
+    public var attributes: CellAttributes
 
-    static let blank = Cell(character: " ", role: .normal, attributes: [])
+    public static let blank = Cell(character: " ", role: .normal, attributes: [])
 }
 
 /// A rectangle of the screen, in cells.
@@ -32,18 +33,18 @@ struct Rect: Hashable, Sendable {
 
 /// The whole screen as cells in memory (ratatui's `Buffer`). Views draw here; the curses driver
 /// writes the cells that differ from the previous frame. Tests read it back as text.
-struct ScreenBuffer: Equatable, Sendable {
-    let width: Int
-    let height: Int
+public struct ScreenBuffer: Equatable, Sendable {
+    public let width: Int
+    public let height: Int
     private(set) var cells: [Cell]
 
-    init(width: Int, height: Int) {
+    public init(width: Int, height: Int) {
         self.width = max(0, width)
         self.height = max(0, height)
         cells = Array(repeating: .blank, count: self.width * self.height)
     }
 
-    subscript(x: Int, y: Int) -> Cell {
+    public subscript(x: Int, y: Int) -> Cell {
         get { cells[y * width + x] }
         set { cells[y * width + x] = newValue }
     }
@@ -89,7 +90,7 @@ struct ScreenBuffer: Equatable, Sendable {
     }
 
     /// The cells that differ from `previous`, as (x, y, cell); every cell when sizes differ.
-    func diff(from previous: ScreenBuffer?) -> [(x: Int, y: Int, cell: Cell)] {
+    public func diff(from previous: ScreenBuffer?) -> [(x: Int, y: Int, cell: Cell)] {
         var out: [(x: Int, y: Int, cell: Cell)] = []
         let same = previous.map { $0.width == width && $0.height == height } ?? false
         for i in 0..<cells.count where !same || previous!.cells[i] != cells[i] {
@@ -99,12 +100,12 @@ struct ScreenBuffer: Equatable, Sendable {
     }
 
     /// Row `y` as text, trailing blanks removed.
-    func line(_ y: Int) -> String {
+    public func line(_ y: Int) -> String {
         var s = String(cells[(y * width)..<((y + 1) * width)].map(\.character))
         while s.last == " " { s.removeLast() }
         return s
     }
 
     /// The whole screen as text, one line per row.
-    var text: String { (0..<height).map(line).joined(separator: "\n") }
+    public var text: String { (0..<height).map(line).joined(separator: "\n") }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import seccomp_tui
+@testable import TUI
 
 /// The main screens rendered to text and compared with `Snapshots/NAME-WxH.txt`.
 /// Re-record on purpose with `SNAPSHOT_RECORD=1 swift test --filter SnapshotTests`.

@@ -53,13 +53,13 @@ struct SyscallStat: Hashable, Sendable {
 }
 
 /// The statistics the TUI shows: the trace's `Profile` (which does the counting) and its rows.
-struct LiveStats: Equatable, Sendable {
+public struct LiveStats: Equatable, Sendable {
     struct Key: Hashable, Sendable { var arch: Arch; var nr: Int32 }
 
     private(set) var profile: Profile
     private(set) var rows: [SyscallStat]
 
-    init(profile: Profile = Profile()) {
+    public init(profile: Profile = Profile()) {
         self.profile = profile
         rows = profile.syscalls.map(SyscallStat.init)
     }
@@ -73,16 +73,11 @@ struct LiveStats: Equatable, Sendable {
         rows = profile.syscalls.map(SyscallStat.init)
     }
 
-    /// Records how many events the backend lost.
-    mutating func setLost(_ n: UInt64) {
-        profile.metadata.lostEvents = n
-    }
-
     /// The architectures seen, host first.
     var architectures: [Arch] {
         let seen = Set(rows.map(\.arch))
         return [Arch.host] + seen.subtracting([Arch.host]).sorted()
     }
 
-    static func == (a: LiveStats, b: LiveStats) -> Bool { a.rows == b.rows && a.total == b.total && a.lostEvents == b.lostEvents }
+    public static func == (a: LiveStats, b: LiveStats) -> Bool { a.rows == b.rows && a.total == b.total && a.lostEvents == b.lostEvents }
 }

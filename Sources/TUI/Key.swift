@@ -1,5 +1,5 @@
 /// One key press, as the curses driver reports it.
-enum Key: Hashable, Sendable {
+public enum Key: Hashable, Sendable {
     case char(Character)
     case up, down, left, right, pageUp, pageDown, home, end
     case tab, backTab, enter, escape, backspace
@@ -8,7 +8,7 @@ enum Key: Hashable, Sendable {
     case ctrl(Character)
 
     /// How help and the footer name the key.
-    var label: String {
+    public var label: String {
         switch self {
         case .char(" "): return "Space"
         case .char(let c): return String(c)
@@ -31,7 +31,7 @@ enum Key: Hashable, Sendable {
     }
 
     /// The key a terminal sends as a byte below 0x20 or 0x7f.
-    init(controlByte b: UInt32) {
+    public init(controlByte b: UInt32) {
         switch b {
         case 0x09: self = .tab
         case 0x0A, 0x0D: self = .enter

@@ -1,7 +1,7 @@
 import Glibc
 import PolicyModel
 import Testing
-@testable import seccomp_tui
+@testable import TUI
 
 /// Group filters and group-wide decisions, over the syscall groups table.
 @Suite struct TUIGroupTests {

@@ -6,8 +6,8 @@ import Glibc
 /// Reading an untrusted input file: at most `limit` bytes are ever held (a larger file, or an
 /// endless one such as /dev/zero, is refused after `limit + 1` bytes), directories are refused,
 /// pipes and /dev/stdin are read to their end. Every error names the file and says why.
-enum InputFile {
-    static func read(path: String, limit: Int) throws -> [UInt8] {
+public enum InputFile {
+    public static func read(path: String, limit: Int) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FileError(path: path, reason: "cannot read: \(reason(errno))") }
         defer { close(fd) }
@@ -30,7 +30,7 @@ enum InputFile {
     }
 
     /// Why an open or read failed, in words.
-    static func reason(_ code: Int32) -> String {
+    public static func reason(_ code: Int32) -> String {
         switch code {
         case ENOENT: return "no such file"
         case EACCES: return "permission denied"

@@ -4,8 +4,8 @@ import TraceCapture
 
 /// A made-up event stream at a chosen rate, for measuring the TUI without a tracer's limits
 /// (hidden option `--synthetic-rate`). Nothing is traced; the header says so.
-final class SyntheticBackend: TraceBackend, @unchecked Sendable {
-    let name = "synthetic"
+public final class SyntheticBackend: TraceBackend, @unchecked Sendable {
+    public let name = "synthetic"
     let rate: Int
     let duration: Double
     private let lock = NSLock()
@@ -13,12 +13,12 @@ final class SyntheticBackend: TraceBackend, @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     /// `rate` events per second for `duration` seconds (forever when 0).
-    init(rate: Int, duration: Double) {
+    public init(rate: Int, duration: Double) {
         self.rate = max(1, rate)
         self.duration = duration
     }
 
-    var lostEvents: UInt64 { 0 }
+    public var lostEvents: UInt64 { 0 }
 
     /// A mix of common calls with a few argument values each, as a busy program makes them.
     static func mix() -> [(nr: Int32, args: [[UInt64]], paths: [Int: [String]])] {
@@ -40,8 +40,8 @@ final class SyntheticBackend: TraceBackend, @unchecked Sendable {
         }
     }
 
-    func start(_ target: TraceTarget, options: TraceOptions,
-               onEvents: @escaping @Sendable ([SyscallEvent]) -> Void) throws -> Int32 {
+    public func start(_ target: TraceTarget, options: TraceOptions,
+               onEvents: @escaping @Sendable (EventBatch) -> Void) throws -> Int32 {
         let mix = Self.mix()
         let rate = self.rate, duration = self.duration
         let pid = getpid()
@@ -66,7 +66,7 @@ final class SyntheticBackend: TraceBackend, @unchecked Sendable {
                                                   paths: options.readPaths ? paths : [:]))
                     }
                     sent += batch.count
-                    onEvents(batch)
+                    onEvents(EventBatch(events: batch))
                 }
                 usleep(5000)
             }
@@ -81,13 +81,13 @@ final class SyntheticBackend: TraceBackend, @unchecked Sendable {
         return stopped
     }
 
-    func wait() -> TraceEnd {
+    public func wait() -> TraceEnd {
         done.wait()
         done.signal()
         return isStopped ? .detached : .exited(0)
     }
 
-    func stop() {
+    public func stop() {
         lock.lock()
         stopped = true
         lock.unlock()
