@@ -1,9 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Linux only: seccomp, ptrace and perf_event_open are Linux interfaces.
+#if !os(Linux)
+#error("seccomp-tui builds on Linux only")
+#endif
+
 let package = Package(
     name: "seccomp-tui",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "seccomp-tui", targets: ["seccomp-tui"]),
     ],
@@ -30,7 +34,7 @@ let package = Package(
         ),
         .target(
             name: "CursesTerminal",
-            dependencies: ["TUI", "CNcurses"],
+            dependencies: ["TUI", "TraceCapture", "CNcurses"],
             path: "Sources/CursesTerminal"
         ),
         .executableTarget(

@@ -1,5 +1,6 @@
 import CNcurses
 import Glibc
+import TraceCapture
 import TUI
 
 /// The only code that talks to curses. It keeps the last frame written and writes only the cells
@@ -36,7 +37,7 @@ public final class CursesDriver: TerminalDriver {
         screen = scr
         _ = set_term(scr)
         active = true
-        TerminalGuard.install()
+        ProcessSignals.setEmergencyRestore(cursesEmergencyRestore)
         _ = raw()
         _ = noecho()
         _ = nonl()
@@ -57,8 +58,6 @@ public final class CursesDriver: TerminalDriver {
 
     deinit { end() }
 
-    public var pendingSignal: Int32 { TerminalGuard.pendingSignal }
-
     /// The terminal's size in cells.
     public var size: (width: Int, height: Int) { (Int(CNcurses_COLS()), Int(CNcurses_LINES())) }
 
@@ -68,7 +67,7 @@ public final class CursesDriver: TerminalDriver {
         active = false
         _ = curs_set(1)
         _ = endwin()
-        TerminalGuard.uninstall()
+        ProcessSignals.setEmergencyRestore(nil)
         if let scr = screen { delscreen(scr) }
         screen = nil
     }
@@ -180,36 +179,7 @@ public final class CursesDriver: TerminalDriver {
     }
 }
 
-/// Restores the terminal when the process is ended by a signal or crashes.
-///
-/// SIGINT, SIGTERM and SIGHUP set `TerminalGuard.pendingSignal`; the event loop sees it within one
-/// input timeout and leaves the normal way (stopping the tracer, restoring the terminal). A second
-/// such signal, or a crash signal, restores the terminal at once with `endwin` and ends the process.
-enum TerminalGuard {
-    nonisolated(unsafe) static var pendingSignal: Int32 = 0
-    static let quitSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
-    static let crashSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
-
-    static func install() {
-        for s in quitSignals { _ = signal(s, terminalGuardQuitHandler) }
-        for s in crashSignals { _ = signal(s, terminalGuardCrashHandler) }
-    }
-
-    static func uninstall() {
-        for s in quitSignals + crashSignals { _ = signal(s, SIG_DFL) }
-    }
-}
-
-private func terminalGuardQuitHandler(_ sig: Int32) {
-    if TerminalGuard.pendingSignal != 0 {
-        _ = endwin()
-        _exit(128 + sig)
-    }
-    TerminalGuard.pendingSignal = sig
-}
-
-private func terminalGuardCrashHandler(_ sig: Int32) {
+/// What a crash signal or a second quit signal runs before the process ends (`ProcessSignals`).
+private func cursesEmergencyRestore() {
     _ = endwin()
-    _ = signal(sig, SIG_DFL)
-    _ = raise(sig)
 }

@@ -13,8 +13,13 @@ final class EventLoop {
     /// Frames drawn.
     private(set) var frames = 0
 
-    init(driver: TerminalDriver, feed: LiveFeed?, state: TUIState) {
+    /// The quit signal received, or 0 (`ProcessSignals.pending`; tests give their own).
+    private let quitSignal: () -> Int32
+
+    init(driver: TerminalDriver, feed: LiveFeed?, state: TUIState,
+         quitSignal: @escaping () -> Int32 = { ProcessSignals.pending }) {
         self.driver = driver
+        self.quitSignal = quitSignal
         self.feed = feed
         self.state = state
     }
@@ -30,7 +35,7 @@ final class EventLoop {
         var rateTotal: UInt64 = 0
         let (w, h) = driver.size
         state = reduce(state, .resize(width: w, height: h))
-        while !state.shouldQuit && driver.pendingSignal == 0 {
+        while !state.shouldQuit && quitSignal() == 0 {
             let untilFrame = needsDraw ? max(0, Int(((lastDraw + Self.frameInterval) - now()) * 1000)) : 50
             var keyed = false
             if let event = driver.read(timeoutMs: min(50, untilFrame)) {

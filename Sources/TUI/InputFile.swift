@@ -30,7 +30,7 @@ public enum InputFile {
     }
 
     /// Why an open or read failed, in words.
-    public static func reason(_ code: Int32) -> String {
+    static func reason(_ code: Int32) -> String {
         switch code {
         case ENOENT: return "no such file"
         case EACCES: return "permission denied"

@@ -8,7 +8,7 @@ public enum Key: Hashable, Sendable {
     case ctrl(Character)
 
     /// How help and the footer name the key.
-    public var label: String {
+    var label: String {
         switch self {
         case .char(" "): return "Space"
         case .char(let c): return String(c)

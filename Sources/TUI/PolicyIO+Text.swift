@@ -6,12 +6,12 @@ import PolicyModel
 extension PolicyIO {
     /// Reads a `.policy` file and the files it includes. Warnings go to `warn` and errors are
     /// thrown, both as `file:line:column: message`.
-    public static func loadText(path: String, warn: (String) -> Void) throws -> Policy {
+    static func loadText(path: String, warn: (String) -> Void) throws -> Policy {
         try loadText(path: path, text: try readText(path), warn: warn)
     }
 
     /// The same for a main file already read (`bytes`); its `@include`s are read from disk.
-    public static func loadText(path: String, bytes: [UInt8], warn: (String) -> Void) throws -> Policy {
+    static func loadText(path: String, bytes: [UInt8], warn: (String) -> Void) throws -> Policy {
         try loadText(path: path, text: try utf8(bytes, path: path), warn: warn)
     }
 
@@ -24,13 +24,13 @@ extension PolicyIO {
     }
 
     /// The canonical text of `policy`.
-    public static func encodeText(_ policy: Policy) -> [UInt8] {
+    static func encodeText(_ policy: Policy) -> [UInt8] {
         Array(TextPolicy.format(policy).utf8)
     }
 
     /// The UTF-8 text of a file (at most as large as an OCI profile may be), or a `FileError`
     /// saying why it cannot be had.
-    public static func readText(_ path: String) throws -> String {
+    static func readText(_ path: String) throws -> String {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw FileError(path: path, reason: "is a directory, not a policy file")

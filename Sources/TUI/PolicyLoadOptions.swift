@@ -16,7 +16,7 @@ public struct PolicyLoadOptions {
     }
 
     /// The host: its architecture, the running kernel and no capabilities.
-    public static func host() throws -> PolicyLoadOptions {
+    static func host() throws -> PolicyLoadOptions {
         PolicyLoadOptions(target: OCITarget(arch: .host, capabilities: [], kernel: try runningKernel()))
     }
 

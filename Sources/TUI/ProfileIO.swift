@@ -4,7 +4,7 @@ import PolicyModel
 /// Reading profile files, with errors that name the file.
 public enum ProfileIO {
     /// The largest profile file read (profiles are bounded; anything bigger is not one of ours).
-    public static let maxBytes = 256 << 20
+    static let maxBytes = 256 << 20
 
     /// Reads a profile; a policy given where a profile belongs is named as such.
     public static func load(path: String) throws -> Profile {
@@ -25,7 +25,7 @@ public enum ProfileIO {
 
     /// An OCI profile (a top-level "defaultAction") or a text policy (starts with `@` or a rule).
     /// Looks at the top-level keys only: no tree of a file that may be hundreds of MiB.
-    public static func looksLikePolicy(_ bytes: [UInt8]) -> Bool {
+    static func looksLikePolicy(_ bytes: [UInt8]) -> Bool {
         guard let first = bytes.first(where: { ![9, 10, 13, 32].contains($0) }) else { return false }
         if first != UInt8(ascii: "{") { return first == UInt8(ascii: "@") || first == UInt8(ascii: "#") }
         guard let keys = JSONTopLevelKeys.of(bytes) else { return false }

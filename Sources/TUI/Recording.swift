@@ -24,19 +24,8 @@ public struct Recording {
             command: { if case .spawn(let c) = target { return c } else { return [] } }(),
             attachedPid: { if case .attach(let p) = target { return p } else { return nil } }(),
             backend: backend.name, startTime: Date().timeIntervalSince1970)))
-        let signals = [SIGINT, SIGTERM, SIGHUP].map { sig -> DispatchSourceSignal in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { backend.stop() }
-            source.resume()
-            return source
-        }
-        defer {
-            for s in signals { s.cancel() }
-            signal(SIGINT, SIG_DFL)
-            signal(SIGTERM, SIG_DFL)
-            signal(SIGHUP, SIG_DFL)
-        }
+        let quit = ProcessSignals.catchQuit { _, _ in backend.stop() }
+        defer { quit.cancel() }
         _ = try backend.start(target, options: options) { feed.add($0) }
         let end = backend.wait()
         feed.finish(end, lostEvents: backend.lostEvents)

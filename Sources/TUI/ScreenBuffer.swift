@@ -38,13 +38,13 @@ public struct ScreenBuffer: Equatable, Sendable {
     public let height: Int
     private(set) var cells: [Cell]
 
-    public init(width: Int, height: Int) {
+    init(width: Int, height: Int) {
         self.width = max(0, width)
         self.height = max(0, height)
         cells = Array(repeating: .blank, count: self.width * self.height)
     }
 
-    public subscript(x: Int, y: Int) -> Cell {
+    subscript(x: Int, y: Int) -> Cell {
         get { cells[y * width + x] }
         set { cells[y * width + x] = newValue }
     }
@@ -100,12 +100,12 @@ public struct ScreenBuffer: Equatable, Sendable {
     }
 
     /// Row `y` as text, trailing blanks removed.
-    public func line(_ y: Int) -> String {
+    func line(_ y: Int) -> String {
         var s = String(cells[(y * width)..<((y + 1) * width)].map(\.character))
         while s.last == " " { s.removeLast() }
         return s
     }
 
     /// The whole screen as text, one line per row.
-    public var text: String { (0..<height).map(line).joined(separator: "\n") }
+    var text: String { (0..<height).map(line).joined(separator: "\n") }
 }

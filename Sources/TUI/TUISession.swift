@@ -76,18 +76,31 @@ public enum TUISession {
 
     private static func runLoop(state: TUIState, feed: LiveFeed?, stdio: TerminalStdio,
                                 options: Options) throws -> (TUIState, signal: Int32) {
+        // A quit signal ends the loop the normal way; a second one restores the terminal at once.
+        let quit = ProcessSignals.catchQuit { sig, count in
+            if count > 1 { ProcessSignals.emergencyExit(sig) }
+        }
+        defer { quit.cancel() }
         let driver = try options.makeDriver(stdio.ttyIn, stdio.ttyOut, options.monochrome)
+        let final = drive(driver, state: state, feed: feed, uiStatsPath: options.uiStatsPath)
+        return (final, ProcessSignals.pending)
+    }
+
+    /// Runs the event loop on `driver` until the user quits or `quitSignal` reports a signal,
+    /// then restores the terminal (`driver.end()`) and returns the final state.
+    static func drive(_ driver: TerminalDriver, state: TUIState, feed: LiveFeed?, uiStatsPath: String? = nil,
+                      quitSignal: @escaping () -> Int32 = { ProcessSignals.pending }) -> TUIState {
         defer { driver.end() }
-        let loop = EventLoop(driver: driver, feed: feed, state: state)
+        let loop = EventLoop(driver: driver, feed: feed, state: state, quitSignal: quitSignal)
         let started = Date.timeIntervalSinceReferenceDate
         let final = loop.run()
-        if let path = options.uiStatsPath {
+        if let path = uiStatsPath {
             let seconds = Date.timeIntervalSinceReferenceDate - started
             let text = "frames \(driver.frames)\nseconds \(seconds)\ncells \(driver.cellsWritten)\n"
                 + "events \(final.stats.total)\n"
             try? AtomicFile.write(text, to: path)
         }
-        return (final, driver.pendingSignal)
+        return final
     }
 
     /// One line on stderr after the screen is gone; a signal ends the process with 128+N.

@@ -18,8 +18,6 @@ public protocol TerminalDriver: AnyObject {
     func invalidate()
     /// Restores the terminal. Safe to call more than once.
     func end()
-    /// The quit signal (SIGINT, SIGTERM, SIGHUP) received since the driver started, or 0.
-    var pendingSignal: Int32 { get }
     /// Frames written, and cells written over all frames (for the benchmark's log).
     var frames: Int { get }
     var cellsWritten: Int { get }

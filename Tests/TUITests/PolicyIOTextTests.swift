@@ -28,6 +28,17 @@ import TestScratch
         #expect(try PolicyIO.load(path: dir + "/out.policy") == policy)
     }
 
+    @Test("a policy file is read up to its limit and refused one byte beyond it")
+    func sizeLimit() throws {
+        let dir = try Self.directory([:])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try String(repeating: " ", count: 100).write(toFile: dir + "/small.json", atomically: true, encoding: .utf8)
+        #expect(throws: FileError(path: dir + "/small.json", reason: "the file is larger than the limit of 99 bytes")) {
+            try PolicyIO.readPolicyFile(path: dir + "/small.json", limit: 99)
+        }
+        #expect(try PolicyIO.readPolicyFile(path: dir + "/small.json", limit: 100).count == 100)
+    }
+
     @Test("bad input: the error names the file, line and column; a missing include says so")
     func errors() throws {
         let dir = try Self.directory([
