@@ -69,6 +69,7 @@ public enum ArchMapping {
         "_sysctl", "afs_syscall", "create_module", "epoll_ctl_old", "epoll_wait_old", "get_kernel_syms",
         "get_thread_area", "set_thread_area", "getpmsg", "putpmsg", "ioperm", "iopl", "modify_ldt", "query_module",
         "security", "sysfs", "tuxcall", "uselib", "ustat", "vserver", "nfsservctl", "kexec_file_load",
+        "uprobe", "uretprobe",  // x86-only uprobe trampolines (Linux 6.11, 6.16)
     ]
 
     static let byName: [String: Replacement] = Dictionary(uniqueKeysWithValues: replacements.map { ($0.from, $0) })

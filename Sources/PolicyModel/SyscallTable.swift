@@ -8,13 +8,23 @@ public struct SyscallArgument: Hashable, Sendable {
     public var isPointer: Bool
     /// A pointer to a NUL-terminated path (`filename`, `pathname`, ...).
     public var isPath: Bool
+    /// Other names of the argument: the man page's where it differs from the kernel's (`request`
+    /// for ioctl's `cmd`). The text policy accepts them; writers use `name`.
+    public var aliases: [String]
 
-    public init(name: String, cType: String, width: ArgWidth, isPointer: Bool, isPath: Bool) {
+    public init(name: String, cType: String, width: ArgWidth, isPointer: Bool, isPath: Bool,
+                aliases: [String] = []) {
         self.name = name
         self.cType = cType
         self.width = width
         self.isPointer = isPointer
         self.isPath = isPath
+        self.aliases = aliases
+    }
+
+    /// `cmd (request)`: the name, with its aliases in parentheses when it has any.
+    public var nameWithAliases: String {
+        aliases.isEmpty ? name : "\(name) (\(aliases.joined(separator: ", ")))"
     }
 }
 
@@ -38,17 +48,19 @@ public struct SyscallDefinition: Hashable, Sendable {
         return "\(name)(\(args.joined(separator: ", ")))"
     }
 
-    /// The index of the argument called `name`, if any.
+    /// The index of the argument called `name` by the kernel or, failing that, by the man page.
     public func argumentIndex(named name: String) -> Int? {
-        arguments.firstIndex { $0.name == name }
+        arguments.firstIndex { $0.name == name } ?? arguments.firstIndex { $0.aliases.contains(name) }
     }
 }
 
 /// The syscall table: the one source of truth for numbers, names and argument types.
-/// Built from `Generated/SyscallTable+Generated.swift`, which `scripts/gen-syscall-table` writes.
+/// Built from `Generated/SyscallTable+Generated.swift`, which `scripts/gen-syscall-table` writes,
+/// read at first use by `SyscallTableText`.
 public struct SyscallTable: Sendable {
-    public static let shared = SyscallTable(definitions: generatedSyscallDefinitions,
-                                            otherArchitectureNames: generatedOtherArchitectureNames)
+    public static let shared = SyscallTable(
+        definitions: SyscallTableText.definitions(generatedSyscallTable),
+        otherArchitectureNames: Set(generatedOtherArchitectureNameList.split(whereSeparator: \.isWhitespace).map(String.init)))
 
     /// Every syscall, sorted by name.
     public let definitions: [SyscallDefinition]
@@ -87,6 +99,12 @@ public struct SyscallTable: Sendable {
 
     public func name(of number: Int32, arch: Arch) -> String? {
         definition(number: number, arch: arch)?.name
+    }
+
+    /// The architectures of `architectures` on which `name` has no number: a rule for it is
+    /// compiled on the others only.
+    public func architectures(lacking name: String, among architectures: [Arch]) -> [Arch] {
+        architectures.filter { number(of: name, arch: $0) == nil }
     }
 
     /// The syscalls that exist on `arch`, sorted by number.

@@ -14,2223 +14,1613 @@
 // from linux-libc-dev 6.1.192-3, libc6-dev 2.36-9+deb12u14.
 // A negative int constant (AT_FDCWD) is stored as its 32-bit two's complement.
 
-let generatedValueDecoders: [ValueDecoder] = [
-    ValueDecoder(
-        name: "open_flags",
-        summary: "open/openat flags (O_*), the access mode in O_ACCMODE",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/fcntl.h"],
-        field: ValueDecoder.Field(mask: 0x3, maskName: "O_ACCMODE", isLast: false, constants: [
-            ("O_RDONLY", 0x0),
-            ("O_WRONLY", 0x1),
-            ("O_RDWR", 0x2),
-        ]),
-        constants: [
-            ("O_SYNC", 0x101000),
-            ("O_TMPFILE", 0x410000),
-            ("O_CREAT", 0x40),
-            ("O_EXCL", 0x80),
-            ("O_NOCTTY", 0x100),
-            ("O_TRUNC", 0x200),
-            ("O_APPEND", 0x400),
-            ("O_NONBLOCK", 0x800),
-            ("O_DSYNC", 0x1000),
-            ("FASYNC", 0x2000),
-            ("O_DIRECT", 0x4000),
-            ("O_LARGEFILE", 0x8000),
-            ("O_DIRECTORY", 0x10000),
-            ("O_NOFOLLOW", 0x20000),
-            ("O_NOATIME", 0x40000),
-            ("O_CLOEXEC", 0x80000),
-            ("O_PATH", 0x200000),
-        ],
-        aliases: [
-            ("O_NDELAY", 0x800),
-        ]
-    ),
-    ValueDecoder(
-        name: "file_mode",
-        summary: "file mode: the type in S_IFMT, the rest in octal (S_IFREG|0644, 04755)",
-        kind: .flags, width: .bits32, radix: .octal, isSigned: false,
-        headers: ["sys/stat.h"],
-        field: ValueDecoder.Field(mask: 0xf000, maskName: "S_IFMT", isLast: false, constants: [
-            ("S_IFSOCK", 0xc000),
-            ("S_IFLNK", 0xa000),
-            ("S_IFREG", 0x8000),
-            ("S_IFBLK", 0x6000),
-            ("S_IFDIR", 0x4000),
-            ("S_IFCHR", 0x2000),
-            ("S_IFIFO", 0x1000),
-        ]),
-        constants: [],
-        aliases: [
-            ("S_ISUID", 0x800),
-            ("S_ISGID", 0x400),
-            ("S_ISVTX", 0x200),
-            ("S_IRWXU", 0x1c0),
-            ("S_IRUSR", 0x100),
-            ("S_IWUSR", 0x80),
-            ("S_IXUSR", 0x40),
-            ("S_IRWXG", 0x38),
-            ("S_IRGRP", 0x20),
-            ("S_IWGRP", 0x10),
-            ("S_IXGRP", 0x8),
-            ("S_IRWXO", 0x7),
-            ("S_IROTH", 0x4),
-            ("S_IWOTH", 0x2),
-            ("S_IXOTH", 0x1),
-        ]
-    ),
-    ValueDecoder(
-        name: "dirfd",
-        summary: "a directory file descriptor or AT_FDCWD",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: true,
-        headers: ["linux/fcntl.h"],
-        constants: [
-            ("AT_FDCWD", 0xffffff9c),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "at_flags",
-        summary: "*at flags (AT_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/fcntl.h"],
-        constants: [
-            ("AT_SYMLINK_NOFOLLOW", 0x100),
-            ("AT_REMOVEDIR", 0x200),
-            ("AT_SYMLINK_FOLLOW", 0x400),
-            ("AT_NO_AUTOMOUNT", 0x800),
-            ("AT_EMPTY_PATH", 0x1000),
-            ("AT_STATX_FORCE_SYNC", 0x2000),
-            ("AT_STATX_DONT_SYNC", 0x4000),
-            ("AT_RECURSIVE", 0x8000),
-        ],
-        aliases: [
-            ("AT_EACCESS", 0x200),
-            ("AT_STATX_SYNC_AS_STAT", 0x0),
-        ]
-    ),
-    ValueDecoder(
-        name: "faccessat_flags",
-        summary: "faccessat2 flags (AT_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/fcntl.h"],
-        constants: [
-            ("AT_EACCESS", 0x200),
-            ("AT_SYMLINK_NOFOLLOW", 0x100),
-            ("AT_EMPTY_PATH", 0x1000),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "access_mode",
-        summary: "access/faccessat mode (F_OK or R_OK|W_OK|X_OK)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["unistd.h"],
-        constants: [
-            ("R_OK", 0x4),
-            ("W_OK", 0x2),
-            ("X_OK", 0x1),
-            ("F_OK", 0x0),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "fcntl_cmd",
-        summary: "fcntl commands (F_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["linux/fcntl.h"],
-        constants: [
-            ("F_DUPFD", 0x0),
-            ("F_GETFD", 0x1),
-            ("F_SETFD", 0x2),
-            ("F_GETFL", 0x3),
-            ("F_SETFL", 0x4),
-            ("F_GETLK", 0x5),
-            ("F_SETLK", 0x6),
-            ("F_SETLKW", 0x7),
-            ("F_SETOWN", 0x8),
-            ("F_GETOWN", 0x9),
-            ("F_SETSIG", 0xa),
-            ("F_GETSIG", 0xb),
-            ("F_SETOWN_EX", 0xf),
-            ("F_GETOWN_EX", 0x10),
-            ("F_GETOWNER_UIDS", 0x11),
-            ("F_OFD_GETLK", 0x24),
-            ("F_OFD_SETLK", 0x25),
-            ("F_OFD_SETLKW", 0x26),
-            ("F_SETLEASE", 0x400),
-            ("F_GETLEASE", 0x401),
-            ("F_NOTIFY", 0x402),
-            ("F_CANCELLK", 0x405),
-            ("F_DUPFD_CLOEXEC", 0x406),
-            ("F_SETPIPE_SZ", 0x407),
-            ("F_GETPIPE_SZ", 0x408),
-            ("F_ADD_SEALS", 0x409),
-            ("F_GET_SEALS", 0x40a),
-            ("F_GET_RW_HINT", 0x40b),
-            ("F_SET_RW_HINT", 0x40c),
-            ("F_GET_FILE_RW_HINT", 0x40d),
-            ("F_SET_FILE_RW_HINT", 0x40e),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "fd_flags",
-        summary: "file descriptor flags (FD_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/fcntl.h"],
-        constants: [
-            ("FD_CLOEXEC", 0x1),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "cloexec_flags",
-        summary: "dup3 flags (O_CLOEXEC)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/fcntl.h"],
-        constants: [
-            ("O_CLOEXEC", 0x80000),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "pipe_flags",
-        summary: "pipe2 flags (O_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/fcntl.h"],
-        constants: [
-            ("O_CLOEXEC", 0x80000),
-            ("O_NONBLOCK", 0x800),
-            ("O_DIRECT", 0x4000),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "seal_flags",
-        summary: "memfd seals (F_SEAL_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/fcntl.h"],
-        constants: [
-            ("F_SEAL_SEAL", 0x1),
-            ("F_SEAL_SHRINK", 0x2),
-            ("F_SEAL_GROW", 0x4),
-            ("F_SEAL_WRITE", 0x8),
-            ("F_SEAL_FUTURE_WRITE", 0x10),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "lock_op",
-        summary: "flock operations (LOCK_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/fcntl.h"],
-        constants: [
-            ("LOCK_SH", 0x1),
-            ("LOCK_EX", 0x2),
-            ("LOCK_NB", 0x4),
-            ("LOCK_UN", 0x8),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "seek_whence",
-        summary: "lseek whence (SEEK_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["linux/fs.h"],
-        constants: [
-            ("SEEK_SET", 0x0),
-            ("SEEK_CUR", 0x1),
-            ("SEEK_END", 0x2),
-            ("SEEK_DATA", 0x3),
-            ("SEEK_HOLE", 0x4),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "rename_flags",
-        summary: "renameat2 flags (RENAME_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/fs.h"],
-        constants: [
-            ("RENAME_NOREPLACE", 0x1),
-            ("RENAME_EXCHANGE", 0x2),
-            ("RENAME_WHITEOUT", 0x4),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "mount_flags",
-        summary: "mount flags (MS_*)",
-        kind: .flags, width: .bits64, radix: .hex, isSigned: false,
-        headers: ["linux/fs.h"],
-        constants: [
-            ("MS_MGC_VAL", 0xc0ed0000),
-            ("MS_RDONLY", 0x1),
-            ("MS_NOSUID", 0x2),
-            ("MS_NODEV", 0x4),
-            ("MS_NOEXEC", 0x8),
-            ("MS_SYNCHRONOUS", 0x10),
-            ("MS_REMOUNT", 0x20),
-            ("MS_MANDLOCK", 0x40),
-            ("MS_DIRSYNC", 0x80),
-            ("MS_NOSYMFOLLOW", 0x100),
-            ("MS_NOATIME", 0x400),
-            ("MS_NODIRATIME", 0x800),
-            ("MS_BIND", 0x1000),
-            ("MS_MOVE", 0x2000),
-            ("MS_REC", 0x4000),
-            ("MS_SILENT", 0x8000),
-            ("MS_POSIXACL", 0x10000),
-            ("MS_UNBINDABLE", 0x20000),
-            ("MS_PRIVATE", 0x40000),
-            ("MS_SLAVE", 0x80000),
-            ("MS_SHARED", 0x100000),
-            ("MS_RELATIME", 0x200000),
-            ("MS_KERNMOUNT", 0x400000),
-            ("MS_I_VERSION", 0x800000),
-            ("MS_STRICTATIME", 0x1000000),
-            ("MS_LAZYTIME", 0x2000000),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "umount_flags",
-        summary: "umount2 flags (MNT_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["sys/mount.h"],
-        constants: [
-            ("MNT_FORCE", 0x1),
-            ("MNT_DETACH", 0x2),
-            ("MNT_EXPIRE", 0x4),
-            ("UMOUNT_NOFOLLOW", 0x8),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "xattr_flags",
-        summary: "setxattr flags (XATTR_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/xattr.h"],
-        constants: [
-            ("XATTR_CREATE", 0x1),
-            ("XATTR_REPLACE", 0x2),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "statx_mask",
-        summary: "statx mask (STATX_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/stat.h"],
-        constants: [
-            ("STATX_BASIC_STATS", 0x7ff),
-            ("STATX_TYPE", 0x1),
-            ("STATX_MODE", 0x2),
-            ("STATX_NLINK", 0x4),
-            ("STATX_UID", 0x8),
-            ("STATX_GID", 0x10),
-            ("STATX_ATIME", 0x20),
-            ("STATX_MTIME", 0x40),
-            ("STATX_CTIME", 0x80),
-            ("STATX_INO", 0x100),
-            ("STATX_SIZE", 0x200),
-            ("STATX_BLOCKS", 0x400),
-            ("STATX_BTIME", 0x800),
-            ("STATX_MNT_ID", 0x1000),
-            ("STATX_DIOALIGN", 0x2000),
-        ],
-        aliases: [
-            ("STATX_ALL", 0xfff),
-        ]
-    ),
-    ValueDecoder(
-        name: "fadvise_advice",
-        summary: "fadvise64 advice (POSIX_FADV_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["linux/fadvise.h"],
-        constants: [
-            ("POSIX_FADV_NORMAL", 0x0),
-            ("POSIX_FADV_RANDOM", 0x1),
-            ("POSIX_FADV_SEQUENTIAL", 0x2),
-            ("POSIX_FADV_WILLNEED", 0x3),
-            ("POSIX_FADV_DONTNEED", 0x4),
-            ("POSIX_FADV_NOREUSE", 0x5),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "mmap_prot",
-        summary: "mmap/mprotect protection (PROT_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/mman.h"],
-        constants: [
-            ("PROT_READ", 0x1),
-            ("PROT_WRITE", 0x2),
-            ("PROT_EXEC", 0x4),
-            ("PROT_SEM", 0x8),
-            ("PROT_GROWSDOWN", 0x1000000),
-            ("PROT_GROWSUP", 0x2000000),
-            ("PROT_NONE", 0x0),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "mmap_flags",
-        summary: "mmap flags (MAP_*), the mapping type in MAP_TYPE",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/mman.h"],
-        field: ValueDecoder.Field(mask: 0xf, maskName: "MAP_TYPE", isLast: false, constants: [
-            ("MAP_SHARED", 0x1),
-            ("MAP_PRIVATE", 0x2),
-            ("MAP_SHARED_VALIDATE", 0x3),
-        ]),
-        constants: [
-            ("MAP_FIXED", 0x10),
-            ("MAP_ANONYMOUS", 0x20),
-            ("MAP_32BIT", 0x40),
-            ("MAP_GROWSDOWN", 0x100),
-            ("MAP_DENYWRITE", 0x800),
-            ("MAP_EXECUTABLE", 0x1000),
-            ("MAP_LOCKED", 0x2000),
-            ("MAP_NORESERVE", 0x4000),
-            ("MAP_POPULATE", 0x8000),
-            ("MAP_NONBLOCK", 0x10000),
-            ("MAP_STACK", 0x20000),
-            ("MAP_HUGETLB", 0x40000),
-            ("MAP_SYNC", 0x80000),
-            ("MAP_FIXED_NOREPLACE", 0x100000),
-            ("MAP_UNINITIALIZED", 0x4000000),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "madvise_advice",
-        summary: "madvise advice (MADV_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["linux/mman.h"],
-        constants: [
-            ("MADV_NORMAL", 0x0),
-            ("MADV_RANDOM", 0x1),
-            ("MADV_SEQUENTIAL", 0x2),
-            ("MADV_WILLNEED", 0x3),
-            ("MADV_DONTNEED", 0x4),
-            ("MADV_FREE", 0x8),
-            ("MADV_REMOVE", 0x9),
-            ("MADV_DONTFORK", 0xa),
-            ("MADV_DOFORK", 0xb),
-            ("MADV_MERGEABLE", 0xc),
-            ("MADV_UNMERGEABLE", 0xd),
-            ("MADV_HUGEPAGE", 0xe),
-            ("MADV_NOHUGEPAGE", 0xf),
-            ("MADV_DONTDUMP", 0x10),
-            ("MADV_DODUMP", 0x11),
-            ("MADV_WIPEONFORK", 0x12),
-            ("MADV_KEEPONFORK", 0x13),
-            ("MADV_COLD", 0x14),
-            ("MADV_PAGEOUT", 0x15),
-            ("MADV_HWPOISON", 0x64),
-            ("MADV_SOFT_OFFLINE", 0x65),
-            ("MADV_POPULATE_READ", 0x16),
-            ("MADV_POPULATE_WRITE", 0x17),
-            ("MADV_DONTNEED_LOCKED", 0x18),
-            ("MADV_COLLAPSE", 0x19),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "mremap_flags",
-        summary: "mremap flags (MREMAP_*)",
-        kind: .flags, width: .bits64, radix: .hex, isSigned: false,
-        headers: ["linux/mman.h"],
-        constants: [
-            ("MREMAP_MAYMOVE", 0x1),
-            ("MREMAP_FIXED", 0x2),
-            ("MREMAP_DONTUNMAP", 0x4),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "msync_flags",
-        summary: "msync flags (MS_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/mman.h"],
-        constants: [
-            ("MS_ASYNC", 0x1),
-            ("MS_INVALIDATE", 0x2),
-            ("MS_SYNC", 0x4),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "mlockall_flags",
-        summary: "mlockall flags (MCL_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/mman.h"],
-        constants: [
-            ("MCL_CURRENT", 0x1),
-            ("MCL_FUTURE", 0x2),
-            ("MCL_ONFAULT", 0x4),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "mlock2_flags",
-        summary: "mlock2 flags (MLOCK_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/mman.h"],
-        constants: [
-            ("MLOCK_ONFAULT", 0x1),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "memfd_flags",
-        summary: "memfd_create flags (MFD_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/memfd.h"],
-        constants: [
-            ("MFD_CLOEXEC", 0x1),
-            ("MFD_ALLOW_SEALING", 0x2),
-            ("MFD_HUGETLB", 0x4),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "socket_domain",
-        summary: "socket address family (AF_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["sys/socket.h"],
-        constants: [
-            ("AF_UNSPEC", 0x0),
-            ("AF_UNIX", 0x1),
-            ("AF_INET", 0x2),
-            ("AF_AX25", 0x3),
-            ("AF_IPX", 0x4),
-            ("AF_APPLETALK", 0x5),
-            ("AF_NETROM", 0x6),
-            ("AF_BRIDGE", 0x7),
-            ("AF_ATMPVC", 0x8),
-            ("AF_X25", 0x9),
-            ("AF_INET6", 0xa),
-            ("AF_ROSE", 0xb),
-            ("AF_DECnet", 0xc),
-            ("AF_NETBEUI", 0xd),
-            ("AF_SECURITY", 0xe),
-            ("AF_KEY", 0xf),
-            ("AF_NETLINK", 0x10),
-            ("AF_PACKET", 0x11),
-            ("AF_ASH", 0x12),
-            ("AF_ECONET", 0x13),
-            ("AF_ATMSVC", 0x14),
-            ("AF_RDS", 0x15),
-            ("AF_SNA", 0x16),
-            ("AF_IRDA", 0x17),
-            ("AF_PPPOX", 0x18),
-            ("AF_WANPIPE", 0x19),
-            ("AF_LLC", 0x1a),
-            ("AF_IB", 0x1b),
-            ("AF_MPLS", 0x1c),
-            ("AF_CAN", 0x1d),
-            ("AF_TIPC", 0x1e),
-            ("AF_BLUETOOTH", 0x1f),
-            ("AF_IUCV", 0x20),
-            ("AF_RXRPC", 0x21),
-            ("AF_ISDN", 0x22),
-            ("AF_PHONET", 0x23),
-            ("AF_IEEE802154", 0x24),
-            ("AF_CAIF", 0x25),
-            ("AF_ALG", 0x26),
-            ("AF_NFC", 0x27),
-            ("AF_VSOCK", 0x28),
-            ("AF_KCM", 0x29),
-            ("AF_QIPCRTR", 0x2a),
-            ("AF_SMC", 0x2b),
-            ("AF_XDP", 0x2c),
-            ("AF_MCTP", 0x2d),
-        ],
-        aliases: [
-            ("AF_LOCAL", 0x1),
-            ("AF_FILE", 0x1),
-            ("AF_ROUTE", 0x10),
-        ]
-    ),
-    ValueDecoder(
-        name: "socket_type",
-        summary: "socket type (SOCK_*) with SOCK_CLOEXEC and SOCK_NONBLOCK",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["sys/socket.h"],
-        field: ValueDecoder.Field(mask: 0xf, maskName: nil, isLast: false, constants: [
-            ("SOCK_STREAM", 0x1),
-            ("SOCK_DGRAM", 0x2),
-            ("SOCK_RAW", 0x3),
-            ("SOCK_RDM", 0x4),
-            ("SOCK_SEQPACKET", 0x5),
-            ("SOCK_DCCP", 0x6),
-            ("SOCK_PACKET", 0xa),
-        ]),
-        constants: [
-            ("SOCK_CLOEXEC", 0x80000),
-            ("SOCK_NONBLOCK", 0x800),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "socket_flags",
-        summary: "accept4 flags (SOCK_CLOEXEC, SOCK_NONBLOCK)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["sys/socket.h"],
-        constants: [
-            ("SOCK_CLOEXEC", 0x80000),
-            ("SOCK_NONBLOCK", 0x800),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "ip_protocol",
-        summary: "IP protocol (IPPROTO_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["netinet/in.h"],
-        constants: [
-            ("IPPROTO_IP", 0x0),
-            ("IPPROTO_ICMP", 0x1),
-            ("IPPROTO_IGMP", 0x2),
-            ("IPPROTO_IPIP", 0x4),
-            ("IPPROTO_TCP", 0x6),
-            ("IPPROTO_EGP", 0x8),
-            ("IPPROTO_PUP", 0xc),
-            ("IPPROTO_UDP", 0x11),
-            ("IPPROTO_IDP", 0x16),
-            ("IPPROTO_TP", 0x1d),
-            ("IPPROTO_DCCP", 0x21),
-            ("IPPROTO_IPV6", 0x29),
-            ("IPPROTO_ROUTING", 0x2b),
-            ("IPPROTO_FRAGMENT", 0x2c),
-            ("IPPROTO_RSVP", 0x2e),
-            ("IPPROTO_GRE", 0x2f),
-            ("IPPROTO_ESP", 0x32),
-            ("IPPROTO_AH", 0x33),
-            ("IPPROTO_ICMPV6", 0x3a),
-            ("IPPROTO_NONE", 0x3b),
-            ("IPPROTO_DSTOPTS", 0x3c),
-            ("IPPROTO_MTP", 0x5c),
-            ("IPPROTO_BEETPH", 0x5e),
-            ("IPPROTO_ENCAP", 0x62),
-            ("IPPROTO_PIM", 0x67),
-            ("IPPROTO_COMP", 0x6c),
-            ("IPPROTO_SCTP", 0x84),
-            ("IPPROTO_MH", 0x87),
-            ("IPPROTO_UDPLITE", 0x88),
-            ("IPPROTO_MPLS", 0x89),
-            ("IPPROTO_ETHERNET", 0x8f),
-            ("IPPROTO_RAW", 0xff),
-            ("IPPROTO_MPTCP", 0x106),
-        ],
-        aliases: [
-            ("IPPROTO_HOPOPTS", 0x0),
-        ]
-    ),
-    ValueDecoder(
-        name: "netlink_protocol",
-        summary: "netlink protocol (NETLINK_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["linux/netlink.h"],
-        constants: [
-            ("NETLINK_ROUTE", 0x0),
-            ("NETLINK_UNUSED", 0x1),
-            ("NETLINK_USERSOCK", 0x2),
-            ("NETLINK_FIREWALL", 0x3),
-            ("NETLINK_SOCK_DIAG", 0x4),
-            ("NETLINK_NFLOG", 0x5),
-            ("NETLINK_XFRM", 0x6),
-            ("NETLINK_SELINUX", 0x7),
-            ("NETLINK_ISCSI", 0x8),
-            ("NETLINK_AUDIT", 0x9),
-            ("NETLINK_FIB_LOOKUP", 0xa),
-            ("NETLINK_CONNECTOR", 0xb),
-            ("NETLINK_NETFILTER", 0xc),
-            ("NETLINK_IP6_FW", 0xd),
-            ("NETLINK_DNRTMSG", 0xe),
-            ("NETLINK_KOBJECT_UEVENT", 0xf),
-            ("NETLINK_GENERIC", 0x10),
-            ("NETLINK_SCSITRANSPORT", 0x12),
-            ("NETLINK_ECRYPTFS", 0x13),
-            ("NETLINK_RDMA", 0x14),
-            ("NETLINK_CRYPTO", 0x15),
-            ("NETLINK_SMC", 0x16),
-        ],
-        aliases: [
-            ("NETLINK_INET_DIAG", 0x4),
-        ]
-    ),
-    ValueDecoder(
-        name: "socket_level",
-        summary: "setsockopt/getsockopt level (SOL_*, IPPROTO_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["sys/socket.h", "netinet/in.h", "netinet/tcp.h", "netinet/udp.h"],
-        constants: [
-            ("SOL_SOCKET", 0x1),
-            ("SOL_IP", 0x0),
-            ("SOL_TCP", 0x6),
-            ("SOL_UDP", 0x11),
-            ("SOL_IPV6", 0x29),
-            ("SOL_ICMPV6", 0x3a),
-            ("SOL_RAW", 0xff),
-            ("SOL_DECNET", 0x105),
-            ("SOL_X25", 0x106),
-            ("SOL_PACKET", 0x107),
-            ("SOL_ATM", 0x108),
-            ("SOL_AAL", 0x109),
-            ("SOL_IRDA", 0x10a),
-            ("SOL_NETBEUI", 0x10b),
-            ("SOL_LLC", 0x10c),
-            ("SOL_DCCP", 0x10d),
-            ("SOL_NETLINK", 0x10e),
-            ("SOL_TIPC", 0x10f),
-            ("SOL_RXRPC", 0x110),
-            ("SOL_PPPOL2TP", 0x111),
-            ("SOL_BLUETOOTH", 0x112),
-            ("SOL_PNPIPE", 0x113),
-            ("SOL_RDS", 0x114),
-            ("SOL_IUCV", 0x115),
-            ("SOL_CAIF", 0x116),
-            ("SOL_ALG", 0x117),
-            ("SOL_NFC", 0x118),
-            ("SOL_KCM", 0x119),
-            ("SOL_TLS", 0x11a),
-            ("SOL_XDP", 0x11b),
-            ("SOL_MPTCP", 0x11c),
-            ("SOL_MCTP", 0x11d),
-            ("SOL_SMC", 0x11e),
-        ],
-        aliases: [
-            ("IPPROTO_IP", 0x0),
-            ("IPPROTO_TCP", 0x6),
-            ("IPPROTO_UDP", 0x11),
-            ("IPPROTO_IPV6", 0x29),
-            ("IPPROTO_ICMPV6", 0x3a),
-            ("IPPROTO_SCTP", 0x84),
-        ]
-    ),
-    ValueDecoder(
-        name: "sockopt_socket",
-        summary: "socket options at level SOL_SOCKET (SO_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["sys/socket.h"],
-        constants: [
-            ("SO_DEBUG", 0x1),
-            ("SO_REUSEADDR", 0x2),
-            ("SO_TYPE", 0x3),
-            ("SO_ERROR", 0x4),
-            ("SO_DONTROUTE", 0x5),
-            ("SO_BROADCAST", 0x6),
-            ("SO_SNDBUF", 0x7),
-            ("SO_RCVBUF", 0x8),
-            ("SO_SNDBUFFORCE", 0x20),
-            ("SO_RCVBUFFORCE", 0x21),
-            ("SO_KEEPALIVE", 0x9),
-            ("SO_OOBINLINE", 0xa),
-            ("SO_NO_CHECK", 0xb),
-            ("SO_PRIORITY", 0xc),
-            ("SO_LINGER", 0xd),
-            ("SO_BSDCOMPAT", 0xe),
-            ("SO_REUSEPORT", 0xf),
-            ("SO_PASSCRED", 0x10),
-            ("SO_PEERCRED", 0x11),
-            ("SO_RCVLOWAT", 0x12),
-            ("SO_SNDLOWAT", 0x13),
-            ("SO_RCVTIMEO", 0x14),
-            ("SO_SNDTIMEO", 0x15),
-            ("SO_SECURITY_AUTHENTICATION", 0x16),
-            ("SO_SECURITY_ENCRYPTION_TRANSPORT", 0x17),
-            ("SO_SECURITY_ENCRYPTION_NETWORK", 0x18),
-            ("SO_BINDTODEVICE", 0x19),
-            ("SO_ATTACH_FILTER", 0x1a),
-            ("SO_DETACH_FILTER", 0x1b),
-            ("SO_PEERNAME", 0x1c),
-            ("SO_TIMESTAMP", 0x1d),
-            ("SO_ACCEPTCONN", 0x1e),
-            ("SO_PEERSEC", 0x1f),
-            ("SO_PASSSEC", 0x22),
-            ("SO_TIMESTAMPNS", 0x23),
-            ("SO_MARK", 0x24),
-            ("SO_TIMESTAMPING", 0x25),
-            ("SO_PROTOCOL", 0x26),
-            ("SO_DOMAIN", 0x27),
-            ("SO_RXQ_OVFL", 0x28),
-            ("SO_WIFI_STATUS", 0x29),
-            ("SO_PEEK_OFF", 0x2a),
-            ("SO_NOFCS", 0x2b),
-            ("SO_LOCK_FILTER", 0x2c),
-            ("SO_SELECT_ERR_QUEUE", 0x2d),
-            ("SO_BUSY_POLL", 0x2e),
-            ("SO_MAX_PACING_RATE", 0x2f),
-            ("SO_BPF_EXTENSIONS", 0x30),
-            ("SO_INCOMING_CPU", 0x31),
-            ("SO_ATTACH_BPF", 0x32),
-            ("SO_ATTACH_REUSEPORT_CBPF", 0x33),
-            ("SO_ATTACH_REUSEPORT_EBPF", 0x34),
-            ("SO_CNX_ADVICE", 0x35),
-            ("SO_MEMINFO", 0x37),
-            ("SO_INCOMING_NAPI_ID", 0x38),
-            ("SO_COOKIE", 0x39),
-            ("SO_PEERGROUPS", 0x3b),
-            ("SO_ZEROCOPY", 0x3c),
-            ("SO_TXTIME", 0x3d),
-            ("SO_BINDTOIFINDEX", 0x3e),
-            ("SO_TIMESTAMP_NEW", 0x3f),
-            ("SO_TIMESTAMPNS_NEW", 0x40),
-            ("SO_TIMESTAMPING_NEW", 0x41),
-            ("SO_RCVTIMEO_NEW", 0x42),
-            ("SO_SNDTIMEO_NEW", 0x43),
-            ("SO_DETACH_REUSEPORT_BPF", 0x44),
-            ("SO_PREFER_BUSY_POLL", 0x45),
-            ("SO_BUSY_POLL_BUDGET", 0x46),
-            ("SO_NETNS_COOKIE", 0x47),
-            ("SO_BUF_LOCK", 0x48),
-            ("SO_RESERVE_MEM", 0x49),
-            ("SO_TXREHASH", 0x4a),
-            ("SO_RCVMARK", 0x4b),
-        ],
-        aliases: [
-            ("SO_RCVTIMEO_OLD", 0x14),
-            ("SO_SNDTIMEO_OLD", 0x15),
-            ("SO_TIMESTAMP_OLD", 0x1d),
-            ("SO_TIMESTAMPNS_OLD", 0x23),
-            ("SO_TIMESTAMPING_OLD", 0x25),
-            ("SO_GET_FILTER", 0x1a),
-            ("SO_DETACH_BPF", 0x1b),
-        ]
-    ),
-    ValueDecoder(
-        name: "sockopt_tcp",
-        summary: "socket options at level SOL_TCP (TCP_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["netinet/tcp.h"],
-        constants: [
-            ("TCP_NODELAY", 0x1),
-            ("TCP_MAXSEG", 0x2),
-            ("TCP_CORK", 0x3),
-            ("TCP_KEEPIDLE", 0x4),
-            ("TCP_KEEPINTVL", 0x5),
-            ("TCP_KEEPCNT", 0x6),
-            ("TCP_SYNCNT", 0x7),
-            ("TCP_LINGER2", 0x8),
-            ("TCP_DEFER_ACCEPT", 0x9),
-            ("TCP_WINDOW_CLAMP", 0xa),
-            ("TCP_INFO", 0xb),
-            ("TCP_QUICKACK", 0xc),
-            ("TCP_CONGESTION", 0xd),
-            ("TCP_MD5SIG", 0xe),
-            ("TCP_COOKIE_TRANSACTIONS", 0xf),
-            ("TCP_THIN_LINEAR_TIMEOUTS", 0x10),
-            ("TCP_THIN_DUPACK", 0x11),
-            ("TCP_USER_TIMEOUT", 0x12),
-            ("TCP_REPAIR", 0x13),
-            ("TCP_REPAIR_QUEUE", 0x14),
-            ("TCP_QUEUE_SEQ", 0x15),
-            ("TCP_REPAIR_OPTIONS", 0x16),
-            ("TCP_FASTOPEN", 0x17),
-            ("TCP_TIMESTAMP", 0x18),
-            ("TCP_NOTSENT_LOWAT", 0x19),
-            ("TCP_CC_INFO", 0x1a),
-            ("TCP_SAVE_SYN", 0x1b),
-            ("TCP_SAVED_SYN", 0x1c),
-            ("TCP_REPAIR_WINDOW", 0x1d),
-            ("TCP_FASTOPEN_CONNECT", 0x1e),
-            ("TCP_ULP", 0x1f),
-            ("TCP_MD5SIG_EXT", 0x20),
-            ("TCP_FASTOPEN_KEY", 0x21),
-            ("TCP_FASTOPEN_NO_COOKIE", 0x22),
-            ("TCP_ZEROCOPY_RECEIVE", 0x23),
-            ("TCP_INQ", 0x24),
-            ("TCP_TX_DELAY", 0x25),
-        ],
-        aliases: [
-            ("TCP_CM_INQ", 0x24),
-        ]
-    ),
-    ValueDecoder(
-        name: "sockopt_ip",
-        summary: "socket options at level SOL_IP (IP_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["netinet/in.h"],
-        constants: [
-            ("IP_TOS", 0x1),
-            ("IP_TTL", 0x2),
-            ("IP_HDRINCL", 0x3),
-            ("IP_OPTIONS", 0x4),
-            ("IP_ROUTER_ALERT", 0x5),
-            ("IP_RECVOPTS", 0x6),
-            ("IP_RETOPTS", 0x7),
-            ("IP_PKTINFO", 0x8),
-            ("IP_PKTOPTIONS", 0x9),
-            ("IP_MTU_DISCOVER", 0xa),
-            ("IP_RECVERR", 0xb),
-            ("IP_RECVTTL", 0xc),
-            ("IP_RECVTOS", 0xd),
-            ("IP_MTU", 0xe),
-            ("IP_FREEBIND", 0xf),
-            ("IP_IPSEC_POLICY", 0x10),
-            ("IP_XFRM_POLICY", 0x11),
-            ("IP_PASSSEC", 0x12),
-            ("IP_TRANSPARENT", 0x13),
-            ("IP_ORIGDSTADDR", 0x14),
-            ("IP_MINTTL", 0x15),
-            ("IP_NODEFRAG", 0x16),
-            ("IP_CHECKSUM", 0x17),
-            ("IP_BIND_ADDRESS_NO_PORT", 0x18),
-            ("IP_RECVFRAGSIZE", 0x19),
-            ("IP_RECVERR_RFC4884", 0x1a),
-            ("IP_MULTICAST_IF", 0x20),
-            ("IP_MULTICAST_TTL", 0x21),
-            ("IP_MULTICAST_LOOP", 0x22),
-            ("IP_ADD_MEMBERSHIP", 0x23),
-            ("IP_DROP_MEMBERSHIP", 0x24),
-            ("IP_UNBLOCK_SOURCE", 0x25),
-            ("IP_BLOCK_SOURCE", 0x26),
-            ("IP_ADD_SOURCE_MEMBERSHIP", 0x27),
-            ("IP_DROP_SOURCE_MEMBERSHIP", 0x28),
-            ("IP_MSFILTER", 0x29),
-            ("IP_MULTICAST_ALL", 0x31),
-            ("IP_UNICAST_IF", 0x32),
-        ],
-        aliases: [
-            ("IP_RECVORIGDSTADDR", 0x14),
-            ("IP_RECVRETOPTS", 0x7),
-        ]
-    ),
-    ValueDecoder(
-        name: "sockopt_ipv6",
-        summary: "socket options at level SOL_IPV6 (IPV6_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["netinet/in.h"],
-        constants: [
-            ("IPV6_ADDRFORM", 0x1),
-            ("IPV6_2292PKTINFO", 0x2),
-            ("IPV6_2292HOPOPTS", 0x3),
-            ("IPV6_2292DSTOPTS", 0x4),
-            ("IPV6_2292RTHDR", 0x5),
-            ("IPV6_2292PKTOPTIONS", 0x6),
-            ("IPV6_CHECKSUM", 0x7),
-            ("IPV6_2292HOPLIMIT", 0x8),
-            ("IPV6_NEXTHOP", 0x9),
-            ("IPV6_AUTHHDR", 0xa),
-            ("IPV6_UNICAST_HOPS", 0x10),
-            ("IPV6_MULTICAST_IF", 0x11),
-            ("IPV6_MULTICAST_HOPS", 0x12),
-            ("IPV6_MULTICAST_LOOP", 0x13),
-            ("IPV6_JOIN_GROUP", 0x14),
-            ("IPV6_LEAVE_GROUP", 0x15),
-            ("IPV6_ROUTER_ALERT", 0x16),
-            ("IPV6_MTU_DISCOVER", 0x17),
-            ("IPV6_MTU", 0x18),
-            ("IPV6_RECVERR", 0x19),
-            ("IPV6_V6ONLY", 0x1a),
-            ("IPV6_JOIN_ANYCAST", 0x1b),
-            ("IPV6_LEAVE_ANYCAST", 0x1c),
-            ("IPV6_MULTICAST_ALL", 0x1d),
-            ("IPV6_ROUTER_ALERT_ISOLATE", 0x1e),
-            ("IPV6_RECVERR_RFC4884", 0x1f),
-            ("IPV6_IPSEC_POLICY", 0x22),
-            ("IPV6_XFRM_POLICY", 0x23),
-            ("IPV6_HDRINCL", 0x24),
-            ("IPV6_RECVPKTINFO", 0x31),
-            ("IPV6_PKTINFO", 0x32),
-            ("IPV6_RECVHOPLIMIT", 0x33),
-            ("IPV6_HOPLIMIT", 0x34),
-            ("IPV6_RECVHOPOPTS", 0x35),
-            ("IPV6_HOPOPTS", 0x36),
-            ("IPV6_RTHDRDSTOPTS", 0x37),
-            ("IPV6_RECVRTHDR", 0x38),
-            ("IPV6_RTHDR", 0x39),
-            ("IPV6_RECVDSTOPTS", 0x3a),
-            ("IPV6_DSTOPTS", 0x3b),
-            ("IPV6_RECVPATHMTU", 0x3c),
-            ("IPV6_PATHMTU", 0x3d),
-            ("IPV6_DONTFRAG", 0x3e),
-            ("IPV6_RECVTCLASS", 0x42),
-            ("IPV6_TCLASS", 0x43),
-            ("IPV6_AUTOFLOWLABEL", 0x46),
-            ("IPV6_ADDR_PREFERENCES", 0x48),
-            ("IPV6_MINHOPCOUNT", 0x49),
-            ("IPV6_ORIGDSTADDR", 0x4a),
-            ("IPV6_TRANSPARENT", 0x4b),
-            ("IPV6_UNICAST_IF", 0x4c),
-            ("IPV6_RECVFRAGSIZE", 0x4d),
-            ("IPV6_FREEBIND", 0x4e),
-        ],
-        aliases: [
-            ("IPV6_ADD_MEMBERSHIP", 0x14),
-            ("IPV6_DROP_MEMBERSHIP", 0x15),
-            ("IPV6_RXHOPOPTS", 0x36),
-            ("IPV6_RXDSTOPTS", 0x3b),
-            ("IPV6_RECVORIGDSTADDR", 0x4a),
-        ]
-    ),
-    ValueDecoder(
-        name: "msg_flags",
-        summary: "send/recv flags (MSG_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["sys/socket.h"],
-        constants: [
-            ("MSG_OOB", 0x1),
-            ("MSG_PEEK", 0x2),
-            ("MSG_DONTROUTE", 0x4),
-            ("MSG_CTRUNC", 0x8),
-            ("MSG_PROXY", 0x10),
-            ("MSG_TRUNC", 0x20),
-            ("MSG_DONTWAIT", 0x40),
-            ("MSG_EOR", 0x80),
-            ("MSG_WAITALL", 0x100),
-            ("MSG_FIN", 0x200),
-            ("MSG_SYN", 0x400),
-            ("MSG_CONFIRM", 0x800),
-            ("MSG_RST", 0x1000),
-            ("MSG_ERRQUEUE", 0x2000),
-            ("MSG_NOSIGNAL", 0x4000),
-            ("MSG_MORE", 0x8000),
-            ("MSG_WAITFORONE", 0x10000),
-            ("MSG_BATCH", 0x40000),
-            ("MSG_ZEROCOPY", 0x4000000),
-            ("MSG_FASTOPEN", 0x20000000),
-            ("MSG_CMSG_CLOEXEC", 0x40000000),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "shutdown_how",
-        summary: "shutdown how (SHUT_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["sys/socket.h"],
-        constants: [
-            ("SHUT_RD", 0x0),
-            ("SHUT_WR", 0x1),
-            ("SHUT_RDWR", 0x2),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "epoll_ctl_op",
-        summary: "epoll_ctl operations (EPOLL_CTL_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["sys/epoll.h"],
-        constants: [
-            ("EPOLL_CTL_ADD", 0x1),
-            ("EPOLL_CTL_DEL", 0x2),
-            ("EPOLL_CTL_MOD", 0x3),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "epoll_flags",
-        summary: "epoll_create1 flags",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["sys/epoll.h"],
-        constants: [
-            ("EPOLL_CLOEXEC", 0x80000),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "eventfd_flags",
-        summary: "eventfd2 flags (EFD_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["sys/eventfd.h"],
-        constants: [
-            ("EFD_SEMAPHORE", 0x1),
-            ("EFD_CLOEXEC", 0x80000),
-            ("EFD_NONBLOCK", 0x800),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "timerfd_flags",
-        summary: "timerfd_create flags (TFD_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["sys/timerfd.h"],
-        constants: [
-            ("TFD_CLOEXEC", 0x80000),
-            ("TFD_NONBLOCK", 0x800),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "timerfd_settime_flags",
-        summary: "timerfd_settime flags (TFD_TIMER_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["sys/timerfd.h"],
-        constants: [
-            ("TFD_TIMER_ABSTIME", 0x1),
-            ("TFD_TIMER_CANCEL_ON_SET", 0x2),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "signalfd_flags",
-        summary: "signalfd4 flags (SFD_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["sys/signalfd.h"],
-        constants: [
-            ("SFD_CLOEXEC", 0x80000),
-            ("SFD_NONBLOCK", 0x800),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "inotify_flags",
-        summary: "inotify_init1 flags (IN_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["sys/inotify.h"],
-        constants: [
-            ("IN_CLOEXEC", 0x80000),
-            ("IN_NONBLOCK", 0x800),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "getrandom_flags",
-        summary: "getrandom flags (GRND_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/random.h"],
-        constants: [
-            ("GRND_NONBLOCK", 0x1),
-            ("GRND_RANDOM", 0x2),
-            ("GRND_INSECURE", 0x4),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "ioctl_request",
-        summary: "ioctl requests",
-        kind: .enumeration, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["sys/ioctl.h", "asm/termbits.h", "linux/serial.h", "linux/sockios.h", "linux/fs.h", "linux/blkpg.h", "linux/fiemap.h", "linux/fsverity.h", "linux/loop.h", "linux/nsfs.h", "linux/if_tun.h", "linux/perf_event.h", "linux/seccomp.h", "linux/userfaultfd.h", "linux/random.h", "linux/vt.h", "linux/kd.h", "linux/input.h", "linux/rtc.h", "linux/watchdog.h", "linux/kvm.h"],
-        constants: [
-            ("TCGETS", 0x5401),
-            ("TCSETS", 0x5402),
-            ("TCSETSW", 0x5403),
-            ("TCSETSF", 0x5404),
-            ("TCGETA", 0x5405),
-            ("TCSETA", 0x5406),
-            ("TCSETAW", 0x5407),
-            ("TCSETAF", 0x5408),
-            ("TCSBRK", 0x5409),
-            ("TCXONC", 0x540a),
-            ("TCFLSH", 0x540b),
-            ("TIOCEXCL", 0x540c),
-            ("TIOCNXCL", 0x540d),
-            ("TIOCSCTTY", 0x540e),
-            ("TIOCGPGRP", 0x540f),
-            ("TIOCSPGRP", 0x5410),
-            ("TIOCOUTQ", 0x5411),
-            ("TIOCSTI", 0x5412),
-            ("TIOCGWINSZ", 0x5413),
-            ("TIOCSWINSZ", 0x5414),
-            ("TIOCMGET", 0x5415),
-            ("TIOCMBIS", 0x5416),
-            ("TIOCMBIC", 0x5417),
-            ("TIOCMSET", 0x5418),
-            ("TIOCGSOFTCAR", 0x5419),
-            ("TIOCSSOFTCAR", 0x541a),
-            ("FIONREAD", 0x541b),
-            ("TIOCLINUX", 0x541c),
-            ("TIOCCONS", 0x541d),
-            ("TIOCGSERIAL", 0x541e),
-            ("TIOCSSERIAL", 0x541f),
-            ("TIOCPKT", 0x5420),
-            ("FIONBIO", 0x5421),
-            ("TIOCNOTTY", 0x5422),
-            ("TIOCSETD", 0x5423),
-            ("TIOCGETD", 0x5424),
-            ("TCSBRKP", 0x5425),
-            ("TIOCSBRK", 0x5427),
-            ("TIOCCBRK", 0x5428),
-            ("TIOCGSID", 0x5429),
-            ("TCGETS2", 0x802c542a),
-            ("TCSETS2", 0x402c542b),
-            ("TCSETSW2", 0x402c542c),
-            ("TCSETSF2", 0x402c542d),
-            ("TIOCGRS485", 0x542e),
-            ("TIOCSRS485", 0x542f),
-            ("TIOCGPTN", 0x80045430),
-            ("TIOCSPTLCK", 0x40045431),
-            ("TIOCGDEV", 0x80045432),
-            ("TCGETX", 0x5432),
-            ("TCSETX", 0x5433),
-            ("TCSETXF", 0x5434),
-            ("TCSETXW", 0x5435),
-            ("TIOCSIG", 0x40045436),
-            ("TIOCVHANGUP", 0x5437),
-            ("TIOCGPKT", 0x80045438),
-            ("TIOCGPTLCK", 0x80045439),
-            ("TIOCGEXCL", 0x80045440),
-            ("TIOCGPTPEER", 0x5441),
-            ("TIOCGISO7816", 0x80285442),
-            ("TIOCSISO7816", 0xc0285443),
-            ("FIONCLEX", 0x5450),
-            ("FIOCLEX", 0x5451),
-            ("FIOASYNC", 0x5452),
-            ("TIOCSERCONFIG", 0x5453),
-            ("TIOCSERGWILD", 0x5454),
-            ("TIOCSERSWILD", 0x5455),
-            ("TIOCGLCKTRMIOS", 0x5456),
-            ("TIOCSLCKTRMIOS", 0x5457),
-            ("TIOCSERGSTRUCT", 0x5458),
-            ("TIOCSERGETLSR", 0x5459),
-            ("TIOCSERGETMULTI", 0x545a),
-            ("TIOCSERSETMULTI", 0x545b),
-            ("TIOCMIWAIT", 0x545c),
-            ("TIOCGICOUNT", 0x545d),
-            ("FIOQSIZE", 0x5460),
-            ("FIOSETOWN", 0x8901),
-            ("SIOCSPGRP", 0x8902),
-            ("FIOGETOWN", 0x8903),
-            ("SIOCGPGRP", 0x8904),
-            ("SIOCATMARK", 0x8905),
-            ("SIOCGSTAMP", 0x8906),
-            ("SIOCGSTAMPNS", 0x8907),
-            ("SIOCADDRT", 0x890b),
-            ("SIOCDELRT", 0x890c),
-            ("SIOCRTMSG", 0x890d),
-            ("SIOCGIFNAME", 0x8910),
-            ("SIOCSIFLINK", 0x8911),
-            ("SIOCGIFCONF", 0x8912),
-            ("SIOCGIFFLAGS", 0x8913),
-            ("SIOCSIFFLAGS", 0x8914),
-            ("SIOCGIFADDR", 0x8915),
-            ("SIOCSIFADDR", 0x8916),
-            ("SIOCGIFDSTADDR", 0x8917),
-            ("SIOCSIFDSTADDR", 0x8918),
-            ("SIOCGIFBRDADDR", 0x8919),
-            ("SIOCSIFBRDADDR", 0x891a),
-            ("SIOCGIFNETMASK", 0x891b),
-            ("SIOCSIFNETMASK", 0x891c),
-            ("SIOCGIFMETRIC", 0x891d),
-            ("SIOCSIFMETRIC", 0x891e),
-            ("SIOCGIFMEM", 0x891f),
-            ("SIOCSIFMEM", 0x8920),
-            ("SIOCGIFMTU", 0x8921),
-            ("SIOCSIFMTU", 0x8922),
-            ("SIOCSIFNAME", 0x8923),
-            ("SIOCSIFHWADDR", 0x8924),
-            ("SIOCGIFENCAP", 0x8925),
-            ("SIOCSIFENCAP", 0x8926),
-            ("SIOCGIFHWADDR", 0x8927),
-            ("SIOCGIFSLAVE", 0x8929),
-            ("SIOCSIFSLAVE", 0x8930),
-            ("SIOCADDMULTI", 0x8931),
-            ("SIOCDELMULTI", 0x8932),
-            ("SIOCGIFINDEX", 0x8933),
-            ("SIOCSIFPFLAGS", 0x8934),
-            ("SIOCGIFPFLAGS", 0x8935),
-            ("SIOCDIFADDR", 0x8936),
-            ("SIOCSIFHWBROADCAST", 0x8937),
-            ("SIOCGIFCOUNT", 0x8938),
-            ("SIOCGIFBR", 0x8940),
-            ("SIOCSIFBR", 0x8941),
-            ("SIOCGIFTXQLEN", 0x8942),
-            ("SIOCSIFTXQLEN", 0x8943),
-            ("SIOCETHTOOL", 0x8946),
-            ("SIOCGMIIPHY", 0x8947),
-            ("SIOCGMIIREG", 0x8948),
-            ("SIOCSMIIREG", 0x8949),
-            ("SIOCWANDEV", 0x894a),
-            ("SIOCOUTQNSD", 0x894b),
-            ("SIOCGSKNS", 0x894c),
-            ("SIOCDARP", 0x8953),
-            ("SIOCGARP", 0x8954),
-            ("SIOCSARP", 0x8955),
-            ("SIOCDRARP", 0x8960),
-            ("SIOCGRARP", 0x8961),
-            ("SIOCSRARP", 0x8962),
-            ("SIOCGIFMAP", 0x8970),
-            ("SIOCSIFMAP", 0x8971),
-            ("SIOCADDDLCI", 0x8980),
-            ("SIOCDELDLCI", 0x8981),
-            ("SIOCGIFVLAN", 0x8982),
-            ("SIOCSIFVLAN", 0x8983),
-            ("SIOCBONDENSLAVE", 0x8990),
-            ("SIOCBONDRELEASE", 0x8991),
-            ("SIOCBONDSETHWADDR", 0x8992),
-            ("SIOCBONDSLAVEINFOQUERY", 0x8993),
-            ("SIOCBONDINFOQUERY", 0x8994),
-            ("SIOCBONDCHANGEACTIVE", 0x8995),
-            ("SIOCBRADDBR", 0x89a0),
-            ("SIOCBRDELBR", 0x89a1),
-            ("SIOCBRADDIF", 0x89a2),
-            ("SIOCBRDELIF", 0x89a3),
-            ("SIOCSHWTSTAMP", 0x89b0),
-            ("SIOCGHWTSTAMP", 0x89b1),
-            ("BLKROSET", 0x125d),
-            ("BLKROGET", 0x125e),
-            ("BLKRRPART", 0x125f),
-            ("BLKGETSIZE", 0x1260),
-            ("BLKFLSBUF", 0x1261),
-            ("BLKRASET", 0x1262),
-            ("BLKRAGET", 0x1263),
-            ("BLKFRASET", 0x1264),
-            ("BLKFRAGET", 0x1265),
-            ("BLKSECTSET", 0x1266),
-            ("BLKSECTGET", 0x1267),
-            ("BLKSSZGET", 0x1268),
-            ("BLKPG", 0x1269),
-            ("BLKBSZGET", 0x80081270),
-            ("BLKBSZSET", 0x40081271),
-            ("BLKGETSIZE64", 0x80081272),
-            ("BLKTRACESTART", 0x1274),
-            ("BLKTRACESTOP", 0x1275),
-            ("BLKTRACETEARDOWN", 0x1276),
-            ("BLKDISCARD", 0x1277),
-            ("BLKIOMIN", 0x1278),
-            ("BLKIOOPT", 0x1279),
-            ("BLKALIGNOFF", 0x127a),
-            ("BLKPBSZGET", 0x127b),
-            ("BLKDISCARDZEROES", 0x127c),
-            ("BLKSECDISCARD", 0x127d),
-            ("BLKROTATIONAL", 0x127e),
-            ("BLKZEROOUT", 0x127f),
-            ("BLKGETDISKSEQ", 0x80081280),
-            ("FIBMAP", 0x1),
-            ("FIGETBSZ", 0x2),
-            ("FIFREEZE", 0xc0045877),
-            ("FITHAW", 0xc0045878),
-            ("FITRIM", 0xc0185879),
-            ("FICLONE", 0x40049409),
-            ("FICLONERANGE", 0x4020940d),
-            ("FIDEDUPERANGE", 0xc0189436),
-            ("FS_IOC_GETFLAGS", 0x80086601),
-            ("FS_IOC_SETFLAGS", 0x40086602),
-            ("FS_IOC_GETVERSION", 0x80087601),
-            ("FS_IOC_SETVERSION", 0x40087602),
-            ("FS_IOC_FIEMAP", 0xc020660b),
-            ("FS_IOC32_GETFLAGS", 0x80046601),
-            ("FS_IOC32_SETFLAGS", 0x40046602),
-            ("FS_IOC32_GETVERSION", 0x80047601),
-            ("FS_IOC32_SETVERSION", 0x40047602),
-            ("FS_IOC_FSGETXATTR", 0x801c581f),
-            ("FS_IOC_FSSETXATTR", 0x401c5820),
-            ("FS_IOC_GETFSLABEL", 0x81009431),
-            ("FS_IOC_SETFSLABEL", 0x41009432),
-            ("FS_IOC_SET_ENCRYPTION_POLICY", 0x800c6613),
-            ("FS_IOC_GET_ENCRYPTION_PWSALT", 0x40106614),
-            ("FS_IOC_GET_ENCRYPTION_POLICY", 0x400c6615),
-            ("FS_IOC_ENABLE_VERITY", 0x40806685),
-            ("FS_IOC_MEASURE_VERITY", 0xc0046686),
-            ("LOOP_SET_FD", 0x4c00),
-            ("LOOP_CLR_FD", 0x4c01),
-            ("LOOP_SET_STATUS", 0x4c02),
-            ("LOOP_GET_STATUS", 0x4c03),
-            ("LOOP_SET_STATUS64", 0x4c04),
-            ("LOOP_GET_STATUS64", 0x4c05),
-            ("LOOP_CHANGE_FD", 0x4c06),
-            ("LOOP_SET_CAPACITY", 0x4c07),
-            ("LOOP_SET_DIRECT_IO", 0x4c08),
-            ("LOOP_SET_BLOCK_SIZE", 0x4c09),
-            ("LOOP_CONFIGURE", 0x4c0a),
-            ("LOOP_CTL_ADD", 0x4c80),
-            ("LOOP_CTL_REMOVE", 0x4c81),
-            ("LOOP_CTL_GET_FREE", 0x4c82),
-            ("NS_GET_USERNS", 0xb701),
-            ("NS_GET_PARENT", 0xb702),
-            ("NS_GET_NSTYPE", 0xb703),
-            ("NS_GET_OWNER_UID", 0xb704),
-            ("TUNSETIFF", 0x400454ca),
-            ("TUNGETIFF", 0x800454d2),
-            ("TUNSETPERSIST", 0x400454cb),
-            ("TUNSETOWNER", 0x400454cc),
-            ("TUNSETGROUP", 0x400454ce),
-            ("TUNGETFEATURES", 0x800454cf),
-            ("PERF_EVENT_IOC_ENABLE", 0x2400),
-            ("PERF_EVENT_IOC_DISABLE", 0x2401),
-            ("PERF_EVENT_IOC_REFRESH", 0x2402),
-            ("PERF_EVENT_IOC_RESET", 0x2403),
-            ("PERF_EVENT_IOC_PERIOD", 0x40082404),
-            ("PERF_EVENT_IOC_SET_OUTPUT", 0x2405),
-            ("PERF_EVENT_IOC_SET_FILTER", 0x40082406),
-            ("PERF_EVENT_IOC_ID", 0x80082407),
-            ("PERF_EVENT_IOC_SET_BPF", 0x40042408),
-            ("PERF_EVENT_IOC_PAUSE_OUTPUT", 0x40042409),
-            ("SECCOMP_IOCTL_NOTIF_RECV", 0xc0502100),
-            ("SECCOMP_IOCTL_NOTIF_SEND", 0xc0182101),
-            ("SECCOMP_IOCTL_NOTIF_ID_VALID", 0x40082102),
-            ("SECCOMP_IOCTL_NOTIF_ADDFD", 0x40182103),
-            ("UFFDIO_API", 0xc018aa3f),
-            ("UFFDIO_REGISTER", 0xc020aa00),
-            ("UFFDIO_UNREGISTER", 0x8010aa01),
-            ("UFFDIO_WAKE", 0x8010aa02),
-            ("UFFDIO_COPY", 0xc028aa03),
-            ("UFFDIO_ZEROPAGE", 0xc020aa04),
-            ("UFFDIO_WRITEPROTECT", 0xc018aa06),
-            ("RNDGETENTCNT", 0x80045200),
-            ("RNDADDTOENTCNT", 0x40045201),
-            ("RNDADDENTROPY", 0x40085203),
-            ("RNDZAPENTCNT", 0x5204),
-            ("RNDCLEARPOOL", 0x5206),
-            ("RNDRESEEDCRNG", 0x5207),
-            ("VT_OPENQRY", 0x5600),
-            ("VT_GETMODE", 0x5601),
-            ("VT_SETMODE", 0x5602),
-            ("VT_GETSTATE", 0x5603),
-            ("VT_RELDISP", 0x5605),
-            ("VT_ACTIVATE", 0x5606),
-            ("VT_WAITACTIVE", 0x5607),
-            ("VT_DISALLOCATE", 0x5608),
-            ("KDGETMODE", 0x4b3b),
-            ("KDSETMODE", 0x4b3a),
-            ("KDGKBMODE", 0x4b44),
-            ("KDSKBMODE", 0x4b45),
-            ("KDGKBTYPE", 0x4b33),
-            ("EVIOCGVERSION", 0x80044501),
-            ("EVIOCGID", 0x80084502),
-            ("EVIOCGRAB", 0x40044590),
-            ("EVIOCREVOKE", 0x40044591),
-            ("RTC_RD_TIME", 0x80247009),
-            ("RTC_SET_TIME", 0x4024700a),
-            ("RTC_AIE_ON", 0x7001),
-            ("RTC_AIE_OFF", 0x7002),
-            ("WDIOC_GETSUPPORT", 0x80285700),
-            ("WDIOC_KEEPALIVE", 0x80045705),
-            ("WDIOC_SETTIMEOUT", 0xc0045706),
-            ("WDIOC_GETTIMEOUT", 0x80045707),
-            ("KVM_GET_API_VERSION", 0xae00),
-            ("KVM_CREATE_VM", 0xae01),
-            ("KVM_CHECK_EXTENSION", 0xae03),
-            ("KVM_GET_VCPU_MMAP_SIZE", 0xae04),
-            ("KVM_CREATE_VCPU", 0xae41),
-            ("KVM_RUN", 0xae80),
-        ],
-        aliases: [
-            ("TIOCINQ", 0x541b),
-            ("SIOCINQ", 0x541b),
-            ("SIOCOUTQ", 0x5411),
-        ]
-    ),
-    ValueDecoder(
-        name: "prctl_option",
-        summary: "prctl options (PR_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["linux/prctl.h"],
-        constants: [
-            ("PR_SET_PDEATHSIG", 0x1),
-            ("PR_GET_PDEATHSIG", 0x2),
-            ("PR_GET_DUMPABLE", 0x3),
-            ("PR_SET_DUMPABLE", 0x4),
-            ("PR_GET_UNALIGN", 0x5),
-            ("PR_SET_UNALIGN", 0x6),
-            ("PR_GET_KEEPCAPS", 0x7),
-            ("PR_SET_KEEPCAPS", 0x8),
-            ("PR_GET_FPEMU", 0x9),
-            ("PR_SET_FPEMU", 0xa),
-            ("PR_GET_FPEXC", 0xb),
-            ("PR_SET_FPEXC", 0xc),
-            ("PR_GET_TIMING", 0xd),
-            ("PR_SET_TIMING", 0xe),
-            ("PR_SET_NAME", 0xf),
-            ("PR_GET_NAME", 0x10),
-            ("PR_GET_ENDIAN", 0x13),
-            ("PR_SET_ENDIAN", 0x14),
-            ("PR_GET_SECCOMP", 0x15),
-            ("PR_SET_SECCOMP", 0x16),
-            ("PR_CAPBSET_READ", 0x17),
-            ("PR_CAPBSET_DROP", 0x18),
-            ("PR_GET_TSC", 0x19),
-            ("PR_SET_TSC", 0x1a),
-            ("PR_GET_SECUREBITS", 0x1b),
-            ("PR_SET_SECUREBITS", 0x1c),
-            ("PR_SET_TIMERSLACK", 0x1d),
-            ("PR_GET_TIMERSLACK", 0x1e),
-            ("PR_TASK_PERF_EVENTS_DISABLE", 0x1f),
-            ("PR_TASK_PERF_EVENTS_ENABLE", 0x20),
-            ("PR_MCE_KILL", 0x21),
-            ("PR_MCE_KILL_GET", 0x22),
-            ("PR_SET_MM", 0x23),
-            ("PR_SET_PTRACER", 0x59616d61),
-            ("PR_SET_CHILD_SUBREAPER", 0x24),
-            ("PR_GET_CHILD_SUBREAPER", 0x25),
-            ("PR_SET_NO_NEW_PRIVS", 0x26),
-            ("PR_GET_NO_NEW_PRIVS", 0x27),
-            ("PR_GET_TID_ADDRESS", 0x28),
-            ("PR_SET_THP_DISABLE", 0x29),
-            ("PR_GET_THP_DISABLE", 0x2a),
-            ("PR_MPX_ENABLE_MANAGEMENT", 0x2b),
-            ("PR_MPX_DISABLE_MANAGEMENT", 0x2c),
-            ("PR_SET_FP_MODE", 0x2d),
-            ("PR_GET_FP_MODE", 0x2e),
-            ("PR_CAP_AMBIENT", 0x2f),
-            ("PR_SVE_SET_VL", 0x32),
-            ("PR_SVE_GET_VL", 0x33),
-            ("PR_GET_SPECULATION_CTRL", 0x34),
-            ("PR_SET_SPECULATION_CTRL", 0x35),
-            ("PR_PAC_RESET_KEYS", 0x36),
-            ("PR_SET_TAGGED_ADDR_CTRL", 0x37),
-            ("PR_GET_TAGGED_ADDR_CTRL", 0x38),
-            ("PR_SET_IO_FLUSHER", 0x39),
-            ("PR_GET_IO_FLUSHER", 0x3a),
-            ("PR_SET_SYSCALL_USER_DISPATCH", 0x3b),
-            ("PR_PAC_SET_ENABLED_KEYS", 0x3c),
-            ("PR_PAC_GET_ENABLED_KEYS", 0x3d),
-            ("PR_SCHED_CORE", 0x3e),
-            ("PR_SME_SET_VL", 0x3f),
-            ("PR_SME_GET_VL", 0x40),
-            ("PR_SET_VMA", 0x53564d41),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "arch_prctl_code",
-        summary: "arch_prctl codes (ARCH_*)",
-        kind: .enumeration, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["asm/prctl.h"],
-        constants: [
-            ("ARCH_SET_GS", 0x1001),
-            ("ARCH_SET_FS", 0x1002),
-            ("ARCH_GET_FS", 0x1003),
-            ("ARCH_GET_GS", 0x1004),
-            ("ARCH_GET_CPUID", 0x1011),
-            ("ARCH_SET_CPUID", 0x1012),
-            ("ARCH_GET_XCOMP_SUPP", 0x1021),
-            ("ARCH_GET_XCOMP_PERM", 0x1022),
-            ("ARCH_REQ_XCOMP_PERM", 0x1023),
-            ("ARCH_GET_XCOMP_GUEST_PERM", 0x1024),
-            ("ARCH_REQ_XCOMP_GUEST_PERM", 0x1025),
-            ("ARCH_MAP_VDSO_X32", 0x2001),
-            ("ARCH_MAP_VDSO_32", 0x2002),
-            ("ARCH_MAP_VDSO_64", 0x2003),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "seccomp_mode",
-        summary: "seccomp modes (SECCOMP_MODE_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["linux/seccomp.h"],
-        constants: [
-            ("SECCOMP_MODE_DISABLED", 0x0),
-            ("SECCOMP_MODE_STRICT", 0x1),
-            ("SECCOMP_MODE_FILTER", 0x2),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "seccomp_op",
-        summary: "seccomp operations (SECCOMP_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["linux/seccomp.h"],
-        constants: [
-            ("SECCOMP_SET_MODE_STRICT", 0x0),
-            ("SECCOMP_SET_MODE_FILTER", 0x1),
-            ("SECCOMP_GET_ACTION_AVAIL", 0x2),
-            ("SECCOMP_GET_NOTIF_SIZES", 0x3),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "seccomp_filter_flags",
-        summary: "seccomp filter flags (SECCOMP_FILTER_FLAG_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/seccomp.h"],
-        constants: [
-            ("SECCOMP_FILTER_FLAG_TSYNC", 0x1),
-            ("SECCOMP_FILTER_FLAG_LOG", 0x2),
-            ("SECCOMP_FILTER_FLAG_SPEC_ALLOW", 0x4),
-            ("SECCOMP_FILTER_FLAG_NEW_LISTENER", 0x8),
-            ("SECCOMP_FILTER_FLAG_TSYNC_ESRCH", 0x10),
-            ("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 0x20),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "clone_flags",
-        summary: "clone flags (CLONE_*), the exit signal in the low byte (CSIGNAL)",
-        kind: .flags, width: .bits64, radix: .hex, isSigned: false,
-        headers: ["linux/sched.h", "asm/signal.h"],
-        field: ValueDecoder.Field(mask: 0xff, maskName: "CSIGNAL", isLast: true, constants: [
-            ("SIGHUP", 0x1),
-            ("SIGINT", 0x2),
-            ("SIGQUIT", 0x3),
-            ("SIGILL", 0x4),
-            ("SIGTRAP", 0x5),
-            ("SIGABRT", 0x6),
-            ("SIGBUS", 0x7),
-            ("SIGFPE", 0x8),
-            ("SIGKILL", 0x9),
-            ("SIGUSR1", 0xa),
-            ("SIGSEGV", 0xb),
-            ("SIGUSR2", 0xc),
-            ("SIGPIPE", 0xd),
-            ("SIGALRM", 0xe),
-            ("SIGTERM", 0xf),
-            ("SIGSTKFLT", 0x10),
-            ("SIGCHLD", 0x11),
-            ("SIGCONT", 0x12),
-            ("SIGSTOP", 0x13),
-            ("SIGTSTP", 0x14),
-            ("SIGTTIN", 0x15),
-            ("SIGTTOU", 0x16),
-            ("SIGURG", 0x17),
-            ("SIGXCPU", 0x18),
-            ("SIGXFSZ", 0x19),
-            ("SIGVTALRM", 0x1a),
-            ("SIGPROF", 0x1b),
-            ("SIGWINCH", 0x1c),
-            ("SIGIO", 0x1d),
-            ("SIGPWR", 0x1e),
-            ("SIGSYS", 0x1f),
-            ("SIGRTMIN", 0x20),
-        ]),
-        constants: [
-            ("CLONE_VM", 0x100),
-            ("CLONE_FS", 0x200),
-            ("CLONE_FILES", 0x400),
-            ("CLONE_SIGHAND", 0x800),
-            ("CLONE_PIDFD", 0x1000),
-            ("CLONE_PTRACE", 0x2000),
-            ("CLONE_VFORK", 0x4000),
-            ("CLONE_PARENT", 0x8000),
-            ("CLONE_THREAD", 0x10000),
-            ("CLONE_NEWNS", 0x20000),
-            ("CLONE_SYSVSEM", 0x40000),
-            ("CLONE_SETTLS", 0x80000),
-            ("CLONE_PARENT_SETTID", 0x100000),
-            ("CLONE_CHILD_CLEARTID", 0x200000),
-            ("CLONE_DETACHED", 0x400000),
-            ("CLONE_UNTRACED", 0x800000),
-            ("CLONE_CHILD_SETTID", 0x1000000),
-            ("CLONE_NEWCGROUP", 0x2000000),
-            ("CLONE_NEWUTS", 0x4000000),
-            ("CLONE_NEWIPC", 0x8000000),
-            ("CLONE_NEWUSER", 0x10000000),
-            ("CLONE_NEWPID", 0x20000000),
-            ("CLONE_NEWNET", 0x40000000),
-            ("CLONE_IO", 0x80000000),
-            ("CLONE_CLEAR_SIGHAND", 0x100000000),
-            ("CLONE_INTO_CGROUP", 0x200000000),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "unshare_flags",
-        summary: "unshare flags (CLONE_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/sched.h"],
-        constants: [
-            ("CLONE_NEWNS", 0x20000),
-            ("CLONE_NEWCGROUP", 0x2000000),
-            ("CLONE_NEWUTS", 0x4000000),
-            ("CLONE_NEWIPC", 0x8000000),
-            ("CLONE_NEWUSER", 0x10000000),
-            ("CLONE_NEWPID", 0x20000000),
-            ("CLONE_NEWNET", 0x40000000),
-            ("CLONE_NEWTIME", 0x80),
-            ("CLONE_FILES", 0x400),
-            ("CLONE_FS", 0x200),
-            ("CLONE_SYSVSEM", 0x40000),
-            ("CLONE_THREAD", 0x10000),
-            ("CLONE_SIGHAND", 0x800),
-            ("CLONE_VM", 0x100),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "namespace_type",
-        summary: "setns namespace type (CLONE_NEW*, 0 for any)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/sched.h"],
-        constants: [
-            ("CLONE_NEWNS", 0x20000),
-            ("CLONE_NEWCGROUP", 0x2000000),
-            ("CLONE_NEWUTS", 0x4000000),
-            ("CLONE_NEWIPC", 0x8000000),
-            ("CLONE_NEWUSER", 0x10000000),
-            ("CLONE_NEWPID", 0x20000000),
-            ("CLONE_NEWNET", 0x40000000),
-            ("CLONE_NEWTIME", 0x80),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "sched_policy",
-        summary: "scheduling policy (SCHED_*) with SCHED_RESET_ON_FORK",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/sched.h"],
-        field: ValueDecoder.Field(mask: 0xff, maskName: nil, isLast: false, constants: [
-            ("SCHED_NORMAL", 0x0),
-            ("SCHED_FIFO", 0x1),
-            ("SCHED_RR", 0x2),
-            ("SCHED_BATCH", 0x3),
-            ("SCHED_IDLE", 0x5),
-            ("SCHED_DEADLINE", 0x6),
-        ]),
-        constants: [
-            ("SCHED_RESET_ON_FORK", 0x40000000),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "futex_op",
-        summary: "futex operations (FUTEX_*) with FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/futex.h"],
-        field: ValueDecoder.Field(mask: 0xfffffe7f, maskName: "FUTEX_CMD_MASK", isLast: false, constants: [
-            ("FUTEX_WAIT", 0x0),
-            ("FUTEX_WAKE", 0x1),
-            ("FUTEX_FD", 0x2),
-            ("FUTEX_REQUEUE", 0x3),
-            ("FUTEX_CMP_REQUEUE", 0x4),
-            ("FUTEX_WAKE_OP", 0x5),
-            ("FUTEX_LOCK_PI", 0x6),
-            ("FUTEX_UNLOCK_PI", 0x7),
-            ("FUTEX_TRYLOCK_PI", 0x8),
-            ("FUTEX_WAIT_BITSET", 0x9),
-            ("FUTEX_WAKE_BITSET", 0xa),
-            ("FUTEX_WAIT_REQUEUE_PI", 0xb),
-            ("FUTEX_CMP_REQUEUE_PI", 0xc),
-            ("FUTEX_LOCK_PI2", 0xd),
-        ]),
-        constants: [
-            ("FUTEX_PRIVATE_FLAG", 0x80),
-            ("FUTEX_CLOCK_REALTIME", 0x100),
-        ],
-        aliases: [
-            ("FUTEX_WAIT_PRIVATE", 0x80),
-            ("FUTEX_WAKE_PRIVATE", 0x81),
-            ("FUTEX_REQUEUE_PRIVATE", 0x83),
-            ("FUTEX_CMP_REQUEUE_PRIVATE", 0x84),
-            ("FUTEX_WAKE_OP_PRIVATE", 0x85),
-            ("FUTEX_LOCK_PI_PRIVATE", 0x86),
-            ("FUTEX_LOCK_PI2_PRIVATE", 0x8d),
-            ("FUTEX_UNLOCK_PI_PRIVATE", 0x87),
-            ("FUTEX_TRYLOCK_PI_PRIVATE", 0x88),
-            ("FUTEX_WAIT_BITSET_PRIVATE", 0x89),
-            ("FUTEX_WAKE_BITSET_PRIVATE", 0x8a),
-            ("FUTEX_WAIT_REQUEUE_PI_PRIVATE", 0x8b),
-            ("FUTEX_CMP_REQUEUE_PI_PRIVATE", 0x8c),
-        ]
-    ),
-    ValueDecoder(
-        name: "signal",
-        summary: "signal numbers (SIG*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["asm/signal.h"],
-        constants: [
-            ("SIGHUP", 0x1),
-            ("SIGINT", 0x2),
-            ("SIGQUIT", 0x3),
-            ("SIGILL", 0x4),
-            ("SIGTRAP", 0x5),
-            ("SIGABRT", 0x6),
-            ("SIGBUS", 0x7),
-            ("SIGFPE", 0x8),
-            ("SIGKILL", 0x9),
-            ("SIGUSR1", 0xa),
-            ("SIGSEGV", 0xb),
-            ("SIGUSR2", 0xc),
-            ("SIGPIPE", 0xd),
-            ("SIGALRM", 0xe),
-            ("SIGTERM", 0xf),
-            ("SIGSTKFLT", 0x10),
-            ("SIGCHLD", 0x11),
-            ("SIGCONT", 0x12),
-            ("SIGSTOP", 0x13),
-            ("SIGTSTP", 0x14),
-            ("SIGTTIN", 0x15),
-            ("SIGTTOU", 0x16),
-            ("SIGURG", 0x17),
-            ("SIGXCPU", 0x18),
-            ("SIGXFSZ", 0x19),
-            ("SIGVTALRM", 0x1a),
-            ("SIGPROF", 0x1b),
-            ("SIGWINCH", 0x1c),
-            ("SIGIO", 0x1d),
-            ("SIGPWR", 0x1e),
-            ("SIGSYS", 0x1f),
-            ("SIGRTMIN", 0x20),
-        ],
-        aliases: [
-            ("SIGIOT", 0x6),
-            ("SIGPOLL", 0x1d),
-            ("SIGUNUSED", 0x1f),
-        ]
-    ),
-    ValueDecoder(
-        name: "sigprocmask_how",
-        summary: "rt_sigprocmask how (SIG_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["asm/signal.h"],
-        constants: [
-            ("SIG_BLOCK", 0x0),
-            ("SIG_UNBLOCK", 0x1),
-            ("SIG_SETMASK", 0x2),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "wait_options",
-        summary: "wait4/waitid options (W*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/wait.h"],
-        constants: [
-            ("WNOHANG", 0x1),
-            ("WUNTRACED", 0x2),
-            ("WEXITED", 0x4),
-            ("WCONTINUED", 0x8),
-            ("WNOWAIT", 0x1000000),
-            ("__WNOTHREAD", 0x20000000),
-            ("__WALL", 0x40000000),
-            ("__WCLONE", 0x80000000),
-        ],
-        aliases: [
-            ("WSTOPPED", 0x2),
-        ]
-    ),
-    ValueDecoder(
-        name: "waitid_type",
-        summary: "waitid id type (P_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["linux/wait.h"],
-        constants: [
-            ("P_ALL", 0x0),
-            ("P_PID", 0x1),
-            ("P_PGID", 0x2),
-            ("P_PIDFD", 0x3),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "rlimit_resource",
-        summary: "resource limits (RLIMIT_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["linux/resource.h"],
-        constants: [
-            ("RLIMIT_CPU", 0x0),
-            ("RLIMIT_FSIZE", 0x1),
-            ("RLIMIT_DATA", 0x2),
-            ("RLIMIT_STACK", 0x3),
-            ("RLIMIT_CORE", 0x4),
-            ("RLIMIT_RSS", 0x5),
-            ("RLIMIT_NPROC", 0x6),
-            ("RLIMIT_NOFILE", 0x7),
-            ("RLIMIT_MEMLOCK", 0x8),
-            ("RLIMIT_AS", 0x9),
-            ("RLIMIT_LOCKS", 0xa),
-            ("RLIMIT_SIGPENDING", 0xb),
-            ("RLIMIT_MSGQUEUE", 0xc),
-            ("RLIMIT_NICE", 0xd),
-            ("RLIMIT_RTPRIO", 0xe),
-            ("RLIMIT_RTTIME", 0xf),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "priority_which",
-        summary: "getpriority/setpriority which (PRIO_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["linux/resource.h"],
-        constants: [
-            ("PRIO_PROCESS", 0x0),
-            ("PRIO_PGRP", 0x1),
-            ("PRIO_USER", 0x2),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "clock_id",
-        summary: "clock ids (CLOCK_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: true,
-        headers: ["linux/time.h"],
-        constants: [
-            ("CLOCK_REALTIME", 0x0),
-            ("CLOCK_MONOTONIC", 0x1),
-            ("CLOCK_PROCESS_CPUTIME_ID", 0x2),
-            ("CLOCK_THREAD_CPUTIME_ID", 0x3),
-            ("CLOCK_MONOTONIC_RAW", 0x4),
-            ("CLOCK_REALTIME_COARSE", 0x5),
-            ("CLOCK_MONOTONIC_COARSE", 0x6),
-            ("CLOCK_BOOTTIME", 0x7),
-            ("CLOCK_REALTIME_ALARM", 0x8),
-            ("CLOCK_BOOTTIME_ALARM", 0x9),
-            ("CLOCK_SGI_CYCLE", 0xa),
-            ("CLOCK_TAI", 0xb),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "timer_flags",
-        summary: "clock_nanosleep/timer_settime flags (TIMER_ABSTIME)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/time.h"],
-        constants: [
-            ("TIMER_ABSTIME", 0x1),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "itimer_which",
-        summary: "interval timers (ITIMER_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["linux/time.h"],
-        constants: [
-            ("ITIMER_REAL", 0x0),
-            ("ITIMER_VIRTUAL", 0x1),
-            ("ITIMER_PROF", 0x2),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "personality",
-        summary: "personality (PER_* in PER_MASK, with flags such as ADDR_NO_RANDOMIZE)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/personality.h"],
-        field: ValueDecoder.Field(mask: 0xff, maskName: "PER_MASK", isLast: false, constants: [
-            ("PER_LINUX", 0x0),
-            ("PER_BSD", 0x6),
-            ("PER_LINUX32", 0x8),
-            ("PER_RISCOS", 0xc),
-            ("PER_OSF4", 0xf),
-            ("PER_HPUX", 0x10),
-        ]),
-        constants: [
-            ("UNAME26", 0x20000),
-            ("ADDR_NO_RANDOMIZE", 0x40000),
-            ("FDPIC_FUNCPTRS", 0x80000),
-            ("MMAP_PAGE_ZERO", 0x100000),
-            ("ADDR_COMPAT_LAYOUT", 0x200000),
-            ("READ_IMPLIES_EXEC", 0x400000),
-            ("ADDR_LIMIT_32BIT", 0x800000),
-            ("SHORT_INODE", 0x1000000),
-            ("WHOLE_SECONDS", 0x2000000),
-            ("STICKY_TIMEOUTS", 0x4000000),
-            ("ADDR_LIMIT_3GB", 0x8000000),
-        ],
-        aliases: [
-            ("PER_LINUX_32BIT", 0x800000),
-            ("PER_LINUX_FDPIC", 0x80000),
-            ("PER_SVR4", 0x4100001),
-            ("PER_SVR3", 0x5000002),
-            ("PER_SCOSVR3", 0x7000003),
-            ("PER_OSR5", 0x6000003),
-            ("PER_WYSEV386", 0x5000004),
-            ("PER_ISCR4", 0x4000005),
-            ("PER_SUNOS", 0x4000006),
-            ("PER_XENIX", 0x5000007),
-            ("PER_LINUX32_3GB", 0x8000008),
-            ("PER_IRIX32", 0x4000009),
-            ("PER_IRIXN32", 0x400000a),
-            ("PER_IRIX64", 0x400000b),
-            ("PER_SOLARIS", 0x400000d),
-            ("PER_UW7", 0x410000e),
-        ]
-    ),
-    ValueDecoder(
-        name: "ptrace_request",
-        summary: "ptrace requests (PTRACE_*)",
-        kind: .enumeration, width: .bits64, radix: .hex, isSigned: false,
-        headers: ["linux/ptrace.h"],
-        constants: [
-            ("PTRACE_TRACEME", 0x0),
-            ("PTRACE_PEEKTEXT", 0x1),
-            ("PTRACE_PEEKDATA", 0x2),
-            ("PTRACE_PEEKUSR", 0x3),
-            ("PTRACE_POKETEXT", 0x4),
-            ("PTRACE_POKEDATA", 0x5),
-            ("PTRACE_POKEUSR", 0x6),
-            ("PTRACE_CONT", 0x7),
-            ("PTRACE_KILL", 0x8),
-            ("PTRACE_SINGLESTEP", 0x9),
-            ("PTRACE_GETREGS", 0xc),
-            ("PTRACE_SETREGS", 0xd),
-            ("PTRACE_GETFPREGS", 0xe),
-            ("PTRACE_SETFPREGS", 0xf),
-            ("PTRACE_ATTACH", 0x10),
-            ("PTRACE_DETACH", 0x11),
-            ("PTRACE_GETFPXREGS", 0x12),
-            ("PTRACE_SETFPXREGS", 0x13),
-            ("PTRACE_SYSCALL", 0x18),
-            ("PTRACE_GET_THREAD_AREA", 0x19),
-            ("PTRACE_SET_THREAD_AREA", 0x1a),
-            ("PTRACE_ARCH_PRCTL", 0x1e),
-            ("PTRACE_SYSEMU", 0x1f),
-            ("PTRACE_SYSEMU_SINGLESTEP", 0x20),
-            ("PTRACE_SINGLEBLOCK", 0x21),
-            ("PTRACE_SETOPTIONS", 0x4200),
-            ("PTRACE_GETEVENTMSG", 0x4201),
-            ("PTRACE_GETSIGINFO", 0x4202),
-            ("PTRACE_SETSIGINFO", 0x4203),
-            ("PTRACE_GETREGSET", 0x4204),
-            ("PTRACE_SETREGSET", 0x4205),
-            ("PTRACE_SEIZE", 0x4206),
-            ("PTRACE_INTERRUPT", 0x4207),
-            ("PTRACE_LISTEN", 0x4208),
-            ("PTRACE_PEEKSIGINFO", 0x4209),
-            ("PTRACE_GETSIGMASK", 0x420a),
-            ("PTRACE_SETSIGMASK", 0x420b),
-            ("PTRACE_SECCOMP_GET_FILTER", 0x420c),
-            ("PTRACE_SECCOMP_GET_METADATA", 0x420d),
-            ("PTRACE_GET_SYSCALL_INFO", 0x420e),
-            ("PTRACE_GET_RSEQ_CONFIGURATION", 0x420f),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "membarrier_cmd",
-        summary: "membarrier commands (MEMBARRIER_CMD_*)",
-        kind: .flags, width: .bits32, radix: .hex, isSigned: false,
-        headers: ["linux/membarrier.h"],
-        constants: [
-            ("MEMBARRIER_CMD_GLOBAL", 0x1),
-            ("MEMBARRIER_CMD_GLOBAL_EXPEDITED", 0x2),
-            ("MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED", 0x4),
-            ("MEMBARRIER_CMD_PRIVATE_EXPEDITED", 0x8),
-            ("MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED", 0x10),
-            ("MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE", 0x20),
-            ("MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE", 0x40),
-            ("MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ", 0x80),
-            ("MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ", 0x100),
-            ("MEMBARRIER_CMD_QUERY", 0x0),
-        ],
-        aliases: [
-            ("MEMBARRIER_CMD_SHARED", 0x1),
-        ]
-    ),
-    ValueDecoder(
-        name: "bpf_cmd",
-        summary: "bpf commands (BPF_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["linux/bpf.h"],
-        constants: [
-            ("BPF_MAP_CREATE", 0x0),
-            ("BPF_MAP_LOOKUP_ELEM", 0x1),
-            ("BPF_MAP_UPDATE_ELEM", 0x2),
-            ("BPF_MAP_DELETE_ELEM", 0x3),
-            ("BPF_MAP_GET_NEXT_KEY", 0x4),
-            ("BPF_PROG_LOAD", 0x5),
-            ("BPF_OBJ_PIN", 0x6),
-            ("BPF_OBJ_GET", 0x7),
-            ("BPF_PROG_ATTACH", 0x8),
-            ("BPF_PROG_DETACH", 0x9),
-            ("BPF_PROG_TEST_RUN", 0xa),
-            ("BPF_PROG_GET_NEXT_ID", 0xb),
-            ("BPF_MAP_GET_NEXT_ID", 0xc),
-            ("BPF_PROG_GET_FD_BY_ID", 0xd),
-            ("BPF_MAP_GET_FD_BY_ID", 0xe),
-            ("BPF_OBJ_GET_INFO_BY_FD", 0xf),
-            ("BPF_PROG_QUERY", 0x10),
-            ("BPF_RAW_TRACEPOINT_OPEN", 0x11),
-            ("BPF_BTF_LOAD", 0x12),
-            ("BPF_BTF_GET_FD_BY_ID", 0x13),
-            ("BPF_TASK_FD_QUERY", 0x14),
-            ("BPF_MAP_LOOKUP_AND_DELETE_ELEM", 0x15),
-            ("BPF_MAP_FREEZE", 0x16),
-            ("BPF_BTF_GET_NEXT_ID", 0x17),
-            ("BPF_MAP_LOOKUP_BATCH", 0x18),
-            ("BPF_MAP_LOOKUP_AND_DELETE_BATCH", 0x19),
-            ("BPF_MAP_UPDATE_BATCH", 0x1a),
-            ("BPF_MAP_DELETE_BATCH", 0x1b),
-            ("BPF_LINK_CREATE", 0x1c),
-            ("BPF_LINK_UPDATE", 0x1d),
-            ("BPF_LINK_GET_FD_BY_ID", 0x1e),
-            ("BPF_LINK_GET_NEXT_ID", 0x1f),
-            ("BPF_ENABLE_STATS", 0x20),
-            ("BPF_ITER_CREATE", 0x21),
-            ("BPF_LINK_DETACH", 0x22),
-            ("BPF_PROG_BIND_MAP", 0x23),
-        ],
-        aliases: []
-    ),
-    ValueDecoder(
-        name: "errno",
-        summary: "error numbers (E*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["errno.h"],
-        constants: [
-            ("EPERM", 0x1),
-            ("ENOENT", 0x2),
-            ("ESRCH", 0x3),
-            ("EINTR", 0x4),
-            ("EIO", 0x5),
-            ("ENXIO", 0x6),
-            ("E2BIG", 0x7),
-            ("ENOEXEC", 0x8),
-            ("EBADF", 0x9),
-            ("ECHILD", 0xa),
-            ("EAGAIN", 0xb),
-            ("ENOMEM", 0xc),
-            ("EACCES", 0xd),
-            ("EFAULT", 0xe),
-            ("ENOTBLK", 0xf),
-            ("EBUSY", 0x10),
-            ("EEXIST", 0x11),
-            ("EXDEV", 0x12),
-            ("ENODEV", 0x13),
-            ("ENOTDIR", 0x14),
-            ("EISDIR", 0x15),
-            ("EINVAL", 0x16),
-            ("ENFILE", 0x17),
-            ("EMFILE", 0x18),
-            ("ENOTTY", 0x19),
-            ("ETXTBSY", 0x1a),
-            ("EFBIG", 0x1b),
-            ("ENOSPC", 0x1c),
-            ("ESPIPE", 0x1d),
-            ("EROFS", 0x1e),
-            ("EMLINK", 0x1f),
-            ("EPIPE", 0x20),
-            ("EDOM", 0x21),
-            ("ERANGE", 0x22),
-            ("EDEADLK", 0x23),
-            ("ENAMETOOLONG", 0x24),
-            ("ENOLCK", 0x25),
-            ("ENOSYS", 0x26),
-            ("ENOTEMPTY", 0x27),
-            ("ELOOP", 0x28),
-            ("ENOMSG", 0x2a),
-            ("EIDRM", 0x2b),
-            ("ECHRNG", 0x2c),
-            ("EL2NSYNC", 0x2d),
-            ("EL3HLT", 0x2e),
-            ("EL3RST", 0x2f),
-            ("ELNRNG", 0x30),
-            ("EUNATCH", 0x31),
-            ("ENOCSI", 0x32),
-            ("EL2HLT", 0x33),
-            ("EBADE", 0x34),
-            ("EBADR", 0x35),
-            ("EXFULL", 0x36),
-            ("ENOANO", 0x37),
-            ("EBADRQC", 0x38),
-            ("EBADSLT", 0x39),
-            ("EBFONT", 0x3b),
-            ("ENOSTR", 0x3c),
-            ("ENODATA", 0x3d),
-            ("ETIME", 0x3e),
-            ("ENOSR", 0x3f),
-            ("ENONET", 0x40),
-            ("ENOPKG", 0x41),
-            ("EREMOTE", 0x42),
-            ("ENOLINK", 0x43),
-            ("EADV", 0x44),
-            ("ESRMNT", 0x45),
-            ("ECOMM", 0x46),
-            ("EPROTO", 0x47),
-            ("EMULTIHOP", 0x48),
-            ("EDOTDOT", 0x49),
-            ("EBADMSG", 0x4a),
-            ("EOVERFLOW", 0x4b),
-            ("ENOTUNIQ", 0x4c),
-            ("EBADFD", 0x4d),
-            ("EREMCHG", 0x4e),
-            ("ELIBACC", 0x4f),
-            ("ELIBBAD", 0x50),
-            ("ELIBSCN", 0x51),
-            ("ELIBMAX", 0x52),
-            ("ELIBEXEC", 0x53),
-            ("EILSEQ", 0x54),
-            ("ERESTART", 0x55),
-            ("ESTRPIPE", 0x56),
-            ("EUSERS", 0x57),
-            ("ENOTSOCK", 0x58),
-            ("EDESTADDRREQ", 0x59),
-            ("EMSGSIZE", 0x5a),
-            ("EPROTOTYPE", 0x5b),
-            ("ENOPROTOOPT", 0x5c),
-            ("EPROTONOSUPPORT", 0x5d),
-            ("ESOCKTNOSUPPORT", 0x5e),
-            ("EOPNOTSUPP", 0x5f),
-            ("EPFNOSUPPORT", 0x60),
-            ("EAFNOSUPPORT", 0x61),
-            ("EADDRINUSE", 0x62),
-            ("EADDRNOTAVAIL", 0x63),
-            ("ENETDOWN", 0x64),
-            ("ENETUNREACH", 0x65),
-            ("ENETRESET", 0x66),
-            ("ECONNABORTED", 0x67),
-            ("ECONNRESET", 0x68),
-            ("ENOBUFS", 0x69),
-            ("EISCONN", 0x6a),
-            ("ENOTCONN", 0x6b),
-            ("ESHUTDOWN", 0x6c),
-            ("ETOOMANYREFS", 0x6d),
-            ("ETIMEDOUT", 0x6e),
-            ("ECONNREFUSED", 0x6f),
-            ("EHOSTDOWN", 0x70),
-            ("EHOSTUNREACH", 0x71),
-            ("EALREADY", 0x72),
-            ("EINPROGRESS", 0x73),
-            ("ESTALE", 0x74),
-            ("EUCLEAN", 0x75),
-            ("ENOTNAM", 0x76),
-            ("ENAVAIL", 0x77),
-            ("EISNAM", 0x78),
-            ("EREMOTEIO", 0x79),
-            ("EDQUOT", 0x7a),
-            ("ENOMEDIUM", 0x7b),
-            ("EMEDIUMTYPE", 0x7c),
-            ("ECANCELED", 0x7d),
-            ("ENOKEY", 0x7e),
-            ("EKEYEXPIRED", 0x7f),
-            ("EKEYREVOKED", 0x80),
-            ("EKEYREJECTED", 0x81),
-            ("EOWNERDEAD", 0x82),
-            ("ENOTRECOVERABLE", 0x83),
-            ("ERFKILL", 0x84),
-            ("EHWPOISON", 0x85),
-        ],
-        aliases: [
-            ("EWOULDBLOCK", 0xb),
-            ("EDEADLOCK", 0x23),
-            ("ENOTSUP", 0x5f),
-        ]
-    ),
-    ValueDecoder(
-        name: "capability",
-        summary: "capabilities (CAP_*)",
-        kind: .enumeration, width: .bits32, radix: .decimal, isSigned: false,
-        headers: ["linux/capability.h"],
-        constants: [
-            ("CAP_CHOWN", 0x0),
-            ("CAP_DAC_OVERRIDE", 0x1),
-            ("CAP_DAC_READ_SEARCH", 0x2),
-            ("CAP_FOWNER", 0x3),
-            ("CAP_FSETID", 0x4),
-            ("CAP_KILL", 0x5),
-            ("CAP_SETGID", 0x6),
-            ("CAP_SETUID", 0x7),
-            ("CAP_SETPCAP", 0x8),
-            ("CAP_LINUX_IMMUTABLE", 0x9),
-            ("CAP_NET_BIND_SERVICE", 0xa),
-            ("CAP_NET_BROADCAST", 0xb),
-            ("CAP_NET_ADMIN", 0xc),
-            ("CAP_NET_RAW", 0xd),
-            ("CAP_IPC_LOCK", 0xe),
-            ("CAP_IPC_OWNER", 0xf),
-            ("CAP_SYS_MODULE", 0x10),
-            ("CAP_SYS_RAWIO", 0x11),
-            ("CAP_SYS_CHROOT", 0x12),
-            ("CAP_SYS_PTRACE", 0x13),
-            ("CAP_SYS_PACCT", 0x14),
-            ("CAP_SYS_ADMIN", 0x15),
-            ("CAP_SYS_BOOT", 0x16),
-            ("CAP_SYS_NICE", 0x17),
-            ("CAP_SYS_RESOURCE", 0x18),
-            ("CAP_SYS_TIME", 0x19),
-            ("CAP_SYS_TTY_CONFIG", 0x1a),
-            ("CAP_MKNOD", 0x1b),
-            ("CAP_LEASE", 0x1c),
-            ("CAP_AUDIT_WRITE", 0x1d),
-            ("CAP_AUDIT_CONTROL", 0x1e),
-            ("CAP_SETFCAP", 0x1f),
-            ("CAP_MAC_OVERRIDE", 0x20),
-            ("CAP_MAC_ADMIN", 0x21),
-            ("CAP_SYSLOG", 0x22),
-            ("CAP_WAKE_ALARM", 0x23),
-            ("CAP_BLOCK_SUSPEND", 0x24),
-            ("CAP_AUDIT_READ", 0x25),
-            ("CAP_PERFMON", 0x26),
-            ("CAP_BPF", 0x27),
-            ("CAP_CHECKPOINT_RESTORE", 0x28),
-        ],
-        aliases: []
-    ),
-]
+let generatedValueDecoderTable = #"""
+decoder|open_flags|flags|32|hex|unsigned|linux/fcntl.h|open/openat flags (O_*), the access mode in O_ACCMODE
+field|0x3|O_ACCMODE|first
+f O_RDONLY 0x0
+f O_WRONLY 0x1
+f O_RDWR 0x2
+c O_SYNC 0x101000
+c O_TMPFILE 0x410000
+c O_CREAT 0x40
+c O_EXCL 0x80
+c O_NOCTTY 0x100
+c O_TRUNC 0x200
+c O_APPEND 0x400
+c O_NONBLOCK 0x800
+c O_DSYNC 0x1000
+c FASYNC 0x2000
+c O_DIRECT 0x4000
+c O_LARGEFILE 0x8000
+c O_DIRECTORY 0x10000
+c O_NOFOLLOW 0x20000
+c O_NOATIME 0x40000
+c O_CLOEXEC 0x80000
+c O_PATH 0x200000
+a O_NDELAY 0x800
+decoder|file_mode|flags|32|octal|unsigned|sys/stat.h|file mode: the type in S_IFMT, the rest in octal (S_IFREG|0644, 04755)
+field|0xf000|S_IFMT|first
+f S_IFSOCK 0xc000
+f S_IFLNK 0xa000
+f S_IFREG 0x8000
+f S_IFBLK 0x6000
+f S_IFDIR 0x4000
+f S_IFCHR 0x2000
+f S_IFIFO 0x1000
+a S_ISUID 0x800
+a S_ISGID 0x400
+a S_ISVTX 0x200
+a S_IRWXU 0x1c0
+a S_IRUSR 0x100
+a S_IWUSR 0x80
+a S_IXUSR 0x40
+a S_IRWXG 0x38
+a S_IRGRP 0x20
+a S_IWGRP 0x10
+a S_IXGRP 0x8
+a S_IRWXO 0x7
+a S_IROTH 0x4
+a S_IWOTH 0x2
+a S_IXOTH 0x1
+decoder|dirfd|enum|32|decimal|signed|linux/fcntl.h|a directory file descriptor or AT_FDCWD
+c AT_FDCWD 0xffffff9c
+decoder|at_flags|flags|32|hex|unsigned|linux/fcntl.h|*at flags (AT_*)
+c AT_SYMLINK_NOFOLLOW 0x100
+c AT_REMOVEDIR 0x200
+c AT_SYMLINK_FOLLOW 0x400
+c AT_NO_AUTOMOUNT 0x800
+c AT_EMPTY_PATH 0x1000
+c AT_STATX_FORCE_SYNC 0x2000
+c AT_STATX_DONT_SYNC 0x4000
+c AT_RECURSIVE 0x8000
+a AT_EACCESS 0x200
+a AT_STATX_SYNC_AS_STAT 0x0
+decoder|faccessat_flags|flags|32|hex|unsigned|linux/fcntl.h|faccessat2 flags (AT_*)
+c AT_EACCESS 0x200
+c AT_SYMLINK_NOFOLLOW 0x100
+c AT_EMPTY_PATH 0x1000
+decoder|access_mode|flags|32|hex|unsigned|unistd.h|access/faccessat mode (F_OK or R_OK|W_OK|X_OK)
+c R_OK 0x4
+c W_OK 0x2
+c X_OK 0x1
+c F_OK 0x0
+decoder|fcntl_cmd|enum|32|decimal|unsigned|linux/fcntl.h|fcntl commands (F_*)
+c F_DUPFD 0x0
+c F_GETFD 0x1
+c F_SETFD 0x2
+c F_GETFL 0x3
+c F_SETFL 0x4
+c F_GETLK 0x5
+c F_SETLK 0x6
+c F_SETLKW 0x7
+c F_SETOWN 0x8
+c F_GETOWN 0x9
+c F_SETSIG 0xa
+c F_GETSIG 0xb
+c F_SETOWN_EX 0xf
+c F_GETOWN_EX 0x10
+c F_GETOWNER_UIDS 0x11
+c F_OFD_GETLK 0x24
+c F_OFD_SETLK 0x25
+c F_OFD_SETLKW 0x26
+c F_SETLEASE 0x400
+c F_GETLEASE 0x401
+c F_NOTIFY 0x402
+c F_CANCELLK 0x405
+c F_DUPFD_CLOEXEC 0x406
+c F_SETPIPE_SZ 0x407
+c F_GETPIPE_SZ 0x408
+c F_ADD_SEALS 0x409
+c F_GET_SEALS 0x40a
+c F_GET_RW_HINT 0x40b
+c F_SET_RW_HINT 0x40c
+c F_GET_FILE_RW_HINT 0x40d
+c F_SET_FILE_RW_HINT 0x40e
+decoder|fd_flags|flags|32|hex|unsigned|linux/fcntl.h|file descriptor flags (FD_*)
+c FD_CLOEXEC 0x1
+decoder|cloexec_flags|flags|32|hex|unsigned|linux/fcntl.h|dup3 flags (O_CLOEXEC)
+c O_CLOEXEC 0x80000
+decoder|pipe_flags|flags|32|hex|unsigned|linux/fcntl.h|pipe2 flags (O_*)
+c O_CLOEXEC 0x80000
+c O_NONBLOCK 0x800
+c O_DIRECT 0x4000
+decoder|seal_flags|flags|32|hex|unsigned|linux/fcntl.h|memfd seals (F_SEAL_*)
+c F_SEAL_SEAL 0x1
+c F_SEAL_SHRINK 0x2
+c F_SEAL_GROW 0x4
+c F_SEAL_WRITE 0x8
+c F_SEAL_FUTURE_WRITE 0x10
+decoder|lock_op|flags|32|hex|unsigned|linux/fcntl.h|flock operations (LOCK_*)
+c LOCK_SH 0x1
+c LOCK_EX 0x2
+c LOCK_NB 0x4
+c LOCK_UN 0x8
+decoder|seek_whence|enum|32|decimal|unsigned|linux/fs.h|lseek whence (SEEK_*)
+c SEEK_SET 0x0
+c SEEK_CUR 0x1
+c SEEK_END 0x2
+c SEEK_DATA 0x3
+c SEEK_HOLE 0x4
+decoder|rename_flags|flags|32|hex|unsigned|linux/fs.h|renameat2 flags (RENAME_*)
+c RENAME_NOREPLACE 0x1
+c RENAME_EXCHANGE 0x2
+c RENAME_WHITEOUT 0x4
+decoder|mount_flags|flags|64|hex|unsigned|linux/fs.h|mount flags (MS_*)
+c MS_MGC_VAL 0xc0ed0000
+c MS_RDONLY 0x1
+c MS_NOSUID 0x2
+c MS_NODEV 0x4
+c MS_NOEXEC 0x8
+c MS_SYNCHRONOUS 0x10
+c MS_REMOUNT 0x20
+c MS_MANDLOCK 0x40
+c MS_DIRSYNC 0x80
+c MS_NOSYMFOLLOW 0x100
+c MS_NOATIME 0x400
+c MS_NODIRATIME 0x800
+c MS_BIND 0x1000
+c MS_MOVE 0x2000
+c MS_REC 0x4000
+c MS_SILENT 0x8000
+c MS_POSIXACL 0x10000
+c MS_UNBINDABLE 0x20000
+c MS_PRIVATE 0x40000
+c MS_SLAVE 0x80000
+c MS_SHARED 0x100000
+c MS_RELATIME 0x200000
+c MS_KERNMOUNT 0x400000
+c MS_I_VERSION 0x800000
+c MS_STRICTATIME 0x1000000
+c MS_LAZYTIME 0x2000000
+decoder|umount_flags|flags|32|hex|unsigned|sys/mount.h|umount2 flags (MNT_*)
+c MNT_FORCE 0x1
+c MNT_DETACH 0x2
+c MNT_EXPIRE 0x4
+c UMOUNT_NOFOLLOW 0x8
+decoder|xattr_flags|flags|32|hex|unsigned|linux/xattr.h|setxattr flags (XATTR_*)
+c XATTR_CREATE 0x1
+c XATTR_REPLACE 0x2
+decoder|statx_mask|flags|32|hex|unsigned|linux/stat.h|statx mask (STATX_*)
+c STATX_BASIC_STATS 0x7ff
+c STATX_TYPE 0x1
+c STATX_MODE 0x2
+c STATX_NLINK 0x4
+c STATX_UID 0x8
+c STATX_GID 0x10
+c STATX_ATIME 0x20
+c STATX_MTIME 0x40
+c STATX_CTIME 0x80
+c STATX_INO 0x100
+c STATX_SIZE 0x200
+c STATX_BLOCKS 0x400
+c STATX_BTIME 0x800
+c STATX_MNT_ID 0x1000
+c STATX_DIOALIGN 0x2000
+a STATX_ALL 0xfff
+decoder|fadvise_advice|enum|32|decimal|unsigned|linux/fadvise.h|fadvise64 advice (POSIX_FADV_*)
+c POSIX_FADV_NORMAL 0x0
+c POSIX_FADV_RANDOM 0x1
+c POSIX_FADV_SEQUENTIAL 0x2
+c POSIX_FADV_WILLNEED 0x3
+c POSIX_FADV_DONTNEED 0x4
+c POSIX_FADV_NOREUSE 0x5
+decoder|mmap_prot|flags|32|hex|unsigned|linux/mman.h|mmap/mprotect protection (PROT_*)
+c PROT_READ 0x1
+c PROT_WRITE 0x2
+c PROT_EXEC 0x4
+c PROT_SEM 0x8
+c PROT_GROWSDOWN 0x1000000
+c PROT_GROWSUP 0x2000000
+c PROT_NONE 0x0
+decoder|mmap_flags|flags|32|hex|unsigned|linux/mman.h|mmap flags (MAP_*), the mapping type in MAP_TYPE
+field|0xf|MAP_TYPE|first
+f MAP_SHARED 0x1
+f MAP_PRIVATE 0x2
+f MAP_SHARED_VALIDATE 0x3
+c MAP_FIXED 0x10
+c MAP_ANONYMOUS 0x20
+c MAP_32BIT 0x40
+c MAP_GROWSDOWN 0x100
+c MAP_DENYWRITE 0x800
+c MAP_EXECUTABLE 0x1000
+c MAP_LOCKED 0x2000
+c MAP_NORESERVE 0x4000
+c MAP_POPULATE 0x8000
+c MAP_NONBLOCK 0x10000
+c MAP_STACK 0x20000
+c MAP_HUGETLB 0x40000
+c MAP_SYNC 0x80000
+c MAP_FIXED_NOREPLACE 0x100000
+c MAP_UNINITIALIZED 0x4000000
+decoder|madvise_advice|enum|32|decimal|unsigned|linux/mman.h|madvise advice (MADV_*)
+c MADV_NORMAL 0x0
+c MADV_RANDOM 0x1
+c MADV_SEQUENTIAL 0x2
+c MADV_WILLNEED 0x3
+c MADV_DONTNEED 0x4
+c MADV_FREE 0x8
+c MADV_REMOVE 0x9
+c MADV_DONTFORK 0xa
+c MADV_DOFORK 0xb
+c MADV_MERGEABLE 0xc
+c MADV_UNMERGEABLE 0xd
+c MADV_HUGEPAGE 0xe
+c MADV_NOHUGEPAGE 0xf
+c MADV_DONTDUMP 0x10
+c MADV_DODUMP 0x11
+c MADV_WIPEONFORK 0x12
+c MADV_KEEPONFORK 0x13
+c MADV_COLD 0x14
+c MADV_PAGEOUT 0x15
+c MADV_HWPOISON 0x64
+c MADV_SOFT_OFFLINE 0x65
+c MADV_POPULATE_READ 0x16
+c MADV_POPULATE_WRITE 0x17
+c MADV_DONTNEED_LOCKED 0x18
+c MADV_COLLAPSE 0x19
+decoder|mremap_flags|flags|64|hex|unsigned|linux/mman.h|mremap flags (MREMAP_*)
+c MREMAP_MAYMOVE 0x1
+c MREMAP_FIXED 0x2
+c MREMAP_DONTUNMAP 0x4
+decoder|msync_flags|flags|32|hex|unsigned|linux/mman.h|msync flags (MS_*)
+c MS_ASYNC 0x1
+c MS_INVALIDATE 0x2
+c MS_SYNC 0x4
+decoder|mlockall_flags|flags|32|hex|unsigned|linux/mman.h|mlockall flags (MCL_*)
+c MCL_CURRENT 0x1
+c MCL_FUTURE 0x2
+c MCL_ONFAULT 0x4
+decoder|mlock2_flags|flags|32|hex|unsigned|linux/mman.h|mlock2 flags (MLOCK_*)
+c MLOCK_ONFAULT 0x1
+decoder|memfd_flags|flags|32|hex|unsigned|linux/memfd.h|memfd_create flags (MFD_*)
+c MFD_CLOEXEC 0x1
+c MFD_ALLOW_SEALING 0x2
+c MFD_HUGETLB 0x4
+decoder|socket_domain|enum|32|decimal|unsigned|sys/socket.h|socket address family (AF_*)
+c AF_UNSPEC 0x0
+c AF_UNIX 0x1
+c AF_INET 0x2
+c AF_AX25 0x3
+c AF_IPX 0x4
+c AF_APPLETALK 0x5
+c AF_NETROM 0x6
+c AF_BRIDGE 0x7
+c AF_ATMPVC 0x8
+c AF_X25 0x9
+c AF_INET6 0xa
+c AF_ROSE 0xb
+c AF_DECnet 0xc
+c AF_NETBEUI 0xd
+c AF_SECURITY 0xe
+c AF_KEY 0xf
+c AF_NETLINK 0x10
+c AF_PACKET 0x11
+c AF_ASH 0x12
+c AF_ECONET 0x13
+c AF_ATMSVC 0x14
+c AF_RDS 0x15
+c AF_SNA 0x16
+c AF_IRDA 0x17
+c AF_PPPOX 0x18
+c AF_WANPIPE 0x19
+c AF_LLC 0x1a
+c AF_IB 0x1b
+c AF_MPLS 0x1c
+c AF_CAN 0x1d
+c AF_TIPC 0x1e
+c AF_BLUETOOTH 0x1f
+c AF_IUCV 0x20
+c AF_RXRPC 0x21
+c AF_ISDN 0x22
+c AF_PHONET 0x23
+c AF_IEEE802154 0x24
+c AF_CAIF 0x25
+c AF_ALG 0x26
+c AF_NFC 0x27
+c AF_VSOCK 0x28
+c AF_KCM 0x29
+c AF_QIPCRTR 0x2a
+c AF_SMC 0x2b
+c AF_XDP 0x2c
+c AF_MCTP 0x2d
+a AF_LOCAL 0x1
+a AF_FILE 0x1
+a AF_ROUTE 0x10
+decoder|socket_type|flags|32|hex|unsigned|sys/socket.h|socket type (SOCK_*) with SOCK_CLOEXEC and SOCK_NONBLOCK
+field|0xf|-|first
+f SOCK_STREAM 0x1
+f SOCK_DGRAM 0x2
+f SOCK_RAW 0x3
+f SOCK_RDM 0x4
+f SOCK_SEQPACKET 0x5
+f SOCK_DCCP 0x6
+f SOCK_PACKET 0xa
+c SOCK_CLOEXEC 0x80000
+c SOCK_NONBLOCK 0x800
+decoder|socket_flags|flags|32|hex|unsigned|sys/socket.h|accept4 flags (SOCK_CLOEXEC, SOCK_NONBLOCK)
+c SOCK_CLOEXEC 0x80000
+c SOCK_NONBLOCK 0x800
+decoder|ip_protocol|enum|32|decimal|unsigned|netinet/in.h|IP protocol (IPPROTO_*)
+c IPPROTO_IP 0x0
+c IPPROTO_ICMP 0x1
+c IPPROTO_IGMP 0x2
+c IPPROTO_IPIP 0x4
+c IPPROTO_TCP 0x6
+c IPPROTO_EGP 0x8
+c IPPROTO_PUP 0xc
+c IPPROTO_UDP 0x11
+c IPPROTO_IDP 0x16
+c IPPROTO_TP 0x1d
+c IPPROTO_DCCP 0x21
+c IPPROTO_IPV6 0x29
+c IPPROTO_ROUTING 0x2b
+c IPPROTO_FRAGMENT 0x2c
+c IPPROTO_RSVP 0x2e
+c IPPROTO_GRE 0x2f
+c IPPROTO_ESP 0x32
+c IPPROTO_AH 0x33
+c IPPROTO_ICMPV6 0x3a
+c IPPROTO_NONE 0x3b
+c IPPROTO_DSTOPTS 0x3c
+c IPPROTO_MTP 0x5c
+c IPPROTO_BEETPH 0x5e
+c IPPROTO_ENCAP 0x62
+c IPPROTO_PIM 0x67
+c IPPROTO_COMP 0x6c
+c IPPROTO_SCTP 0x84
+c IPPROTO_MH 0x87
+c IPPROTO_UDPLITE 0x88
+c IPPROTO_MPLS 0x89
+c IPPROTO_ETHERNET 0x8f
+c IPPROTO_RAW 0xff
+c IPPROTO_MPTCP 0x106
+a IPPROTO_HOPOPTS 0x0
+decoder|netlink_protocol|enum|32|decimal|unsigned|linux/netlink.h|netlink protocol (NETLINK_*)
+c NETLINK_ROUTE 0x0
+c NETLINK_UNUSED 0x1
+c NETLINK_USERSOCK 0x2
+c NETLINK_FIREWALL 0x3
+c NETLINK_SOCK_DIAG 0x4
+c NETLINK_NFLOG 0x5
+c NETLINK_XFRM 0x6
+c NETLINK_SELINUX 0x7
+c NETLINK_ISCSI 0x8
+c NETLINK_AUDIT 0x9
+c NETLINK_FIB_LOOKUP 0xa
+c NETLINK_CONNECTOR 0xb
+c NETLINK_NETFILTER 0xc
+c NETLINK_IP6_FW 0xd
+c NETLINK_DNRTMSG 0xe
+c NETLINK_KOBJECT_UEVENT 0xf
+c NETLINK_GENERIC 0x10
+c NETLINK_SCSITRANSPORT 0x12
+c NETLINK_ECRYPTFS 0x13
+c NETLINK_RDMA 0x14
+c NETLINK_CRYPTO 0x15
+c NETLINK_SMC 0x16
+a NETLINK_INET_DIAG 0x4
+decoder|socket_level|enum|32|decimal|unsigned|sys/socket.h netinet/in.h netinet/tcp.h netinet/udp.h|setsockopt/getsockopt level (SOL_*, IPPROTO_*)
+c SOL_SOCKET 0x1
+c SOL_IP 0x0
+c SOL_TCP 0x6
+c SOL_UDP 0x11
+c SOL_IPV6 0x29
+c SOL_ICMPV6 0x3a
+c SOL_RAW 0xff
+c SOL_DECNET 0x105
+c SOL_X25 0x106
+c SOL_PACKET 0x107
+c SOL_ATM 0x108
+c SOL_AAL 0x109
+c SOL_IRDA 0x10a
+c SOL_NETBEUI 0x10b
+c SOL_LLC 0x10c
+c SOL_DCCP 0x10d
+c SOL_NETLINK 0x10e
+c SOL_TIPC 0x10f
+c SOL_RXRPC 0x110
+c SOL_PPPOL2TP 0x111
+c SOL_BLUETOOTH 0x112
+c SOL_PNPIPE 0x113
+c SOL_RDS 0x114
+c SOL_IUCV 0x115
+c SOL_CAIF 0x116
+c SOL_ALG 0x117
+c SOL_NFC 0x118
+c SOL_KCM 0x119
+c SOL_TLS 0x11a
+c SOL_XDP 0x11b
+c SOL_MPTCP 0x11c
+c SOL_MCTP 0x11d
+c SOL_SMC 0x11e
+a IPPROTO_IP 0x0
+a IPPROTO_TCP 0x6
+a IPPROTO_UDP 0x11
+a IPPROTO_IPV6 0x29
+a IPPROTO_ICMPV6 0x3a
+a IPPROTO_SCTP 0x84
+decoder|sockopt_socket|enum|32|decimal|unsigned|sys/socket.h|socket options at level SOL_SOCKET (SO_*)
+c SO_DEBUG 0x1
+c SO_REUSEADDR 0x2
+c SO_TYPE 0x3
+c SO_ERROR 0x4
+c SO_DONTROUTE 0x5
+c SO_BROADCAST 0x6
+c SO_SNDBUF 0x7
+c SO_RCVBUF 0x8
+c SO_SNDBUFFORCE 0x20
+c SO_RCVBUFFORCE 0x21
+c SO_KEEPALIVE 0x9
+c SO_OOBINLINE 0xa
+c SO_NO_CHECK 0xb
+c SO_PRIORITY 0xc
+c SO_LINGER 0xd
+c SO_BSDCOMPAT 0xe
+c SO_REUSEPORT 0xf
+c SO_PASSCRED 0x10
+c SO_PEERCRED 0x11
+c SO_RCVLOWAT 0x12
+c SO_SNDLOWAT 0x13
+c SO_RCVTIMEO 0x14
+c SO_SNDTIMEO 0x15
+c SO_SECURITY_AUTHENTICATION 0x16
+c SO_SECURITY_ENCRYPTION_TRANSPORT 0x17
+c SO_SECURITY_ENCRYPTION_NETWORK 0x18
+c SO_BINDTODEVICE 0x19
+c SO_ATTACH_FILTER 0x1a
+c SO_DETACH_FILTER 0x1b
+c SO_PEERNAME 0x1c
+c SO_TIMESTAMP 0x1d
+c SO_ACCEPTCONN 0x1e
+c SO_PEERSEC 0x1f
+c SO_PASSSEC 0x22
+c SO_TIMESTAMPNS 0x23
+c SO_MARK 0x24
+c SO_TIMESTAMPING 0x25
+c SO_PROTOCOL 0x26
+c SO_DOMAIN 0x27
+c SO_RXQ_OVFL 0x28
+c SO_WIFI_STATUS 0x29
+c SO_PEEK_OFF 0x2a
+c SO_NOFCS 0x2b
+c SO_LOCK_FILTER 0x2c
+c SO_SELECT_ERR_QUEUE 0x2d
+c SO_BUSY_POLL 0x2e
+c SO_MAX_PACING_RATE 0x2f
+c SO_BPF_EXTENSIONS 0x30
+c SO_INCOMING_CPU 0x31
+c SO_ATTACH_BPF 0x32
+c SO_ATTACH_REUSEPORT_CBPF 0x33
+c SO_ATTACH_REUSEPORT_EBPF 0x34
+c SO_CNX_ADVICE 0x35
+c SO_MEMINFO 0x37
+c SO_INCOMING_NAPI_ID 0x38
+c SO_COOKIE 0x39
+c SO_PEERGROUPS 0x3b
+c SO_ZEROCOPY 0x3c
+c SO_TXTIME 0x3d
+c SO_BINDTOIFINDEX 0x3e
+c SO_TIMESTAMP_NEW 0x3f
+c SO_TIMESTAMPNS_NEW 0x40
+c SO_TIMESTAMPING_NEW 0x41
+c SO_RCVTIMEO_NEW 0x42
+c SO_SNDTIMEO_NEW 0x43
+c SO_DETACH_REUSEPORT_BPF 0x44
+c SO_PREFER_BUSY_POLL 0x45
+c SO_BUSY_POLL_BUDGET 0x46
+c SO_NETNS_COOKIE 0x47
+c SO_BUF_LOCK 0x48
+c SO_RESERVE_MEM 0x49
+c SO_TXREHASH 0x4a
+c SO_RCVMARK 0x4b
+a SO_RCVTIMEO_OLD 0x14
+a SO_SNDTIMEO_OLD 0x15
+a SO_TIMESTAMP_OLD 0x1d
+a SO_TIMESTAMPNS_OLD 0x23
+a SO_TIMESTAMPING_OLD 0x25
+a SO_GET_FILTER 0x1a
+a SO_DETACH_BPF 0x1b
+decoder|sockopt_tcp|enum|32|decimal|unsigned|netinet/tcp.h|socket options at level SOL_TCP (TCP_*)
+c TCP_NODELAY 0x1
+c TCP_MAXSEG 0x2
+c TCP_CORK 0x3
+c TCP_KEEPIDLE 0x4
+c TCP_KEEPINTVL 0x5
+c TCP_KEEPCNT 0x6
+c TCP_SYNCNT 0x7
+c TCP_LINGER2 0x8
+c TCP_DEFER_ACCEPT 0x9
+c TCP_WINDOW_CLAMP 0xa
+c TCP_INFO 0xb
+c TCP_QUICKACK 0xc
+c TCP_CONGESTION 0xd
+c TCP_MD5SIG 0xe
+c TCP_COOKIE_TRANSACTIONS 0xf
+c TCP_THIN_LINEAR_TIMEOUTS 0x10
+c TCP_THIN_DUPACK 0x11
+c TCP_USER_TIMEOUT 0x12
+c TCP_REPAIR 0x13
+c TCP_REPAIR_QUEUE 0x14
+c TCP_QUEUE_SEQ 0x15
+c TCP_REPAIR_OPTIONS 0x16
+c TCP_FASTOPEN 0x17
+c TCP_TIMESTAMP 0x18
+c TCP_NOTSENT_LOWAT 0x19
+c TCP_CC_INFO 0x1a
+c TCP_SAVE_SYN 0x1b
+c TCP_SAVED_SYN 0x1c
+c TCP_REPAIR_WINDOW 0x1d
+c TCP_FASTOPEN_CONNECT 0x1e
+c TCP_ULP 0x1f
+c TCP_MD5SIG_EXT 0x20
+c TCP_FASTOPEN_KEY 0x21
+c TCP_FASTOPEN_NO_COOKIE 0x22
+c TCP_ZEROCOPY_RECEIVE 0x23
+c TCP_INQ 0x24
+c TCP_TX_DELAY 0x25
+a TCP_CM_INQ 0x24
+decoder|sockopt_ip|enum|32|decimal|unsigned|netinet/in.h|socket options at level SOL_IP (IP_*)
+c IP_TOS 0x1
+c IP_TTL 0x2
+c IP_HDRINCL 0x3
+c IP_OPTIONS 0x4
+c IP_ROUTER_ALERT 0x5
+c IP_RECVOPTS 0x6
+c IP_RETOPTS 0x7
+c IP_PKTINFO 0x8
+c IP_PKTOPTIONS 0x9
+c IP_MTU_DISCOVER 0xa
+c IP_RECVERR 0xb
+c IP_RECVTTL 0xc
+c IP_RECVTOS 0xd
+c IP_MTU 0xe
+c IP_FREEBIND 0xf
+c IP_IPSEC_POLICY 0x10
+c IP_XFRM_POLICY 0x11
+c IP_PASSSEC 0x12
+c IP_TRANSPARENT 0x13
+c IP_ORIGDSTADDR 0x14
+c IP_MINTTL 0x15
+c IP_NODEFRAG 0x16
+c IP_CHECKSUM 0x17
+c IP_BIND_ADDRESS_NO_PORT 0x18
+c IP_RECVFRAGSIZE 0x19
+c IP_RECVERR_RFC4884 0x1a
+c IP_MULTICAST_IF 0x20
+c IP_MULTICAST_TTL 0x21
+c IP_MULTICAST_LOOP 0x22
+c IP_ADD_MEMBERSHIP 0x23
+c IP_DROP_MEMBERSHIP 0x24
+c IP_UNBLOCK_SOURCE 0x25
+c IP_BLOCK_SOURCE 0x26
+c IP_ADD_SOURCE_MEMBERSHIP 0x27
+c IP_DROP_SOURCE_MEMBERSHIP 0x28
+c IP_MSFILTER 0x29
+c IP_MULTICAST_ALL 0x31
+c IP_UNICAST_IF 0x32
+a IP_RECVORIGDSTADDR 0x14
+a IP_RECVRETOPTS 0x7
+decoder|sockopt_ipv6|enum|32|decimal|unsigned|netinet/in.h|socket options at level SOL_IPV6 (IPV6_*)
+c IPV6_ADDRFORM 0x1
+c IPV6_2292PKTINFO 0x2
+c IPV6_2292HOPOPTS 0x3
+c IPV6_2292DSTOPTS 0x4
+c IPV6_2292RTHDR 0x5
+c IPV6_2292PKTOPTIONS 0x6
+c IPV6_CHECKSUM 0x7
+c IPV6_2292HOPLIMIT 0x8
+c IPV6_NEXTHOP 0x9
+c IPV6_AUTHHDR 0xa
+c IPV6_UNICAST_HOPS 0x10
+c IPV6_MULTICAST_IF 0x11
+c IPV6_MULTICAST_HOPS 0x12
+c IPV6_MULTICAST_LOOP 0x13
+c IPV6_JOIN_GROUP 0x14
+c IPV6_LEAVE_GROUP 0x15
+c IPV6_ROUTER_ALERT 0x16
+c IPV6_MTU_DISCOVER 0x17
+c IPV6_MTU 0x18
+c IPV6_RECVERR 0x19
+c IPV6_V6ONLY 0x1a
+c IPV6_JOIN_ANYCAST 0x1b
+c IPV6_LEAVE_ANYCAST 0x1c
+c IPV6_MULTICAST_ALL 0x1d
+c IPV6_ROUTER_ALERT_ISOLATE 0x1e
+c IPV6_RECVERR_RFC4884 0x1f
+c IPV6_IPSEC_POLICY 0x22
+c IPV6_XFRM_POLICY 0x23
+c IPV6_HDRINCL 0x24
+c IPV6_RECVPKTINFO 0x31
+c IPV6_PKTINFO 0x32
+c IPV6_RECVHOPLIMIT 0x33
+c IPV6_HOPLIMIT 0x34
+c IPV6_RECVHOPOPTS 0x35
+c IPV6_HOPOPTS 0x36
+c IPV6_RTHDRDSTOPTS 0x37
+c IPV6_RECVRTHDR 0x38
+c IPV6_RTHDR 0x39
+c IPV6_RECVDSTOPTS 0x3a
+c IPV6_DSTOPTS 0x3b
+c IPV6_RECVPATHMTU 0x3c
+c IPV6_PATHMTU 0x3d
+c IPV6_DONTFRAG 0x3e
+c IPV6_RECVTCLASS 0x42
+c IPV6_TCLASS 0x43
+c IPV6_AUTOFLOWLABEL 0x46
+c IPV6_ADDR_PREFERENCES 0x48
+c IPV6_MINHOPCOUNT 0x49
+c IPV6_ORIGDSTADDR 0x4a
+c IPV6_TRANSPARENT 0x4b
+c IPV6_UNICAST_IF 0x4c
+c IPV6_RECVFRAGSIZE 0x4d
+c IPV6_FREEBIND 0x4e
+a IPV6_ADD_MEMBERSHIP 0x14
+a IPV6_DROP_MEMBERSHIP 0x15
+a IPV6_RXHOPOPTS 0x36
+a IPV6_RXDSTOPTS 0x3b
+a IPV6_RECVORIGDSTADDR 0x4a
+decoder|msg_flags|flags|32|hex|unsigned|sys/socket.h|send/recv flags (MSG_*)
+c MSG_OOB 0x1
+c MSG_PEEK 0x2
+c MSG_DONTROUTE 0x4
+c MSG_CTRUNC 0x8
+c MSG_PROXY 0x10
+c MSG_TRUNC 0x20
+c MSG_DONTWAIT 0x40
+c MSG_EOR 0x80
+c MSG_WAITALL 0x100
+c MSG_FIN 0x200
+c MSG_SYN 0x400
+c MSG_CONFIRM 0x800
+c MSG_RST 0x1000
+c MSG_ERRQUEUE 0x2000
+c MSG_NOSIGNAL 0x4000
+c MSG_MORE 0x8000
+c MSG_WAITFORONE 0x10000
+c MSG_BATCH 0x40000
+c MSG_ZEROCOPY 0x4000000
+c MSG_FASTOPEN 0x20000000
+c MSG_CMSG_CLOEXEC 0x40000000
+decoder|shutdown_how|enum|32|decimal|unsigned|sys/socket.h|shutdown how (SHUT_*)
+c SHUT_RD 0x0
+c SHUT_WR 0x1
+c SHUT_RDWR 0x2
+decoder|epoll_ctl_op|enum|32|decimal|unsigned|sys/epoll.h|epoll_ctl operations (EPOLL_CTL_*)
+c EPOLL_CTL_ADD 0x1
+c EPOLL_CTL_DEL 0x2
+c EPOLL_CTL_MOD 0x3
+decoder|epoll_flags|flags|32|hex|unsigned|sys/epoll.h|epoll_create1 flags
+c EPOLL_CLOEXEC 0x80000
+decoder|eventfd_flags|flags|32|hex|unsigned|sys/eventfd.h|eventfd2 flags (EFD_*)
+c EFD_SEMAPHORE 0x1
+c EFD_CLOEXEC 0x80000
+c EFD_NONBLOCK 0x800
+decoder|timerfd_flags|flags|32|hex|unsigned|sys/timerfd.h|timerfd_create flags (TFD_*)
+c TFD_CLOEXEC 0x80000
+c TFD_NONBLOCK 0x800
+decoder|timerfd_settime_flags|flags|32|hex|unsigned|sys/timerfd.h|timerfd_settime flags (TFD_TIMER_*)
+c TFD_TIMER_ABSTIME 0x1
+c TFD_TIMER_CANCEL_ON_SET 0x2
+decoder|signalfd_flags|flags|32|hex|unsigned|sys/signalfd.h|signalfd4 flags (SFD_*)
+c SFD_CLOEXEC 0x80000
+c SFD_NONBLOCK 0x800
+decoder|inotify_flags|flags|32|hex|unsigned|sys/inotify.h|inotify_init1 flags (IN_*)
+c IN_CLOEXEC 0x80000
+c IN_NONBLOCK 0x800
+decoder|getrandom_flags|flags|32|hex|unsigned|linux/random.h|getrandom flags (GRND_*)
+c GRND_NONBLOCK 0x1
+c GRND_RANDOM 0x2
+c GRND_INSECURE 0x4
+decoder|ioctl_request|enum|32|hex|unsigned|sys/ioctl.h asm/termbits.h linux/serial.h linux/sockios.h linux/fs.h linux/blkpg.h linux/fiemap.h linux/fsverity.h linux/loop.h linux/nsfs.h linux/if_tun.h linux/perf_event.h linux/seccomp.h linux/userfaultfd.h linux/random.h linux/vt.h linux/kd.h linux/input.h linux/rtc.h linux/watchdog.h linux/kvm.h|ioctl requests
+c TCGETS 0x5401
+c TCSETS 0x5402
+c TCSETSW 0x5403
+c TCSETSF 0x5404
+c TCGETA 0x5405
+c TCSETA 0x5406
+c TCSETAW 0x5407
+c TCSETAF 0x5408
+c TCSBRK 0x5409
+c TCXONC 0x540a
+c TCFLSH 0x540b
+c TIOCEXCL 0x540c
+c TIOCNXCL 0x540d
+c TIOCSCTTY 0x540e
+c TIOCGPGRP 0x540f
+c TIOCSPGRP 0x5410
+c TIOCOUTQ 0x5411
+c TIOCSTI 0x5412
+c TIOCGWINSZ 0x5413
+c TIOCSWINSZ 0x5414
+c TIOCMGET 0x5415
+c TIOCMBIS 0x5416
+c TIOCMBIC 0x5417
+c TIOCMSET 0x5418
+c TIOCGSOFTCAR 0x5419
+c TIOCSSOFTCAR 0x541a
+c FIONREAD 0x541b
+c TIOCLINUX 0x541c
+c TIOCCONS 0x541d
+c TIOCGSERIAL 0x541e
+c TIOCSSERIAL 0x541f
+c TIOCPKT 0x5420
+c FIONBIO 0x5421
+c TIOCNOTTY 0x5422
+c TIOCSETD 0x5423
+c TIOCGETD 0x5424
+c TCSBRKP 0x5425
+c TIOCSBRK 0x5427
+c TIOCCBRK 0x5428
+c TIOCGSID 0x5429
+c TCGETS2 0x802c542a
+c TCSETS2 0x402c542b
+c TCSETSW2 0x402c542c
+c TCSETSF2 0x402c542d
+c TIOCGRS485 0x542e
+c TIOCSRS485 0x542f
+c TIOCGPTN 0x80045430
+c TIOCSPTLCK 0x40045431
+c TIOCGDEV 0x80045432
+c TCGETX 0x5432
+c TCSETX 0x5433
+c TCSETXF 0x5434
+c TCSETXW 0x5435
+c TIOCSIG 0x40045436
+c TIOCVHANGUP 0x5437
+c TIOCGPKT 0x80045438
+c TIOCGPTLCK 0x80045439
+c TIOCGEXCL 0x80045440
+c TIOCGPTPEER 0x5441
+c TIOCGISO7816 0x80285442
+c TIOCSISO7816 0xc0285443
+c FIONCLEX 0x5450
+c FIOCLEX 0x5451
+c FIOASYNC 0x5452
+c TIOCSERCONFIG 0x5453
+c TIOCSERGWILD 0x5454
+c TIOCSERSWILD 0x5455
+c TIOCGLCKTRMIOS 0x5456
+c TIOCSLCKTRMIOS 0x5457
+c TIOCSERGSTRUCT 0x5458
+c TIOCSERGETLSR 0x5459
+c TIOCSERGETMULTI 0x545a
+c TIOCSERSETMULTI 0x545b
+c TIOCMIWAIT 0x545c
+c TIOCGICOUNT 0x545d
+c FIOQSIZE 0x5460
+c FIOSETOWN 0x8901
+c SIOCSPGRP 0x8902
+c FIOGETOWN 0x8903
+c SIOCGPGRP 0x8904
+c SIOCATMARK 0x8905
+c SIOCGSTAMP 0x8906
+c SIOCGSTAMPNS 0x8907
+c SIOCADDRT 0x890b
+c SIOCDELRT 0x890c
+c SIOCRTMSG 0x890d
+c SIOCGIFNAME 0x8910
+c SIOCSIFLINK 0x8911
+c SIOCGIFCONF 0x8912
+c SIOCGIFFLAGS 0x8913
+c SIOCSIFFLAGS 0x8914
+c SIOCGIFADDR 0x8915
+c SIOCSIFADDR 0x8916
+c SIOCGIFDSTADDR 0x8917
+c SIOCSIFDSTADDR 0x8918
+c SIOCGIFBRDADDR 0x8919
+c SIOCSIFBRDADDR 0x891a
+c SIOCGIFNETMASK 0x891b
+c SIOCSIFNETMASK 0x891c
+c SIOCGIFMETRIC 0x891d
+c SIOCSIFMETRIC 0x891e
+c SIOCGIFMEM 0x891f
+c SIOCSIFMEM 0x8920
+c SIOCGIFMTU 0x8921
+c SIOCSIFMTU 0x8922
+c SIOCSIFNAME 0x8923
+c SIOCSIFHWADDR 0x8924
+c SIOCGIFENCAP 0x8925
+c SIOCSIFENCAP 0x8926
+c SIOCGIFHWADDR 0x8927
+c SIOCGIFSLAVE 0x8929
+c SIOCSIFSLAVE 0x8930
+c SIOCADDMULTI 0x8931
+c SIOCDELMULTI 0x8932
+c SIOCGIFINDEX 0x8933
+c SIOCSIFPFLAGS 0x8934
+c SIOCGIFPFLAGS 0x8935
+c SIOCDIFADDR 0x8936
+c SIOCSIFHWBROADCAST 0x8937
+c SIOCGIFCOUNT 0x8938
+c SIOCGIFBR 0x8940
+c SIOCSIFBR 0x8941
+c SIOCGIFTXQLEN 0x8942
+c SIOCSIFTXQLEN 0x8943
+c SIOCETHTOOL 0x8946
+c SIOCGMIIPHY 0x8947
+c SIOCGMIIREG 0x8948
+c SIOCSMIIREG 0x8949
+c SIOCWANDEV 0x894a
+c SIOCOUTQNSD 0x894b
+c SIOCGSKNS 0x894c
+c SIOCDARP 0x8953
+c SIOCGARP 0x8954
+c SIOCSARP 0x8955
+c SIOCDRARP 0x8960
+c SIOCGRARP 0x8961
+c SIOCSRARP 0x8962
+c SIOCGIFMAP 0x8970
+c SIOCSIFMAP 0x8971
+c SIOCADDDLCI 0x8980
+c SIOCDELDLCI 0x8981
+c SIOCGIFVLAN 0x8982
+c SIOCSIFVLAN 0x8983
+c SIOCBONDENSLAVE 0x8990
+c SIOCBONDRELEASE 0x8991
+c SIOCBONDSETHWADDR 0x8992
+c SIOCBONDSLAVEINFOQUERY 0x8993
+c SIOCBONDINFOQUERY 0x8994
+c SIOCBONDCHANGEACTIVE 0x8995
+c SIOCBRADDBR 0x89a0
+c SIOCBRDELBR 0x89a1
+c SIOCBRADDIF 0x89a2
+c SIOCBRDELIF 0x89a3
+c SIOCSHWTSTAMP 0x89b0
+c SIOCGHWTSTAMP 0x89b1
+c BLKROSET 0x125d
+c BLKROGET 0x125e
+c BLKRRPART 0x125f
+c BLKGETSIZE 0x1260
+c BLKFLSBUF 0x1261
+c BLKRASET 0x1262
+c BLKRAGET 0x1263
+c BLKFRASET 0x1264
+c BLKFRAGET 0x1265
+c BLKSECTSET 0x1266
+c BLKSECTGET 0x1267
+c BLKSSZGET 0x1268
+c BLKPG 0x1269
+c BLKBSZGET 0x80081270
+c BLKBSZSET 0x40081271
+c BLKGETSIZE64 0x80081272
+c BLKTRACESTART 0x1274
+c BLKTRACESTOP 0x1275
+c BLKTRACETEARDOWN 0x1276
+c BLKDISCARD 0x1277
+c BLKIOMIN 0x1278
+c BLKIOOPT 0x1279
+c BLKALIGNOFF 0x127a
+c BLKPBSZGET 0x127b
+c BLKDISCARDZEROES 0x127c
+c BLKSECDISCARD 0x127d
+c BLKROTATIONAL 0x127e
+c BLKZEROOUT 0x127f
+c BLKGETDISKSEQ 0x80081280
+c FIBMAP 0x1
+c FIGETBSZ 0x2
+c FIFREEZE 0xc0045877
+c FITHAW 0xc0045878
+c FITRIM 0xc0185879
+c FICLONE 0x40049409
+c FICLONERANGE 0x4020940d
+c FIDEDUPERANGE 0xc0189436
+c FS_IOC_GETFLAGS 0x80086601
+c FS_IOC_SETFLAGS 0x40086602
+c FS_IOC_GETVERSION 0x80087601
+c FS_IOC_SETVERSION 0x40087602
+c FS_IOC_FIEMAP 0xc020660b
+c FS_IOC32_GETFLAGS 0x80046601
+c FS_IOC32_SETFLAGS 0x40046602
+c FS_IOC32_GETVERSION 0x80047601
+c FS_IOC32_SETVERSION 0x40047602
+c FS_IOC_FSGETXATTR 0x801c581f
+c FS_IOC_FSSETXATTR 0x401c5820
+c FS_IOC_GETFSLABEL 0x81009431
+c FS_IOC_SETFSLABEL 0x41009432
+c FS_IOC_SET_ENCRYPTION_POLICY 0x800c6613
+c FS_IOC_GET_ENCRYPTION_PWSALT 0x40106614
+c FS_IOC_GET_ENCRYPTION_POLICY 0x400c6615
+c FS_IOC_ENABLE_VERITY 0x40806685
+c FS_IOC_MEASURE_VERITY 0xc0046686
+c LOOP_SET_FD 0x4c00
+c LOOP_CLR_FD 0x4c01
+c LOOP_SET_STATUS 0x4c02
+c LOOP_GET_STATUS 0x4c03
+c LOOP_SET_STATUS64 0x4c04
+c LOOP_GET_STATUS64 0x4c05
+c LOOP_CHANGE_FD 0x4c06
+c LOOP_SET_CAPACITY 0x4c07
+c LOOP_SET_DIRECT_IO 0x4c08
+c LOOP_SET_BLOCK_SIZE 0x4c09
+c LOOP_CONFIGURE 0x4c0a
+c LOOP_CTL_ADD 0x4c80
+c LOOP_CTL_REMOVE 0x4c81
+c LOOP_CTL_GET_FREE 0x4c82
+c NS_GET_USERNS 0xb701
+c NS_GET_PARENT 0xb702
+c NS_GET_NSTYPE 0xb703
+c NS_GET_OWNER_UID 0xb704
+c TUNSETIFF 0x400454ca
+c TUNGETIFF 0x800454d2
+c TUNSETPERSIST 0x400454cb
+c TUNSETOWNER 0x400454cc
+c TUNSETGROUP 0x400454ce
+c TUNGETFEATURES 0x800454cf
+c PERF_EVENT_IOC_ENABLE 0x2400
+c PERF_EVENT_IOC_DISABLE 0x2401
+c PERF_EVENT_IOC_REFRESH 0x2402
+c PERF_EVENT_IOC_RESET 0x2403
+c PERF_EVENT_IOC_PERIOD 0x40082404
+c PERF_EVENT_IOC_SET_OUTPUT 0x2405
+c PERF_EVENT_IOC_SET_FILTER 0x40082406
+c PERF_EVENT_IOC_ID 0x80082407
+c PERF_EVENT_IOC_SET_BPF 0x40042408
+c PERF_EVENT_IOC_PAUSE_OUTPUT 0x40042409
+c SECCOMP_IOCTL_NOTIF_RECV 0xc0502100
+c SECCOMP_IOCTL_NOTIF_SEND 0xc0182101
+c SECCOMP_IOCTL_NOTIF_ID_VALID 0x40082102
+c SECCOMP_IOCTL_NOTIF_ADDFD 0x40182103
+c UFFDIO_API 0xc018aa3f
+c UFFDIO_REGISTER 0xc020aa00
+c UFFDIO_UNREGISTER 0x8010aa01
+c UFFDIO_WAKE 0x8010aa02
+c UFFDIO_COPY 0xc028aa03
+c UFFDIO_ZEROPAGE 0xc020aa04
+c UFFDIO_WRITEPROTECT 0xc018aa06
+c RNDGETENTCNT 0x80045200
+c RNDADDTOENTCNT 0x40045201
+c RNDADDENTROPY 0x40085203
+c RNDZAPENTCNT 0x5204
+c RNDCLEARPOOL 0x5206
+c RNDRESEEDCRNG 0x5207
+c VT_OPENQRY 0x5600
+c VT_GETMODE 0x5601
+c VT_SETMODE 0x5602
+c VT_GETSTATE 0x5603
+c VT_RELDISP 0x5605
+c VT_ACTIVATE 0x5606
+c VT_WAITACTIVE 0x5607
+c VT_DISALLOCATE 0x5608
+c KDGETMODE 0x4b3b
+c KDSETMODE 0x4b3a
+c KDGKBMODE 0x4b44
+c KDSKBMODE 0x4b45
+c KDGKBTYPE 0x4b33
+c EVIOCGVERSION 0x80044501
+c EVIOCGID 0x80084502
+c EVIOCGRAB 0x40044590
+c EVIOCREVOKE 0x40044591
+c RTC_RD_TIME 0x80247009
+c RTC_SET_TIME 0x4024700a
+c RTC_AIE_ON 0x7001
+c RTC_AIE_OFF 0x7002
+c WDIOC_GETSUPPORT 0x80285700
+c WDIOC_KEEPALIVE 0x80045705
+c WDIOC_SETTIMEOUT 0xc0045706
+c WDIOC_GETTIMEOUT 0x80045707
+c KVM_GET_API_VERSION 0xae00
+c KVM_CREATE_VM 0xae01
+c KVM_CHECK_EXTENSION 0xae03
+c KVM_GET_VCPU_MMAP_SIZE 0xae04
+c KVM_CREATE_VCPU 0xae41
+c KVM_RUN 0xae80
+a TIOCINQ 0x541b
+a SIOCINQ 0x541b
+a SIOCOUTQ 0x5411
+decoder|prctl_option|enum|32|decimal|unsigned|linux/prctl.h|prctl options (PR_*)
+c PR_SET_PDEATHSIG 0x1
+c PR_GET_PDEATHSIG 0x2
+c PR_GET_DUMPABLE 0x3
+c PR_SET_DUMPABLE 0x4
+c PR_GET_UNALIGN 0x5
+c PR_SET_UNALIGN 0x6
+c PR_GET_KEEPCAPS 0x7
+c PR_SET_KEEPCAPS 0x8
+c PR_GET_FPEMU 0x9
+c PR_SET_FPEMU 0xa
+c PR_GET_FPEXC 0xb
+c PR_SET_FPEXC 0xc
+c PR_GET_TIMING 0xd
+c PR_SET_TIMING 0xe
+c PR_SET_NAME 0xf
+c PR_GET_NAME 0x10
+c PR_GET_ENDIAN 0x13
+c PR_SET_ENDIAN 0x14
+c PR_GET_SECCOMP 0x15
+c PR_SET_SECCOMP 0x16
+c PR_CAPBSET_READ 0x17
+c PR_CAPBSET_DROP 0x18
+c PR_GET_TSC 0x19
+c PR_SET_TSC 0x1a
+c PR_GET_SECUREBITS 0x1b
+c PR_SET_SECUREBITS 0x1c
+c PR_SET_TIMERSLACK 0x1d
+c PR_GET_TIMERSLACK 0x1e
+c PR_TASK_PERF_EVENTS_DISABLE 0x1f
+c PR_TASK_PERF_EVENTS_ENABLE 0x20
+c PR_MCE_KILL 0x21
+c PR_MCE_KILL_GET 0x22
+c PR_SET_MM 0x23
+c PR_SET_PTRACER 0x59616d61
+c PR_SET_CHILD_SUBREAPER 0x24
+c PR_GET_CHILD_SUBREAPER 0x25
+c PR_SET_NO_NEW_PRIVS 0x26
+c PR_GET_NO_NEW_PRIVS 0x27
+c PR_GET_TID_ADDRESS 0x28
+c PR_SET_THP_DISABLE 0x29
+c PR_GET_THP_DISABLE 0x2a
+c PR_MPX_ENABLE_MANAGEMENT 0x2b
+c PR_MPX_DISABLE_MANAGEMENT 0x2c
+c PR_SET_FP_MODE 0x2d
+c PR_GET_FP_MODE 0x2e
+c PR_CAP_AMBIENT 0x2f
+c PR_SVE_SET_VL 0x32
+c PR_SVE_GET_VL 0x33
+c PR_GET_SPECULATION_CTRL 0x34
+c PR_SET_SPECULATION_CTRL 0x35
+c PR_PAC_RESET_KEYS 0x36
+c PR_SET_TAGGED_ADDR_CTRL 0x37
+c PR_GET_TAGGED_ADDR_CTRL 0x38
+c PR_SET_IO_FLUSHER 0x39
+c PR_GET_IO_FLUSHER 0x3a
+c PR_SET_SYSCALL_USER_DISPATCH 0x3b
+c PR_PAC_SET_ENABLED_KEYS 0x3c
+c PR_PAC_GET_ENABLED_KEYS 0x3d
+c PR_SCHED_CORE 0x3e
+c PR_SME_SET_VL 0x3f
+c PR_SME_GET_VL 0x40
+c PR_SET_VMA 0x53564d41
+decoder|arch_prctl_code|enum|32|hex|unsigned|asm/prctl.h|arch_prctl codes (ARCH_*)
+c ARCH_SET_GS 0x1001
+c ARCH_SET_FS 0x1002
+c ARCH_GET_FS 0x1003
+c ARCH_GET_GS 0x1004
+c ARCH_GET_CPUID 0x1011
+c ARCH_SET_CPUID 0x1012
+c ARCH_GET_XCOMP_SUPP 0x1021
+c ARCH_GET_XCOMP_PERM 0x1022
+c ARCH_REQ_XCOMP_PERM 0x1023
+c ARCH_GET_XCOMP_GUEST_PERM 0x1024
+c ARCH_REQ_XCOMP_GUEST_PERM 0x1025
+c ARCH_MAP_VDSO_X32 0x2001
+c ARCH_MAP_VDSO_32 0x2002
+c ARCH_MAP_VDSO_64 0x2003
+decoder|seccomp_mode|enum|32|decimal|unsigned|linux/seccomp.h|seccomp modes (SECCOMP_MODE_*)
+c SECCOMP_MODE_DISABLED 0x0
+c SECCOMP_MODE_STRICT 0x1
+c SECCOMP_MODE_FILTER 0x2
+decoder|seccomp_op|enum|32|decimal|unsigned|linux/seccomp.h|seccomp operations (SECCOMP_*)
+c SECCOMP_SET_MODE_STRICT 0x0
+c SECCOMP_SET_MODE_FILTER 0x1
+c SECCOMP_GET_ACTION_AVAIL 0x2
+c SECCOMP_GET_NOTIF_SIZES 0x3
+decoder|seccomp_filter_flags|flags|32|hex|unsigned|linux/seccomp.h|seccomp filter flags (SECCOMP_FILTER_FLAG_*)
+c SECCOMP_FILTER_FLAG_TSYNC 0x1
+c SECCOMP_FILTER_FLAG_LOG 0x2
+c SECCOMP_FILTER_FLAG_SPEC_ALLOW 0x4
+c SECCOMP_FILTER_FLAG_NEW_LISTENER 0x8
+c SECCOMP_FILTER_FLAG_TSYNC_ESRCH 0x10
+c SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV 0x20
+decoder|clone_flags|flags|64|hex|unsigned|linux/sched.h asm/signal.h|clone flags (CLONE_*), the exit signal in the low byte (CSIGNAL)
+field|0xff|CSIGNAL|last
+f SIGHUP 0x1
+f SIGINT 0x2
+f SIGQUIT 0x3
+f SIGILL 0x4
+f SIGTRAP 0x5
+f SIGABRT 0x6
+f SIGBUS 0x7
+f SIGFPE 0x8
+f SIGKILL 0x9
+f SIGUSR1 0xa
+f SIGSEGV 0xb
+f SIGUSR2 0xc
+f SIGPIPE 0xd
+f SIGALRM 0xe
+f SIGTERM 0xf
+f SIGSTKFLT 0x10
+f SIGCHLD 0x11
+f SIGCONT 0x12
+f SIGSTOP 0x13
+f SIGTSTP 0x14
+f SIGTTIN 0x15
+f SIGTTOU 0x16
+f SIGURG 0x17
+f SIGXCPU 0x18
+f SIGXFSZ 0x19
+f SIGVTALRM 0x1a
+f SIGPROF 0x1b
+f SIGWINCH 0x1c
+f SIGIO 0x1d
+f SIGPWR 0x1e
+f SIGSYS 0x1f
+f SIGRTMIN 0x20
+c CLONE_VM 0x100
+c CLONE_FS 0x200
+c CLONE_FILES 0x400
+c CLONE_SIGHAND 0x800
+c CLONE_PIDFD 0x1000
+c CLONE_PTRACE 0x2000
+c CLONE_VFORK 0x4000
+c CLONE_PARENT 0x8000
+c CLONE_THREAD 0x10000
+c CLONE_NEWNS 0x20000
+c CLONE_SYSVSEM 0x40000
+c CLONE_SETTLS 0x80000
+c CLONE_PARENT_SETTID 0x100000
+c CLONE_CHILD_CLEARTID 0x200000
+c CLONE_DETACHED 0x400000
+c CLONE_UNTRACED 0x800000
+c CLONE_CHILD_SETTID 0x1000000
+c CLONE_NEWCGROUP 0x2000000
+c CLONE_NEWUTS 0x4000000
+c CLONE_NEWIPC 0x8000000
+c CLONE_NEWUSER 0x10000000
+c CLONE_NEWPID 0x20000000
+c CLONE_NEWNET 0x40000000
+c CLONE_IO 0x80000000
+c CLONE_CLEAR_SIGHAND 0x100000000
+c CLONE_INTO_CGROUP 0x200000000
+decoder|unshare_flags|flags|32|hex|unsigned|linux/sched.h|unshare flags (CLONE_*)
+c CLONE_NEWNS 0x20000
+c CLONE_NEWCGROUP 0x2000000
+c CLONE_NEWUTS 0x4000000
+c CLONE_NEWIPC 0x8000000
+c CLONE_NEWUSER 0x10000000
+c CLONE_NEWPID 0x20000000
+c CLONE_NEWNET 0x40000000
+c CLONE_NEWTIME 0x80
+c CLONE_FILES 0x400
+c CLONE_FS 0x200
+c CLONE_SYSVSEM 0x40000
+c CLONE_THREAD 0x10000
+c CLONE_SIGHAND 0x800
+c CLONE_VM 0x100
+decoder|namespace_type|flags|32|hex|unsigned|linux/sched.h|setns namespace type (CLONE_NEW*, 0 for any)
+c CLONE_NEWNS 0x20000
+c CLONE_NEWCGROUP 0x2000000
+c CLONE_NEWUTS 0x4000000
+c CLONE_NEWIPC 0x8000000
+c CLONE_NEWUSER 0x10000000
+c CLONE_NEWPID 0x20000000
+c CLONE_NEWNET 0x40000000
+c CLONE_NEWTIME 0x80
+decoder|sched_policy|flags|32|hex|unsigned|linux/sched.h|scheduling policy (SCHED_*) with SCHED_RESET_ON_FORK
+field|0xff|-|first
+f SCHED_NORMAL 0x0
+f SCHED_FIFO 0x1
+f SCHED_RR 0x2
+f SCHED_BATCH 0x3
+f SCHED_IDLE 0x5
+f SCHED_DEADLINE 0x6
+c SCHED_RESET_ON_FORK 0x40000000
+decoder|futex_op|flags|32|hex|unsigned|linux/futex.h|futex operations (FUTEX_*) with FUTEX_PRIVATE_FLAG and FUTEX_CLOCK_REALTIME
+field|0xfffffe7f|FUTEX_CMD_MASK|first
+f FUTEX_WAIT 0x0
+f FUTEX_WAKE 0x1
+f FUTEX_FD 0x2
+f FUTEX_REQUEUE 0x3
+f FUTEX_CMP_REQUEUE 0x4
+f FUTEX_WAKE_OP 0x5
+f FUTEX_LOCK_PI 0x6
+f FUTEX_UNLOCK_PI 0x7
+f FUTEX_TRYLOCK_PI 0x8
+f FUTEX_WAIT_BITSET 0x9
+f FUTEX_WAKE_BITSET 0xa
+f FUTEX_WAIT_REQUEUE_PI 0xb
+f FUTEX_CMP_REQUEUE_PI 0xc
+f FUTEX_LOCK_PI2 0xd
+c FUTEX_PRIVATE_FLAG 0x80
+c FUTEX_CLOCK_REALTIME 0x100
+a FUTEX_WAIT_PRIVATE 0x80
+a FUTEX_WAKE_PRIVATE 0x81
+a FUTEX_REQUEUE_PRIVATE 0x83
+a FUTEX_CMP_REQUEUE_PRIVATE 0x84
+a FUTEX_WAKE_OP_PRIVATE 0x85
+a FUTEX_LOCK_PI_PRIVATE 0x86
+a FUTEX_LOCK_PI2_PRIVATE 0x8d
+a FUTEX_UNLOCK_PI_PRIVATE 0x87
+a FUTEX_TRYLOCK_PI_PRIVATE 0x88
+a FUTEX_WAIT_BITSET_PRIVATE 0x89
+a FUTEX_WAKE_BITSET_PRIVATE 0x8a
+a FUTEX_WAIT_REQUEUE_PI_PRIVATE 0x8b
+a FUTEX_CMP_REQUEUE_PI_PRIVATE 0x8c
+decoder|signal|enum|32|decimal|unsigned|asm/signal.h|signal numbers (SIG*)
+c SIGHUP 0x1
+c SIGINT 0x2
+c SIGQUIT 0x3
+c SIGILL 0x4
+c SIGTRAP 0x5
+c SIGABRT 0x6
+c SIGBUS 0x7
+c SIGFPE 0x8
+c SIGKILL 0x9
+c SIGUSR1 0xa
+c SIGSEGV 0xb
+c SIGUSR2 0xc
+c SIGPIPE 0xd
+c SIGALRM 0xe
+c SIGTERM 0xf
+c SIGSTKFLT 0x10
+c SIGCHLD 0x11
+c SIGCONT 0x12
+c SIGSTOP 0x13
+c SIGTSTP 0x14
+c SIGTTIN 0x15
+c SIGTTOU 0x16
+c SIGURG 0x17
+c SIGXCPU 0x18
+c SIGXFSZ 0x19
+c SIGVTALRM 0x1a
+c SIGPROF 0x1b
+c SIGWINCH 0x1c
+c SIGIO 0x1d
+c SIGPWR 0x1e
+c SIGSYS 0x1f
+c SIGRTMIN 0x20
+a SIGIOT 0x6
+a SIGPOLL 0x1d
+a SIGUNUSED 0x1f
+decoder|sigprocmask_how|enum|32|decimal|unsigned|asm/signal.h|rt_sigprocmask how (SIG_*)
+c SIG_BLOCK 0x0
+c SIG_UNBLOCK 0x1
+c SIG_SETMASK 0x2
+decoder|wait_options|flags|32|hex|unsigned|linux/wait.h|wait4/waitid options (W*)
+c WNOHANG 0x1
+c WUNTRACED 0x2
+c WEXITED 0x4
+c WCONTINUED 0x8
+c WNOWAIT 0x1000000
+c __WNOTHREAD 0x20000000
+c __WALL 0x40000000
+c __WCLONE 0x80000000
+a WSTOPPED 0x2
+decoder|waitid_type|enum|32|decimal|unsigned|linux/wait.h|waitid id type (P_*)
+c P_ALL 0x0
+c P_PID 0x1
+c P_PGID 0x2
+c P_PIDFD 0x3
+decoder|rlimit_resource|enum|32|decimal|unsigned|linux/resource.h|resource limits (RLIMIT_*)
+c RLIMIT_CPU 0x0
+c RLIMIT_FSIZE 0x1
+c RLIMIT_DATA 0x2
+c RLIMIT_STACK 0x3
+c RLIMIT_CORE 0x4
+c RLIMIT_RSS 0x5
+c RLIMIT_NPROC 0x6
+c RLIMIT_NOFILE 0x7
+c RLIMIT_MEMLOCK 0x8
+c RLIMIT_AS 0x9
+c RLIMIT_LOCKS 0xa
+c RLIMIT_SIGPENDING 0xb
+c RLIMIT_MSGQUEUE 0xc
+c RLIMIT_NICE 0xd
+c RLIMIT_RTPRIO 0xe
+c RLIMIT_RTTIME 0xf
+decoder|priority_which|enum|32|decimal|unsigned|linux/resource.h|getpriority/setpriority which (PRIO_*)
+c PRIO_PROCESS 0x0
+c PRIO_PGRP 0x1
+c PRIO_USER 0x2
+decoder|clock_id|enum|32|decimal|signed|linux/time.h|clock ids (CLOCK_*)
+c CLOCK_REALTIME 0x0
+c CLOCK_MONOTONIC 0x1
+c CLOCK_PROCESS_CPUTIME_ID 0x2
+c CLOCK_THREAD_CPUTIME_ID 0x3
+c CLOCK_MONOTONIC_RAW 0x4
+c CLOCK_REALTIME_COARSE 0x5
+c CLOCK_MONOTONIC_COARSE 0x6
+c CLOCK_BOOTTIME 0x7
+c CLOCK_REALTIME_ALARM 0x8
+c CLOCK_BOOTTIME_ALARM 0x9
+c CLOCK_SGI_CYCLE 0xa
+c CLOCK_TAI 0xb
+decoder|timer_flags|flags|32|hex|unsigned|linux/time.h|clock_nanosleep/timer_settime flags (TIMER_ABSTIME)
+c TIMER_ABSTIME 0x1
+decoder|itimer_which|enum|32|decimal|unsigned|linux/time.h|interval timers (ITIMER_*)
+c ITIMER_REAL 0x0
+c ITIMER_VIRTUAL 0x1
+c ITIMER_PROF 0x2
+decoder|personality|flags|32|hex|unsigned|linux/personality.h|personality (PER_* in PER_MASK, with flags such as ADDR_NO_RANDOMIZE)
+field|0xff|PER_MASK|first
+f PER_LINUX 0x0
+f PER_BSD 0x6
+f PER_LINUX32 0x8
+f PER_RISCOS 0xc
+f PER_OSF4 0xf
+f PER_HPUX 0x10
+c UNAME26 0x20000
+c ADDR_NO_RANDOMIZE 0x40000
+c FDPIC_FUNCPTRS 0x80000
+c MMAP_PAGE_ZERO 0x100000
+c ADDR_COMPAT_LAYOUT 0x200000
+c READ_IMPLIES_EXEC 0x400000
+c ADDR_LIMIT_32BIT 0x800000
+c SHORT_INODE 0x1000000
+c WHOLE_SECONDS 0x2000000
+c STICKY_TIMEOUTS 0x4000000
+c ADDR_LIMIT_3GB 0x8000000
+a PER_LINUX_32BIT 0x800000
+a PER_LINUX_FDPIC 0x80000
+a PER_SVR4 0x4100001
+a PER_SVR3 0x5000002
+a PER_SCOSVR3 0x7000003
+a PER_OSR5 0x6000003
+a PER_WYSEV386 0x5000004
+a PER_ISCR4 0x4000005
+a PER_SUNOS 0x4000006
+a PER_XENIX 0x5000007
+a PER_LINUX32_3GB 0x8000008
+a PER_IRIX32 0x4000009
+a PER_IRIXN32 0x400000a
+a PER_IRIX64 0x400000b
+a PER_SOLARIS 0x400000d
+a PER_UW7 0x410000e
+decoder|ptrace_request|enum|64|hex|unsigned|linux/ptrace.h|ptrace requests (PTRACE_*)
+c PTRACE_TRACEME 0x0
+c PTRACE_PEEKTEXT 0x1
+c PTRACE_PEEKDATA 0x2
+c PTRACE_PEEKUSR 0x3
+c PTRACE_POKETEXT 0x4
+c PTRACE_POKEDATA 0x5
+c PTRACE_POKEUSR 0x6
+c PTRACE_CONT 0x7
+c PTRACE_KILL 0x8
+c PTRACE_SINGLESTEP 0x9
+c PTRACE_GETREGS 0xc
+c PTRACE_SETREGS 0xd
+c PTRACE_GETFPREGS 0xe
+c PTRACE_SETFPREGS 0xf
+c PTRACE_ATTACH 0x10
+c PTRACE_DETACH 0x11
+c PTRACE_GETFPXREGS 0x12
+c PTRACE_SETFPXREGS 0x13
+c PTRACE_SYSCALL 0x18
+c PTRACE_GET_THREAD_AREA 0x19
+c PTRACE_SET_THREAD_AREA 0x1a
+c PTRACE_ARCH_PRCTL 0x1e
+c PTRACE_SYSEMU 0x1f
+c PTRACE_SYSEMU_SINGLESTEP 0x20
+c PTRACE_SINGLEBLOCK 0x21
+c PTRACE_SETOPTIONS 0x4200
+c PTRACE_GETEVENTMSG 0x4201
+c PTRACE_GETSIGINFO 0x4202
+c PTRACE_SETSIGINFO 0x4203
+c PTRACE_GETREGSET 0x4204
+c PTRACE_SETREGSET 0x4205
+c PTRACE_SEIZE 0x4206
+c PTRACE_INTERRUPT 0x4207
+c PTRACE_LISTEN 0x4208
+c PTRACE_PEEKSIGINFO 0x4209
+c PTRACE_GETSIGMASK 0x420a
+c PTRACE_SETSIGMASK 0x420b
+c PTRACE_SECCOMP_GET_FILTER 0x420c
+c PTRACE_SECCOMP_GET_METADATA 0x420d
+c PTRACE_GET_SYSCALL_INFO 0x420e
+c PTRACE_GET_RSEQ_CONFIGURATION 0x420f
+decoder|membarrier_cmd|flags|32|hex|unsigned|linux/membarrier.h|membarrier commands (MEMBARRIER_CMD_*)
+c MEMBARRIER_CMD_GLOBAL 0x1
+c MEMBARRIER_CMD_GLOBAL_EXPEDITED 0x2
+c MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED 0x4
+c MEMBARRIER_CMD_PRIVATE_EXPEDITED 0x8
+c MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED 0x10
+c MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE 0x20
+c MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE 0x40
+c MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ 0x80
+c MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ 0x100
+c MEMBARRIER_CMD_QUERY 0x0
+a MEMBARRIER_CMD_SHARED 0x1
+decoder|bpf_cmd|enum|32|decimal|unsigned|linux/bpf.h|bpf commands (BPF_*)
+c BPF_MAP_CREATE 0x0
+c BPF_MAP_LOOKUP_ELEM 0x1
+c BPF_MAP_UPDATE_ELEM 0x2
+c BPF_MAP_DELETE_ELEM 0x3
+c BPF_MAP_GET_NEXT_KEY 0x4
+c BPF_PROG_LOAD 0x5
+c BPF_OBJ_PIN 0x6
+c BPF_OBJ_GET 0x7
+c BPF_PROG_ATTACH 0x8
+c BPF_PROG_DETACH 0x9
+c BPF_PROG_TEST_RUN 0xa
+c BPF_PROG_GET_NEXT_ID 0xb
+c BPF_MAP_GET_NEXT_ID 0xc
+c BPF_PROG_GET_FD_BY_ID 0xd
+c BPF_MAP_GET_FD_BY_ID 0xe
+c BPF_OBJ_GET_INFO_BY_FD 0xf
+c BPF_PROG_QUERY 0x10
+c BPF_RAW_TRACEPOINT_OPEN 0x11
+c BPF_BTF_LOAD 0x12
+c BPF_BTF_GET_FD_BY_ID 0x13
+c BPF_TASK_FD_QUERY 0x14
+c BPF_MAP_LOOKUP_AND_DELETE_ELEM 0x15
+c BPF_MAP_FREEZE 0x16
+c BPF_BTF_GET_NEXT_ID 0x17
+c BPF_MAP_LOOKUP_BATCH 0x18
+c BPF_MAP_LOOKUP_AND_DELETE_BATCH 0x19
+c BPF_MAP_UPDATE_BATCH 0x1a
+c BPF_MAP_DELETE_BATCH 0x1b
+c BPF_LINK_CREATE 0x1c
+c BPF_LINK_UPDATE 0x1d
+c BPF_LINK_GET_FD_BY_ID 0x1e
+c BPF_LINK_GET_NEXT_ID 0x1f
+c BPF_ENABLE_STATS 0x20
+c BPF_ITER_CREATE 0x21
+c BPF_LINK_DETACH 0x22
+c BPF_PROG_BIND_MAP 0x23
+decoder|errno|enum|32|decimal|unsigned|errno.h|error numbers (E*)
+c EPERM 0x1
+c ENOENT 0x2
+c ESRCH 0x3
+c EINTR 0x4
+c EIO 0x5
+c ENXIO 0x6
+c E2BIG 0x7
+c ENOEXEC 0x8
+c EBADF 0x9
+c ECHILD 0xa
+c EAGAIN 0xb
+c ENOMEM 0xc
+c EACCES 0xd
+c EFAULT 0xe
+c ENOTBLK 0xf
+c EBUSY 0x10
+c EEXIST 0x11
+c EXDEV 0x12
+c ENODEV 0x13
+c ENOTDIR 0x14
+c EISDIR 0x15
+c EINVAL 0x16
+c ENFILE 0x17
+c EMFILE 0x18
+c ENOTTY 0x19
+c ETXTBSY 0x1a
+c EFBIG 0x1b
+c ENOSPC 0x1c
+c ESPIPE 0x1d
+c EROFS 0x1e
+c EMLINK 0x1f
+c EPIPE 0x20
+c EDOM 0x21
+c ERANGE 0x22
+c EDEADLK 0x23
+c ENAMETOOLONG 0x24
+c ENOLCK 0x25
+c ENOSYS 0x26
+c ENOTEMPTY 0x27
+c ELOOP 0x28
+c ENOMSG 0x2a
+c EIDRM 0x2b
+c ECHRNG 0x2c
+c EL2NSYNC 0x2d
+c EL3HLT 0x2e
+c EL3RST 0x2f
+c ELNRNG 0x30
+c EUNATCH 0x31
+c ENOCSI 0x32
+c EL2HLT 0x33
+c EBADE 0x34
+c EBADR 0x35
+c EXFULL 0x36
+c ENOANO 0x37
+c EBADRQC 0x38
+c EBADSLT 0x39
+c EBFONT 0x3b
+c ENOSTR 0x3c
+c ENODATA 0x3d
+c ETIME 0x3e
+c ENOSR 0x3f
+c ENONET 0x40
+c ENOPKG 0x41
+c EREMOTE 0x42
+c ENOLINK 0x43
+c EADV 0x44
+c ESRMNT 0x45
+c ECOMM 0x46
+c EPROTO 0x47
+c EMULTIHOP 0x48
+c EDOTDOT 0x49
+c EBADMSG 0x4a
+c EOVERFLOW 0x4b
+c ENOTUNIQ 0x4c
+c EBADFD 0x4d
+c EREMCHG 0x4e
+c ELIBACC 0x4f
+c ELIBBAD 0x50
+c ELIBSCN 0x51
+c ELIBMAX 0x52
+c ELIBEXEC 0x53
+c EILSEQ 0x54
+c ERESTART 0x55
+c ESTRPIPE 0x56
+c EUSERS 0x57
+c ENOTSOCK 0x58
+c EDESTADDRREQ 0x59
+c EMSGSIZE 0x5a
+c EPROTOTYPE 0x5b
+c ENOPROTOOPT 0x5c
+c EPROTONOSUPPORT 0x5d
+c ESOCKTNOSUPPORT 0x5e
+c EOPNOTSUPP 0x5f
+c EPFNOSUPPORT 0x60
+c EAFNOSUPPORT 0x61
+c EADDRINUSE 0x62
+c EADDRNOTAVAIL 0x63
+c ENETDOWN 0x64
+c ENETUNREACH 0x65
+c ENETRESET 0x66
+c ECONNABORTED 0x67
+c ECONNRESET 0x68
+c ENOBUFS 0x69
+c EISCONN 0x6a
+c ENOTCONN 0x6b
+c ESHUTDOWN 0x6c
+c ETOOMANYREFS 0x6d
+c ETIMEDOUT 0x6e
+c ECONNREFUSED 0x6f
+c EHOSTDOWN 0x70
+c EHOSTUNREACH 0x71
+c EALREADY 0x72
+c EINPROGRESS 0x73
+c ESTALE 0x74
+c EUCLEAN 0x75
+c ENOTNAM 0x76
+c ENAVAIL 0x77
+c EISNAM 0x78
+c EREMOTEIO 0x79
+c EDQUOT 0x7a
+c ENOMEDIUM 0x7b
+c EMEDIUMTYPE 0x7c
+c ECANCELED 0x7d
+c ENOKEY 0x7e
+c EKEYEXPIRED 0x7f
+c EKEYREVOKED 0x80
+c EKEYREJECTED 0x81
+c EOWNERDEAD 0x82
+c ENOTRECOVERABLE 0x83
+c ERFKILL 0x84
+c EHWPOISON 0x85
+a EWOULDBLOCK 0xb
+a EDEADLOCK 0x23
+a ENOTSUP 0x5f
+decoder|capability|enum|32|decimal|unsigned|linux/capability.h|capabilities (CAP_*)
+c CAP_CHOWN 0x0
+c CAP_DAC_OVERRIDE 0x1
+c CAP_DAC_READ_SEARCH 0x2
+c CAP_FOWNER 0x3
+c CAP_FSETID 0x4
+c CAP_KILL 0x5
+c CAP_SETGID 0x6
+c CAP_SETUID 0x7
+c CAP_SETPCAP 0x8
+c CAP_LINUX_IMMUTABLE 0x9
+c CAP_NET_BIND_SERVICE 0xa
+c CAP_NET_BROADCAST 0xb
+c CAP_NET_ADMIN 0xc
+c CAP_NET_RAW 0xd
+c CAP_IPC_LOCK 0xe
+c CAP_IPC_OWNER 0xf
+c CAP_SYS_MODULE 0x10
+c CAP_SYS_RAWIO 0x11
+c CAP_SYS_CHROOT 0x12
+c CAP_SYS_PTRACE 0x13
+c CAP_SYS_PACCT 0x14
+c CAP_SYS_ADMIN 0x15
+c CAP_SYS_BOOT 0x16
+c CAP_SYS_NICE 0x17
+c CAP_SYS_RESOURCE 0x18
+c CAP_SYS_TIME 0x19
+c CAP_SYS_TTY_CONFIG 0x1a
+c CAP_MKNOD 0x1b
+c CAP_LEASE 0x1c
+c CAP_AUDIT_WRITE 0x1d
+c CAP_AUDIT_CONTROL 0x1e
+c CAP_SETFCAP 0x1f
+c CAP_MAC_OVERRIDE 0x20
+c CAP_MAC_ADMIN 0x21
+c CAP_SYSLOG 0x22
+c CAP_WAKE_ALARM 0x23
+c CAP_BLOCK_SUSPEND 0x24
+c CAP_AUDIT_READ 0x25
+c CAP_PERFMON 0x26
+c CAP_BPF 0x27
+c CAP_CHECKPOINT_RESTORE 0x28
+"""#

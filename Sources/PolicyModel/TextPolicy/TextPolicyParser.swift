@@ -12,6 +12,8 @@ struct TextPolicyParser {
     private var flags: [FilterFlag] = []
     private var rules: [Rule] = []
     private var warnings: [TextPolicyDiagnostic] = []
+    /// Syscalls named by a rule (not through a group), where: checked against `@arch` at the end.
+    private var namedSyscalls: [(name: String, location: TextPolicyLocation)] = []
     /// The files being read, outermost first (normalized names).
     private var includeStack: [String] = []
 
@@ -30,7 +32,34 @@ struct TextPolicyParser {
                             architectures: architectures.isEmpty ? [.host] : architectures,
                             badArchAction: badArchAction?.0 ?? .killProcess,
                             rules: rules, flags: flags)
+        checkArchitectures(of: namedSyscalls, in: policy)
         return ParsedTextPolicy(policy: policy, warnings: warnings)
+    }
+
+    /// A rule for a syscall that has no number on one of the policy's architectures is in no filter
+    /// of that architecture: say so, naming the call and the architectures. A warning, not an
+    /// error: policies written for several architectures (and the writer's output) name such calls.
+    /// Group members are not checked: groups list the calls of every architecture.
+    private mutating func checkArchitectures(of named: [(name: String, location: TextPolicyLocation)],
+                                             in policy: Policy) {
+        let table = vocabulary.table
+        var seen = Set<String>()
+        for (name, location) in named where seen.insert(name).inserted {
+            let lacking = table.architectures(lacking: name, among: policy.architectures)
+            guard !lacking.isEmpty else { continue }
+            let listed = lacking.map(\.rawValue).joined(separator: ", ")
+            let applies = policy.architectures.filter { !lacking.contains($0) }.map(\.rawValue)
+            if applies.isEmpty {
+                let having = Arch.allCases.filter { table.number(of: name, arch: $0) != nil }.map(\.rawValue)
+                let elsewhere = having.isEmpty ? "only architectures this tool does not cover have it"
+                    : "only \(having.joined(separator: ", ")) \(having.count == 1 ? "has" : "have") it"
+                warnings.append(location.error("'\(name)' has no syscall number on \(listed), the policy's architectures: "
+                                                + "the rule is in no filter (\(elsewhere))"))
+            } else {
+                warnings.append(location.error("'\(name)' has no syscall number on \(listed): the rule applies on "
+                                                + applies.joined(separator: ", ") + " only"))
+            }
+        }
     }
 
     private mutating func parseFile(_ text: String, file: String) throws {
@@ -84,6 +113,7 @@ struct TextPolicyParser {
         case .include(let name, let column):
             try include(name, from: at(column))
         case .rule(let syntax):
+            if !syntax.isGroup { namedSyscalls.append((syntax.target.text, at(syntax.target.column))) }
             var resolver = TextPolicyResolver(vocabulary: vocabulary, location: location)
             rules += try resolver.rules(for: syntax)
             warnings += resolver.warnings

@@ -79,8 +79,10 @@ struct TextPolicyResolver {
         } else if let i = definition?.argumentIndex(named: word.text) {
             index = i
         } else {
-            let names = arguments.map(\.name)
-            let listed = names.isEmpty ? "arg0...arg5" : names.joined(separator: ", ") + ", or arg0...arg\(names.count - 1)"
+            // Each argument with the man page's names for it: `cmd (request)`.
+            let listed = arguments.isEmpty ? "arg0...arg5"
+                : arguments.map(\.nameWithAliases).joined(separator: ", ") + ", or arg0...arg\(arguments.count - 1)"
+            let names = arguments.flatMap { [$0.name] + $0.aliases }
             throw error("'\(syscall)' has no argument '\(word.text)'\(origin); expected \(listed)"
                         + didYouMean(closestMatches(to: word.text, in: names)), at: word.column)
         }
