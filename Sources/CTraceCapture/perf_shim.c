@@ -358,8 +358,8 @@ int CTraceCapture_perf_release(int release_fd, int status_fd) {
         got += (size_t)r;
     }
     close(status_fd);
-    if (got == sizeof child_errno) return child_errno ? child_errno : EIO;
-    if (got != 0 || write_errno != 0) return write_errno ? write_errno : EIO;
+    if (got == sizeof child_errno) return child_errno ? -child_errno : -EIO;
+    if (got != 0 || write_errno != 0) return write_errno ? -write_errno : -EIO;
     return 0;
 }
 

@@ -73,8 +73,7 @@ pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *cons
     close(fds[1]);
     if (pid < 0) {
         close(fds[0]);
-        errno = saved;
-        return -1;
+        return -saved;
     }
     *error_fd = fds[0];
     return pid;

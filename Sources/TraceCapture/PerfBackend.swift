@@ -178,11 +178,10 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
             closeEvents()
             throw error
         }
-        let execErrno = CTraceCapture_perf_release(releaseFD, statusFD)
-        if execErrno != 0 {
+        if case .failure(let e) = Errno.result(CTraceCapture_perf_release(releaseFD, statusFD)) {
             Self.reap(pid)
             closeEvents()
-            throw TraceError.execFailed(command: command[0], errno: execErrno)
+            throw TraceError.execFailed(command: command[0], errno: e.rawValue)
         }
         child = pid
         return pid
@@ -270,7 +269,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         switch e {
         case EACCES, EPERM:
             throw PerfBackendError.notPermitted(PerfPermission.problem()
-                ?? "perf_event_open on raw_syscalls:\(name) was refused (\(TraceError.message(e))); use --backend ptrace")
+                ?? "perf_event_open on raw_syscalls:\(name) was refused (\(Errno(e))); use --backend ptrace")
         case ESRCH:
             throw TraceError.noSuchProcess(tid)
         case EMFILE, ENFILE:
@@ -503,7 +502,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
 
     static func reap(_ pid: pid_t) {
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        _ = valueOrErrno { waitpid(pid, &status, 0) }
     }
 
     /// The CPUs listed in /sys/devices/system/cpu/online ("0-3,5"), else all configured ones.

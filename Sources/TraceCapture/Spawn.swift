@@ -61,7 +61,7 @@ public enum Spawn {
                 }
             }
         }
-        if pid < 0 { throw .systemCall("fork", pid: nil, errno: errno) }
+        if pid < 0 { throw .systemCall("fork", pid: nil, errno: -pid) }
         return Child(pid: pid, errorFD: errorFD)
     }
 

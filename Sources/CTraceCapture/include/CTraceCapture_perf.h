@@ -90,8 +90,8 @@ size_t CTraceCapture_perf_ring_read(CTraceCapture_perf_ring *ring,
 /// failure. The child sets every signal to its default disposition and an empty signal mask.
 pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[],
                                     int *release_fd, int *status_fd);
-/// Releases the held child and waits for its exec: returns 0 once it exec'd, or the errno
-/// with which exec failed (the child then exits with status 127). Closes both fds.
+/// Releases the held child and waits for its exec: returns 0 once it exec'd, or -errno
+/// of the failed exec (the child then exits with status 127). Closes both fds.
 int CTraceCapture_perf_release(int release_fd, int status_fd);
 
 /// Closes `fds` in a detached grandchild process: the close of the last event on a tracepoint

@@ -52,7 +52,7 @@ typedef struct {
     uint32_t ret_data;
 } CTraceCapture_syscall_info;
 
-// MARK: - ptrace requests. Each returns 0 (or the documented value) or -1 with errno set.
+// MARK: - ptrace requests. Each returns 0 (or the documented value) or -errno, as every shim here.
 
 int CTraceCapture_ptrace_seize(pid_t pid, unsigned long options);
 int CTraceCapture_ptrace_setoptions(pid_t pid, unsigned long options);
@@ -65,21 +65,21 @@ int CTraceCapture_ptrace_detach(pid_t pid, int sig);
 int CTraceCapture_ptrace_interrupt(pid_t pid);
 /// PTRACE_GETEVENTMSG into `*msg`.
 int CTraceCapture_ptrace_geteventmsg(pid_t pid, unsigned long *msg);
-/// PTRACE_GET_SYSCALL_INFO into `*info`; returns 0 or -1 with errno.
+/// PTRACE_GET_SYSCALL_INFO into `*info`; returns 0 or -errno.
 int CTraceCapture_ptrace_get_syscall_info(pid_t pid, CTraceCapture_syscall_info *info);
-/// PTRACE_PEEKDATA; returns 0 and stores the word, or -1 with errno.
+/// PTRACE_PEEKDATA; returns 0 and stores the word, or -errno.
 int CTraceCapture_ptrace_peekdata(pid_t pid, uint64_t addr, uint64_t *word);
 
 /// Reads a NUL-terminated string of at most `max - 1` bytes from the tracee at `addr` into
 /// `buf` (always NUL-terminated). Uses process_vm_readv page by page, PEEKDATA as fallback.
-/// Returns the string's length, or -1 with errno when nothing could be read.
+/// Returns the string's length, or -errno when nothing could be read.
 long CTraceCapture_read_string(pid_t pid, uint64_t addr, char *buf, unsigned long max);
 
 // MARK: - waitpid and its status macros
 
 /// waitpid(pid, &status, flags | __WALL | __WNOTHREAD), retrying on EINTR: only the calling
 /// thread's children and tracees, so that tracers on other threads (and Foundation's Process)
-/// are not disturbed.
+/// are not disturbed. Returns the pid or -errno.
 pid_t CTraceCapture_waitpid(pid_t pid, int *status, int flags);
 int CTraceCapture_WNOHANG(void);
 int CTraceCapture_WSTOPPED(void);
@@ -92,16 +92,13 @@ int CTraceCapture_WTERMSIG(int status);
 /// The PTRACE_EVENT_* of a ptrace-event-stop (`status >> 16`), 0 otherwise.
 int CTraceCapture_ptrace_event(int status);
 
-/// waitpid(pid, &status, flags | __WALL | __WNOTHREAD) once: returns -1 with errno EINTR when a signal (such
+/// waitpid(pid, &status, flags | __WALL | __WNOTHREAD) once: returns -EINTR when a signal (such
 /// as the wake-up signal) interrupted it.
 pid_t CTraceCapture_waitpid_once(pid_t pid, int *status, int flags);
 
 /// The signal used to interrupt the tracing thread's waitpid (a real-time signal), after
 /// installing for it a handler that does nothing and does not restart system calls.
 int CTraceCapture_install_wakeup_signal(void);
-
-/// tgkill(2).
-int CTraceCapture_tgkill(pid_t tgid, pid_t tid, int sig);
 
 // MARK: - spawning
 
@@ -127,7 +124,7 @@ enum {
 /// Only async-signal-safe calls run in the child. Signals are blocked around fork.
 /// On success returns the child's pid and stores in `*error_fd` the read end of a CLOEXEC pipe:
 /// it reads EOF once the exec succeeded, or 8 bytes `{int stage; int errno}` when it failed
-/// (the child then exits with 127). Returns -1 with errno when the fork itself failed.
+/// (the child then exits with 127). Returns -errno when the fork itself failed.
 pid_t CTraceCapture_spawn(const char *path, char *const argv[], char *const envp[],
                           const void *filter, unsigned short filter_len, int nnp_mode,
                           int stop_self, int *error_fd);

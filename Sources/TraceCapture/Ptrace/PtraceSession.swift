@@ -73,14 +73,13 @@ final class PtraceSession: @unchecked Sendable {
         let r = CTraceCapture_waitpid(child.pid, &status, CTraceCapture_WSTOPPED())
         guard r == child.pid, CTraceCapture_WIFSTOPPED(status) != 0 else {
             _ = Spawn.result(of: child, command: command)
-            throw .systemCall("waitpid", pid: child.pid, errno: r < 0 ? errno : ECHILD)
+            throw .systemCall("waitpid", pid: child.pid, errno: r < 0 ? -r : ECHILD)
         }
-        if CTraceCapture_ptrace_seize(child.pid, Self.seizeOptionsSpawn) != 0 {
-            let e = errno
+        if case .failure(let e) = Errno.result(CTraceCapture_ptrace_seize(child.pid, Self.seizeOptionsSpawn)) {
             kill(child.pid, SIGKILL)
             _ = CTraceCapture_waitpid(child.pid, &status, 0)
             _ = Spawn.result(of: child, command: command)
-            throw .systemCall("PTRACE_SEIZE", pid: child.pid, errno: e)
+            throw .systemCall("PTRACE_SEIZE", pid: child.pid, errno: e.rawValue)
         }
         tracees[child.pid] = Tracee(tgid: child.pid)
         kill(child.pid, SIGCONT)
@@ -110,12 +109,11 @@ final class PtraceSession: @unchecked Sendable {
             if tasks.isEmpty { break }
             for t in tasks {
                 tried.insert(t)
-                if CTraceCapture_ptrace_seize(t, Self.seizeOptionsAttach) != 0 {
+                if case .failure(let e) = Errno.result(CTraceCapture_ptrace_seize(t, Self.seizeOptionsAttach)) {
                     // A thread that exited meanwhile (ESRCH) is skipped; failing on the first
                     // thread (EPERM: not ours, or already traced) fails the attach.
-                    let e = errno
-                    if e != ESRCH && tracees.isEmpty {
-                        throw TraceError.seizeFailed(pid: t, errno: e)
+                    if e.rawValue != ESRCH && tracees.isEmpty {
+                        throw TraceError.seizeFailed(pid: t, errno: e.rawValue)
                     }
                     continue
                 }
@@ -147,7 +145,7 @@ final class PtraceSession: @unchecked Sendable {
         var status: Int32 = 0
         let tid = CTraceCapture_waitpid_once(-1, &status, blocking ? 0 : CTraceCapture_WNOHANG())
         if tid < 0 {
-            if errno == EINTR { return true }
+            if tid == -EINTR { return true }
             tracees.removeAll()
             return false
         }
