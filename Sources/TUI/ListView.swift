@@ -72,7 +72,10 @@ enum ListView {
             let group = ListView.group(of: row.name)
             var x = area.x
             x += buf.put(String(verdict.mark), x: x, y: y, role: verdict.role, attributes: .bold)
-            x += buf.put(refused ? "!" : " ", x: x, y: y, role: refused ? .refused : .normal, attributes: .bold)
+            // `!` the loaded policy refuses calls seen here; `▲` lint warns about this row's decision.
+            let warned = !refused && !s.lintWarnings(for: row.name).isEmpty
+            x += buf.put(refused ? "!" : (warned ? "▲" : " "), x: x, y: y,
+                         role: refused ? .refused : (warned ? .warning : .normal), attributes: .bold)
             x += buf.put(Format.fit(name, nameW) + " ", x: x, y: y, role: refused ? .refused : .normal)
             x += buf.put(Format.right(Format.grouped(row.count), countW), x: x, y: y)
             if barW > 0 {
