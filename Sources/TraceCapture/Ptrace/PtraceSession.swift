@@ -264,23 +264,14 @@ final class PtraceSession: @unchecked Sendable {
         var si = CTraceCapture_sigsys_info()
         guard CTraceCapture_ptrace_getsiginfo(tid, &si) == 0, si.code == Int32(CTraceCapture_SYS_SECCOMP) else { return }
         let nr = si.syscall_nr
-        let arch: Arch
-        switch si.arch {
-        case Arch.i386.auditArch: arch = .i386
-        case Arch.aarch64.auditArch: arch = .aarch64
-        default: arch = UInt32(bitPattern: nr) & Arch.x32SyscallBit != 0 ? .x32 : .x86_64
-        }
+        let arch = Arch(auditArch: si.arch, nr: nr) ?? .host
         emit(SyscallEvent(pid: tracees[tid]?.tgid ?? tid, tid: tid, arch: arch, nr: nr, args: []))
     }
 
     private func makeEvent(_ tid: Int32) -> SyscallEvent {
-        let arch: Arch
         let nr = Int32(truncatingIfNeeded: info.nr)
-        switch info.arch {
-        case Arch.i386.auditArch: arch = .i386
-        case Arch.aarch64.auditArch: arch = .aarch64
-        default: arch = UInt32(bitPattern: nr) & Arch.x32SyscallBit != 0 ? .x32 : .x86_64
-        }
+        // An audit value that is none of ours (an ABI without a table here) is counted as the host's.
+        let arch = Arch(auditArch: info.arch, nr: nr) ?? .host
         let a = info.args
         var e = SyscallEvent(pid: tracees[tid]?.tgid ?? tid, tid: tid, arch: arch, nr: nr,
                              arguments: CallArguments(a.0, a.1, a.2, a.3, a.4, a.5))
