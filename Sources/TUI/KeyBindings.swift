@@ -7,7 +7,7 @@ enum TUIAction: Equatable, Sendable {
     case moveUp, moveDown, pageUp, pageDown, home, end, switchPane, redraw
     // Views
     case help, search, searchNext, searchPrevious, cycleSort, filterGroup, cycleDecisionFilter
-    case toggleUndecided, togglePolicyView
+    case toggleUndecided, togglePolicyView, toggleRefusedView
     // Decisions
     case allow, deny, denyWithErrno, kill, log, suggest
     case addCondition, toggleValue, maskRule, clearConditions
@@ -19,7 +19,7 @@ enum TUIAction: Equatable, Sendable {
     case resize(width: Int, height: Int)
     case update(LiveStats, rate: Double)
     case traceEnded(TraceStatus)
-    case saved(path: String, format: PolicyFormat)
+    case saved(path: String, format: PolicyFormat, policy: Policy)
     case saveFailed(String)
 }
 
@@ -93,6 +93,8 @@ enum KeyBindings {
                    help: "choose the action for every syscall never seen"),
         KeyBinding(keys: [.char("p")], action: .togglePolicyView, scope: .global, label: "Policy",
                    help: "show the whole policy text in the right pane, or the syscall again"),
+        KeyBinding(keys: [.char("R")], action: .toggleRefusedView, scope: .global, label: nil,
+                   help: "list the seen calls the selected syscall's rule refuses, or the syscall again"),
         KeyBinding(keys: [.char("z")], action: .undo, scope: .global, label: nil, help: "undo the last decision"),
         KeyBinding(keys: [.char("Z")], action: .redo, scope: .global, label: nil, help: "redo"),
         KeyBinding(keys: [.char("s")], action: .save, scope: .global, label: "Save",

@@ -18,6 +18,8 @@ enum Screen {
         let right = Rect(x: left + 1, y: 2, width: s.width - left - 1, height: s.height - 4)
         if s.showPolicy {
             PolicyView.draw(s, into: &buf, area: right)
+        } else if s.showRefused {
+            RefusedView.draw(s, into: &buf, area: right)
         } else {
             DetailView.draw(s, into: &buf, area: right)
         }
