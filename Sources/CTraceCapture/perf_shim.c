@@ -110,10 +110,6 @@ uint64_t CTraceCapture_perf_event_id(int fd) {
     return ioctl(fd, PERF_EVENT_IOC_ID, &id) < 0 ? 0 : id;
 }
 
-int CTraceCapture_perf_enable(int fd) {
-    return ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) < 0 ? -errno : 0;
-}
-
 int CTraceCapture_perf_disable(int fd) {
     return ioctl(fd, PERF_EVENT_IOC_DISABLE, 0) < 0 ? -errno : 0;
 }

@@ -16,9 +16,6 @@ static long result(long r) { return r < 0 ? -errno : r; }
 int CTraceCapture_ptrace_seize(pid_t pid, unsigned long options) {
     return (int)result(ptrace(PTRACE_SEIZE, pid, 0, (void *)options));
 }
-int CTraceCapture_ptrace_setoptions(pid_t pid, unsigned long options) {
-    return (int)result(ptrace(PTRACE_SETOPTIONS, pid, 0, (void *)options));
-}
 int CTraceCapture_ptrace_cont(pid_t pid, int sig) {
     return (int)result(ptrace(PTRACE_CONT, pid, 0, (void *)(long)sig));
 }
@@ -62,7 +59,8 @@ int CTraceCapture_ptrace_get_syscall_info(pid_t pid, CTraceCapture_syscall_info 
     return 0;
 }
 
-int CTraceCapture_ptrace_peekdata(pid_t pid, uint64_t addr, uint64_t *word) {
+/// PTRACE_PEEKDATA; returns 0 and stores the word, or -errno.
+static int peekdata(pid_t pid, uint64_t addr, uint64_t *word) {
     errno = 0;
     long v = ptrace(PTRACE_PEEKDATA, pid, (void *)(uintptr_t)addr, 0);
     if (v == -1 && errno != 0) return -errno;
@@ -87,7 +85,7 @@ long CTraceCapture_read_string(pid_t pid, uint64_t addr, char *buf, unsigned lon
             if (n < 0 && (errno == ENOSYS || errno == EPERM)) { use_peek = 1; continue; }
         } else {
             uint64_t word;
-            int r = CTraceCapture_ptrace_peekdata(pid, at & ~(uint64_t)7, &word);
+            int r = peekdata(pid, at & ~(uint64_t)7, &word);
             if (r != 0) { n = r; }
             else {
                 unsigned off = (unsigned)(at & 7);

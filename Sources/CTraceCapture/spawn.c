@@ -86,12 +86,6 @@ static pid_t fork_child(int *fd) {
     return pid;
 }
 
-pid_t CTraceCapture_spawn(const char *path, char *const argv[], char *const envp[],
-                          const void *filter, unsigned short filter_len, int nnp_mode,
-                          int stop_self, int *error_fd) {
-    return CTraceCapture_spawn_flags(path, argv, envp, filter, filter_len, 0, nnp_mode, stop_self, error_fd);
-}
-
 pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *const envp[],
                                 const void *filter, unsigned short filter_len, unsigned int filter_flags,
                                 int nnp_mode, int stop_self, int *error_fd) {

@@ -3,7 +3,7 @@ import Glibc
 import PolicyModel
 
 /// Starting a command with a seccomp filter installed between fork and exec, the C way
-/// (`CTraceCapture_spawn`): used by the ptrace backend (a `RET TRACE` filter) and by `enforce`.
+/// (`CTraceCapture_spawn_flags`): used by the ptrace backend (a `RET TRACE` filter) and by `enforce`.
 public enum Spawn {
     /// When to set NO_NEW_PRIVS before installing the filter.
     public enum NoNewPrivs: Sendable {

@@ -64,8 +64,7 @@ int CTraceCapture_perf_open(uint32_t tp_id, pid_t pid, int cpu, int inherit, int
 int CTraceCapture_perf_set_output(int fd, int target_fd);
 /// PERF_EVENT_IOC_ID: the event's id, or 0 on failure.
 uint64_t CTraceCapture_perf_event_id(int fd);
-/// PERF_EVENT_IOC_ENABLE / DISABLE. 0 or -errno.
-int CTraceCapture_perf_enable(int fd);
+/// PERF_EVENT_IOC_DISABLE. 0 or -errno.
 int CTraceCapture_perf_disable(int fd);
 
 /// Maps `1 + data_pages` pages of `fd` (data_pages a power of two), whose events (and those

@@ -55,7 +55,6 @@ typedef struct {
 // MARK: - ptrace requests. Each returns 0 (or the documented value) or -errno, as every shim here.
 
 int CTraceCapture_ptrace_seize(pid_t pid, unsigned long options);
-int CTraceCapture_ptrace_setoptions(pid_t pid, unsigned long options);
 /// PTRACE_CONT delivering `sig` (0 for none).
 int CTraceCapture_ptrace_cont(pid_t pid, int sig);
 /// PTRACE_SYSCALL: resume and stop at the next syscall entry or exit.
@@ -67,8 +66,6 @@ int CTraceCapture_ptrace_interrupt(pid_t pid);
 int CTraceCapture_ptrace_geteventmsg(pid_t pid, unsigned long *msg);
 /// PTRACE_GET_SYSCALL_INFO into `*info`; returns 0 or -errno.
 int CTraceCapture_ptrace_get_syscall_info(pid_t pid, CTraceCapture_syscall_info *info);
-/// PTRACE_PEEKDATA; returns 0 and stores the word, or -errno.
-int CTraceCapture_ptrace_peekdata(pid_t pid, uint64_t addr, uint64_t *word);
 
 /// Reads a NUL-terminated string of at most `max - 1` bytes from the tracee at `addr` into
 /// `buf` (always NUL-terminated). Uses process_vm_readv page by page, PEEKDATA as fallback.
@@ -125,16 +122,12 @@ enum {
 /// On success returns the child's pid and stores in `*error_fd` the read end of a CLOEXEC pipe:
 /// it reads EOF once the exec succeeded, or 8 bytes `{int stage; int errno}` when it failed
 /// (the child then exits with 127). Returns -errno when the fork itself failed.
-pid_t CTraceCapture_spawn(const char *path, char *const argv[], char *const envp[],
-                          const void *filter, unsigned short filter_len, int nnp_mode,
-                          int stop_self, int *error_fd);
-
-/// CTraceCapture_spawn with `filter_flags` for seccomp(SECCOMP_SET_MODE_FILTER) (SECCOMP_FILTER_FLAG_*).
+/// `filter_flags` go to seccomp(SECCOMP_SET_MODE_FILTER) (SECCOMP_FILTER_FLAG_*).
 pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *const envp[],
                                 const void *filter, unsigned short filter_len, unsigned int filter_flags,
                                 int nnp_mode, int stop_self, int *error_fd);
 
-/// Reads the error pipe of CTraceCapture_spawn: returns 0 on EOF (exec succeeded), or 1 and
+/// Reads the error pipe of CTraceCapture_spawn_flags: returns 0 on EOF (exec succeeded), or 1 and
 /// fills `*stage`/`*err` when the child reported a failure. Closes the fd.
 int CTraceCapture_spawn_result(int error_fd, int *stage, int *err);
 
