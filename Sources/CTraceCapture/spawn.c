@@ -61,10 +61,10 @@ static long child_install(int fd, const void *filter, unsigned short filter_len,
 
 /// Forks with every signal blocked around the fork and a CLOEXEC error pipe. In the child
 /// (returns 0): default handlers, no blocked signal (as from a shell), `*fd` the pipe's write
-/// end. In the parent: the child's pid and `*fd` the read end, or -1 with errno.
+/// end. In the parent: the child's pid and `*fd` the read end, or -errno.
 static pid_t fork_child(int *fd) {
     int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return -1;
+    if (pipe2(fds, O_CLOEXEC) != 0) return -errno;
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -164,9 +164,8 @@ pid_t CTraceCapture_spawn_supervised(const char *path, char *const argv[], char 
         child_fail(fd, CTraceCapture_SPAWN_STAGE_EXEC);
     }
     if (pid < 0) {
-        int saved = errno;
         munmap(shared, sizeof *shared);
-        errno = saved;
+        errno = -pid;
         return -1;
     }
     *error_fd = fd;

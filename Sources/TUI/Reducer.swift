@@ -1,4 +1,6 @@
+import Glibc
 import PolicyModel
+import TraceCapture
 
 /// The one place the TUI's state changes: a pure function of the state and an action.
 /// Nothing here touches the terminal or a file; saving is asked for through `state.effects`.
@@ -6,6 +8,10 @@ import PolicyModel
 func reduce(_ old: TUIState, _ action: TUIAction) -> TUIState {
     var s = apply(old, action)
     s.refreshLint()
+    // Ask mode: the confirmed decisions are the rules the supervisor answers by.
+    if s.asking && s.decisions != old.decisions && !s.effects.contains(where: { if case .askRules = $0 { true } else { false } }) {
+        s.effects.append(.askRules(s.confirmedRules))
+    }
     return s
 }
 
@@ -18,7 +24,7 @@ private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
         if let p = s.prompt { return promptKey(s, p, key) }
         s.message = nil
         s.messageIsError = false
-        guard let bound = KeyBindings.action(for: key, in: s.pane) else { return s }
+        guard let bound = KeyBindings.action(for: key, in: s.pane, asking: !s.prompts.isEmpty) else { return s }
         return reduce(s, bound)
     case .resize(let w, let h):
         s.width = w
@@ -40,6 +46,18 @@ private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
     case .saveFailed(let reason):
         s.message = "not saved: \(reason)"
         s.messageIsError = true
+    case .prompts(let calls):
+        let first = s.prompts.first?.id
+        s.prompts = calls
+        // A new call to answer: select its syscall, so that a d e K decide for it.
+        if let call = calls.first, call.id != first {
+            s.selected = LiveStats.Key(arch: call.event.arch, nr: call.event.nr)
+        }
+    case .allowOnce, .denyOnce:
+        guard let call = s.prompts.first else { break }
+        s.prompts.removeFirst()
+        s.effects.append(.answer(id: call.id, answer: action == .allowOnce ? .allowOnce : .denyOnce(errno: UInt16(EPERM))))
+        if let next = s.prompts.first { s.selected = LiveStats.Key(arch: next.event.arch, nr: next.event.nr) }
 
     case .moveUp: s = move(s, by: -1)
     case .moveDown: s = move(s, by: 1)

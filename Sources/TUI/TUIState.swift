@@ -68,6 +68,10 @@ enum Prompt: Hashable, Sendable {
 enum Effect: Hashable, Sendable {
     case save(path: String, format: PolicyFormat, policy: Policy)
     case redrawAll
+    /// Ask mode: answer the waiting call `id` (a once-only answer).
+    case answer(id: UInt64, answer: AskAnswer)
+    /// Ask mode: the confirmed decisions, as the rules the supervisor answers by.
+    case askRules([Rule])
 }
 
 /// One selectable argument value in the detail pane.
@@ -124,6 +128,10 @@ struct TUIState: Sendable {
     var messageIsError = false
     var shouldQuit = false
     var effects: [Effect] = []
+    /// Ask mode: the calls waiting for an answer, in arrival order (the first is answered).
+    var prompts: [AskedCall] = []
+    /// Ask mode is on (a supervisor answers by the decisions).
+    var asking = false
 
     init(width: Int, height: Int, title: String, pid: Int32? = nil, status: TraceStatus = .starting,
          outputPath: String? = nil, loadedPolicy: Policy? = nil) {
@@ -263,8 +271,21 @@ struct TUIState: Sendable {
         return refs
     }
 
-    /// The policy the decisions make now.
-    var policy: Policy { PolicyBuilder.policy(stats: stats, decisions: decisions, base: loadedPolicy) }
+    /// The policy the decisions make now (through `PolicyMaker`, so the calls every program
+    /// needs are allowed even in ask mode, where the filter never asks for them).
+    var policy: Policy {
+        PolicyBuilder.policy(stats: stats, decisions: decisions, base: loadedPolicy)
+    }
+
+    /// Ask mode: the rules of the decisions the user made (not the suggested ones), which the
+    /// supervisor applies to the calls it would otherwise ask about.
+    var confirmedRules: [Rule] {
+        decisions.bySyscall.keys.sorted().flatMap { name -> [Rule] in
+            let d = decisions.decision(for: name)
+            guard d.verdict != .suggested, SyscallTable.shared.definition(named: name) != nil else { return [] }
+            return PolicyBuilder.rules(for: name, decision: d)
+        }
+    }
 
     /// What `lint` says of `policy` (nil before the first refresh, or when it cannot be compiled).
     var lint: PolicyLint?
@@ -293,7 +314,7 @@ struct TUIState: Sendable {
     // MARK: Layout
 
     /// Rows available to the list (header 2, column titles 1, message line 1, footer 1).
-    var listHeight: Int { max(1, height - 5) }
+    var listHeight: Int { max(1, height - 5 - AskView.height(self)) }
     /// The list's width: half the screen when narrow; from 100 columns at least what the list
     /// needs to show names, counts, bars and whole group names (`ListView.columns`).
     var leftWidth: Int { width < 100 ? width / 2 : max(54, width * 2 / 5) }

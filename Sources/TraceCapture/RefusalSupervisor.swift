@@ -10,7 +10,7 @@ import PolicyModel
 /// kernel). Fail closed: when the listener is closed (this process ends or `stop` ran), the
 /// kernel answers waiting and later notified calls with ENOSYS — still a refusal.
 final class RefusalSupervisor: @unchecked Sendable {
-    private let listener: Int32
+    private let listener: NotificationListener
     private let policy: Policy
     private let onRefused: @Sendable ([SyscallEvent]) -> Void
     private var stopPipe: [Int32] = [-1, -1]
@@ -19,8 +19,9 @@ final class RefusalSupervisor: @unchecked Sendable {
     private var described = Set<Int64>()
     private let pathIndices: [String: [Int]]
 
+    /// Takes ownership of `listener`.
     init(listener: Int32, policy: Policy, onRefused: @escaping @Sendable ([SyscallEvent]) -> Void) {
-        self.listener = listener
+        self.listener = NotificationListener(fd: listener)
         self.policy = policy
         self.onRefused = onRefused
         var paths: [String: [Int]] = [:]
@@ -38,7 +39,7 @@ final class RefusalSupervisor: @unchecked Sendable {
         let thread = Thread { [self] in
             serve()
             // Stopped, or the listener failed: closed, the kernel refuses what waits with ENOSYS.
-            close(listener)
+            listener.close()
             done.signal()
         }
         thread.name = "seccomp-tui refusal supervisor"
@@ -56,28 +57,35 @@ final class RefusalSupervisor: @unchecked Sendable {
     }
 
     private func serve() {
-        var n = CTraceCapture_notif()
-        while CTraceCapture_notif_receive(listener, stopPipe[0], &n) == 1 {
-            let args = withUnsafeBytes(of: n.args) { Array($0.bindMemory(to: UInt64.self)) }
-            let data = SeccompData(nr: n.nr, arch: n.arch, instructionPointer: n.instruction_pointer, args: args)
+        while true {
+            let ready: NotificationListener.Readiness
+            do { ready = try listener.wait(wake: stopPipe[0]) } catch { return }
+            guard ready == .call else {
+                if ready == .timeout { continue }
+                return  // stopped, or every process using the filter is gone
+            }
+            let n: SeccompNotification?
+            do { n = try listener.receive() } catch { return }
+            guard let n else { continue }  // the caller went away before it was received
             // A call the policy does not refuse with an errno cannot come here unless the filter
             // and the policy disagree: refuse it (EPERM) rather than let it run.
-            let err = policy.notifiedErrno(for: data) ?? EPERM
-            let event = describe(n, data: data)
-            _ = CTraceCapture_notif_respond(listener, n.id, err)
+            let err = policy.notifiedErrno(for: n.data) ?? EPERM
+            let event = describe(n)
+            listener.respond(n.id, .fail(errno: err))
             if let event { onRefused([event]) }
         }
     }
 
     /// The call as an event; the path arguments of a syscall's first call are read from the
     /// caller's memory (kept only when the call is still waiting, so the pid was not reused).
-    private func describe(_ n: CTraceCapture_notif, data: SeccompData) -> SyscallEvent? {
-        guard let arch = policy.architecture(of: data) ?? Arch.candidates(auditArch: n.arch).first else { return nil }
-        let pid = Int32(bitPattern: n.pid)
-        var event = SyscallEvent(pid: pid, tid: pid, arch: arch, nr: n.nr, args: data.args)
-        let key = Int64(n.arch) << 32 | Int64(UInt32(bitPattern: n.nr))
+    private func describe(_ n: SeccompNotification) -> SyscallEvent? {
+        let data = n.data
+        guard let arch = policy.architecture(of: data) ?? Arch.candidates(auditArch: data.arch).first else { return nil }
+        let pid = n.tid
+        var event = SyscallEvent(pid: pid, tid: pid, arch: arch, nr: data.nr, args: data.args)
+        let key = Int64(data.arch) << 32 | Int64(UInt32(bitPattern: data.nr))
         guard described.insert(key).inserted,
-              let name = SyscallTable.shared.name(of: n.nr, arch: arch), let indices = pathIndices[name] else { return event }
+              let name = SyscallTable.shared.name(of: data.nr, arch: arch), let indices = pathIndices[name] else { return event }
         var paths: [Int: String] = [:]
         var buffer = [UInt8](repeating: 0, count: 4096)
         for i in indices {
@@ -88,7 +96,7 @@ final class RefusalSupervisor: @unchecked Sendable {
             }
             if got >= 0 { paths[i] = String(decoding: buffer[..<got], as: UTF8.self) }
         }
-        if CTraceCapture_notif_id_valid(listener, n.id) != 0 { event.paths = paths }
+        if listener.isValid(n.id) { event.paths = paths }
         return event
     }
 }

@@ -56,6 +56,9 @@ struct Enforce: ParsableCommand {
     @Flag(help: "Name the calls the policy refuses with SIGSYS (a light ptrace tracer).")
     var report = false
 
+    @Flag(help: "Ask: every call the policy does not decide waits for an answer in the TUI ('seccomp-tui ask --policy'; not a security boundary: see its help).")
+    var ask = false
+
     @Option(name: .shortAndLong, help: "With --complain: write the calls the policy would refuse as a profile.")
     var output: String?
 
@@ -64,9 +67,10 @@ struct Enforce: ParsableCommand {
 
     func validate() throws {
         if commandLine.isEmpty { throw ValidationError("give the command to run after --") }
+        if ask && (complain || logOnly || report || tui) { throw ValidationError("--ask cannot be combined with --complain, --report or --tui") }
         if report && (complain || logOnly) { throw ValidationError("--report enforces the policy; it cannot be combined with --complain") }
         if tui && (!complain || logOnly) { throw ValidationError("--tui needs --complain without --log-only") }
-        if output != nil && (!complain || logOnly) {
+        if output != nil && !ask && (!complain || logOnly) {
             throw ValidationError("-o needs --complain without --log-only (the calls are only seen when traced)")
         }
     }
@@ -81,6 +85,10 @@ struct Enforce: ParsableCommand {
 
     func run() throws {
         let cmd = commandLine
+        if ask {
+            try Ask.inTUI(cmd, policyPath: policy, output: output, childOutput: childOutput)
+            return
+        }
         let loaded: Policy
         do {
             loaded = try PolicyIO.load(path: policy)

@@ -1,20 +1,48 @@
 #ifndef CTRACECAPTURE_NOTIFY_H
 #define CTRACECAPTURE_NOTIFY_H
-// A command confined by a filter whose refusals go to a user-notification listener held by the
-// parent (SECCOMP_RET_USER_NOTIF): enforce's supervisor answers each with the policy's errno and
-// counts it.
+// Seccomp user notifications (SECCOMP_RET_USER_NOTIF): the listener's ioctls as fixed-arity
+// functions, and getting a child's listener into the supervisor (pidfd_getfd).
 #include <stdint.h>
 #include <sys/types.h>
 
-/// One notification: the call a filter sent to the listener.
-struct CTraceCapture_notif {
+/// `struct seccomp_notif`, flattened for Swift: one call waiting in the kernel for an answer.
+typedef struct {
     uint64_t id;
+    /// The thread that made the call, in the supervisor's pid namespace (0 when not visible).
     uint32_t pid;
+    uint32_t flags;
     int32_t nr;
     uint32_t arch;
     uint64_t instruction_pointer;
     uint64_t args[6];
+} CTraceCapture_notification;
+
+/// `SECCOMP_FILTER_FLAG_NEW_LISTENER` and `SECCOMP_USER_NOTIF_FLAG_CONTINUE`.
+enum {
+    CTraceCapture_FILTER_FLAG_NEW_LISTENER = 1 << 3,
+    CTraceCapture_NOTIF_FLAG_CONTINUE = 1 << 0,
 };
+
+/// Checks that the running kernel's notification structures fit ours (SECCOMP_GET_NOTIF_SIZES).
+/// Returns 0, or -errno (ENOSYS: no user notifications; EOVERFLOW: a larger struct than we know).
+int CTraceCapture_notif_check_sizes(void);
+
+/// SECCOMP_IOCTL_NOTIF_RECV on `listener`, retrying on EINTR; blocks until a call waits.
+/// Returns 0, or -errno (ENOENT: the call went away before it was received).
+int CTraceCapture_notif_recv(int listener, CTraceCapture_notification *out);
+
+/// SECCOMP_IOCTL_NOTIF_SEND: answers call `id` with `flags` (CONTINUE: the call runs) or with
+/// `error` (a negative errno, or 0 and the return value `val`). Returns 0, or -errno (ENOENT:
+/// the call is gone: its thread was killed or it was interrupted by a signal).
+int CTraceCapture_notif_send(int listener, uint64_t id, int64_t val, int32_t error, uint32_t flags);
+
+/// SECCOMP_IOCTL_NOTIF_ID_VALID: 0 while call `id` still waits, else -errno (ENOENT).
+int CTraceCapture_notif_id_valid(int listener, uint64_t id);
+
+/// poll(2) on `listener` and `wake` (a pipe's read end, -1 for none) for at most `timeout_ms`
+/// (-1: forever). Returns a mask: 1 a call waits, 2 every task using the filter is gone (POLLHUP),
+/// 4 `wake` is readable; 0 on timeout; -errno on failure.
+int CTraceCapture_notif_poll(int listener, int wake, int timeout_ms);
 
 /// As CTraceCapture_spawn_flags without stop_self, but the filter is installed with
 /// SECCOMP_FILTER_FLAG_NEW_LISTENER and the listener is taken into this process
@@ -26,18 +54,4 @@ struct CTraceCapture_notif {
 pid_t CTraceCapture_spawn_supervised(const char *path, char *const argv[], char *const envp[],
                                      const void *filter, unsigned short filter_len, unsigned int filter_flags,
                                      int nnp_mode, int *error_fd, int *listener_fd);
-
-/// Waits for the next notification on `listener` or for `stop_fd` to become readable.
-/// Returns 1 with `*out` filled, 0 when `stop_fd` is readable or no process uses the filter
-/// any more, -1 with errno on error.
-int CTraceCapture_notif_receive(int listener, int stop_fd, struct CTraceCapture_notif *out);
-
-/// Answers notification `id`: the call returns -1 with errno `err` without running (`err` 0:
-/// it returns 0). Returns 0, or -1 with errno (ENOENT: the call is no longer waiting).
-int CTraceCapture_notif_respond(int listener, uint64_t id, int err);
-
-/// Whether notification `id` is still waiting (its process has not died meanwhile): check after
-/// reading the caller's memory and before trusting what was read.
-int CTraceCapture_notif_id_valid(int listener, uint64_t id);
-
 #endif
