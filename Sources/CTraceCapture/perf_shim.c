@@ -111,10 +111,6 @@ uint64_t CTraceCapture_perf_event_id(int fd) {
     return ioctl(fd, PERF_EVENT_IOC_ID, &id) < 0 ? 0 : id;
 }
 
-int CTraceCapture_perf_enable(int fd) {
-    return ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) < 0 ? -errno : 0;
-}
-
 int CTraceCapture_perf_disable(int fd) {
     return ioctl(fd, PERF_EVENT_IOC_DISABLE, 0) < 0 ? -errno : 0;
 }
@@ -363,8 +359,8 @@ int CTraceCapture_perf_release(int release_fd, int status_fd) {
         got += (size_t)r;
     }
     close(status_fd);
-    if (got == sizeof child_errno) return child_errno ? child_errno : EIO;
-    if (got != 0 || write_errno != 0) return write_errno ? write_errno : EIO;
+    if (got == sizeof child_errno) return child_errno ? -child_errno : -EIO;
+    if (got != 0 || write_errno != 0) return write_errno ? -write_errno : -EIO;
     return 0;
 }
 

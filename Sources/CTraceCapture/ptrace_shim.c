@@ -10,32 +10,32 @@
 
 _Static_assert(sizeof(struct __ptrace_syscall_info) == 88, "ptrace_syscall_info layout");
 
+/// A system call's result as the shims return it: the value, or -errno on failure.
+static long result(long r) { return r < 0 ? -errno : r; }
+
 int CTraceCapture_ptrace_seize(pid_t pid, unsigned long options) {
-    return (int)ptrace(PTRACE_SEIZE, pid, 0, (void *)options);
-}
-int CTraceCapture_ptrace_setoptions(pid_t pid, unsigned long options) {
-    return (int)ptrace(PTRACE_SETOPTIONS, pid, 0, (void *)options);
+    return (int)result(ptrace(PTRACE_SEIZE, pid, 0, (void *)options));
 }
 int CTraceCapture_ptrace_cont(pid_t pid, int sig) {
-    return (int)ptrace(PTRACE_CONT, pid, 0, (void *)(long)sig);
+    return (int)result(ptrace(PTRACE_CONT, pid, 0, (void *)(long)sig));
 }
 int CTraceCapture_ptrace_syscall(pid_t pid, int sig) {
-    return (int)ptrace(PTRACE_SYSCALL, pid, 0, (void *)(long)sig);
+    return (int)result(ptrace(PTRACE_SYSCALL, pid, 0, (void *)(long)sig));
 }
-int CTraceCapture_ptrace_listen(pid_t pid) { return (int)ptrace(PTRACE_LISTEN, pid, 0, 0); }
+int CTraceCapture_ptrace_listen(pid_t pid) { return (int)result(ptrace(PTRACE_LISTEN, pid, 0, 0)); }
 int CTraceCapture_ptrace_detach(pid_t pid, int sig) {
-    return (int)ptrace(PTRACE_DETACH, pid, 0, (void *)(long)sig);
+    return (int)result(ptrace(PTRACE_DETACH, pid, 0, (void *)(long)sig));
 }
-int CTraceCapture_ptrace_interrupt(pid_t pid) { return (int)ptrace(PTRACE_INTERRUPT, pid, 0, 0); }
+int CTraceCapture_ptrace_interrupt(pid_t pid) { return (int)result(ptrace(PTRACE_INTERRUPT, pid, 0, 0)); }
 int CTraceCapture_ptrace_geteventmsg(pid_t pid, unsigned long *msg) {
-    return (int)ptrace(PTRACE_GETEVENTMSG, pid, 0, msg);
+    return (int)result(ptrace(PTRACE_GETEVENTMSG, pid, 0, msg));
 }
 
 int CTraceCapture_ptrace_get_syscall_info(pid_t pid, CTraceCapture_syscall_info *out) {
     struct __ptrace_syscall_info info;
     memset(&info, 0, sizeof info);
     long n = ptrace(PTRACE_GET_SYSCALL_INFO, pid, (void *)sizeof info, &info);
-    if (n < 0) return -1;
+    if (n < 0) return -errno;
     memset(out, 0, sizeof *out);
     out->op = info.op;
     out->arch = info.arch;
@@ -59,16 +59,17 @@ int CTraceCapture_ptrace_get_syscall_info(pid_t pid, CTraceCapture_syscall_info 
     return 0;
 }
 
-int CTraceCapture_ptrace_peekdata(pid_t pid, uint64_t addr, uint64_t *word) {
+/// PTRACE_PEEKDATA; returns 0 and stores the word, or -errno.
+static int peekdata(pid_t pid, uint64_t addr, uint64_t *word) {
     errno = 0;
     long v = ptrace(PTRACE_PEEKDATA, pid, (void *)(uintptr_t)addr, 0);
-    if (v == -1 && errno != 0) return -1;
+    if (v == -1 && errno != 0) return -errno;
     *word = (uint64_t)v;
     return 0;
 }
 
 long CTraceCapture_read_string(pid_t pid, uint64_t addr, char *buf, unsigned long max) {
-    if (max == 0) { errno = EINVAL; return -1; }
+    if (max == 0) return -EINVAL;
     unsigned long got = 0;
     const unsigned long page = 4096;
     int use_peek = 0;
@@ -84,7 +85,8 @@ long CTraceCapture_read_string(pid_t pid, uint64_t addr, char *buf, unsigned lon
             if (n < 0 && (errno == ENOSYS || errno == EPERM)) { use_peek = 1; continue; }
         } else {
             uint64_t word;
-            if (CTraceCapture_ptrace_peekdata(pid, at & ~(uint64_t)7, &word) != 0) { n = -1; }
+            int r = peekdata(pid, at & ~(uint64_t)7, &word);
+            if (r != 0) { n = r; }
             else {
                 unsigned off = (unsigned)(at & 7);
                 n = (long)(8 - off);
@@ -92,8 +94,9 @@ long CTraceCapture_read_string(pid_t pid, uint64_t addr, char *buf, unsigned lon
                 memcpy(buf + got, (char *)&word + off, (size_t)n);
             }
         }
+        if (n < 0 && !use_peek) n = -errno;
         if (n <= 0) {
-            if (got == 0) return -1;
+            if (got == 0) return n < 0 ? n : -EFAULT;
             break;
         }
         void *nul = memchr(buf + got, 0, (size_t)n);
@@ -107,7 +110,7 @@ long CTraceCapture_read_string(pid_t pid, uint64_t addr, char *buf, unsigned lon
 pid_t CTraceCapture_waitpid(pid_t pid, int *status, int flags) {
     pid_t r;
     do { r = waitpid(pid, status, flags | __WALL | __WNOTHREAD); } while (r < 0 && errno == EINTR);
-    return r;
+    return (pid_t)result(r);
 }
 int CTraceCapture_WNOHANG(void) { return WNOHANG; }
 int CTraceCapture_WSTOPPED(void) { return WSTOPPED; }
@@ -119,10 +122,8 @@ int CTraceCapture_WIFSIGNALED(int s) { return WIFSIGNALED(s); }
 int CTraceCapture_WTERMSIG(int s) { return WTERMSIG(s); }
 int CTraceCapture_ptrace_event(int s) { return (unsigned)s >> 16; }
 
-int CTraceCapture_tgkill(pid_t tgid, pid_t tid, int sig) { return (int)syscall(SYS_tgkill, tgid, tid, sig); }
-
 pid_t CTraceCapture_waitpid_once(pid_t pid, int *status, int flags) {
-    return waitpid(pid, status, flags | __WALL | __WNOTHREAD);
+    return (pid_t)result(waitpid(pid, status, flags | __WALL | __WNOTHREAD));
 }
 
 static void wakeup_handler(int sig) { (void)sig; }

@@ -28,7 +28,7 @@ public final class CursesDriver: TerminalDriver {
         }
         _ = CNcurses_setlocale_all()
         guard let out = fdopen(dup(outputFD), "w"), let inp = fdopen(dup(inputFD), "r") else {
-            throw StartError(description: "cannot open the terminal: \(String(cString: strerror(errno)))")
+            throw StartError(description: "cannot open the terminal: \(Errno.current)")
         }
         guard let scr = newterm(nil, out, inp) else {
             let term = getenv("TERM").map { String(cString: $0) } ?? "(unset)"

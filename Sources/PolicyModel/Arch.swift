@@ -45,6 +45,16 @@ public enum Arch: String, CaseIterable, Codable, Hashable, Sendable, Comparable 
         }
     }
 
+    /// The architecture of call `nr` under the audit value `auditArch` (`seccomp_data.arch`), nil
+    /// when the value is none of ours. Under `AUDIT_ARCH_X86_64` a number with the x32 bit is x32.
+    public init?(auditArch: UInt32, nr: Int32) {
+        let candidates = Arch.candidates(auditArch: auditArch)
+        let isX32Number = UInt32(bitPattern: nr) & Arch.x32SyscallBit != 0
+        guard let arch = candidates.first(where: { ($0 == .x32) == isX32Number }) ?? candidates.first(where: { $0 != .x32 })
+        else { return nil }
+        self = arch
+    }
+
     /// The architectures that share an audit value, x86_64 first.
     public static func candidates(auditArch: UInt32) -> [Arch] {
         allCases.filter { $0.auditArch == auditArch }
@@ -59,7 +69,7 @@ public enum Arch: String, CaseIterable, Codable, Hashable, Sendable, Comparable 
         #elseif arch(i386)
         return .i386
         #else
-        return .x86_64
+        #error("seccomp-tui knows the syscall tables of x86_64, i386 and aarch64 hosts only")
         #endif
     }
 

@@ -68,15 +68,8 @@ public struct Policy: Hashable, Sendable {
     /// The architecture `data` is from, as this policy sees it, or nil when it does not list it.
     /// A number with the x32 bit under `AUDIT_ARCH_X86_64` is x32; only x32 numbers are x32.
     public func architecture(of data: SeccompData) -> Arch? {
-        let isX32Number = UInt32(bitPattern: data.nr) & Arch.x32SyscallBit != 0
-        for arch in Arch.candidates(auditArch: data.arch) where architectures.contains(arch) {
-            switch arch {
-            case .x86_64 where isX32Number: continue
-            case .x32 where !isX32Number: continue
-            default: return arch
-            }
-        }
-        return nil
+        guard let arch = Arch(auditArch: data.arch, nr: data.nr), architectures.contains(arch) else { return nil }
+        return arch
     }
 
     /// The reference decision for one call, with the semantics of DESIGN.md:

@@ -2,6 +2,7 @@ import Foundation
 import PolicyModel
 #if canImport(Glibc)
 import Glibc
+import TraceCapture
 #endif
 
 /// Writes files so that a reader never sees a half-written one: the bytes go to a temporary
@@ -170,14 +171,15 @@ public enum AtomicFile {
     private static func writeAll(_ bytes: [UInt8], to fd: Int32, reported path: String) throws {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw FileError(path: path, reason: "cannot write: \(errnoText())") }
-            offset += n
+            switch valueOrErrno({ bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } }) {
+            case .success(let written) where written > 0: offset += written
+            case .success: throw FileError(path: path, reason: "cannot write: the write made no progress")
+            case .failure(let e): throw FileError(path: path, reason: "cannot write: \(e)")
+            }
         }
     }
 
-    private static func errnoText() -> String { String(cString: strerror(errno)) }
+    private static func errnoText() -> String { Errno.current.description }
 }
 
 /// A file that could not be read or written, with the reason.

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import TraceCapture
 #endif
 
 /// Reading an untrusted input file: at most `limit` bytes are ever held (a larger file, or an
@@ -19,9 +20,11 @@ public enum InputFile {
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while bytes.count <= limit {
             let want = min(chunk.count, limit + 1 - bytes.count)
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, want) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw FileError(path: path, reason: "cannot read: \(reason(errno))") }
+            let n: Int
+            switch valueOrErrno({ chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, want) } }) {
+            case .success(let got): n = got
+            case .failure(let e): throw FileError(path: path, reason: "cannot read: \(reason(e.rawValue))")
+            }
             if n == 0 { return bytes }
             bytes += chunk[0..<n]
         }
@@ -36,7 +39,7 @@ public enum InputFile {
         case EACCES: return "permission denied"
         case ELOOP: return "too many levels of symbolic links"
         case EISDIR: return "is a directory, not a file"
-        default: return String(cString: strerror(code)).lowercased()
+        default: return Errno(code).description
         }
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import TraceCapture
 
 /// Keeps the terminal for the TUI and gives the traced program other standard streams, so that
 /// its output does not scribble over the screen and it does not read the user's keys.
@@ -25,12 +26,12 @@ final class TerminalStdio {
         ttyOut = dupCloexec(1)
         saved = [dupCloexec(0), dupCloexec(1), dupCloexec(2)]
         guard ttyIn >= 0, ttyOut >= 0, !saved.contains(-1) else {
-            throw Failure(description: "cannot duplicate the standard streams: \(String(cString: strerror(errno)))")
+            throw Failure(description: "cannot duplicate the standard streams: \(Errno.current)")
         }
         let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
         let out = open(childOutput, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard null >= 0, out >= 0 else {
-            let reason = String(cString: strerror(errno))
+            let reason = Errno.current
             if null >= 0 { close(null) }
             throw Failure(description: "\(childOutput): cannot open for the program's output: \(reason)")
         }

@@ -35,7 +35,7 @@ public enum EnforceError: Error, Equatable, Sendable, CustomStringConvertible {
         case .refusesExec(let c, let arch, let action):
             return "the policy refuses execve on \(arch.rawValue) (\(action)): '\(c)' cannot start; nothing was run"
         case .install(let c, let e):
-            return "cannot install the filter for '\(c)': \(TraceError.message(e)); nothing was run"
+            return "cannot install the filter for '\(c)': \(Errno(e)); nothing was run"
         case .start(let e): return "\(e)"
         }
     }

@@ -5,7 +5,7 @@ import PolicyModel
 public struct FilterProbeError: Error, Equatable, CustomStringConvertible {
     public var operation: String
     public var errno: Int32
-    public var description: String { "\(operation) failed with errno \(errno)" }
+    public var description: String { "\(operation) failed: \(Errno(errno))" }
 }
 
 /// What a forked child saw when it installed a filter and made raw system calls under it.

@@ -15,14 +15,18 @@ public enum FilterReader {
     /// Needs CAP_SYS_ADMIN, and the caller must not itself run under seccomp.
     public static func filters(of pid: Int32) throws(TraceError) -> [[SockFilter]] {
         guard kill(pid, 0) == 0 || errno == EPERM else { throw .noSuchProcess(pid) }
-        guard CTraceCapture_ptrace_seize(pid, 0) == 0 else { throw TraceError.seizeFailed(pid: pid, errno: errno) }
+        if case .failure(let e) = Errno.result(CTraceCapture_ptrace_seize(pid, 0)) {
+            throw TraceError.seizeFailed(pid: pid, errno: e.rawValue)
+        }
         defer { CTraceCapture_ptrace_detach(pid, 0) }
-        guard CTraceCapture_ptrace_interrupt(pid) == 0 else { throw .systemCall("PTRACE_INTERRUPT", pid: pid, errno: errno) }
+        if case .failure(let e) = Errno.result(CTraceCapture_ptrace_interrupt(pid)) {
+            throw .systemCall("PTRACE_INTERRUPT", pid: pid, errno: e.rawValue)
+        }
         var status: Int32 = 0
         // Wait for the interrupt's stop; a signal-delivery-stop first is passed on, then waited past.
         while true {
             let r = CTraceCapture_waitpid(pid, &status, 0)
-            guard r == pid else { throw .systemCall("waitpid", pid: pid, errno: errno) }
+            guard r == pid else { throw .systemCall("waitpid", pid: pid, errno: r < 0 ? -r : ECHILD) }
             if CTraceCapture_WIFEXITED(status) != 0 || CTraceCapture_WIFSIGNALED(status) != 0 { throw .noSuchProcess(pid) }
             if CTraceCapture_ptrace_event(status) == Int32(CTraceCapture_PTRACE_EVENT_STOP) { break }
             if CTraceCapture_ptrace_event(status) == 0 {
@@ -63,12 +67,12 @@ public enum FilterReader {
         while true {
             let n = CTraceCapture_seccomp_get_filter(pid, index, nil, 0)
             if n < 0 {
-                if errno == ENOENT || (errno == EINVAL && index == 0) { break }
-                throw .systemCall("PTRACE_SECCOMP_GET_FILTER", pid: pid, errno: errno)
+                if n == -Int(ENOENT) || (n == -Int(EINVAL) && index == 0) { break }
+                throw .systemCall("PTRACE_SECCOMP_GET_FILTER", pid: pid, errno: Int32(-n))
             }
             var buffer = [CTraceCapture_sock_filter](repeating: CTraceCapture_sock_filter(), count: max(1, Int(n)))
             let got = CTraceCapture_seccomp_get_filter(pid, index, &buffer, UInt(buffer.count))
-            guard got >= 0 else { throw .systemCall("PTRACE_SECCOMP_GET_FILTER", pid: pid, errno: errno) }
+            guard got >= 0 else { throw .systemCall("PTRACE_SECCOMP_GET_FILTER", pid: pid, errno: Int32(-got)) }
             out.append(buffer.prefix(Int(got)).map { SockFilter(code: $0.code, jt: $0.jt, jf: $0.jf, k: $0.k) })
             index += 1
         }

@@ -52,15 +52,3 @@ extension PathArguments {
         }
     }
 }
-
-extension Arch {
-    /// The architecture of a call as the kernel reports it (`seccomp_data.arch` or
-    /// PTRACE_GET_SYSCALL_INFO's `arch`): x32 is an x86_64 call number with the x32 bit.
-    static func ofCall(auditArch: UInt32, nr: Int32) -> Arch {
-        switch auditArch {
-        case Arch.i386.auditArch: return .i386
-        case Arch.aarch64.auditArch: return .aarch64
-        default: return UInt32(bitPattern: nr) & Arch.x32SyscallBit != 0 ? .x32 : .x86_64
-        }
-    }
-}

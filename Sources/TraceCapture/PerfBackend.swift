@@ -174,11 +174,10 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
             closeEvents()
             throw error
         }
-        let execErrno = CTraceCapture_perf_release(held.releaseFD, held.statusFD)
-        if execErrno != 0 {
+        if case .failure(let e) = Errno.result(CTraceCapture_perf_release(held.releaseFD, held.statusFD)) {
             held.end()
             closeEvents()
-            throw TraceError.execFailed(command: command[0], errno: execErrno)
+            throw TraceError.execFailed(command: command[0], errno: e.rawValue)
         }
         child = held
         return held.pid
@@ -266,7 +265,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         switch e {
         case EACCES, EPERM:
             throw PerfBackendError.notPermitted(PerfPermission.problem()
-                ?? "perf_event_open on raw_syscalls:\(name) was refused (\(TraceError.message(e))); use --backend ptrace")
+                ?? "perf_event_open on raw_syscalls:\(name) was refused (\(Errno(e))); use --backend ptrace")
         case ESRCH:
             throw TraceError.noSuchProcess(tid)
         case EMFILE, ENFILE:

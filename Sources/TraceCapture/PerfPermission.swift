@@ -17,7 +17,7 @@ public enum PerfBackendError: Error, Equatable, CustomStringConvertible {
         case .notPermitted(let text), .tracefs(let text):
             return text
         case .system(let operation, let e):
-            return "\(operation) failed: \(TraceError.message(e))"
+            return "\(operation) failed: \(Errno(e))"
         }
     }
 }

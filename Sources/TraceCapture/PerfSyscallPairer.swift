@@ -22,8 +22,8 @@ struct PerfSyscallPairer {
     /// The architecture of a number from the host's raw_syscalls tracepoint. x32 numbers carry
     /// `__X32_SYSCALL_BIT`; i386 (compat) numbers cannot be told apart from native ones.
     static func arch(ofNumber nr: Int64) -> Arch {
-        if Arch.host == .x86_64, nr >= 0, UInt64(nr) & UInt64(Arch.x32SyscallBit) != 0 { return .x32 }
-        return .host
+        guard nr >= 0 else { return .host }
+        return Arch(auditArch: Arch.host.auditArch, nr: Int32(truncatingIfNeeded: nr)) ?? .host
     }
 
     static func event(from s: CTraceCapture_perf_sample) -> SyscallEvent {

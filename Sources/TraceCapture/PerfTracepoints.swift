@@ -61,7 +61,7 @@ public struct PerfTracepoints: Sendable, Equatable {
             let e = errno
             if e == EPERM || e == EACCES {
                 throw PerfBackendError.tracefs(
-                    "tracefs is not mounted and mounting it on \(target) was refused (\(TraceError.message(e))); "
+                    "tracefs is not mounted and mounting it on \(target) was refused (\(Errno(e))); "
                         + "mount it as root: mount -t tracefs nodev \(target)")
             }
         }
@@ -89,18 +89,16 @@ public struct PerfTracepoints: Sendable, Equatable {
             let e = errno
             if e == EACCES || e == EPERM {
                 throw PerfBackendError.notPermitted(
-                    "cannot read \(path) (\(TraceError.message(e))): tracefs is readable by root only; "
+                    "cannot read \(path) (\(Errno(e))): tracefs is readable by root only; "
                         + "run as root or use --backend ptrace")
             }
-            throw PerfBackendError.tracefs("cannot read \(path): \(TraceError.message(e))")
+            throw PerfBackendError.tracefs("cannot read \(path): \(Errno(e))")
         }
         defer { close(fd) }
         var data = [UInt8]()
         var buf = [UInt8](repeating: 0, count: 4096)
         while data.count < 1 << 20 {
-            let n = read(fd, &buf, buf.count)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
+            guard case .success(let n) = valueOrErrno({ read(fd, &buf, buf.count) }), n > 0 else { break }
             data += buf[0..<n]
         }
         return String(decoding: data, as: UTF8.self)

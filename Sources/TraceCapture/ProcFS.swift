@@ -61,9 +61,8 @@ enum ProcFS {
         var bytes: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 4096)
         while true {
-            let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
+            guard case .success(let n) = valueOrErrno({ buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) } }),
+                  n > 0 else { break }
             bytes += buf[0..<n]
         }
         return String(decoding: bytes, as: UTF8.self)

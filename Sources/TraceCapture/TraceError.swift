@@ -17,10 +17,10 @@ public enum TraceError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .execFailed(let c, let e): return "cannot run '\(c)': \(TraceError.message(e))"
-        case .filterFailed(let c, let e): return "cannot install the tracing filter for '\(c)': \(TraceError.message(e))"
+        case .execFailed(let c, let e): return "cannot run '\(c)': \(Errno(e))"
+        case .filterFailed(let c, let e): return "cannot install the tracing filter for '\(c)': \(Errno(e))"
         case .systemCall(let call, let pid, let e):
-            return "\(call)\(pid.map { " (pid \($0))" } ?? "") failed: \(TraceError.message(e))"
+            return "\(call)\(pid.map { " (pid \($0))" } ?? "") failed: \(Errno(e))"
         case .noSuchProcess(let p): return "no process with pid \(p)"
         case .alreadyTraced(let p, let t):
             return "process \(p) is already traced by pid \(t) (a debugger, strace or another seccomp-tui); "
@@ -35,11 +35,5 @@ public enum TraceError: Error, Equatable, Sendable, CustomStringConvertible {
             return .alreadyTraced(pid: pid, tracer: tracer)
         }
         return .systemCall("PTRACE_SEIZE", pid: pid, errno: e)
-    }
-
-    /// strerror's text, lower-cased like the rest of our messages ("no such file or directory").
-    static func message(_ e: Int32) -> String {
-        let s = String(cString: strerror(e))
-        return s.prefix(1).lowercased() + s.dropFirst()
     }
 }

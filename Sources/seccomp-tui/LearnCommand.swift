@@ -29,14 +29,7 @@ struct Learn: ParsableCommand {
     @Option(name: .long, help: "Show this policy's rules and highlight the seen calls it would refuse.")
     var policy: String?
 
-    @Option(name: .long, help: "Tracer: \(BackendKind.allCases.map(\.rawValue).joined(separator: ", ")) (auto: perf when permitted, else ptrace).")
-    var backend: BackendKind = .auto
-
-    @Option(name: .shortAndLong, help: "Attach to this running process instead of starting a command.")
-    var pid: Int32?
-
-    @Option(help: ArgumentHelp("Attach to every process of this running podman or docker container.", valueName: "name|id"))
-    var container: String?
+    @OptionGroup var trace: TraceTargetOptions
 
     @Option(name: .long, help: "Where the traced program's standard output and error go.")
     var childOutput: String = "/dev/null"
@@ -56,18 +49,8 @@ struct Learn: ParsableCommand {
     @Option(name: .long, help: .hidden)
     var syntheticSeconds: Double = 0
 
-    @Argument(parsing: .postTerminator, help: "The command to trace, after --.")
-    var command: [String] = []
-
     func validate() throws {
-        if syntheticRate != nil { return }
-        if [pid != nil, !command.isEmpty, container != nil].filter({ $0 }).count > 1 {
-            throw ValidationError("give one of -p PID, --container NAME or a command after --")
-        }
-        if pid == nil && command.isEmpty && container == nil {
-            throw ValidationError("nothing to trace: give a command after -- (seccomp-tui -- CMD), -p PID or --container NAME")
-        }
-        if let p = pid, p <= 0 { throw ValidationError("-p takes a process id above 0, not \(p)") }
+        if syntheticRate == nil { try trace.validateTarget() }
     }
 
     func run() throws {
@@ -82,18 +65,17 @@ struct Learn: ParsableCommand {
                                 options: options)
             return
         }
-        if let container {
+        if let container = trace.container {
             let found = try ContainerProcesses.find(container)
             // Said before the TUI takes the screen, and kept in the scrollback after it.
             FileHandle.standardError.write(Data((ContainerProcesses.attachWarning(found, container: container) + "\n").utf8))
             options.title = "container \(container): " + Self.commandLine(of: found.mainPid)
-            try TUISession.live(ContainerBackend(kind: backend, processes: found), target: .attach(pid: found.mainPid),
+            try TUISession.live(ContainerBackend(kind: trace.backend, processes: found), target: .attach(pid: found.mainPid),
                                 traceOptions: TraceOptions(returns: returns), options: options)
             return
         }
-        let target: TraceTarget = pid.map { .attach(pid: $0) } ?? .spawn(command: command)
-        options.title = pid.map { "attached: " + Self.commandLine(of: $0) } ?? command.joined(separator: " ")
-        try TUISession.live(TraceBackends.make(kind: backend), target: target, traceOptions: TraceOptions(returns: returns),
+        options.title = trace.pid.map { "attached: " + Self.commandLine(of: $0) } ?? trace.command.joined(separator: " ")
+        try TUISession.live(TraceBackends.make(kind: trace.backend), target: trace.target, traceOptions: TraceOptions(returns: returns),
                             options: options)
     }
 

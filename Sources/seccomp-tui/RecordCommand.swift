@@ -29,8 +29,7 @@ struct Record: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the profile (JSON) to this file.")
     var output: String?
 
-    @Option(help: "Tracing backend: \(BackendKind.allCases.map(\.rawValue).joined(separator: ", ")) (auto: perf when permitted, else ptrace).")
-    var backend: BackendKind = .auto
+    @OptionGroup var trace: TraceTargetOptions
 
     @Flag(help: "Also record return values (ptrace: an extra stop per syscall; perf: the sys_exit tracepoint).")
     var returns = false
@@ -41,37 +40,25 @@ struct Record: ParsableCommand {
     @Option(help: "Run CMD this many times and merge the profiles.")
     var runs: Int = 1
 
-    @Option(name: .customShort("p"), help: ArgumentHelp("Attach to this running process instead of starting CMD.", valueName: "pid"))
-    var pid: Int32?
-
-    @Option(help: ArgumentHelp("Attach to every process of this running podman or docker container.", valueName: "name|id"))
-    var container: String?
-
-    @Argument(parsing: .postTerminator, help: "The command to run, after --.")
-    var command: [String] = []
 
     func validate() throws {
-        let targets = [pid != nil, !command.isEmpty, container != nil].filter { $0 }.count
-        if targets == 0 { throw ValidationError("give a command after --, a pid with -p or --container NAME") }
-        if targets > 1 { throw ValidationError("give one of a command, -p PID or --container NAME") }
-        if let p = pid, p <= 0 { throw ValidationError("-p takes a process id above 0, not \(p)") }
+        try trace.validateTarget()
         if runs < 1 { throw ValidationError("--runs takes a number above 0, not \(runs)") }
-        if runs > 1 && command.isEmpty { throw ValidationError("--runs needs a command: an attached process runs once") }
+        if runs > 1 && trace.command.isEmpty { throw ValidationError("--runs needs a command: an attached process runs once") }
     }
 
     func run() throws {
         if let output { try AtomicFile.checkWritable(output) }
         var recordings: [Recording] = []
-        if let container {
+        if let container = trace.container {
             let found = try ContainerProcesses.find(container)
             FileHandle.standardError.write(Data((ContainerProcesses.attachWarning(found, container: container) + "\n").utf8))
             recordings.append(try Recording.run(target: .attach(pid: found.mainPid),
-                                                backend: ContainerBackend(kind: backend, processes: found),
+                                                backend: ContainerBackend(kind: trace.backend, processes: found),
                                                 options: TraceOptions(returns: returns, keepRunning: keepRunning)))
         } else {
-            let target: TraceTarget = pid.map { .attach(pid: $0) } ?? .spawn(command: command)
             for _ in 0..<runs {
-                let recording = try record(target)
+                let recording = try record(trace.target)
                 recordings.append(recording)
                 if recording.end.shellStatus != 0 { break }
             }
@@ -95,7 +82,7 @@ struct Record: ParsableCommand {
     /// Records a command or an attached process.
     private func record(_ target: TraceTarget) throws -> Recording {
         do {
-            return try Recording.run(target: target, backend: backend,
+            return try Recording.run(target: target, backend: trace.backend,
                                      options: TraceOptions(returns: returns, keepRunning: keepRunning))
         } catch TraceError.execFailed(let command, let errno) {
             // As a shell (and enforce) reports it: 127 not found, 126 found but not executable.

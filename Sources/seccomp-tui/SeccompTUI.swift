@@ -15,26 +15,18 @@ struct SeccompTUI: ParsableCommand {
         defaultSubcommand: Learn.self
     )
 
+    /// Parses first; a trace that may use perf starts perf's set-up before it validates and runs.
     static func main() {
-        if tracesWithPerf(Array(CommandLine.arguments.dropFirst())) { TraceBackends.warmUpPerf() }
-        main(nil)
-    }
-
-    /// Whether `arguments` look like a trace that may use the perf backend (`record`, `learn`
-    /// or the default command, without `--backend ptrace`, help or version): then the perf set-up
-    /// is started before the arguments are even parsed. A wrong guess costs one event opened and
-    /// closed.
-    static func tracesWithPerf(_ arguments: [String]) -> Bool {
-        let options = arguments.prefix { $0 != "--" }
-        let names = Set(configuration.subcommands.compactMap { $0.configuration.commandName })
-        let tracing: Set = [Record.configuration.commandName, Learn.configuration.commandName]
-        if let first = options.first, names.contains(first), !tracing.contains(first) {
-            return false
+        do {
+            var command = try parseAsRoot()
+            if let learn = command as? Learn, learn.syntheticRate == nil, learn.trace.mayUsePerf {
+                TraceBackends.warmUpPerf()
+            } else if let record = command as? Record, record.trace.mayUsePerf {
+                TraceBackends.warmUpPerf()
+            }
+            try command.run()
+        } catch {
+            exit(withError: error)
         }
-        for (i, a) in options.enumerated() {
-            if ["-h", "--help", "--version", "help", "--backend=ptrace"].contains(a) { return false }
-            if a == "--backend", i + 1 < options.count, options[options.startIndex + i + 1] == "ptrace" { return false }
-        }
-        return true
     }
 }

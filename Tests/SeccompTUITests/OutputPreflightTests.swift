@@ -14,7 +14,7 @@ import TestScratch
         #expect(try EnforceTestSupport.failure(["record", "-o", dir, "--", "/bin/touch", marker])
                 == "\(dir): cannot write: is a directory")
         #expect(try EnforceTestSupport.failure(["record", "-o", dir + "/none/p.json", "--", "/bin/touch", marker])
-                == "\(dir)/none/p.json: cannot write: No such file or directory")
+                == "\(dir)/none/p.json: cannot write: no such file or directory")
         #expect(!FileManager.default.fileExists(atPath: marker))
         #expect(throws: Never.self) { try AtomicFile.checkWritable(dir + "/new.json") }
         #expect(throws: Never.self) { try AtomicFile.checkWritable("/dev/null") }

@@ -1,12 +1,13 @@
 import Foundation
 import PolicyModel
 import Testing
+import TestScratch
 import TUI
 
 /// The container round trip in real podman (runc): record a container through our OCI hook,
 /// generate a policy, run the same container under it. Needs root (podman's hooks, runc, perf);
 /// `scripts/install-deps` installs podman.
-@Suite(.serialized, .enabled(if: getuid() == 0, "podman runs containers with runc as root only here; run the tests as root"))
+@Suite(.serialized, .requiresRoot)
 struct PodmanTests {
     typealias S = EnforceTestSupport
 

@@ -49,9 +49,9 @@ import TestScratch
 
     @Test("record refuses two of a command, -p and --container, and none")
     func recordValidation() throws {
-        #expect(try EnforceTestSupport.failure(["record", "-p", "1", "--", "true"]) == "give one of a command, -p PID or --container NAME")
-        #expect(try EnforceTestSupport.failure(["record", "-p", "1", "--container", "web"]) == "give one of a command, -p PID or --container NAME")
-        #expect(try EnforceTestSupport.failure(["record"]) == "give a command after --, a pid with -p or --container NAME")
+        #expect(try EnforceTestSupport.failure(["record", "-p", "1", "--", "true"]) == "give one of -p PID, --container NAME or a command after --")
+        #expect(try EnforceTestSupport.failure(["record", "-p", "1", "--container", "web"]) == "give one of -p PID, --container NAME or a command after --")
+        #expect(try EnforceTestSupport.failure(["record"]) == "nothing to trace: give a command after -- (seccomp-tui -- CMD), -p PID or --container NAME")
         #expect(try seccompTUI(["record", "--help"]).stdout.contains("setuid"))
     }
 

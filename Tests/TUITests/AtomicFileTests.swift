@@ -45,7 +45,7 @@ import TestScratch
         #expect(throws: FileError(path: dir, reason: "cannot write: is a directory")) {
             try AtomicFile.write("x", to: dir)
         }
-        #expect(throws: FileError(path: dir + "/none/p.json", reason: "cannot write: No such file or directory")) {
+        #expect(throws: FileError(path: dir + "/none/p.json", reason: "cannot write: no such file or directory")) {
             try AtomicFile.write("x", to: dir + "/none/p.json")
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import PolicyModel
 import Testing
+import TestScratch
 @testable import TraceCapture
 
 /// The one delivery path of both backends: a bounded queue of batches that carry the lost count.
@@ -32,7 +33,7 @@ import Testing
     }
 
     @Test("perf: the lost count reaches the consumer with the batches, not only at the end",
-          .enabled(if: TraceBackends.perfUnavailableReason() == nil))
+          .requires(TraceBackends.perfUnavailableReason()))
     func perfBatchesCarryLosses() throws {
         let exe = try PerfTestSupport.compileC("""
             #include <stdlib.h>

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestScratch
 @testable import TraceCapture
 
 /// The perf warm-up ends with the backend's start, whichever backend is made. (Whether it is
@@ -11,7 +12,7 @@ import Testing
         var events = 0
     }
 
-    @Test("a warmed-up perf trace records as usual and ends the warm-up", .enabled(if: TraceBackends.perfUnavailableReason() == nil))
+    @Test("a warmed-up perf trace records as usual and ends the warm-up", .requires(TraceBackends.perfUnavailableReason()))
     func perfEndsIt() throws {
         TraceBackends.warmUpPerf()
         TraceBackends.warmUpPerf()  // a second start is a no-op

@@ -7,7 +7,4 @@
 #include "CTraceCapture_perf.h"
 #include "CTraceCapture_inspect.h"
 #include "CTraceCapture_notify.h"
-
-/// Raw syscall number/argument access used by tests and enforce; filled in by the tracer work.
-static inline int CTraceCapture_version(void) { return 1; }
 #endif

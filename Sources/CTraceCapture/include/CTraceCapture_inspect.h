@@ -8,7 +8,7 @@
 
 /// PTRACE_SECCOMP_GET_FILTER on a ptrace-stopped tracee: copies filter number `index` (0 is the
 /// first filter installed) into `buf` when `buf` is not NULL and `capacity` is large enough.
-/// Returns the filter's number of instructions, or -1 with errno: ENOENT past the last filter,
+/// Returns the filter's number of instructions, or -errno: ENOENT past the last filter,
 /// EINVAL when the tracee has no filter, EACCES without CAP_SYS_ADMIN or when the caller is
 /// itself confined by seccomp.
 long CTraceCapture_seccomp_get_filter(pid_t pid, unsigned long index, CTraceCapture_sock_filter *buf,
@@ -26,7 +26,7 @@ typedef struct {
 /// The SYS_SECCOMP value of si_code.
 enum { CTraceCapture_SYS_SECCOMP = 1 };
 
-/// PTRACE_GETSIGINFO on a tracee in a signal-delivery-stop. Returns 0 or -1 with errno.
+/// PTRACE_GETSIGINFO on a tracee in a signal-delivery-stop. Returns 0 or -errno.
 int CTraceCapture_ptrace_getsiginfo(pid_t pid, CTraceCapture_sigsys_info *out);
 /// On a ptrace-stopped tracee whose interrupted system call the kernel would resume with
 /// restart_syscall (its return register holds -ERESTART_RESTARTBLOCK: poll, nanosleep, a futex

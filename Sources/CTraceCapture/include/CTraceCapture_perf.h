@@ -64,8 +64,7 @@ int CTraceCapture_perf_open(uint32_t tp_id, pid_t pid, int cpu, int inherit, int
 int CTraceCapture_perf_set_output(int fd, int target_fd);
 /// PERF_EVENT_IOC_ID: the event's id, or 0 on failure.
 uint64_t CTraceCapture_perf_event_id(int fd);
-/// PERF_EVENT_IOC_ENABLE / DISABLE. 0 or -errno.
-int CTraceCapture_perf_enable(int fd);
+/// PERF_EVENT_IOC_DISABLE. 0 or -errno.
 int CTraceCapture_perf_disable(int fd);
 
 /// Maps `1 + data_pages` pages of `fd` (data_pages a power of two), whose events (and those
@@ -93,8 +92,8 @@ size_t CTraceCapture_perf_ring_read(CTraceCapture_perf_ring *ring,
 /// already gone by then exits at once.
 pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[], int die_with_parent,
                                     int *release_fd, int *status_fd);
-/// Releases the held child and waits for its exec: returns 0 once it exec'd, or the errno
-/// with which exec failed (the child then exits with status 127). Closes both fds.
+/// Releases the held child and waits for its exec: returns 0 once it exec'd, or -errno
+/// of the failed exec (the child then exits with status 127). Closes both fds.
 int CTraceCapture_perf_release(int release_fd, int status_fd);
 
 /// Closes `fds` in a detached grandchild process: the close of the last event on a tracepoint

@@ -135,9 +135,9 @@ public enum BPFDisassembler {
         switch state.content {
         case .arch: return archName(k) ?? hex(k)
         case .nr:
-            var arch = fallback
-            if let audit = state.auditArch, let a = Arch.candidates(auditArch: audit).first { arch = a }
-            if arch == .x86_64 || arch == .x32 { arch = k & Arch.x32SyscallBit != 0 ? .x32 : .x86_64 }
+            let nr = Int32(bitPattern: k)
+            let arch = state.auditArch.flatMap { Arch(auditArch: $0, nr: nr) }
+                ?? Arch(auditArch: fallback.auditArch, nr: nr) ?? fallback
             return table.name(of: Int32(bitPattern: k), arch: arch) ?? hex(k)
         case .other: return hex(k)
         }

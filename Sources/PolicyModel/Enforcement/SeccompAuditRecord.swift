@@ -16,11 +16,7 @@ public struct SeccompAuditRecord: Hashable, Sendable {
     public var action: Action { Action(returnValue: code) }
 
     /// The architecture, when it is one of ours (x32 numbers under the x86-64 audit value are x32).
-    public var arch: Arch? {
-        let candidates = Arch.candidates(auditArch: auditArch)
-        if candidates.contains(.x32) && UInt32(bitPattern: nr) & Arch.x32SyscallBit != 0 { return .x32 }
-        return candidates.first { $0 != .x32 }
-    }
+    public var arch: Arch? { Arch(auditArch: auditArch, nr: nr) }
 
     /// Parses one line of the kernel log; nil when it is not a seccomp record.
     public init?(line: Substring) {

@@ -168,7 +168,7 @@ public final class AskSupervisor: @unchecked Sendable {
                 return
             case .call:
                 guard let n = try l.receive() else { continue }
-                let arch = Arch.ofCall(auditArch: n.data.arch, nr: n.data.nr)
+                let arch = Arch(auditArch: n.data.arch, nr: n.data.nr) ?? .host
                 let name = SyscallTable.shared.name(of: n.data.nr, arch: arch)
                 if n.tid == child.pid, let name, Policy.execSyscalls.contains(name) {
                     var e = SyscallEvent(pid: child.pid, tid: n.tid, arch: arch, nr: n.data.nr, args: n.data.args)
@@ -214,7 +214,7 @@ public final class AskSupervisor: @unchecked Sendable {
     }
 
     private func handle(_ n: SeccompNotification, _ l: NotificationListener) {
-        let arch = Arch.ofCall(auditArch: n.data.arch, nr: n.data.nr)
+        let arch = Arch(auditArch: n.data.arch, nr: n.data.nr) ?? .host
         if let decided = base?.ruleDecision(n.data), decided != .userNotif {
             lock.withLock { stats.decidedByPolicy += 1 }
             apply(decided, to: n.id, tid: n.tid, l)
@@ -345,7 +345,7 @@ public final class AskSupervisor: @unchecked Sendable {
         defer { forwarding.cancel() }
         // Wait for the exit without reaping, so that `terminate` never signals a reused pid.
         var info = siginfo_t()
-        while waitid(P_PID, id_t(child), &info, WEXITED | WNOWAIT) != 0 && errno == EINTR {}
+        _ = valueOrErrno { waitid(P_PID, id_t(child), &info, WEXITED | WNOWAIT) }
         let stopNow = lock.withLock { () -> Bool in
             childEnded = true
             return terminating
@@ -355,7 +355,7 @@ public final class AskSupervisor: @unchecked Sendable {
         // on another thread (the TUI waits on a thread of its own).
         var status: Int32 = 0
         var reaped: pid_t
-        repeat { reaped = waitpid(child, &status, 0) } while reaped < 0 && errno == EINTR
+        reaped = (try? valueOrErrno({ waitpid(child, &status, 0) }).get()) ?? -1
         let end: TraceEnd
         if reaped != child {
             end = .detached

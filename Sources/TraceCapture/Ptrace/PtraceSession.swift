@@ -60,14 +60,13 @@ final class PtraceSession: @unchecked Sendable {
         let r = CTraceCapture_waitpid(child.pid, &status, CTraceCapture_WSTOPPED())
         guard r == child.pid, CTraceCapture_WIFSTOPPED(status) != 0 else {
             _ = Spawn.result(of: child, command: command)
-            throw .systemCall("waitpid", pid: child.pid, errno: r < 0 ? errno : ECHILD)
+            throw .systemCall("waitpid", pid: child.pid, errno: r < 0 ? -r : ECHILD)
         }
-        if CTraceCapture_ptrace_seize(child.pid, Self.seizeOptionsSpawn) != 0 {
-            let e = errno
+        if case .failure(let e) = Errno.result(CTraceCapture_ptrace_seize(child.pid, Self.seizeOptionsSpawn)) {
             kill(child.pid, SIGKILL)
             _ = CTraceCapture_waitpid(child.pid, &status, 0)
             _ = Spawn.result(of: child, command: command)
-            throw .systemCall("PTRACE_SEIZE", pid: child.pid, errno: e)
+            throw .systemCall("PTRACE_SEIZE", pid: child.pid, errno: e.rawValue)
         }
         tracees[child.pid] = Tracee(tgid: child.pid)
         kill(child.pid, SIGCONT)
@@ -97,12 +96,11 @@ final class PtraceSession: @unchecked Sendable {
             if tasks.isEmpty { break }
             for t in tasks {
                 tried.insert(t)
-                if CTraceCapture_ptrace_seize(t, Self.seizeOptionsAttach) != 0 {
+                if case .failure(let e) = Errno.result(CTraceCapture_ptrace_seize(t, Self.seizeOptionsAttach)) {
                     // A thread that exited meanwhile (ESRCH) is skipped; failing on the first
                     // thread (EPERM: not ours, or already traced) fails the attach.
-                    let e = errno
-                    if e != ESRCH && tracees.isEmpty {
-                        throw TraceError.seizeFailed(pid: t, errno: e)
+                    if e.rawValue != ESRCH && tracees.isEmpty {
+                        throw TraceError.seizeFailed(pid: t, errno: e.rawValue)
                     }
                     continue
                 }
@@ -134,7 +132,7 @@ final class PtraceSession: @unchecked Sendable {
         var status: Int32 = 0
         let tid = CTraceCapture_waitpid_once(-1, &status, blocking ? 0 : CTraceCapture_WNOHANG())
         if tid < 0 {
-            if errno == EINTR { return true }
+            if tid == -EINTR { return true }
             tracees.removeAll()
             return false
         }
@@ -253,18 +251,14 @@ final class PtraceSession: @unchecked Sendable {
         var si = CTraceCapture_sigsys_info()
         guard CTraceCapture_ptrace_getsiginfo(tid, &si) == 0, si.code == Int32(CTraceCapture_SYS_SECCOMP) else { return }
         let nr = si.syscall_nr
-        let arch: Arch
-        switch si.arch {
-        case Arch.i386.auditArch: arch = .i386
-        case Arch.aarch64.auditArch: arch = .aarch64
-        default: arch = UInt32(bitPattern: nr) & Arch.x32SyscallBit != 0 ? .x32 : .x86_64
-        }
+        let arch = Arch(auditArch: si.arch, nr: nr) ?? .host
         emit(SyscallEvent(pid: tracees[tid]?.tgid ?? tid, tid: tid, arch: arch, nr: nr, args: []))
     }
 
     private func makeEvent(_ tid: Int32) -> SyscallEvent {
         let nr = Int32(truncatingIfNeeded: info.nr)
-        let arch = Arch.ofCall(auditArch: info.arch, nr: nr)
+        // An audit value that is none of ours (an ABI without a table here) is counted as the host's.
+        let arch = Arch(auditArch: info.arch, nr: nr) ?? .host
         let a = info.args
         var e = SyscallEvent(pid: tracees[tid]?.tgid ?? tid, tid: tid, arch: arch, nr: nr,
                              arguments: CallArguments(a.0, a.1, a.2, a.3, a.4, a.5))

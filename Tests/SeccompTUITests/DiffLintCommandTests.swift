@@ -6,7 +6,7 @@ import TraceCapture
 import TUI
 
 /// `diff` and `lint` as a user runs them: files of every format, a running process, exit statuses.
-@Suite(.serialized) struct ReviewCommandTests {
+@Suite(.serialized) struct DiffLintCommandTests {
     typealias S = EnforceTestSupport
 
     static let a = """

@@ -1,9 +1,9 @@
 import Testing
 @testable import PolicyModel
 
-/// Edges found in review: policies the kernel cannot enforce as written, jump offsets at the
+/// Edges of the compiler: policies the kernel cannot enforce as written, jump offsets at the
 /// 255/256 boundary, and ALU semantics the compiler never uses but foreign programs may.
-@Suite struct BPFReviewTests {
+@Suite struct BPFCompilerEdgeCaseTests {
     @Test("a policy without architectures is refused: it would give every call the bad-architecture action")
     func noArchitectures() {
         let p = Policy(defaultAction: .allow, architectures: [], badArchAction: .killProcess,

@@ -8,7 +8,7 @@ import Testing
 /// reading strings across page boundaries, detaching from a process that keeps making threads
 /// and children, stopping a failing start. (Descriptor leaks are checked on the binary, from a
 /// process without the test harness's descriptors: DescriptorLeakTests.)
-@Suite(.serialized) struct CaptureReviewTests {
+@Suite(.serialized) struct TracerEdgeCaseTests {
     @Test("a filter the kernel refuses is reported with its errno and the command never runs")
     func refusedFilterNeverRuns() throws {
         let dir = try TestSupport.tempDir("bad-filter")
@@ -125,7 +125,7 @@ import Testing
     }
 }
 
-extension CaptureReviewTests {
+extension TracerEdgeCaseTests {
     @Test("reading the filters of, or attaching to, a process another tracer holds says which pid traces it")
     func alreadyTraced() throws {
         let pid = try TestSupport.startDetached("sh -c 'while :; do sleep 0.02; done'")
@@ -143,7 +143,7 @@ extension CaptureReviewTests {
     }
 }
 
-extension CaptureReviewTests {
+extension TracerEdgeCaseTests {
     @Test("stopping an attached trace while the process is in a group-stop detaches it still stopped by its own signal; SIGCONT resumes it",
           .timeLimit(.minutes(1)))
     func stopDuringGroupStop() throws {
