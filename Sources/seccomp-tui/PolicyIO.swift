@@ -31,7 +31,18 @@ enum PolicyIO {
     /// `.policy` is text and `.json` OCI; another name is read as OCI JSON when its first
     /// non-blank character is `{` and as text otherwise (so `export --format text -o p.txt`
     /// reads back). Compiled filters (`.bpf`, `.h`) are refused: they cannot be read as rules.
+    /// A rule whose test would change meaning (`Policy.checkMeaning`) is an error naming the file.
     static func load(path: String, options: PolicyLoadOptions) throws -> Policy {
+        let policy = try read(path: path, options: options)
+        do {
+            try policy.checkMeaning()
+        } catch {
+            throw FileError(path: path, reason: "has a test that cannot mean what it says: \(error)")
+        }
+        return policy
+    }
+
+    private static func read(path: String, options: PolicyLoadOptions) throws -> Policy {
         var format = PolicyFormat(path: path)
         if format == .bpf || format == .c {
             throw FileError(path: path, reason: """

@@ -44,6 +44,11 @@ public enum OCIWriter {
                 throw OCIWriteError(message: "write cannot notify: runc refuses SCMP_ACT_NOTIFY on write (it needs write to hand the listener over)")
             }
         }
+        do {
+            try policy.checkMeaning()
+        } catch {
+            throw OCIWriteError(message: error.description)
+        }
         let entries = try self.entries(policy)
         var out = "{\n"
         var top: [String] = []
