@@ -115,7 +115,15 @@ struct Enforce: ParsableCommand {
             Enforce.fail("\(error)")
         }
         let refused = collector.finish(end: end)
-        let logged = kernelLog?.seccompRecords() ?? []
+        var logged = kernelLog?.seccompRecords() ?? []
+        // The kernel hands audit records to its log from a thread of its own (kauditd): a kill's
+        // record may come a little after the death.
+        if end == .signaled(SIGSYS) || end == .exited(128 + SIGSYS), let kernelLog {
+            for _ in 0..<40 where !logged.contains(where: { $0.signal == SIGSYS && $0.pid >= pid.value }) {
+                usleep(25_000)
+                logged += kernelLog.seccompRecords()
+            }
+        }
         switch mode {
         case .complain:
             if refused.entries.isEmpty {
@@ -130,9 +138,9 @@ struct Enforce: ParsableCommand {
             if !refused.entries.isEmpty {
                 Enforce.note("the policy refused with SIGSYS:\n" + refused.lines(policy: loaded, arguments: false).joined(separator: "\n"))
             }
-            let kills = logged.filter { $0.signal == SIGSYS && $0.pid >= pid.value }
+            let kills = logged.filter { $0.signal == SIGSYS && $0.pid > pid.value }
             if mode == .report && !kills.isEmpty {
-                Enforce.note("the policy killed (from the kernel log): " + kills.map(Enforce.describe).joined(separator: ", "))
+                Enforce.note("the policy killed in processes CMD started (from the kernel log): " + kills.map(Enforce.describe).joined(separator: ", "))
             }
             if end == .signaled(SIGSYS) {
                 let record = logged.last { $0.pid == pid.value && $0.signal == SIGSYS }
