@@ -77,8 +77,9 @@ public enum PolicyGeneration {
             }
         }
         let arches = merged.architectures.isEmpty ? [Arch.host] : merged.architectures
-        return Result(policy: Policy(defaultAction: options.defaultAction, architectures: arches, rules: rules),
-                      unnamed: unnamed)
+        // clone's flags checked, clone3's not: clone3 fails with ENOSYS and glibc falls back to clone.
+        let policy = Policy(defaultAction: options.defaultAction, architectures: arches, rules: rules)
+        return Result(policy: policy.refusingClone3BesideCloneRules(), unnamed: unnamed)
     }
 
     /// The index of the argument of `syscall` that `--arg-rules safe` may restrict.

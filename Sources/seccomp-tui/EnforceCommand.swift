@@ -83,6 +83,7 @@ struct Enforce: ParsableCommand {
         } catch {
             Enforce.fail("\(error); '\(cmd[0])' was not run")
         }
+        PolicyIO.warnBlindSpots(loaded)
         if tui {
             try Self.complainInTUI(cmd, policy: loaded, policyPath: policy, output: output, childOutput: childOutput)
             return

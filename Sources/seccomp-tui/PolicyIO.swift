@@ -73,8 +73,10 @@ enum PolicyIO {
 
     /// Encodes a policy in `format`; a policy the format cannot express is an error naming
     /// `file` (the input converted, or the output to be written).
+    /// What seccomp cannot see in the policy (`Policy.blindSpotWarnings`) goes to stderr.
     static func encode(_ policy: Policy, as format: PolicyFormat, weights: SyscallWeights = .uniform,
                        source: String? = nil, naming file: String) throws -> [UInt8] {
+        warnBlindSpots(policy)
         do {
             return try encode(policy, as: format, weights: weights, source: source)
         } catch let e as OCIWriteError {
@@ -82,6 +84,11 @@ enum PolicyIO {
         } catch let e as BPFCompileError {
             throw FileError(path: file, reason: "cannot be compiled to BPF: \(e)")
         }
+    }
+
+    /// Prints `policy`'s blind spots as warnings on stderr.
+    static func warnBlindSpots(_ policy: Policy) {
+        for w in policy.blindSpotWarnings() { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
     }
 
     /// Encodes a policy in `format`.
