@@ -1,9 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Linux only: seccomp, ptrace and perf_event_open are Linux interfaces.
+#if !os(Linux)
+#error("seccomp-tui builds on Linux only")
+#endif
+
 let package = Package(
     name: "seccomp-tui",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "seccomp-tui", targets: ["seccomp-tui"]),
     ],
@@ -23,10 +27,20 @@ let package = Package(
             dependencies: ["PolicyModel", "CTraceCapture"],
             path: "Sources/TraceCapture"
         ),
+        .target(
+            name: "TUI",
+            dependencies: ["PolicyModel", "TraceCapture"],
+            path: "Sources/TUI"
+        ),
+        .target(
+            name: "CursesTerminal",
+            dependencies: ["TUI", "TraceCapture", "CNcurses"],
+            path: "Sources/CursesTerminal"
+        ),
         .executableTarget(
             name: "seccomp-tui",
             dependencies: [
-                "PolicyModel", "TraceCapture", "CNcurses",
+                "PolicyModel", "TraceCapture", "TUI", "CursesTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/seccomp-tui"
@@ -36,7 +50,9 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TraceCaptureTests", dependencies: ["TraceCapture", "PolicyModel", "CTraceCapture", "TestScratch"],
                     path: "Tests/TraceCaptureTests"),
-        .testTarget(name: "SeccompTUITests", dependencies: ["seccomp-tui", "PolicyModel", "TestScratch"],
-                    path: "Tests/SeccompTUITests", exclude: ["Snapshots"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "PolicyModel", "TraceCapture", "TestScratch"],
+                    path: "Tests/TUITests", exclude: ["Snapshots"]),
+        .testTarget(name: "SeccompTUITests", dependencies: ["TUI", "PolicyModel", "TraceCapture", "TestScratch"],
+                    path: "Tests/SeccompTUITests"),
     ]
 )

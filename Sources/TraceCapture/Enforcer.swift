@@ -142,7 +142,7 @@ public enum Enforcer {
         let backend = PtraceBackend()
         let pid: Int32
         do {
-            pid = try backend.start(.spawn(command: command), options: options, onEvents: onEvents)
+            pid = try backend.start(.spawn(command: command), options: options) { onEvents($0.events) }
         } catch let e as TraceError {
             throw map(e)
         } catch {
@@ -161,28 +161,7 @@ public enum Enforcer {
 
     /// Passes SIGINT, SIGTERM and SIGHUP on to `pid` until cancelled (the default dispositions
     /// are restored then).
-    static func forwardSignals(to pid: Int32) -> SignalForwarding {
-        SignalForwarding(pid: pid, signals: [SIGINT, SIGTERM, SIGHUP])
-    }
-
-    final class SignalForwarding {
-        private var sources: [DispatchSourceSignal] = []
-        private let signals: [Int32]
-
-        init(pid: Int32, signals: [Int32]) {
-            self.signals = signals
-            for sig in signals {
-                signal(sig, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-                source.setEventHandler { kill(pid, sig) }
-                source.resume()
-                sources.append(source)
-            }
-        }
-
-        func cancel() {
-            for s in sources { s.cancel() }
-            for sig in signals { signal(sig, SIG_DFL) }
-        }
+    static func forwardSignals(to pid: Int32) -> QuitHandling {
+        ProcessSignals.catchQuit { sig, _ in _ = kill(pid, sig) }
     }
 }

@@ -2,28 +2,27 @@ import Dispatch
 import Foundation
 import PolicyModel
 
-/// Collects events from the tracing thread and hands them to the consumer in batches (up to
-/// `maxBatch` events, or whatever arrived in the last `interval`), in order, on its own queue.
+/// Gathers the ptrace backend's events, one at a time on the tracing thread, into batches for
+/// the `EventQueue`: a batch goes when it holds `maxBatch` events, and whatever arrived goes
+/// every `interval`, so the last calls of a program that then blocks are delivered too.
 final class EventBatcher: @unchecked Sendable {
     private let lock = NSLock()
+    /// Held while a batch is sealed and queued, so that batches are queued in order.
+    private let pushLock = NSLock()
     private var current: [SyscallEvent] = []
-    private var ready: [[SyscallEvent]] = []
-    private let queue = DispatchQueue(label: "seccomp-tui.trace-events")
+    private let timerQueue = DispatchQueue(label: "seccomp-tui.trace-events")
     private let timer: DispatchSourceTimer
-    private let deliver: @Sendable ([SyscallEvent]) -> Void
+    private let queue: EventQueue
     private let maxBatch: Int
 
-    init(maxBatch: Int = 4096, interval: DispatchTimeInterval = .milliseconds(20),
-         deliver: @escaping @Sendable ([SyscallEvent]) -> Void) {
+    init(maxBatch: Int = 4096, interval: DispatchTimeInterval = .milliseconds(20), queuedBatches: Int = 16,
+         deliver: @escaping @Sendable (EventBatch) -> Void) {
         self.maxBatch = maxBatch
-        self.deliver = deliver
+        queue = EventQueue(capacity: queuedBatches, name: "seccomp-tui ptrace delivery", deliver: deliver)
         current.reserveCapacity(maxBatch)
-        timer = DispatchSource.makeTimerSource(queue: queue)
+        timer = DispatchSource.makeTimerSource(queue: timerQueue)
         timer.schedule(deadline: .now() + interval, repeating: interval)
-        timer.setEventHandler { [unowned self] in
-            self.seal()
-            self.drain()
-        }
+        timer.setEventHandler { [unowned self] in self.sealAndPush() }
         timer.resume()
     }
 
@@ -32,48 +31,31 @@ final class EventBatcher: @unchecked Sendable {
         lock.lock()
         current.append(e)
         let full = current.count >= maxBatch
-        if full { sealLocked() }
         lock.unlock()
-        if full { queue.async { self.drain() } }
+        if full { sealAndPush() }
     }
 
-    /// Drops events not yet delivered (a spawn that failed before exec).
+    /// Drops events not yet queued (a spawn that failed before exec).
     func discardPending() {
-        lock.lock()
-        current.removeAll(keepingCapacity: true)
-        ready.removeAll()
-        lock.unlock()
+        lock.withLock { current.removeAll(keepingCapacity: true) }
     }
 
     /// Delivers everything collected so far and stops the timer; returns once delivered.
     func finish() {
-        seal()
-        queue.sync {
-            timer.cancel()
-            drain()
+        timerQueue.sync { timer.cancel() }
+        sealAndPush()
+        queue.closeAndWait()
+    }
+
+    private func sealAndPush() {
+        pushLock.lock()
+        defer { pushLock.unlock() }
+        let batch: [SyscallEvent] = lock.withLock {
+            let b = current
+            current = []
+            current.reserveCapacity(maxBatch)
+            return b
         }
-    }
-
-    private func seal() {
-        lock.lock()
-        sealLocked()
-        lock.unlock()
-    }
-
-    private func sealLocked() {
-        guard !current.isEmpty else { return }
-        ready.append(current)
-        current = []
-        current.reserveCapacity(maxBatch)
-    }
-
-    private func drain() {
-        while true {
-            lock.lock()
-            guard !ready.isEmpty else { lock.unlock(); return }
-            let batch = ready.removeFirst()
-            lock.unlock()
-            deliver(batch)
-        }
+        queue.push(batch)
     }
 }

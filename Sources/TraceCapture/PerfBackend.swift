@@ -82,7 +82,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
     private var child: pid_t?
     private var attached: pid_t?
     private var options = TraceOptions()
-    private var queue: PerfBatchQueue?
+    private var queue: EventQueue?
     private let readerDone = DispatchSemaphore(value: 0)
     private var startAttempted = false
     /// Set once the reader thread runs: `wait` then waits for it.
@@ -111,7 +111,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
     // MARK: start
 
     public func start(_ target: TraceTarget, options: TraceOptions,
-                      onEvents: @escaping @Sendable ([SyscallEvent]) -> Void) throws -> Int32 {
+                      onEvents: @escaping @Sendable (EventBatch) -> Void) throws -> Int32 {
         lock.lock()
         if started || startAttempted {
             lock.unlock()
@@ -145,7 +145,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
             knownThreads = Dictionary(uniqueKeysWithValues: tids.map { ($0, target) })
             pid = target
         }
-        let queue = PerfBatchQueue(capacity: configuration.queuedBatches, onEvents: onEvents)
+        let queue = EventQueue(capacity: configuration.queuedBatches, name: "seccomp-tui perf delivery", deliver: onEvents)
         self.queue = queue
         queue.push(first)
         let known = samplesCarryTID ? nil : knownThreads
@@ -303,7 +303,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
     }
 
     private func readLoop(layout: CTraceCapture_perf_layout, pairer: PerfSyscallPairer,
-                          knownThreads: [Int32: Int32]?, queue: PerfBatchQueue) {
+                          knownThreads: [Int32: Int32]?, queue: EventQueue) {
         var pairer = pairer
         // Without PERF_SAMPLE_TID: the process of each thread, from FORK records.
         var threads = knownThreads.map { PerfThreadProcesses(known: $0) }
@@ -318,8 +318,9 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         var gathered: [CTraceCapture_perf_sample] = []
 
         func flush(force: Bool) {
-            if out.count >= configuration.batchSize || (force && !out.isEmpty) {
-                queue.push(out)
+            guard out.count >= configuration.batchSize || force else { return }
+            queue.push(out, lostSoFar: lostEvents)  // an empty batch only when more were lost
+            if !out.isEmpty {
                 out = []
                 out.reserveCapacity(configuration.batchSize)
             }

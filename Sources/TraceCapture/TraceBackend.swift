@@ -48,13 +48,14 @@ public enum TraceEnd: Sendable, Equatable {
     }
 }
 
-/// A tracing backend (ptrace or perf). Events reach `onEvents` in batches, never on the
-/// tracing thread itself.
+/// A tracing backend (ptrace or perf). Events reach `onEvents` in batches through one bounded
+/// `EventQueue`, in order, never on the tracing thread itself; each batch carries the events
+/// lost so far.
 public protocol TraceBackend: AnyObject, Sendable {
     var name: String { get }
     /// Starts tracing and returns the pid of the traced (or attached) process.
     func start(_ target: TraceTarget, options: TraceOptions,
-               onEvents: @escaping @Sendable ([SyscallEvent]) -> Void) throws -> Int32
+               onEvents: @escaping @Sendable (EventBatch) -> Void) throws -> Int32
     /// Blocks until the traced program ends (or is detached).
     func wait() -> TraceEnd
     /// Ends the trace early: attached processes are detached; spawned ones are killed,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PolicyModel
+import TUI
 
 struct Disasm: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import PolicyModel
+import TUI
+import CursesTerminal
 import TraceCapture
 
 struct Enforce: ParsableCommand {
@@ -227,7 +229,8 @@ struct Enforce: ParsableCommand {
             fail("\(error); '\(cmd[0])' was not run")
         }
         let options = TUISession.Options(title: "complain: " + cmd.joined(separator: " "), outputPath: output,
-                                         policyPath: policyPath, childOutput: childOutput)
+                                         policyPath: policyPath, childOutput: childOutput,
+                                         makeDriver: CursesDriver.make)
         try TUISession.live(PtraceBackend(), target: .spawn(command: cmd), traceOptions: traceOptions, options: options)
     }
 

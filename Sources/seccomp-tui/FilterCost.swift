@@ -1,5 +1,6 @@
 import Foundation
 import PolicyModel
+import TUI
 
 /// What a filter costs on a recorded mix of calls (for `benchmarks/bpf-instructions`): the mean
 /// number of instructions executed per call with the kernel's action cache applied (calls whose

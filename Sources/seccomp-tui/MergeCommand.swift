@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PolicyModel
+import TUI
 
 struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(

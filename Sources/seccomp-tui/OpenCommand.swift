@@ -1,5 +1,7 @@
 import ArgumentParser
 import PolicyModel
+import TUI
+import CursesTerminal
 
 struct Open: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,7 +27,7 @@ struct Open: ParsableCommand {
         if let output { try AtomicFile.checkWritable(output) }
         let stats = LiveStats(profile: try Self.readProfile(path: profile))
         let options = TUISession.Options(title: profile, outputPath: output, policyPath: policy, monochrome: monochrome,
-                                         uiStatsPath: uiStats)
+                                         uiStatsPath: uiStats, makeDriver: CursesDriver.make)
         try TUISession.offline(stats, options: options)
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import PolicyModel
+import TUI
 import TraceCapture
 
 extension BackendKind: ExpressibleByArgument {}
@@ -37,26 +38,29 @@ struct Record: ParsableCommand {
     @Option(name: .customShort("p"), help: ArgumentHelp("Attach to this running process instead of starting CMD.", valueName: "pid"))
     var pid: Int32?
 
+    @Option(help: ArgumentHelp("Attach to every process of this running podman or docker container.", valueName: "name|id"))
+    var container: String?
+
     @Argument(parsing: .postTerminator, help: "The command to run, after --.")
     var command: [String] = []
 
     func validate() throws {
-        if pid == nil && command.isEmpty { throw ValidationError("give a command after -- or a pid with -p") }
-        if pid != nil && !command.isEmpty { throw ValidationError("give either a command or -p PID, not both") }
+        let targets = [pid != nil, !command.isEmpty, container != nil].filter { $0 }.count
+        if targets == 0 { throw ValidationError("give a command after --, a pid with -p or --container NAME") }
+        if targets > 1 { throw ValidationError("give one of a command, -p PID or --container NAME") }
         if let p = pid, p <= 0 { throw ValidationError("-p takes a process id above 0, not \(p)") }
     }
 
     func run() throws {
         if let output { try AtomicFile.checkWritable(output) }
-        let target: TraceTarget = pid.map { .attach(pid: $0) } ?? .spawn(command: command)
         let recording: Recording
-        do {
-            recording = try Recording.run(target: target, backend: backend,
+        if let container {
+            let found = try ContainerProcesses.find(container)
+            FileHandle.standardError.write(Data((ContainerProcesses.attachWarning(found, container: container) + "\n").utf8))
+            recording = try Recording.run(target: .attach(pid: found.mainPid), backend: ContainerBackend(kind: backend, processes: found),
                                           options: TraceOptions(returns: returns, keepRunning: keepRunning))
-        } catch TraceError.execFailed(let command, let errno) {
-            // As a shell (and enforce) reports it: 127 not found, 126 found but not executable.
-            FileHandle.standardError.write(Data("Error: \(TraceError.execFailed(command: command, errno: errno))\n".utf8))
-            throw ExitCode(errno == ENOENT ? 127 : 126)
+        } else {
+            recording = try record(pid.map { .attach(pid: $0) } ?? .spawn(command: command))
         }
         if let output {
             try AtomicFile.write(recording.profile.encodeJSON(), to: output)
@@ -68,68 +72,16 @@ struct Record: ParsableCommand {
         let status = recording.end.shellStatus
         if status != 0 { throw ExitCode(status) }
     }
-}
 
-/// Runs one trace into a profile, ending it cleanly on SIGINT/SIGTERM/SIGHUP.
-struct Recording {
-    var profile: Profile
-    var end: TraceEnd
-
-    /// The summary's line about lost events, when the backend lost any.
-    static func lostEventsWarning(_ metadata: ProfileMetadata) -> String? {
-        guard metadata.lostEvents > 0 else { return nil }
-        return "lost events: \(metadata.lostEvents) (the \(metadata.backend) backend's ring buffers overflowed; "
-            + "the profile may be incomplete: rerun with --backend ptrace)"
-    }
-
-    static func run(target: TraceTarget, backend choice: BackendKind, options: TraceOptions) throws -> Recording {
-        try run(target: target, backend: try TraceBackends.make(kind: choice), options: options)
-    }
-
-    static func run(target: TraceTarget, backend: TraceBackend, options: TraceOptions) throws -> Recording {
-        let collector = ProfileCollector(metadata: ProfileMetadata(
-            command: { if case .spawn(let c) = target { return c } else { return [] } }(),
-            attachedPid: { if case .attach(let p) = target { return p } else { return nil } }(),
-            backend: backend.name, startTime: Date().timeIntervalSince1970))
-        let signals = [SIGINT, SIGTERM, SIGHUP].map { sig -> DispatchSourceSignal in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { backend.stop() }
-            source.resume()
-            return source
+    /// Records a command or an attached process.
+    private func record(_ target: TraceTarget) throws -> Recording {
+        do {
+            return try Recording.run(target: target, backend: backend,
+                                     options: TraceOptions(returns: returns, keepRunning: keepRunning))
+        } catch TraceError.execFailed(let command, let errno) {
+            // As a shell (and enforce) reports it: 127 not found, 126 found but not executable.
+            FileHandle.standardError.write(Data("Error: \(TraceError.execFailed(command: command, errno: errno))\n".utf8))
+            throw ExitCode(errno == ENOENT ? 127 : 126)
         }
-        defer {
-            for s in signals { s.cancel() }
-            signal(SIGINT, SIG_DFL)
-            signal(SIGTERM, SIG_DFL)
-            signal(SIGHUP, SIG_DFL)
-        }
-        _ = try backend.start(target, options: options) { batch in collector.add(batch) }
-        let end = backend.wait()
-        var profile = collector.finish()
-        profile.metadata.endTime = Date().timeIntervalSince1970
-        profile.metadata.lostEvents = backend.lostEvents
-        switch end {
-        case .exited(let c): profile.metadata.exitCode = c
-        case .signaled(let s): profile.metadata.exitSignal = s
-        case .detached: break
-        }
-        return Recording(profile: profile, end: end)
     }
-}
-
-/// Accumulates event batches (delivered off the tracing thread) into a profile.
-final class ProfileCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var profile: Profile
-    private let started = DispatchTime.now()
-
-    init(metadata: ProfileMetadata) { profile = Profile(metadata: metadata) }
-
-    func add(_ batch: [SyscallEvent]) {
-        let t = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-        lock.withLock { profile.add(batch, time: t) }
-    }
-
-    func finish() -> Profile { lock.withLock { profile } }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import PolicyModel
 import Testing
-@testable import seccomp_tui
+import TUI
 import TestScratch
 
 @Suite(.serialized) struct BPFExportTests {
@@ -56,16 +56,17 @@ import TestScratch
         defer { try? FileManager.default.removeItem(at: dir) }
         let odd = dir.appendingPathComponent("odd.bpf")
         try Data([1, 2, 3, 4, 5, 6, 7, 8, 9]).write(to: odd)
-        #expect {
-            _ = try Disasm.readProgram(odd.path)
-        } throws: { "\($0)" == "\(odd.path): 9 bytes is not a whole number of 8-byte BPF instructions" }
+        #expect(try EnforceTestSupport.failure(["disasm", odd.path])
+                == "\(odd.path): 9 bytes is not a whole number of 8-byte BPF instructions")
         let misaligned = dir.appendingPathComponent("misaligned.bpf")
         try Data(SockFilter.bytes(of: [.loadWord(6), .ret(Action.allow.returnValue)])).write(to: misaligned)
-        #expect {
-            _ = try Disasm.readProgram(misaligned.path)
-        } throws: { "\($0)".contains("the kernel would refuse this filter: instruction 0:") }
+        #expect(try EnforceTestSupport.failure(["disasm", misaligned.path])?
+            .contains("the kernel would refuse this filter: instruction 0:") == true)
         let good = dir.appendingPathComponent("good.bpf")
         try Data(try PolicyIO.encode(Self.policy, as: .bpf)).write(to: good)
-        #expect(try Disasm.readProgram(good.path) == BPFCompiler.compile(Self.policy))
+        let shown = try EnforceTestSupport.seccompTUI(["disasm", good.path])
+        #expect(shown.status == 0)
+        let program = try BPFCompiler.compile(Self.policy)
+        #expect(shown.stdout.hasPrefix(BPFDisassembler.lines(program).joined(separator: "\n") + "\n"))
     }
 }

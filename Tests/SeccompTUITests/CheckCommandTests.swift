@@ -1,8 +1,6 @@
-import ArgumentParser
 import Foundation
 import PolicyModel
 import Testing
-@testable import seccomp_tui
 import TestScratch
 
 @Suite struct CheckCommandTests {
@@ -30,17 +28,15 @@ import TestScratch
             {"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64"],
              "syscalls": [{"names": ["write"], "action": "SCMP_ACT_ALLOW"}]}
             """, "loose.json", in: dir)
-        #expect(throws: ExitCode(1)) { try Check.parse(["--policy", strict, profilePath]).run() }
-        try Check.parse(["--policy", loose, profilePath]).run()
-        #expect {
-            try Check.parse(["--policy", loose, dir.appendingPathComponent("missing.json").path]).run()
-        } throws: { "\($0)".hasSuffix("missing.json: cannot read: no such file") }
-        #expect {
-            try Check.parse(["--policy", loose, loose]).run()
-        } throws: { "\($0)" == "\(loose): not a profile but a policy (profiles are written by 'seccomp-tui record -o')" }
+        let refused = try EnforceTestSupport.seccompTUI(["check", "--policy", strict, profilePath])
+        #expect(refused.status == 1)
+        #expect(try EnforceTestSupport.failure(["check", "--policy", loose, profilePath]) == nil)
+        #expect(try EnforceTestSupport.failure(["check", "--policy", loose, dir.appendingPathComponent("missing.json").path])?
+            .hasSuffix("missing.json: cannot read: no such file") == true)
+        #expect(try EnforceTestSupport.failure(["check", "--policy", loose, loose])
+                == "\(loose): not a profile but a policy (profiles are written by 'seccomp-tui record -o')")
         let text = try write("@default kill\nread: allow\n", "p.policy", in: dir)
-        #expect {
-            try Check.parse(["--policy", loose, text]).run()
-        } throws: { "\($0)".hasSuffix("p.policy: not a profile but a policy (profiles are written by 'seccomp-tui record -o')") }
+        #expect(try EnforceTestSupport.failure(["check", "--policy", loose, text])?
+            .hasSuffix("p.policy: not a profile but a policy (profiles are written by 'seccomp-tui record -o')") == true)
     }
 }

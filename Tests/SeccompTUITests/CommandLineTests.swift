@@ -1,10 +1,10 @@
 import Testing
-@testable import seccomp_tui
 
 @Suite struct CommandLineTests {
     @Test("the root command lists its subcommands in --help")
-    func helpListsSubcommands() {
-        let help = SeccompTUI.helpMessage()
-        #expect(help.contains("syscalls"))
+    func helpListsSubcommands() throws {
+        let help = try EnforceTestSupport.seccompTUI(["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("syscalls"))
     }
 }

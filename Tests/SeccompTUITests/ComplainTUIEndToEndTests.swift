@@ -2,7 +2,7 @@ import Foundation
 import Glibc
 import PolicyModel
 import Testing
-@testable import seccomp_tui
+import TUI
 import TestScratch
 
 /// `enforce --complain --tui` on the real binary in tmux: the calls a policy would refuse appear

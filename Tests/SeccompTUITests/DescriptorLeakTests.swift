@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import seccomp_tui
 
 /// Every descriptor seccomp-tui opens is close-on-exec: a program it records, enforces or
 /// complains about holds only the standard streams it was given.

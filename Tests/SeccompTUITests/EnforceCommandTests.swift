@@ -1,7 +1,6 @@
 import Foundation
 import PolicyModel
 import Testing
-@testable import seccomp_tui
 
 /// The `enforce` command end to end: bad input fails closed with one clear error, complain mode
 /// writes a profile.

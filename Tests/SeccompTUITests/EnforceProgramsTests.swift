@@ -1,7 +1,6 @@
 import Foundation
 import PolicyModel
 import Testing
-@testable import seccomp_tui
 
 /// learn → generate → enforce: real programs give the same output under the policy learned from
 /// them (default action kill_process, so any call the learning missed would show).

@@ -1,7 +1,7 @@
 import Foundation
 import PolicyModel
 import TraceCapture
-@testable import seccomp_tui
+import TUI
 import TestScratch
 
 /// Running real programs for the enforce, runtime and bwrap tests.
@@ -50,10 +50,49 @@ enum EnforceTestSupport {
         var value: Data { lock.withLock { data } }
     }
 
+    /// The first child of `parent` whose command name is `comm`, waited for up to two seconds.
+    static func child(of parent: Int32, named comm: String) -> Int32? {
+        for _ in 0..<200 {
+            let children = (try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8)) ?? ""
+            if let pid = children.split(separator: " ").first.flatMap({ Int32($0) }),
+               (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == comm + "\n" {
+                return pid
+            }
+            usleep(10_000)
+        }
+        return nil
+    }
+
     /// The built `seccomp-tui`.
     static func binary() throws -> String {
         guard let url = ExportCommandTests.executable() else { throw CocoaError(.fileNoSuchFile) }
         return url.path
+    }
+
+    /// Runs the built `seccomp-tui` with `arguments`.
+    static func seccompTUI(_ arguments: [String], in directory: URL? = nil) throws -> Output {
+        try run([try binary()] + arguments, in: directory)
+    }
+
+    /// The error `seccomp-tui` reports for `arguments` (its first stderr line without "Error: "),
+    /// or nil when it succeeds.
+    static func failure(_ arguments: [String]) throws -> String? {
+        let out = try seccompTUI(arguments)
+        return out.status == 0 ? nil : Failure(output: out).message
+    }
+
+    /// A run of `seccomp-tui` that failed.
+    struct Failure: Error, CustomStringConvertible {
+        var output: Output
+        /// Stderr without "Error: " and the usage lines after a command-line error.
+        var message: String {
+            var text = output.stderr
+            if let usage = text.range(of: "\nUsage: ") { text = String(text[..<usage.lowerBound]) }
+            if text.hasPrefix("Error: ") { text.removeFirst(7) }
+            while text.last == "\n" { text.removeLast() }
+            return text
+        }
+        var description: String { "exit status \(output.status): \(output.stderr)" }
     }
 
     /// Learns `command` with `seccomp-tui record` run in `dir` (the environment of the later runs:

@@ -1,7 +1,6 @@
 import Foundation
 import PolicyModel
 import Testing
-@testable import seccomp_tui
 import TestScratch
 
 /// `export --format oci` output handed to the real runc: it accepts it and enforces it.
@@ -22,7 +21,10 @@ import TestScratch
         let bin = dir.appendingPathComponent("bundle/rootfs/bin")
         try fm.createDirectory(at: bin, withIntermediateDirectories: true)
         defer { try? fm.removeItem(at: dir) }
-        try fm.copyItem(atPath: busybox, toPath: bin.appendingPathComponent("busybox").path)
+        // Copied by cp, not by this process: a program another test forks meanwhile would inherit
+        // the open copy and runc's exec would then fail with ETXTBSY ("text file busy").
+        let copied = try run("/bin/cp", [busybox, bin.appendingPathComponent("busybox").path])
+        try #require(copied.status == 0, "\(copied.output)")
         for applet in ["sh", "mkdir", "grep", "unshare", "echo"] {
             try fm.createSymbolicLink(atPath: bin.appendingPathComponent(applet).path, withDestinationPath: "busybox")
         }
@@ -65,9 +67,9 @@ import TestScratch
         let input = dir.appendingPathComponent("in.json")
         try Data(text.utf8).write(to: input)
         let output = dir.appendingPathComponent("out.json")
-        let command = try Export.parse([input.path, "--format", "oci", "-o", output.path, "--kernel", "6.18", "--target-arch", "x86_64"])
-        try command.validate()
-        try command.run()
+        let failure = try EnforceTestSupport.failure([
+            "export", input.path, "--format", "oci", "-o", output.path, "--kernel", "6.18", "--target-arch", "x86_64"])
+        try #require(failure == nil, "\(failure ?? "")")
         return output
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import Glibc
 import PolicyModel
 import Testing
-@testable import seccomp_tui
+import TUI
 import TestScratch
 
 /// The whole job, on the real binary in tmux: trace a script that creates a directory, find

@@ -1,8 +1,7 @@
-import ArgumentParser
 import Foundation
 import PolicyModel
 import Testing
-@testable import seccomp_tui
+import TUI
 import TestScratch
 
 @Suite(.serialized) struct RecordGenerateMergeTests {
@@ -12,11 +11,16 @@ import TestScratch
         return path
     }
 
+    func seccompTUI(_ arguments: [String]) throws -> EnforceTestSupport.Output {
+        try EnforceTestSupport.seccompTUI(arguments)
+    }
+
     @Test("record writes a profile and exits with the command's status")
     func record() throws {
         let dir = try tempDir()
-        let cmd = try Record.parse(["-o", dir + "/p.json", "--backend", "ptrace", "--", "sh", "-c", "exec 3</etc/hostname; exit 3"])
-        #expect(throws: ExitCode(3)) { try cmd.run() }
+        let recorded = try seccompTUI(["record", "-o", dir + "/p.json", "--backend", "ptrace", "--", "sh", "-c",
+                                            "exec 3</etc/hostname; exit 3"])
+        #expect(recorded.status == 3, "\(recorded.stderr)")
         let profile = try ProfileIO.load(path: dir + "/p.json")
         #expect(profile.metadata.exitCode == 3)
         #expect(profile.metadata.command == ["sh", "-c", "exec 3</etc/hostname; exit 3"])
@@ -24,8 +28,7 @@ import TestScratch
         #expect(profile.syscall(named: "execve", arch: .x86_64)?.count == 1)
         let openat = try #require(profile.syscall(named: "openat", arch: .x86_64))
         #expect(openat.paths[1]?.counts["/etc/hostname"] == 1)
-        let killed = try Record.parse(["--", "sh", "-c", "kill -KILL $$"])
-        #expect(throws: ExitCode(128 + 9)) { try killed.run() }
+        #expect(try seccompTUI(["record", "--", "sh", "-c", "kill -KILL $$"]).status == 128 + 9)
     }
 
     @Test("record exits 127 for a command that does not exist and 126 for one that cannot be executed, as a shell does")
@@ -44,34 +47,35 @@ import TestScratch
         #expect(data.status == 126, "\(data.stderr)")
     }
 
-    @Test("record refuses a command together with -p, and neither")
-    func recordValidation() {
-        #expect(throws: (any Error).self) { try Record.parse(["-p", "1", "--", "true"]) }
-        #expect(throws: (any Error).self) { try Record.parse([]) }
-        #expect(Record.helpMessage().contains("setuid"))
+    @Test("record refuses two of a command, -p and --container, and none")
+    func recordValidation() throws {
+        #expect(try EnforceTestSupport.failure(["record", "-p", "1", "--", "true"]) == "give one of a command, -p PID or --container NAME")
+        #expect(try EnforceTestSupport.failure(["record", "-p", "1", "--container", "web"]) == "give one of a command, -p PID or --container NAME")
+        #expect(try EnforceTestSupport.failure(["record"]) == "give a command after --, a pid with -p or --container NAME")
+        #expect(try seccompTUI(["record", "--help"]).stdout.contains("setuid"))
     }
 
     @Test("generate and merge: profiles add up, policies unite, kinds do not mix")
     func generateMerge() throws {
         let dir = try tempDir()
-        #expect(throws: ExitCode.self) { try Record.parse(["-o", dir + "/a.json", "--", "sh", "-c", "exit 1"]).run() }
-        try Record.parse(["-o", dir + "/b.json", "--", "sh", "-c", "echo hi >/dev/null"]).run()
-        try Merge.parse([dir + "/a.json", dir + "/b.json", "-o", dir + "/ab.json"]).run()
+        #expect(try seccompTUI(["record", "-o", dir + "/a.json", "--", "sh", "-c", "exit 1"]).status == 1)
+        #expect(try EnforceTestSupport.failure(["record", "-o", dir + "/b.json", "--", "sh", "-c", "echo hi >/dev/null"]) == nil)
+        #expect(try EnforceTestSupport.failure(["merge", dir + "/a.json", dir + "/b.json", "-o", dir + "/ab.json"]) == nil)
         let a = try ProfileIO.load(path: dir + "/a.json"), b = try ProfileIO.load(path: dir + "/b.json")
         let ab = try ProfileIO.load(path: dir + "/ab.json")
         #expect(ab.metadata.totalCalls == a.metadata.totalCalls + b.metadata.totalCalls)
         #expect(ab.metadata.traces == 2)
 
-        try Generate.parse([dir + "/ab.json", "-o", dir + "/p.json", "--default-action", "kill"]).run()
-        try Generate.parse([dir + "/a.json", "-o", dir + "/q.policy", "--arg-rules", "safe"]).run()
+        #expect(try EnforceTestSupport.failure(["generate", dir + "/ab.json", "-o", dir + "/p.json", "--default-action", "kill"]) == nil)
+        #expect(try EnforceTestSupport.failure(["generate", dir + "/a.json", "-o", dir + "/q.policy", "--arg-rules", "safe"]) == nil)
         let p = try PolicyIO.load(path: dir + "/p.json")
         #expect(p.defaultAction == .killProcess)
         #expect(Set(p.syscallNames) == Set(ab.names()).union(PolicyGeneration.implicitSyscalls))
-        try Merge.parse([dir + "/p.json", dir + "/q.policy", "-o", dir + "/u.policy"]).run()
+        #expect(try EnforceTestSupport.failure(["merge", dir + "/p.json", dir + "/q.policy", "-o", dir + "/u.policy"]) == nil)
         let u = try PolicyIO.load(path: dir + "/u.policy")
         #expect(Set(u.syscallNames) == Set(p.syscallNames))
-        #expect(throws: (any Error).self) { try Merge.parse([dir + "/a.json", dir + "/p.json", "-o", dir + "/x.json"]).run() }
+        #expect(try EnforceTestSupport.failure(["merge", dir + "/a.json", dir + "/p.json", "-o", dir + "/x.json"]) != nil)
         #expect(!FileManager.default.fileExists(atPath: dir + "/x.json"))
-        #expect(throws: (any Error).self) { try Generate.parse([dir + "/a.json", "-o", dir + "/y.json", "--default-action", "nope"]).run() }
+        #expect(try EnforceTestSupport.failure(["generate", dir + "/a.json", "-o", dir + "/y.json", "--default-action", "nope"]) != nil)
     }
 }

@@ -2,7 +2,6 @@ import Foundation
 import Glibc
 import Testing
 import TraceCapture
-@testable import seccomp_tui
 
 /// SIGHUP (the terminal went away) to `seccomp-tui record` ends the recording like SIGTERM: an
 /// attached process is detached and keeps running, and the profile is written.

@@ -2,7 +2,7 @@ import Foundation
 import PolicyModel
 import Testing
 import TraceCapture
-@testable import seccomp_tui
+import TUI
 import TestScratch
 
 /// `record --backend perf|auto`: backend selection, lost events in the profile and the summary,

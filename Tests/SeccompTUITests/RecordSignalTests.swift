@@ -2,7 +2,6 @@ import Foundation
 import Glibc
 import Testing
 import TraceCapture
-@testable import seccomp_tui
 
 /// SIGINT/SIGTERM to `seccomp-tui record`: a spawned command is killed (exit status 128+9), an
 /// attached process is detached and keeps running; the profile is written either way.

@@ -1,7 +1,6 @@
 import Foundation
 import PolicyModel
 import Testing
-@testable import seccomp_tui
 
 /// Real consumers of our exports: runc runs a minimal OCI bundle under a profile learned on the
 /// host (and under Docker's default profile after our import/export), bwrap installs our raw BPF.
@@ -16,7 +15,10 @@ import Testing
         let bin = rootfs.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: rootfs.appendingPathComponent("etc"), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: "/bin/busybox", toPath: bin.appendingPathComponent("busybox").path)
+        // Copied by cp: a copy open in this process could leak into a program another test forks,
+        // and runc's exec would fail with ETXTBSY.
+        let copied = try S.run(["/bin/cp", "/bin/busybox", bin.appendingPathComponent("busybox").path])
+        try #require(copied.status == 0, "\(copied.stderr)")
         for applet in ["sh", "ls", "cat", "echo", "uname"] {
             try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent(applet).path, withDestinationPath: "busybox")
         }

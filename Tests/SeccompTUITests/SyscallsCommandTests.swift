@@ -1,22 +1,20 @@
 import Foundation
 import PolicyModel
 import Testing
-@testable import seccomp_tui
 
 @Suite struct SyscallsCommandTests {
+    /// What `seccomp-tui syscalls ARGS` prints; an error when it fails.
     func run(_ arguments: [String]) throws -> String {
-        try Syscalls.parse(arguments).output()
+        let out = try EnforceTestSupport.seccompTUI(["syscalls"] + arguments)
+        guard out.status == 0 else { throw EnforceTestSupport.Failure(output: out) }
+        return out.stdout
     }
 
     /// The error `arguments` end with, as the command line shows it, and its exit code.
-    func failure(_ arguments: [String]) -> (message: String, code: Int32)? {
-        do {
-            let command = try Syscalls.parse(arguments)
-            _ = try command.output()
-            return nil
-        } catch {
-            return (Syscalls.message(for: error), Syscalls.exitCode(for: error).rawValue)
-        }
+    func failure(_ arguments: [String]) throws -> (message: String, code: Int32)? {
+        let out = try EnforceTestSupport.seccompTUI(["syscalls"] + arguments)
+        guard out.status != 0 else { return nil }
+        return (EnforceTestSupport.Failure(output: out).message, out.status)
     }
 
     @Test("without an argument every syscall of the architecture is listed by number")
@@ -63,18 +61,18 @@ import Testing
     @Test("a number out of range, malformed or negative gets a number error, not 'unknown syscall'")
     func badNumbers() throws {
         for query in ["99999999999", "2147483648", "0x100000000", "0xg", "1e3"] {
-            let f = try #require(failure(["--arch", "x86_64", query]))
+            let f = try #require(try failure(["--arch", "x86_64", query]))
             #expect(f.message.contains("'\(query)' is not a syscall number: expected a decimal from -2147483648 to "
                                        + "2147483647 or a hex number 0x0 to 0xffffffff"), "\(query)")
             #expect(f.code != 0)
         }
-        let negative = try #require(failure(["--arch", "x86_64", "--", "-1"]))
+        let negative = try #require(try failure(["--arch", "x86_64", "--", "-1"]))
         #expect(negative.message.contains("no syscall has number -1 on x86_64"))
     }
 
     @Test("an unknown name fails naming it and the closest names")
     func unknownName() throws {
-        let f = try #require(failure(["--arch", "x86_64", "opnat"]))
+        let f = try #require(try failure(["--arch", "x86_64", "opnat"]))
         #expect(f.message.contains("unknown syscall 'opnat'"))
         #expect(f.message.contains("openat"))
         #expect(f.code != 0)
@@ -82,18 +80,18 @@ import Testing
 
     @Test("names and numbers that are not on the architecture fail")
     func notOnArch() throws {
-        let open = try #require(failure(["--arch", "aarch64", "open"]))
+        let open = try #require(try failure(["--arch", "aarch64", "open"]))
         #expect(open.message.contains("'open' does not exist on aarch64"))
         #expect(open.code != 0)
-        let number = try #require(failure(["--arch", "x86_64", "4000"]))
+        let number = try #require(try failure(["--arch", "x86_64", "4000"]))
         #expect(number.message.contains("no syscall has number 4000 on x86_64"))
-        let other = try #require(failure(["cacheflush"]))
+        let other = try #require(try failure(["cacheflush"]))
         #expect(other.message.contains("does not cover"))
     }
 
     @Test("an unknown architecture fails listing the valid ones")
     func unknownArch() throws {
-        let f = try #require(failure(["--arch", "sparc", "read"]))
+        let f = try #require(try failure(["--arch", "sparc", "read"]))
         #expect(f.message.contains("unknown architecture 'sparc'"))
         for name in ["x86_64", "x32", "i386", "aarch64", "arm64"] { #expect(f.message.contains(name)) }
         #expect(f.code != 0)

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-@testable import seccomp_tui
 import TestScratch
 
 /// The TUI commands' arguments and their errors, without a terminal.
@@ -29,15 +28,20 @@ import TestScratch
         #expect(!FileManager.default.fileExists(atPath: marker), "the command was not started")
     }
 
-    @Test("learn takes a command or -p PID, not both and not neither")
-    func learnArguments() {
-        #expect(throws: (any Error).self) { try Learn.parse(["-p", "1", "--", "ls"]) }
-        #expect(throws: (any Error).self) { try Learn.parse([]) }
-        #expect(throws: (any Error).self) { try Learn.parse(["-p", "0"]) }
-        let l = try? Learn.parse(["-o", "x.json", "--policy", "p.policy", "--", "ls", "-l"])
-        #expect(l?.command == ["ls", "-l"])
-        #expect(l?.output == "x.json")
-        #expect(l?.policy == "p.policy")
+    @Test("learn takes one of a command, -p PID or --container NAME")
+    func learnArguments() throws {
+        for (args, message) in [(["-p", "1", "--", "ls"], "give one of -p PID, --container NAME or a command after --"),
+                                (["-p", "1", "--container", "web"], "give one of -p PID, --container NAME or a command after --"),
+                                ([], "nothing to trace: give a command after -- (seccomp-tui -- CMD), -p PID or --container NAME"),
+                                (["-p", "0"], "-p takes a process id above 0, not 0")] {
+            let out = try EnforceTestSupport.seccompTUI(["learn"] + args)
+            #expect(out.status == 64, "\(args)")  // EX_USAGE: refused while parsing
+            #expect(EnforceTestSupport.Failure(output: out).message == message)
+        }
+        // Parsed: it gets as far as wanting a terminal.
+        let parsed = try EnforceTestSupport.seccompTUI(["learn", "-o", "/dev/null", "--", "ls", "-l"])
+        #expect(parsed.status == 1)
+        #expect(parsed.stderr.contains("the TUI needs a terminal"), "\(parsed.stderr)")
     }
 
     @Test("open names the file when it is not a profile")

@@ -85,7 +85,7 @@ import Testing
         for round in 0..<3 {
             let backend = PtraceBackend()
             let sink = EventSink()
-            _ = try backend.start(.attach(pid: pid), options: .init()) { sink.add($0) }
+            _ = try backend.start(.attach(pid: pid), options: .init()) { sink.add($0.events) }
             usleep(200_000)
             backend.stop()
             #expect(backend.wait() == .detached)

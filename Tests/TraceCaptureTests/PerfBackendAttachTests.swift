@@ -52,7 +52,7 @@ import Testing
         #expect(ProcFS.threads(of: p.processIdentifier).count == 4)
         let collector = PerfTestSupport.Collector()
         let backend = PerfBackend()
-        let pid = try backend.start(.attach(pid: p.processIdentifier), options: TraceOptions()) { collector.add($0) }
+        let pid = try backend.start(.attach(pid: p.processIdentifier), options: TraceOptions()) { collector.add($0.events) }
         #expect(pid == p.processIdentifier)
         let end = backend.wait()
         p.waitUntilExit()
@@ -72,7 +72,7 @@ import Testing
         let p = try launch(exe, ["10", "100", "600"])
         let collector = PerfTestSupport.Collector()
         let backend = PerfBackend()
-        _ = try backend.start(.attach(pid: p.processIdentifier), options: TraceOptions()) { collector.add($0) }
+        _ = try backend.start(.attach(pid: p.processIdentifier), options: TraceOptions()) { collector.add($0.events) }
         usleep(300_000)
         backend.stop()
         #expect(backend.wait() == .detached)

@@ -36,7 +36,7 @@ enum PerfTestSupport {
     static func trace(_ backend: TraceBackend, _ command: [String], options: TraceOptions = TraceOptions(),
                       whileRunning: ((TraceBackend) -> Void)? = nil) throws -> Trace {
         let collector = Collector()
-        let pid = try backend.start(.spawn(command: command), options: options) { collector.add($0) }
+        let pid = try backend.start(.spawn(command: command), options: options) { collector.add($0.events) }
         whileRunning?(backend)
         let end = backend.wait()
         return Trace(pid: pid, events: collector.events, end: end, lost: backend.lostEvents)

@@ -18,7 +18,7 @@ import Testing
         let backend = try TraceBackends.make(kind: .perf)
         let count = Count()
         _ = try backend.start(.spawn(command: ["true"]), options: TraceOptions()) { batch in
-            count.lock.withLock { count.events += batch.count }
+            count.lock.withLock { count.events += batch.events.count }
         }
         #expect(!TraceBackends.perfWarmUpPending)
         #expect(backend.wait() == .exited(0))

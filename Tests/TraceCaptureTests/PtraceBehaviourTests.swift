@@ -88,7 +88,7 @@ import Testing
         let backend = PtraceBackend()
         let threads = ThreadLog()
         _ = try backend.start(.spawn(command: ["sh", "-c", "i=0; while [ $i -lt 3000 ]; do i=$((i+1)); : > /dev/null; done"]),
-                              options: .init()) { batch in threads.add(batch.count) }
+                              options: .init()) { batch in threads.add(batch.events.count) }
         #expect(backend.wait() == .exited(0))
         #expect(threads.total > 3000)
         #expect(threads.count < threads.total)
@@ -132,7 +132,7 @@ import Testing
         defer { kill(pid, SIGKILL) }
         let backend = PtraceBackend()
         let sink = EventSink()
-        #expect(try backend.start(.attach(pid: pid), options: .init()) { sink.add($0) } == pid)
+        #expect(try backend.start(.attach(pid: pid), options: .init()) { sink.add($0.events) } == pid)
         #expect(TestSupport.eventually { (ProcFS.tracerPid(of: pid) ?? 0) != 0 })
         usleep(300_000)
         backend.stop()
@@ -162,7 +162,7 @@ import Testing
         #expect(TestSupport.eventually { ProcFS.threads(of: pid).count == 21 })
         let backend = PtraceBackend()
         let sink = EventSink()
-        _ = try backend.start(.attach(pid: pid), options: .init()) { sink.add($0) }
+        _ = try backend.start(.attach(pid: pid), options: .init()) { sink.add($0.events) }
         usleep(300_000)
         backend.stop()
         #expect(backend.wait() == .detached)

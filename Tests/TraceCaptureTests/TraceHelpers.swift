@@ -64,7 +64,7 @@ enum TestSupport {
                       during: ((Int32) throws -> Void)? = nil) throws -> (events: [SyscallEvent], end: TraceEnd) {
         let backend = PtraceBackend()
         let sink = EventSink()
-        let pid = try backend.start(target, options: options) { sink.add($0) }
+        let pid = try backend.start(target, options: options) { sink.add($0.events) }
         try during?(pid)
         let end = backend.wait()
         return (sink.all, end)

@@ -8,7 +8,7 @@ import PolicyModel
 /// each syscall costs a single stop (PTRACE_EVENT_SECCOMP); with `returns` the tracee is also
 /// stopped at the syscall's exit. An attached process is traced with PTRACE_SYSCALL.
 /// Every ptrace request is made on one dedicated thread; events are delivered in batches on
-/// another queue.
+/// another thread (`EventQueue`).
 public final class PtraceBackend: TraceBackend, @unchecked Sendable {
     public let name = "ptrace"
     public var lostEvents: UInt64 { 0 }
@@ -26,7 +26,7 @@ public final class PtraceBackend: TraceBackend, @unchecked Sendable {
     }
 
     public func start(_ target: TraceTarget, options: TraceOptions,
-                      onEvents: @escaping @Sendable ([SyscallEvent]) -> Void) throws -> Int32 {
+                      onEvents: @escaping @Sendable (EventBatch) -> Void) throws -> Int32 {
         lock.lock()
         guard thread == nil else { lock.unlock(); throw TraceError.alreadyStarted }
         lock.unlock()

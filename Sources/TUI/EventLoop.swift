@@ -1,0 +1,107 @@
+import Foundation
+import PolicyModel
+import TraceCapture
+
+/// The TUI's main loop, in the manner of bottom: keys are read with a short timeout on this
+/// thread, tracer batches are folded by `LiveFeed` on the backend's delivery thread, and the screen is
+/// drawn only when something changed — at once after a key, at most 20 times a second for data.
+final class EventLoop {
+    static let frameInterval = 0.05
+    private let driver: TerminalDriver
+    private let feed: LiveFeed?
+    private(set) var state: TUIState
+    /// Frames drawn.
+    private(set) var frames = 0
+
+    /// The quit signal received, or 0 (`ProcessSignals.pending`; tests give their own).
+    private let quitSignal: () -> Int32
+
+    init(driver: TerminalDriver, feed: LiveFeed?, state: TUIState,
+         quitSignal: @escaping () -> Int32 = { ProcessSignals.pending }) {
+        self.driver = driver
+        self.quitSignal = quitSignal
+        self.feed = feed
+        self.state = state
+    }
+
+    private func now() -> Double { Date.timeIntervalSinceReferenceDate }
+
+    /// Runs until the user quits or a signal asks to. Returns the final state.
+    func run() -> TUIState {
+        var version = -1
+        var lastDraw = 0.0
+        var needsDraw = true
+        var rateTime = now()
+        var rateTotal: UInt64 = 0
+        let (w, h) = driver.size
+        state = reduce(state, .resize(width: w, height: h))
+        while !state.shouldQuit && quitSignal() == 0 {
+            let untilFrame = needsDraw ? max(0, Int(((lastDraw + Self.frameInterval) - now()) * 1000)) : 50
+            var keyed = false
+            if let event = driver.read(timeoutMs: min(50, untilFrame)) {
+                handle(event)
+                keyed = true
+                // Coalesce whatever else is already waiting.
+                var more = 0
+                while more < 64, let next = driver.read(timeoutMs: 0) {
+                    handle(next)
+                    more += 1
+                }
+            }
+            let t = now()
+            if let feed, t - lastDraw >= Self.frameInterval || keyed {
+                if t - rateTime >= 1 {
+                    let total = feed.total
+                    state.rate = Double(total - min(total, rateTotal)) / (t - rateTime)
+                    rateTime = t
+                    rateTotal = total
+                    needsDraw = true
+                }
+                if let snap = feed.snapshot(after: version) {
+                    version = snap.version
+                    state = reduce(state, .update(snap.stats, rate: state.rate))
+                    if let end = snap.end, state.status != .ended(end) {
+                        state = reduce(state, .traceEnded(.ended(end)))
+                    }
+                    needsDraw = true
+                }
+            }
+            if keyed { needsDraw = true }
+            if needsDraw && (keyed || now() - lastDraw >= Self.frameInterval) {
+                driver.draw(Screen.render(state))
+                frames += 1
+                lastDraw = now()
+                needsDraw = false
+            }
+        }
+        return state
+    }
+
+    private func handle(_ event: InputEvent) {
+        switch event {
+        case .resize(let w, let h):
+            state = reduce(state, .resize(width: w, height: h))
+        case .key(let k):
+            state = reduce(state, .key(k))
+        }
+        perform(state.effects)
+    }
+
+    /// Does what the reducer asked for and feeds the outcome back.
+    private func perform(_ effects: [Effect]) {
+        for effect in effects {
+            switch effect {
+            case .redrawAll:
+                driver.invalidate()
+            case .save(let path, let format, let policy):
+                do {
+                    let bytes = try PolicyIO.encode(policy, as: format)
+                    try AtomicFile.write(bytes, to: path)
+                    state = reduce(state, .saved(path: path, format: format))
+                } catch {
+                    state = reduce(state, .saveFailed("\(error)"))
+                }
+            }
+        }
+    }
+}

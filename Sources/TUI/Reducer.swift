@@ -1,0 +1,467 @@
+import PolicyModel
+
+/// The one place the TUI's state changes: a pure function of the state and an action.
+/// Nothing here touches the terminal or a file; saving is asked for through `state.effects`.
+/// The lint of the policy being built follows every change.
+func reduce(_ old: TUIState, _ action: TUIAction) -> TUIState {
+    var s = apply(old, action)
+    s.refreshLint()
+    return s
+}
+
+private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
+    var s = old
+    s.effects = []
+    switch action {
+    case .key(let key):
+        if s.showHelp { return helpKey(s, key) }
+        if let p = s.prompt { return promptKey(s, p, key) }
+        s.message = nil
+        s.messageIsError = false
+        guard let bound = KeyBindings.action(for: key, in: s.pane) else { return s }
+        return reduce(s, bound)
+    case .resize(let w, let h):
+        s.width = w
+        s.height = h
+    case .update(let stats, let rate):
+        s.stats = stats
+        s.rate = rate
+        s.refreshRefused()
+    case .traceEnded(let status):
+        s.status = status
+    case .saved(let path, let format):
+        s.savedDecisions = s.decisions
+        s.outputPath = path
+        s.lastSavedPath = path
+        s.message = "saved \(format.title) policy to \(path)"
+        s.messageIsError = false
+        if s.prompt == .confirmQuit { s.prompt = nil }
+    case .saveFailed(let reason):
+        s.message = "not saved: \(reason)"
+        s.messageIsError = true
+
+    case .moveUp: s = move(s, by: -1)
+    case .moveDown: s = move(s, by: 1)
+    case .pageUp: s = move(s, by: -max(1, s.listHeight - 1))
+    case .pageDown: s = move(s, by: max(1, s.listHeight - 1))
+    case .home: s = move(s, by: Int.min / 2)
+    case .end: s = move(s, by: Int.max / 2)
+    case .switchPane:
+        s.pane = s.pane == .list ? .detail : .list
+    case .redraw:
+        s.effects.append(.redrawAll)
+    case .help:
+        s.showHelp = true
+        s.helpScroll = 0
+    case .search:
+        s.prompt = .search(text: "")
+    case .searchNext:
+        s = findNext(s, forward: true)
+    case .searchPrevious:
+        s = findNext(s, forward: false)
+    case .cycleSort:
+        s.sort = next(in: SortOrder.allCases, after: s.sort)
+        s.message = "sorted by \(s.sort.rawValue)"
+    case .filterGroup:
+        let groups = seenGroups(s)
+        let current = s.groupFilter.flatMap { groups.firstIndex(of: $0) }.map { $0 + 1 } ?? 0
+        s.prompt = .groupFilter(selected: current)
+    case .cycleDecisionFilter:
+        let options = DecisionFilter.allCases.filter { $0 != .refused || s.loadedPolicy != nil }
+        s.decisionFilter = next(in: options, after: s.decisionFilter)
+        s.message = "showing \(s.decisionFilter.rawValue)"
+    case .toggleUndecided:
+        s.decisionFilter = s.decisionFilter == .undecided ? .all : .undecided
+        s.message = "showing \(s.decisionFilter.rawValue)"
+    case .togglePolicyView:
+        s.showPolicy.toggle()
+
+    case .allow: s = setVerdict(s, .allow)
+    case .deny: s = setVerdict(s, .deny(errno: Choices.errnos[0].value))
+    case .denyWithErrno:
+        if s.selectedRow != nil { s.prompt = .errno(selected: 0) }
+    case .kill: s = setVerdict(s, .kill)
+    case .log: s = setVerdict(s, .log)
+    case .suggest:
+        guard let row = s.selectedRow else { break }
+        s = edit(s) { $0.bySyscall[row.name] = nil }
+    case .addCondition: s = addValues(s, mask: false)
+    case .toggleValue:
+        let values = s.detailValues
+        guard s.pane == .detail, values.indices.contains(s.detailCursor) else { break }
+        let v = values[s.detailCursor]
+        if s.selectedValues.contains(v) { s.selectedValues.remove(v) } else { s.selectedValues.insert(v) }
+        s = moveDetail(s, by: 1)
+    case .maskRule: s = addValues(s, mask: true)
+    case .clearConditions:
+        let values = s.detailValues
+        guard let row = s.selectedRow, values.indices.contains(s.detailCursor) else { break }
+        let arg = values[s.detailCursor].argument
+        guard s.decisions.decision(for: row.name).argRules[arg] != nil else { break }
+        s = edit(s) { $0.bySyscall[row.name, default: SyscallDecision()].argRules[arg] = nil }
+    case .groupDecision:
+        if seenGroups(s).isEmpty {
+            s.message = "no group knows the syscalls seen"
+        } else {
+            s.prompt = .groupDecision(selected: 0)
+        }
+    case .defaultAction:
+        s.prompt = .defaultAction(selected: Choices.defaultActions.firstIndex(of: s.decisions.defaultAction) ?? 0)
+    case .undo:
+        guard let last = s.undoStack.popLast() else { s.message = "nothing to undo"; break }
+        s.redoStack.append(s.decisions)
+        s.decisions = last
+    case .redo:
+        guard let next = s.redoStack.popLast() else { s.message = "nothing to redo"; break }
+        s.undoStack.append(s.decisions)
+        s.decisions = next
+    case .save:
+        if let path = s.outputPath {
+            if let format = PolicyFormat(path: path) {
+                s.effects.append(.save(path: path, format: format, policy: s.policy))
+            } else {
+                s.prompt = .saveFormat(path: path, selected: 0)
+            }
+        } else {
+            s.prompt = .savePath(text: "policy.json")
+        }
+    case .saveAs:
+        s.prompt = .savePath(text: s.outputPath ?? "policy.json")
+    case .quit:
+        if s.hasUnsavedChanges {
+            s.prompt = .confirmQuit
+        } else {
+            s.shouldQuit = true
+        }
+    }
+    return clamp(s)
+}
+
+// MARK: - Keys in prompts and the help screen
+
+private func helpKey(_ old: TUIState, _ key: Key) -> TUIState {
+    var s = old
+    switch key {
+    case .down, .char("j"): s.helpScroll += 1
+    case .up, .char("k"): s.helpScroll = max(0, s.helpScroll - 1)
+    case .pageDown: s.helpScroll += max(1, s.height - 4)
+    case .pageUp: s.helpScroll = max(0, s.helpScroll - max(1, s.height - 4))
+    default: s.showHelp = false
+    }
+    s.helpScroll = min(s.helpScroll, max(0, HelpView.lines(width: s.width).count - (s.height - 1)))
+    return s
+}
+
+
+private func promptKey(_ old: TUIState, _ prompt: Prompt, _ key: Key) -> TUIState {
+    var s = old
+    if key == .escape || key == .ctrl("c") || key == .ctrl("g") {
+        s.prompt = nil
+        return s
+    }
+    switch prompt {
+    case .search(let text):
+        switch key {
+        case .enter:
+            s.prompt = nil
+            s.lastSearch = text
+            s = select(s, firstMatchOf: text, cancelIfNone: true)
+        case .backspace:
+            s.prompt = .search(text: String(text.dropLast()))
+            s = select(s, firstMatchOf: String(text.dropLast()), cancelIfNone: false)
+        case .char(let c):
+            s.prompt = .search(text: text + String(c))
+            s = select(s, firstMatchOf: text + String(c), cancelIfNone: false)
+        default: break
+        }
+    case .savePath(let text):
+        switch key {
+        case .enter:
+            guard !text.isEmpty else { break }
+            let format = PolicyFormat(path: text) ?? .oci
+            s.prompt = .saveFormat(path: text, selected: PolicyFormat.allCases.firstIndex(of: format) ?? 0)
+        case .backspace: s.prompt = .savePath(text: String(text.dropLast()))
+        case .ctrl("u"): s.prompt = .savePath(text: "")
+        case .char(let c): s.prompt = .savePath(text: text + String(c))
+        default: break
+        }
+    case .saveFormat(let path, let selected):
+        let formats = PolicyFormat.allCases
+        switch key {
+        case .enter:
+            s.prompt = nil
+            s.effects.append(.save(path: path, format: formats[selected], policy: s.policy))
+        case .char(let c) where formats.contains { $0.shortcut == c }:
+            s.prompt = nil
+            s.effects.append(.save(path: path, format: formats.first { $0.shortcut == c }!, policy: s.policy))
+        default:
+            s.prompt = .saveFormat(path: path, selected: pick(key, selected, formats.count))
+        }
+    case .errno(let selected):
+        if key == .enter {
+            s.prompt = nil
+            s = setVerdict(s, .deny(errno: Choices.errnos[selected].value))
+        } else {
+            s.prompt = .errno(selected: pick(key, selected, Choices.errnos.count))
+        }
+    case .groupFilter(let selected):
+        let groups = seenGroups(s)
+        if key == .enter {
+            s.prompt = nil
+            s.groupFilter = selected == 0 ? nil : groups[selected - 1]
+            s.message = "showing " + (s.groupFilter ?? "every group")
+        } else {
+            s.prompt = .groupFilter(selected: pick(key, selected, groups.count + 1))
+        }
+    case .groupDecision(let selected):
+        let groups = seenGroups(s)
+        guard groups.indices.contains(selected) else { s.prompt = nil; break }
+        let verdict: Verdict?
+        switch key {
+        case .enter: verdict = .allow
+        case .char(let c): verdict = Choices.groupVerdicts.first { $0.key == c }?.verdict
+        default: verdict = nil
+        }
+        if let v = verdict {
+            s.prompt = nil
+            let group = groups[selected]
+            let members = Set(SyscallGroups.members(of: group) ?? [])
+            let names = Set(s.stats.rows.map(\.name)).intersection(members)
+            s = edit(s) { d in
+                for n in names {
+                    if v == .suggested { d.bySyscall[n] = nil } else { d.bySyscall[n, default: SyscallDecision()].verdict = v }
+                }
+            }
+            s.message = "\(group): \(names.count) seen syscalls set to \(v.label)"
+        } else {
+            s.prompt = .groupDecision(selected: pick(key, selected, groups.count))
+        }
+    case .defaultAction(let selected):
+        if key == .enter {
+            s.prompt = nil
+            let a = Choices.defaultActions[selected]
+            if a != s.decisions.defaultAction { s = edit(s) { $0.defaultAction = a } }
+            s.message = "syscalls never seen: \(Choices.describe(a))"
+        } else {
+            s.prompt = .defaultAction(selected: pick(key, selected, Choices.defaultActions.count))
+        }
+    case .confirmQuit:
+        switch key {
+        case .char("y"), .char("Y"): s.prompt = nil; s.shouldQuit = true
+        case .char("n"), .char("N"), .char("q"): s.prompt = nil
+        case .char("s"): s.prompt = nil; s = reduce(s, .save)
+        default: break
+        }
+    }
+    return clamp(s)
+}
+
+/// Moves a picker's selection with arrows, j/k, Home/End.
+private func pick(_ key: Key, _ selected: Int, _ count: Int) -> Int {
+    guard count > 0 else { return 0 }
+    switch key {
+    case .up, .char("k"): return max(0, selected - 1)
+    case .down, .char("j"): return min(count - 1, selected + 1)
+    case .home, .pageUp: return 0
+    case .end, .pageDown: return count - 1
+    default: return selected
+    }
+}
+
+// MARK: - Helpers
+
+private func key(of row: SyscallStat) -> LiveStats.Key { LiveStats.Key(arch: row.arch, nr: row.nr) }
+
+private func next<T: Equatable>(in all: [T], after x: T) -> T {
+    let i = all.firstIndex(of: x) ?? -1
+    return all[(i + 1) % all.count]
+}
+
+/// The groups of the syscalls seen, sorted.
+func seenGroups(_ s: TUIState) -> [String] {
+    Array(Set(s.stats.rows.flatMap { SyscallGroups.groups(of: $0.name) })).sorted()
+}
+
+private func move(_ old: TUIState, by delta: Int) -> TUIState {
+    if old.pane == .detail { return moveDetail(old, by: delta) }
+    var s = old
+    let rows = s.visibleRows
+    guard !rows.isEmpty else { return s }
+    let current = s.selectedIndex ?? 0
+    let target = max(0, min(rows.count - 1, current.addingReportingOverflow(delta).partialValue))
+    if target != current || s.selected == nil { s = selectRow(s, rows[target]) }
+    return s
+}
+
+private func moveDetail(_ old: TUIState, by delta: Int) -> TUIState {
+    var s = old
+    if s.showPolicy {
+        s.detailScroll = max(0, s.detailScroll.addingReportingOverflow(delta).partialValue)
+        s.detailScroll = min(s.detailScroll, max(0, s.policy.rules.count + 3 - 1))
+        return s
+    }
+    let count = s.detailValues.count
+    guard count > 0 else { return s }
+    s.detailCursor = max(0, min(count - 1, s.detailCursor.addingReportingOverflow(delta).partialValue))
+    return s
+}
+
+private func selectRow(_ old: TUIState, _ row: SyscallStat) -> TUIState {
+    var s = old
+    if s.selected != key(of: row) || s.selectedRow.map(key(of:)) != key(of: row) {
+        s.selected = key(of: row)
+        s.detailCursor = 0
+        s.selectedValues = []
+    }
+    return s
+}
+
+private func matches(_ name: String, _ text: String) -> Bool {
+    name.lowercased().contains(text.lowercased())
+}
+
+private func select(_ old: TUIState, firstMatchOf text: String, cancelIfNone: Bool) -> TUIState {
+    var s = old
+    guard !text.isEmpty else { return s }
+    let rows = s.visibleRows
+    let found = rows.first { $0.name.lowercased() == text.lowercased() } ?? rows.first { matches($0.name, text) }
+    if let row = found {
+        s = selectRow(s, row)
+        s.pane = .list
+    } else if cancelIfNone {
+        s.message = "no syscall matches '\(text)'"
+        s.messageIsError = true
+    }
+    return s
+}
+
+private func findNext(_ old: TUIState, forward: Bool) -> TUIState {
+    var s = old
+    guard !s.lastSearch.isEmpty else { s.message = "no search yet: press /"; return s }
+    let rows = s.visibleRows
+    guard !rows.isEmpty else { return s }
+    let start = s.selectedIndex ?? 0
+    for step in 1...rows.count {
+        let i = ((start + (forward ? step : -step)) % rows.count + rows.count) % rows.count
+        if matches(rows[i].name, s.lastSearch) {
+            s = selectRow(s, rows[i])
+            return s
+        }
+    }
+    s.message = "no syscall matches '\(s.lastSearch)'"
+    s.messageIsError = true
+    return s
+}
+
+/// Applies an edit of the decisions, recording it for undo.
+private func edit(_ old: TUIState, _ change: (inout Decisions) -> Void) -> TUIState {
+    var s = old
+    var d = s.decisions
+    change(&d)
+    guard d != s.decisions else { return s }
+    s.undoStack.append(s.decisions)
+    s.redoStack = []
+    s.decisions = d
+    return s
+}
+
+private func setVerdict(_ old: TUIState, _ verdict: Verdict) -> TUIState {
+    guard let row = old.selectedRow else { return old }
+    var s = edit(old) { $0.bySyscall[row.name, default: SyscallDecision()].verdict = verdict }
+    s.message = "\(row.name): \(verdict.label)"
+    return s
+}
+
+/// Enter (`mask == false`) and `m` in the detail pane: restrict the argument(s) to the selected
+/// values, or to the value under the cursor when nothing is selected.
+private func addValues(_ old: TUIState, mask: Bool) -> TUIState {
+    var s = old
+    let values = s.detailValues
+    guard let row = s.selectedRow, s.pane == .detail, values.indices.contains(s.detailCursor) else { return s }
+    let cursor = values[s.detailCursor]
+    var chosen = s.selectedValues.filter { values.contains($0) }
+    if chosen.isEmpty { chosen = [cursor] }
+    if mask { chosen = chosen.filter { $0.argument == cursor.argument } }
+    let byArg = Dictionary(grouping: chosen, by: \.argument).mapValues { Set($0.map(\.value)) }
+    let edited = edit(s) { d in
+        var dec = d.bySyscall[row.name] ?? SyscallDecision()
+        if !dec.verdict.takesConditions || dec.verdict == .suggested { dec.verdict = .allow }
+        for (arg, vs) in byArg {
+            if mask {
+                let width = SyscallTable.shared.definition(named: row.name)
+                    .flatMap { arg < $0.arguments.count ? $0.arguments[arg].width : nil } ?? .bits64
+                let bits = vs.reduce(0, |)
+                dec.argRules[arg] = .maskZero(~bits & width.mask)
+            } else if case .values(let existing) = dec.argRules[arg] {
+                dec.argRules[arg] = .values(existing.union(vs))
+            } else {
+                dec.argRules[arg] = .values(vs)
+            }
+        }
+        d.bySyscall[row.name] = dec
+    }
+    // Values of different arguments multiply into rules: refuse what the policy cannot hold
+    // rather than drop some of what was chosen.
+    let count = PolicyBuilder.ruleCount(for: edited.decisions.decision(for: row.name))
+    if count > PolicyBuilder.maxRulesPerSyscall {
+        s.message = "\(row.name): these values make \(count == Int.max ? "too many" : String(count)) rules, "
+            + "more than the \(PolicyBuilder.maxRulesPerSyscall) one syscall may have; choose fewer values"
+        s.messageIsError = true
+        return s
+    }
+    s = edited
+    s.selectedValues = []
+    let rules = PolicyBuilder.rules(for: row.name, decision: s.decisions.decision(for: row.name))
+    s.message = RuleText.line(for: row.name, rules: rules)
+    return s
+}
+
+/// Keeps the list scroll and the cursors inside what exists.
+private func clamp(_ old: TUIState) -> TUIState {
+    var s = old
+    let count = s.visibleRows.count
+    let index = s.selectedIndex ?? 0
+    let h = s.listHeight
+    if index < s.listScroll { s.listScroll = index }
+    if index >= s.listScroll + h { s.listScroll = index - h + 1 }
+    s.listScroll = max(0, min(s.listScroll, max(0, count - h)))
+    let values = s.detailValues.count
+    s.detailCursor = max(0, min(s.detailCursor, max(0, values - 1)))
+    return s
+}
+
+extension Verdict {
+    /// How messages name the verdict.
+    var label: String {
+        switch self {
+        case .suggested: return "suggested (allow, unconfirmed)"
+        case .allow: return "allow"
+        case .deny(let e): return "deny with \(Choices.errnoName(e))"
+        case .kill: return "kill"
+        case .log: return "log"
+        }
+    }
+}
+
+extension PolicyFormat {
+    var title: String {
+        switch self {
+        case .oci: return "OCI JSON"
+        case .text: return "text"
+        case .bpf: return "raw BPF"
+        case .c: return "C header"
+        case .spo: return "Kubernetes SeccompProfile (YAML)"
+        }
+    }
+
+    /// The key that picks this format in the save dialog.
+    var shortcut: Character {
+        switch self {
+        case .oci: return "o"
+        case .text: return "t"
+        case .bpf: return "b"
+        case .c: return "c"
+        case .spo: return "y"  // YAML; k moves
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Glibc
+import PolicyModel
+import TraceCapture
+
+/// Starts the TUI, over a live trace or a saved profile, and takes everything down again on the
+/// way out: the tracer is stopped (attached processes detached, spawned ones killed), the terminal
+/// restored, the standard streams put back.
+public enum TUISession {
+    /// Starts the terminal on the given tty descriptors (input, output); `monochrome` ignores colours.
+    public typealias MakeDriver = (_ inputFD: Int32, _ outputFD: Int32, _ monochrome: Bool) throws -> TerminalDriver
+
+    public struct Options {
+        public var title: String
+        public var outputPath: String?
+        public var policyPath: String?
+        public var childOutput = "/dev/null"
+        public var monochrome = false
+        /// Where to write frame counts at exit (hidden `--ui-stats`, for the benchmark).
+        public var uiStatsPath: String?
+        /// The terminal driver (curses in the executable).
+        public var makeDriver: MakeDriver
+
+        public init(title: String, outputPath: String? = nil, policyPath: String? = nil,
+                    childOutput: String = "/dev/null", monochrome: Bool = false, uiStatsPath: String? = nil,
+                    makeDriver: @escaping MakeDriver) {
+            self.title = title
+            self.outputPath = outputPath
+            self.policyPath = policyPath
+            self.childOutput = childOutput
+            self.monochrome = monochrome
+            self.uiStatsPath = uiStatsPath
+            self.makeDriver = makeDriver
+        }
+    }
+
+    /// Traces `target` with `backend` and runs the TUI until the user quits.
+    public static func live(_ backend: TraceBackend, target: TraceTarget, traceOptions: TraceOptions,
+                     options: Options) throws {
+        let policy = try options.policyPath.map { try PolicyIO.load(path: $0) }
+        let stdio = try TerminalStdio(childOutput: options.childOutput)
+        defer { stdio.restore() }
+        let feed = LiveFeed()
+        let pid = try backend.start(target, options: traceOptions) { feed.add($0) }
+        let finished = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let end = backend.wait()
+            feed.finish(end, lostEvents: backend.lostEvents)
+            finished.signal()
+        }
+        var ended = false
+        defer {
+            if !ended { backend.stop() }
+        }
+        let state = TUIState(width: 80, height: 24, title: options.title, pid: pid, status: .running,
+                             outputPath: options.outputPath, loadedPolicy: policy)
+        let (final, signal) = try runLoop(state: state, feed: feed, stdio: stdio, options: options)
+        backend.stop()
+        ended = finished.wait(timeout: .now() + 5) == .success
+        stdio.restore()
+        report(final, signal: signal)
+    }
+
+    /// Shows saved statistics (a profile), no tracee.
+    public static func offline(_ stats: LiveStats, options: Options) throws {
+        let policy = try options.policyPath.map { try PolicyIO.load(path: $0) }
+        let stdio = try TerminalStdio(childOutput: "/dev/null")
+        defer { stdio.restore() }
+        var state = TUIState(width: 80, height: 24, title: options.title, status: .profile,
+                             outputPath: options.outputPath, loadedPolicy: policy)
+        state = reduce(state, .update(stats, rate: 0))
+        let (final, signal) = try runLoop(state: state, feed: nil, stdio: stdio, options: options)
+        stdio.restore()
+        report(final, signal: signal)
+    }
+
+    private static func runLoop(state: TUIState, feed: LiveFeed?, stdio: TerminalStdio,
+                                options: Options) throws -> (TUIState, signal: Int32) {
+        // A quit signal ends the loop the normal way; a second one restores the terminal at once.
+        let quit = ProcessSignals.catchQuit { sig, count in
+            if count > 1 { ProcessSignals.emergencyExit(sig) }
+        }
+        defer { quit.cancel() }
+        let driver = try options.makeDriver(stdio.ttyIn, stdio.ttyOut, options.monochrome)
+        let final = drive(driver, state: state, feed: feed, uiStatsPath: options.uiStatsPath)
+        return (final, ProcessSignals.pending)
+    }
+
+    /// Runs the event loop on `driver` until the user quits or `quitSignal` reports a signal,
+    /// then restores the terminal (`driver.end()`) and returns the final state.
+    static func drive(_ driver: TerminalDriver, state: TUIState, feed: LiveFeed?, uiStatsPath: String? = nil,
+                      quitSignal: @escaping () -> Int32 = { ProcessSignals.pending }) -> TUIState {
+        defer { driver.end() }
+        let loop = EventLoop(driver: driver, feed: feed, state: state, quitSignal: quitSignal)
+        let started = Date.timeIntervalSinceReferenceDate
+        let final = loop.run()
+        if let path = uiStatsPath {
+            let seconds = Date.timeIntervalSinceReferenceDate - started
+            let text = "frames \(driver.frames)\nseconds \(seconds)\ncells \(driver.cellsWritten)\n"
+                + "events \(final.stats.total)\n"
+            try? AtomicFile.write(text, to: path)
+        }
+        return final
+    }
+
+    /// One line on stderr after the screen is gone; a signal ends the process with 128+N.
+    private static func report(_ s: TUIState, signal sig: Int32) {
+        let line: String
+        switch (s.lastSavedPath, s.hasUnsavedChanges) {
+        case (let path?, false): line = "seccomp-tui: policy saved to \(path)"
+        case (let path?, true): line = "seccomp-tui: policy saved to \(path); later changes were not saved"
+        case (nil, _): line = "seccomp-tui: quit without saving a policy"
+        }
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+        if sig != 0 { exit(128 + sig) }
+    }
+}

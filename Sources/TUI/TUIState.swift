@@ -1,0 +1,247 @@
+import PolicyModel
+import TraceCapture
+
+/// Which pane has the focus.
+enum Pane: Hashable, Sendable { case list, detail }
+
+/// How the syscall list is ordered.
+enum SortOrder: String, CaseIterable, Hashable, Sendable {
+    case count, name, firstSeen = "first seen", number
+}
+
+/// Which decisions the list shows.
+enum DecisionFilter: String, CaseIterable, Hashable, Sendable {
+    case all, undecided, allowed, denied, killed, logged, refused
+
+    func accepts(_ v: Verdict, refused isRefused: Bool) -> Bool {
+        switch (self, v) {
+        case (.all, _): return true
+        case (.undecided, .suggested), (.allowed, .allow), (.denied, .deny), (.killed, .kill), (.logged, .log):
+            return true
+        case (.refused, _): return isRefused
+        default: return false
+        }
+    }
+}
+
+/// What is being traced and how it is going.
+enum TraceStatus: Equatable, Sendable {
+    case starting
+    case running
+    case ended(TraceEnd)
+    /// A saved profile, no tracee.
+    case profile
+
+    var description: String {
+        switch self {
+        case .starting: return "starting"
+        case .running: return "running"
+        case .ended(.exited(let c)): return "exited with code \(c)"
+        case .ended(.signaled(let s)): return "killed by signal \(s)" + (signalName(s).map { " (\($0))" } ?? "")
+        case .ended(.detached): return "detached"
+        case .profile: return "saved profile"
+        }
+    }
+}
+
+/// The usual signal names, for the header and the commands' messages.
+public func signalName(_ s: Int32) -> String? {
+    let names: [Int32: String] = [1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 6: "SIGABRT", 7: "SIGBUS",
+                                  8: "SIGFPE", 9: "SIGKILL", 11: "SIGSEGV", 13: "SIGPIPE", 14: "SIGALRM",
+                                  15: "SIGTERM", 31: "SIGSYS"]
+    return names[s]
+}
+
+/// A question or text entry at the bottom of the screen, or a picker over the panes.
+enum Prompt: Hashable, Sendable {
+    case search(text: String)
+    case savePath(text: String)
+    case saveFormat(path: String, selected: Int)
+    case errno(selected: Int)
+    case groupFilter(selected: Int)
+    case groupDecision(selected: Int)
+    case defaultAction(selected: Int)
+    case confirmQuit
+}
+
+/// Something the reducer asks the event loop to do (the reducer itself does no I/O).
+enum Effect: Hashable, Sendable {
+    case save(path: String, format: PolicyFormat, policy: Policy)
+    case redrawAll
+}
+
+/// One selectable argument value in the detail pane.
+struct ValueRef: Hashable, Sendable {
+    var argument: Int
+    var value: UInt64
+}
+
+/// Everything the screen shows; changed only by `reduce`.
+struct TUIState: Sendable {
+    var width: Int
+    var height: Int
+    /// What is traced, as the header names it (`./demo/busy.sh`, `pid 1234`, `profile.json`).
+    var title: String
+    var pid: Int32?
+    var status: TraceStatus
+    var stats = LiveStats()
+    var rate: Double = 0
+
+    var decisions = Decisions()
+    var undoStack: [Decisions] = []
+    var redoStack: [Decisions] = []
+    /// The decisions as last saved (or at start): quitting asks when they differ.
+    var savedDecisions = Decisions()
+    var loadedPolicy: Policy?
+    var outputPath: String?
+    /// Where the policy was last saved in this session.
+    var lastSavedPath: String?
+
+    var sort: SortOrder = .count
+    var groupFilter: String?
+    var decisionFilter: DecisionFilter = .all
+    var pane: Pane = .list
+    var showPolicy = false
+    /// The row the user chose; nil follows the first row until they move.
+    var selected: LiveStats.Key?
+    var listScroll = 0
+    var detailCursor = 0
+    var detailScroll = 0
+    var selectedValues: Set<ValueRef> = []
+    var lastSearch = ""
+    /// Per row, whether the loaded policy refuses it, as of the row's count then.
+    var refusedCache: [LiveStats.Key: (count: UInt64, refused: Bool)] = [:]
+    var prompt: Prompt?
+    var showHelp = false
+    var helpScroll = 0
+    var message: String?
+    var messageIsError = false
+    var shouldQuit = false
+    var effects: [Effect] = []
+
+    init(width: Int, height: Int, title: String, pid: Int32? = nil, status: TraceStatus = .starting,
+         outputPath: String? = nil, loadedPolicy: Policy? = nil) {
+        self.width = width
+        self.height = height
+        self.title = title
+        self.pid = pid
+        self.status = status
+        self.outputPath = outputPath
+        self.loadedPolicy = loadedPolicy
+        if let p = loadedPolicy {
+            decisions.defaultAction = p.defaultAction
+            savedDecisions = decisions
+        }
+    }
+
+    var hasUnsavedChanges: Bool { decisions != savedDecisions }
+
+    // MARK: Derived values
+
+    /// The list rows after filtering and sorting.
+    var visibleRows: [SyscallStat] {
+        let groupMembers = groupFilter.flatMap { SyscallGroups.members(of: $0) }.map(Set.init)
+        let rows = stats.rows.filter { r in
+            if let g = groupMembers, !g.contains(r.name) { return false }
+            return decisionFilter.accepts(decisions.decision(for: r.name).verdict, refused: isRefused(r))
+        }
+        switch sort {
+        case .count: return rows.sorted { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }
+        case .name: return rows.sorted { $0.name != $1.name ? $0.name < $1.name : $0.arch < $1.arch }
+        case .firstSeen: return rows.sorted { $0.firstSeen < $1.firstSeen }
+        case .number: return rows.sorted { $0.nr != $1.nr ? $0.nr < $1.nr : $0.arch < $1.arch }
+        }
+    }
+
+    /// Whether the loaded policy (`--policy`) would refuse any recorded call of this row
+    /// (from the cache `refreshRefused` keeps; computed when the row is not in it).
+    func isRefused(_ row: SyscallStat) -> Bool {
+        guard let p = loadedPolicy else { return false }
+        if let cached = refusedCache[LiveStats.Key(arch: row.arch, nr: row.nr)], cached.count == row.count {
+            return cached.refused
+        }
+        return Self.refuses(p, row)
+    }
+
+    /// The loaded policy's answer for every distinct call kept of `row`, with only that
+    /// syscall's rules consulted (`Policy.decide` semantics).
+    static func refuses(_ p: Policy, _ row: SyscallStat) -> Bool {
+        let own = Policy(defaultAction: p.defaultAction, architectures: p.architectures,
+                         badArchAction: p.badArchAction, rules: p.rules(for: row.name), flags: p.flags)
+        let calls = row.distinctCalls.isEmpty ? [[]] : row.distinctCalls
+        return calls.contains { args in
+            let action = own.decide(SeccompData(nr: row.nr, arch: row.arch, args: Array(args.prefix(6))))
+            return action != .allow && action != .log
+        }
+    }
+
+    /// Recomputes the refused marks of the rows whose counts changed since the last time.
+    mutating func refreshRefused() {
+        guard let p = loadedPolicy else { return }
+        for row in stats.rows {
+            let key = LiveStats.Key(arch: row.arch, nr: row.nr)
+            if refusedCache[key]?.count != row.count {
+                refusedCache[key] = (row.count, Self.refuses(p, row))
+            }
+        }
+    }
+
+    /// The selected row (the first visible one when nothing is selected yet).
+    var selectedRow: SyscallStat? {
+        let rows = visibleRows
+        if let k = selected, let r = rows.first(where: { $0.arch == k.arch && $0.nr == k.nr }) { return r }
+        return rows.first
+    }
+
+    var selectedIndex: Int? {
+        guard let row = selectedRow else { return nil }
+        return visibleRows.firstIndex { $0.arch == row.arch && $0.nr == row.nr }
+    }
+
+    /// The selectable values of the detail pane for the selected syscall, in screen order.
+    var detailValues: [ValueRef] {
+        guard let row = selectedRow else { return [] }
+        let def = SyscallTable.shared.definition(named: row.name)
+        var refs: [ValueRef] = []
+        for (i, h) in row.arguments.enumerated() {
+            if let a = def?.arguments[i], a.isPath || a.isPointer { continue }
+            refs += h.sorted.map { ValueRef(argument: i, value: $0.value) }
+        }
+        return refs
+    }
+
+    /// The policy the decisions make now.
+    var policy: Policy { PolicyBuilder.policy(stats: stats, decisions: decisions, base: loadedPolicy) }
+
+    /// What `lint` says of `policy` (nil before the first refresh, or when it cannot be compiled).
+    var lint: PolicyLint?
+    /// What `lint` was computed from: it is computed again only when this changes.
+    var lintSource: LintSource?
+
+    struct LintSource: Equatable {
+        var decisions: Decisions
+        var rows: Int
+        var loaded: Policy?
+    }
+
+    /// Lints the policy being built when the decisions, the rows or the loaded policy changed.
+    mutating func refreshLint() {
+        let source = LintSource(decisions: decisions, rows: stats.rows.count, loaded: loadedPolicy)
+        guard source != lintSource else { return }
+        lintSource = source
+        lint = try? PolicyLint(policy: policy)
+    }
+
+    /// The lint warnings about syscall `name` in the policy being built.
+    func lintWarnings(for name: String) -> [PolicyLint.Warning] {
+        lint?.warnings.filter { $0.syscall == name } ?? []
+    }
+
+    // MARK: Layout
+
+    /// Rows available to the list (header 2, column titles 1, message line 1, footer 1).
+    var listHeight: Int { max(1, height - 5) }
+    /// The list's width: half the screen when narrow; from 100 columns at least what the list
+    /// needs to show names, counts, bars and whole group names (`ListView.columns`).
+    var leftWidth: Int { width < 100 ? width / 2 : max(54, width * 2 / 5) }
+}

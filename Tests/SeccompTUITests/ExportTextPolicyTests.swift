@@ -1,0 +1,37 @@
+import Foundation
+import PolicyModel
+import Testing
+import TUI
+import TestScratch
+
+/// `export` of text policies, run as the built binary.
+@Suite struct ExportTextPolicyTests {
+    static func directory(_ files: [String: String]) throws -> String {
+        let dir = TestScratch.root.appendingPathComponent("export-text-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for (name, text) in files { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
+        return dir
+    }
+
+    @Test("export: a .policy becomes canonical text or OCI JSON; a bad one writes nothing and leaves an old output alone")
+    func export() throws {
+        let dir = try Self.directory([
+            "p.policy": "@default errno EPERM\n@arch x86_64\nwrite: fd == 2 || fd == 1  # out of order\nread: allow\n",
+            "bad.policy": "@default errno EPERM\nwrite: fd == 1 ||\n",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func run(_ args: [String]) throws -> String? { try EnforceTestSupport.failure(["export"] + args) }
+        #expect(try run([dir + "/p.policy", "-o", dir + "/out.policy"]) == nil)
+        #expect(try String(contentsOfFile: dir + "/out.policy", encoding: .utf8)
+                == "@default errno EPERM\n@arch x86_64\n\nread: allow\nwrite: fd == 2 || fd == 1\n")
+        #expect(try run([dir + "/p.policy", "-o", dir + "/out.json"]) == nil)
+        let json = try PolicyIO.load(path: dir + "/out.json", options: PolicyLoadOptions(
+            target: OCITarget(arch: .x86_64, kernel: KernelVersion(kernel: 6, major: 18))))
+        #expect(Set(json.rules) == Set(try PolicyIO.load(path: dir + "/p.policy").rules))
+
+        #expect(try run([dir + "/bad.policy", "-o", dir + "/new.json"])?.hasPrefix(dir + "/bad.policy:2:") == true)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/new.json"))
+        #expect(try run([dir + "/bad.policy", "-o", dir + "/out.policy"])?.hasPrefix(dir + "/bad.policy:2:") == true)
+        #expect(try String(contentsOfFile: dir + "/out.policy", encoding: .utf8).hasSuffix("write: fd == 2 || fd == 1\n"))
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+import Testing
+import TUI
+import TestScratch
+
+@Suite struct OutputPreflightTests {
+    @Test("record refuses an unwritable -o before running the program; a new file or a device passes")
+    func refusedBeforeRunning() throws {
+        let dir = TestScratch.root.appendingPathComponent("preflight-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let marker = dir + "/ran"
+        try "@default errno EPERM\n".write(toFile: dir + "/p.policy", atomically: false, encoding: .utf8)
+        #expect(try EnforceTestSupport.failure(["record", "-o", dir, "--", "/bin/touch", marker])
+                == "\(dir): cannot write: is a directory")
+        #expect(try EnforceTestSupport.failure(["record", "-o", dir + "/none/p.json", "--", "/bin/touch", marker])
+                == "\(dir)/none/p.json: cannot write: No such file or directory")
+        #expect(!FileManager.default.fileExists(atPath: marker))
+        #expect(throws: Never.self) { try AtomicFile.checkWritable(dir + "/new.json") }
+        #expect(throws: Never.self) { try AtomicFile.checkWritable("/dev/null") }
+    }
+}
