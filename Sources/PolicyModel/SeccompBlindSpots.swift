@@ -14,12 +14,13 @@ extension Policy {
     /// Whether some call to `syscall` can run under the policy.
     func mayAllow(_ syscall: String) -> Bool { possibleActions(of: syscall).contains(where: \.letsCallRun) }
 
-    /// One sentence per blind spot of the policy: io_uring allowed (its operations bypass seccomp),
+    /// One sentence per blind spot of the policy: io_uring allowed by a rule (its operations bypass seccomp),
     /// `clone` argument rules beside an allowed `clone3` (whose flags sit in memory), and i386's
     /// multiplexed calls whose argument rules cannot be checked (`multiplexedWarnings`).
     public func blindSpotWarnings() -> [String] {
         var out: [String] = []
-        if mayAllow("io_uring_setup") {
+        // A rule allows it: a policy allowing everything by default (a deny list) is not told.
+        if rules(for: "io_uring_setup").contains(where: \.action.letsCallRun) && mayAllow("io_uring_setup") {
             out.append("io_uring_setup is allowed: the operations of an io_uring (opening files, connecting sockets, "
                 + "reading and writing) are not system calls, so no seccomp rule sees them; refuse io_uring_setup "
                 + "unless the program needs it")

@@ -66,7 +66,7 @@ import TestScratch
             switch Int.random(in: 0..<12, using: &g) {
             case 0: nr = [Int32(-1), 0x4000_0000, Int32(bitPattern: 0x8000_0000), Int32(bitPattern: 0xC000_0000),
                           Int32(bitPattern: 0xFFFF_FF93), 0x3FFF_FFFF, 1000].randomElement(using: &g)!
-            case 1, 2 where arch == .i386:
+            case 1 where arch == .i386, 2 where arch == .i386:
                 let mux = SyscallMultiplexer.allCases.randomElement(using: &g)!
                 nr = SyscallTable.shared.number(of: mux.rawValue, arch: .i386)!
                 let call = mux.calls.randomElement(using: &g)!.number
