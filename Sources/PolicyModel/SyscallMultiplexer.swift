@@ -65,11 +65,18 @@ public enum SyscallMultiplexer: String, CaseIterable, Sendable {
     /// The action `syscall`'s multiplexed form gets, nil when the policy has no rule for it: the
     /// most restrictive its rules can give, the default action included unless a rule without
     /// conditions applies.
+    /// Tests are taken as i386 compares them: a rule with a test that never holds there (`key >
+    /// 0xffffffff`) is left out, one whose tests always hold counts as unconditional.
     public func action(of syscall: String, in policy: Policy) -> Action? {
-        let rules = policy.rules(for: syscall)
-        guard !rules.isEmpty else { return nil }
-        var actions = rules.map(\.action)
-        if !rules.contains(where: { $0.conditions.isEmpty }) { actions.append(policy.defaultAction) }
+        let outcomes = policy.rules(for: syscall).map { rule -> (action: Action, tests: Set<Bool?>) in
+            (rule.action, Set(rule.conditions.map { c -> Bool? in
+                if case .always(let b) = BPFCheck.normalize(c, on: .i386) { return b }
+                return nil
+            }))
+        }.filter { !$0.tests.contains(false) }
+        guard !outcomes.isEmpty else { return nil }
+        var actions = outcomes.map(\.action)
+        if !outcomes.contains(where: { $0.tests.subtracting([true]).isEmpty }) { actions.append(policy.defaultAction) }
         return Action.mostRestrictive(actions)
     }
 
