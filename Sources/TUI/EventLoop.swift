@@ -9,6 +9,7 @@ final class EventLoop {
     static let frameInterval = 0.05
     private let driver: TerminalDriver
     private let feed: LiveFeed?
+    private let ask: AskSession?
     private(set) var state: TUIState
     /// Frames drawn.
     private(set) var frames = 0
@@ -16,11 +17,12 @@ final class EventLoop {
     /// The quit signal received, or 0 (`ProcessSignals.pending`; tests give their own).
     private let quitSignal: () -> Int32
 
-    init(driver: TerminalDriver, feed: LiveFeed?, state: TUIState,
+    init(driver: TerminalDriver, feed: LiveFeed?, state: TUIState, ask: AskSession? = nil,
          quitSignal: @escaping () -> Int32 = { ProcessSignals.pending }) {
         self.driver = driver
         self.quitSignal = quitSignal
         self.feed = feed
+        self.ask = ask
         self.state = state
     }
 
@@ -29,6 +31,7 @@ final class EventLoop {
     /// Runs until the user quits or a signal asks to. Returns the final state.
     func run() -> TUIState {
         var version = -1
+        var askVersion = -1
         var lastDraw = 0.0
         var needsDraw = true
         var rateTime = now()
@@ -38,7 +41,8 @@ final class EventLoop {
         while !state.shouldQuit && quitSignal() == 0 {
             let untilFrame = needsDraw ? max(0, Int(((lastDraw + Self.frameInterval) - now()) * 1000)) : 50
             var keyed = false
-            if let event = driver.read(timeoutMs: min(50, untilFrame)) {
+            // In ask mode a waiting call is looked for every 10 ms: its prompt must show at once.
+            if let event = driver.read(timeoutMs: min(ask == nil ? 50 : 10, untilFrame)) {
                 handle(event)
                 keyed = true
                 // Coalesce whatever else is already waiting.
@@ -47,6 +51,12 @@ final class EventLoop {
                     handle(next)
                     more += 1
                 }
+            }
+            // A new waiting call is drawn at once, like a key.
+            if let ask, let snap = ask.snapshot(after: askVersion) {
+                askVersion = snap.version
+                state = reduce(state, .prompts(snap.calls))
+                keyed = true
             }
             let t = now()
             if let feed, t - lastDraw >= Self.frameInterval || keyed {
@@ -93,11 +103,16 @@ final class EventLoop {
             switch effect {
             case .redrawAll:
                 driver.invalidate()
+            case .answer(let id, let answer):
+                ask?.answer(id, answer)
+                ask?.remove([id])
+            case .askRules(let rules):
+                ask?.setRules(rules)
             case .save(let path, let format, let policy):
                 do {
                     let bytes = try PolicyIO.encode(policy, as: format)
                     try AtomicFile.write(bytes, to: path)
-                    state = reduce(state, .saved(path: path, format: format))
+                    state = reduce(state, .saved(path: path, format: format, policy: policy))
                 } catch {
                     state = reduce(state, .saveFailed("\(error)"))
                 }

@@ -4,7 +4,7 @@ enum FooterView {
         let y = s.height - 1
         buf.fill(Rect(x: 0, y: y, width: s.width, height: 1), role: .footerLabel)
         var x = 0
-        for item in items(for: s.pane, width: s.width) {
+        for item in items(for: s.pane, width: s.width, asking: !s.prompts.isEmpty) {
             x += buf.put(item.key, x: x, y: y, role: .footerKey, attributes: .bold)
             x += buf.put(item.label + " ", x: x, y: y, role: .footerLabel)
         }
@@ -12,8 +12,8 @@ enum FooterView {
 
     /// The footer items that fit in `width` cells, in table order; when they do not all fit, the
     /// last one (quit) is kept and items before it are left out.
-    static func items(for pane: Pane, width: Int) -> [(key: String, label: String)] {
-        let all = KeyBindings.footer(for: pane)
+    static func items(for pane: Pane, width: Int, asking: Bool = false) -> [(key: String, label: String)] {
+        let all = KeyBindings.footer(for: pane, asking: asking)
         func cells(_ item: (key: String, label: String)) -> Int { item.key.count + item.label.count + 1 }
         guard all.map(cells).reduce(0, +) > width, let last = all.last else { return all }
         var out: [(key: String, label: String)] = []
@@ -37,7 +37,8 @@ enum HelpView {
             out.append((l, .dim))
         }
         let scopes: [(KeyScope, String)] = [(.global, "Everywhere"), (.list, "In the syscall list"),
-                                             (.detail, "In the detail pane (histograms)")]
+                                             (.detail, "In the detail pane (histograms)"),
+                                             (.prompt, "While a call waits for an answer (ask); a d e K answer always")]
         for (scope, title) in scopes {
             out.append((title, .title))
             for b in KeyBindings.all where b.scope == scope {

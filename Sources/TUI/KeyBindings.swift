@@ -1,4 +1,5 @@
 import PolicyModel
+import TraceCapture
 
 /// What the user can ask for. Keys map to these through `KeyBindings`; the event loop sends the
 /// others (new statistics, resize, the result of a save).
@@ -7,11 +8,13 @@ enum TUIAction: Equatable, Sendable {
     case moveUp, moveDown, pageUp, pageDown, home, end, switchPane, redraw
     // Views
     case help, search, searchNext, searchPrevious, cycleSort, filterGroup, cycleDecisionFilter
-    case toggleUndecided, togglePolicyView
+    case toggleUndecided, togglePolicyView, toggleRefusedView
     // Decisions
     case allow, deny, denyWithErrno, kill, log, suggest
     case addCondition, toggleValue, maskRule, clearConditions
     case groupDecision, defaultAction, undo, redo
+    // Ask mode: once-only answers to the first waiting call
+    case allowOnce, denyOnce
     // Files and leaving
     case save, saveAs, quit
     // Not bound to keys
@@ -19,8 +22,9 @@ enum TUIAction: Equatable, Sendable {
     case resize(width: Int, height: Int)
     case update(LiveStats, rate: Double)
     case traceEnded(TraceStatus)
-    case saved(path: String, format: PolicyFormat)
+    case saved(path: String, format: PolicyFormat, policy: Policy)
     case saveFailed(String)
+    case prompts([AskedCall])
 }
 
 /// Where a binding applies.
@@ -31,6 +35,8 @@ enum KeyScope: Hashable, Sendable {
     case list
     /// The detail pane (histograms) has the focus.
     case detail
+    /// Ask mode, while a call waits for an answer (before the pane's own bindings).
+    case prompt
 }
 
 /// One entry of the key table.
@@ -63,6 +69,10 @@ enum KeyBindings {
                    help: "show only undecided (suggested) syscalls, or all again"),
         KeyBinding(keys: [.function(6), .char("o")], action: .cycleSort, scope: .global, label: "Sort",
                    help: "sort by count, name, first seen or number"),
+        KeyBinding(keys: [.char("A")], action: .allowOnce, scope: .prompt, label: "Once",
+                   help: "allow the waiting call this once (the next such call asks again)"),
+        KeyBinding(keys: [.char("D")], action: .denyOnce, scope: .prompt, label: "Deny once",
+                   help: "fail the waiting call with EPERM this once"),
         KeyBinding(keys: [.char("a")], action: .allow, scope: .global, label: "Allow",
                    help: "allow the selected syscall"),
         KeyBinding(keys: [.char("d")], action: .deny, scope: .global, label: "Deny",
@@ -93,6 +103,8 @@ enum KeyBindings {
                    help: "choose the action for every syscall never seen"),
         KeyBinding(keys: [.char("p")], action: .togglePolicyView, scope: .global, label: "Policy",
                    help: "show the whole policy text in the right pane, or the syscall again"),
+        KeyBinding(keys: [.char("R")], action: .toggleRefusedView, scope: .global, label: nil,
+                   help: "list the seen calls the selected syscall's rule refuses, or the syscall again"),
         KeyBinding(keys: [.char("z")], action: .undo, scope: .global, label: nil, help: "undo the last decision"),
         KeyBinding(keys: [.char("Z")], action: .redo, scope: .global, label: nil, help: "redo"),
         KeyBinding(keys: [.char("s")], action: .save, scope: .global, label: "Save",
@@ -114,17 +126,20 @@ enum KeyBindings {
     ]
 
     /// The action a key stands for in `pane`: a binding of the pane's own scope wins over a global one.
-    static func action(for key: Key, in pane: Pane) -> TUIAction? {
+    static func action(for key: Key, in pane: Pane, asking: Bool = false) -> TUIAction? {
+        if asking, let b = all.first(where: { $0.scope == .prompt && $0.keys.contains(key) }) { return b.action }
         let scope: KeyScope = pane == .list ? .list : .detail
         if let b = all.first(where: { $0.scope == scope && $0.keys.contains(key) }) { return b.action }
         return all.first { $0.scope == .global && $0.keys.contains(key) }?.action
     }
 
     /// The bindings shown in the footer for `pane`, in table order.
-    static func footer(for pane: Pane) -> [(key: String, label: String)] {
+    /// With `asking` (a call waits), the once-only answers come first.
+    static func footer(for pane: Pane, asking: Bool = false) -> [(key: String, label: String)] {
         let scope: KeyScope = pane == .list ? .list : .detail
-        return all.compactMap { b in
-            guard let label = b.label, b.scope == .global || b.scope == scope else { return nil }
+        let ordered = asking ? all.filter { $0.scope == .prompt } + all.filter { $0.scope != .prompt } : all
+        return ordered.compactMap { b in
+            guard let label = b.label, b.scope == .global || b.scope == scope || (asking && b.scope == .prompt) else { return nil }
             return (b.keys[0].label, label)
         }
     }

@@ -69,7 +69,7 @@ enum ListView {
             let verdict = s.decisions.decision(for: row.name).verdict
             let refused = s.isRefused(row)
             let name = row.arch == .host ? row.name : "\(row.name)/\(row.arch.rawValue)"
-            let group = ListView.group(of: row.name)
+            let group = row.count == 0 && row.implicitReason != nil ? "implicit" : ListView.group(of: row.name)
             var x = area.x
             x += buf.put(String(verdict.mark), x: x, y: y, role: verdict.role, attributes: .bold)
             // `!` the loaded policy refuses calls seen here; `▲` lint warns about this row's decision.

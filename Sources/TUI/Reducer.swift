@@ -1,4 +1,6 @@
+import Glibc
 import PolicyModel
+import TraceCapture
 
 /// The one place the TUI's state changes: a pure function of the state and an action.
 /// Nothing here touches the terminal or a file; saving is asked for through `state.effects`.
@@ -6,6 +8,10 @@ import PolicyModel
 func reduce(_ old: TUIState, _ action: TUIAction) -> TUIState {
     var s = apply(old, action)
     s.refreshLint()
+    // Ask mode: the confirmed decisions are the rules the supervisor answers by.
+    if s.asking && s.decisions != old.decisions && !s.effects.contains(where: { if case .askRules = $0 { true } else { false } }) {
+        s.effects.append(.askRules(s.confirmedRules))
+    }
     return s
 }
 
@@ -18,7 +24,7 @@ private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
         if let p = s.prompt { return promptKey(s, p, key) }
         s.message = nil
         s.messageIsError = false
-        guard let bound = KeyBindings.action(for: key, in: s.pane) else { return s }
+        guard let bound = KeyBindings.action(for: key, in: s.pane, asking: !s.prompts.isEmpty) else { return s }
         return reduce(s, bound)
     case .resize(let w, let h):
         s.width = w
@@ -29,8 +35,9 @@ private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
         s.refreshRefused()
     case .traceEnded(let status):
         s.status = status
-    case .saved(let path, let format):
+    case .saved(let path, let format, let policy):
         s.savedDecisions = s.decisions
+        s.savedPolicy = policy
         s.outputPath = path
         s.lastSavedPath = path
         s.message = "saved \(format.title) policy to \(path)"
@@ -39,6 +46,18 @@ private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
     case .saveFailed(let reason):
         s.message = "not saved: \(reason)"
         s.messageIsError = true
+    case .prompts(let calls):
+        let first = s.prompts.first?.id
+        s.prompts = calls
+        // A new call to answer: select its syscall, so that a d e K decide for it.
+        if let call = calls.first, call.id != first {
+            s.selected = LiveStats.Key(arch: call.event.arch, nr: call.event.nr)
+        }
+    case .allowOnce, .denyOnce:
+        guard let call = s.prompts.first else { break }
+        s.prompts.removeFirst()
+        s.effects.append(.answer(id: call.id, answer: action == .allowOnce ? .allowOnce : .denyOnce(errno: UInt16(EPERM))))
+        if let next = s.prompts.first { s.selected = LiveStats.Key(arch: next.event.arch, nr: next.event.nr) }
 
     case .moveUp: s = move(s, by: -1)
     case .moveDown: s = move(s, by: 1)
@@ -75,6 +94,10 @@ private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
         s.message = "showing \(s.decisionFilter.rawValue)"
     case .togglePolicyView:
         s.showPolicy.toggle()
+        s.showRefused = false
+    case .toggleRefusedView:
+        s.showRefused.toggle()
+        s.showPolicy = false
 
     case .allow: s = setVerdict(s, .allow)
     case .deny: s = setVerdict(s, .deny(errno: Choices.errnos[0].value))
@@ -369,6 +392,22 @@ private func setVerdict(_ old: TUIState, _ verdict: Verdict) -> TUIState {
     guard let row = old.selectedRow else { return old }
     var s = edit(old) { $0.bySyscall[row.name, default: SyscallDecision()].verdict = verdict }
     s.message = "\(row.name): \(verdict.label)"
+    return warnOfImpact(s, row)
+}
+
+/// After a decision on `row`: says at once what it refuses of the calls seen (`refuses 67 of
+/// 101 newfstatat calls seen`), and what refusing an implicit syscall does to the program.
+private func warnOfImpact(_ old: TUIState, _ row: SyscallStat) -> TUIState {
+    var s = old
+    var warnings: [String] = []
+    if let implicit = PolicyMaker.implicitSyscall(named: row.name),
+       !s.decisions.decision(for: row.name).verdict.action.letsCallRun {
+        warnings.append("warning: \(implicit.consequence)")
+    }
+    if let (impact, _) = s.impact(of: row) { warnings.append(impact.sentence + " (R lists them)") }
+    guard !warnings.isEmpty else { return s }
+    s.message = (s.message.map { $0 + " — " } ?? "") + warnings.joined(separator: "; ")
+    s.messageIsError = true
     return s
 }
 
@@ -413,7 +452,7 @@ private func addValues(_ old: TUIState, mask: Bool) -> TUIState {
     s.selectedValues = []
     let rules = PolicyBuilder.rules(for: row.name, decision: s.decisions.decision(for: row.name))
     s.message = RuleText.line(for: row.name, rules: rules)
-    return s
+    return warnOfImpact(s, row)
 }
 
 /// Keeps the list scroll and the cursors inside what exists.

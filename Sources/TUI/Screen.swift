@@ -12,12 +12,17 @@ enum Screen {
             return buf
         }
         HeaderView.draw(s, into: &buf)
+        let band = AskView.height(s)
+        if band > 0 { AskView.draw(s, into: &buf, y: 2) }
+        let top = 2 + band
         let left = s.leftWidth
-        ListView.draw(s, into: &buf, area: Rect(x: 0, y: 2, width: left, height: s.height - 4))
-        for y in 2..<(s.height - 2) { buf.put("│", x: left, y: y, role: .dim) }
-        let right = Rect(x: left + 1, y: 2, width: s.width - left - 1, height: s.height - 4)
+        ListView.draw(s, into: &buf, area: Rect(x: 0, y: top, width: left, height: s.height - 2 - top))
+        for y in top..<(s.height - 2) { buf.put("│", x: left, y: y, role: .dim) }
+        let right = Rect(x: left + 1, y: top, width: s.width - left - 1, height: s.height - 2 - top)
         if s.showPolicy {
             PolicyView.draw(s, into: &buf, area: right)
+        } else if s.showRefused {
+            RefusedView.draw(s, into: &buf, area: right)
         } else {
             DetailView.draw(s, into: &buf, area: right)
         }

@@ -61,6 +61,44 @@ public enum TUISession {
         report(final, signal: signal)
     }
 
+    /// Runs `command` in ask mode (`AskSupervisor`) with the TUI as the prompt: the waiting calls
+    /// are prompt rows; the decisions are the rules the supervisor answers by. On quit the
+    /// command gets SIGTERM (SIGKILL 5 s later); if the TUI dies, the waiting calls fail with ENOSYS.
+    /// Throws when the command cannot be started (nothing runs then).
+    public static func ask(_ command: [String], options: Options) throws {
+        let policy = try options.policyPath.map { try PolicyIO.load(path: $0) }
+        let stdio = try TerminalStdio(childOutput: options.childOutput)
+        defer { stdio.restore() }
+        let feed = LiveFeed()
+        let box = SupervisorReference()
+        let session = AskSession(answer: { id, answer in box.value?.answer(id, answer) },
+                                 setRules: { box.value?.replaceRules($0) })
+        let supervisor = AskSupervisor(policy: policy, command: command, onAsk: { session.add($0) },
+                                       onResolved: { session.remove($0) },
+                                       onCall: { feed.add(EventBatch(events: [$0])) })
+        box.value = supervisor
+        let pid = try supervisor.start()
+        let finished = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let end = supervisor.wait()
+            feed.finish(end, lostEvents: 0)
+            finished.signal()
+        }
+        var state = TUIState(width: 80, height: 24, title: options.title, pid: pid, status: .running,
+                             outputPath: options.outputPath, loadedPolicy: policy)
+        state.asking = true
+        let (final, signal) = try runLoop(state: state, feed: feed, ask: session, stdio: stdio, options: options)
+        supervisor.terminate()
+        _ = finished.wait(timeout: .now() + 6)
+        stdio.restore()
+        report(final, signal: signal)
+    }
+
+    /// The supervisor, for the callbacks made before it exists to reach it.
+    private final class SupervisorReference: @unchecked Sendable {
+        var value: AskSupervisor?
+    }
+
     /// Shows saved statistics (a profile), no tracee.
     public static func offline(_ stats: LiveStats, options: Options) throws {
         let policy = try options.policyPath.map { try PolicyIO.load(path: $0) }
@@ -74,7 +112,7 @@ public enum TUISession {
         report(final, signal: signal)
     }
 
-    private static func runLoop(state: TUIState, feed: LiveFeed?, stdio: TerminalStdio,
+    private static func runLoop(state: TUIState, feed: LiveFeed?, ask: AskSession? = nil, stdio: TerminalStdio,
                                 options: Options) throws -> (TUIState, signal: Int32) {
         // A quit signal ends the loop the normal way; a second one restores the terminal at once.
         let quit = ProcessSignals.catchQuit { sig, count in
@@ -82,16 +120,17 @@ public enum TUISession {
         }
         defer { quit.cancel() }
         let driver = try options.makeDriver(stdio.ttyIn, stdio.ttyOut, options.monochrome)
-        let final = drive(driver, state: state, feed: feed, uiStatsPath: options.uiStatsPath)
+        let final = drive(driver, state: state, feed: feed, ask: ask, uiStatsPath: options.uiStatsPath)
         return (final, ProcessSignals.pending)
     }
 
     /// Runs the event loop on `driver` until the user quits or `quitSignal` reports a signal,
     /// then restores the terminal (`driver.end()`) and returns the final state.
-    static func drive(_ driver: TerminalDriver, state: TUIState, feed: LiveFeed?, uiStatsPath: String? = nil,
+    static func drive(_ driver: TerminalDriver, state: TUIState, feed: LiveFeed?, ask: AskSession? = nil,
+                      uiStatsPath: String? = nil,
                       quitSignal: @escaping () -> Int32 = { ProcessSignals.pending }) -> TUIState {
         defer { driver.end() }
-        let loop = EventLoop(driver: driver, feed: feed, state: state, quitSignal: quitSignal)
+        let loop = EventLoop(driver: driver, feed: feed, state: state, ask: ask, quitSignal: quitSignal)
         let started = Date.timeIntervalSinceReferenceDate
         let final = loop.run()
         if let path = uiStatsPath {

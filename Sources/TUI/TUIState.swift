@@ -68,6 +68,10 @@ enum Prompt: Hashable, Sendable {
 enum Effect: Hashable, Sendable {
     case save(path: String, format: PolicyFormat, policy: Policy)
     case redrawAll
+    /// Ask mode: answer the waiting call `id` (a once-only answer).
+    case answer(id: UInt64, answer: AskAnswer)
+    /// Ask mode: the confirmed decisions, as the rules the supervisor answers by.
+    case askRules([Rule])
 }
 
 /// One selectable argument value in the detail pane.
@@ -90,8 +94,12 @@ struct TUIState: Sendable {
     var decisions = Decisions()
     var undoStack: [Decisions] = []
     var redoStack: [Decisions] = []
-    /// The decisions as last saved (or at start): quitting asks when they differ.
+    /// The decisions as last saved (or at start): before the first save, quitting asks when
+    /// they differ.
     var savedDecisions = Decisions()
+    /// The policy the last save wrote: from then on the session is unsaved whenever the policy
+    /// `s` would write differs (a new syscall seen, a decision, a rule).
+    var savedPolicy: Policy?
     var loadedPolicy: Policy?
     var outputPath: String?
     /// Where the policy was last saved in this session.
@@ -102,6 +110,8 @@ struct TUIState: Sendable {
     var decisionFilter: DecisionFilter = .all
     var pane: Pane = .list
     var showPolicy = false
+    /// The right pane lists the seen calls the selected syscall's rule refuses.
+    var showRefused = false
     /// The row the user chose; nil follows the first row until they move.
     var selected: LiveStats.Key?
     var listScroll = 0
@@ -118,6 +128,10 @@ struct TUIState: Sendable {
     var messageIsError = false
     var shouldQuit = false
     var effects: [Effect] = []
+    /// Ask mode: the calls waiting for an answer, in arrival order (the first is answered).
+    var prompts: [AskedCall] = []
+    /// Ask mode is on (a supervisor answers by the decisions).
+    var asking = false
 
     init(width: Int, height: Int, title: String, pid: Int32? = nil, status: TraceStatus = .starting,
          outputPath: String? = nil, loadedPolicy: Policy? = nil) {
@@ -134,28 +148,75 @@ struct TUIState: Sendable {
         }
     }
 
-    var hasUnsavedChanges: Bool { decisions != savedDecisions }
+    var hasUnsavedChanges: Bool {
+        if let savedPolicy { return policy != savedPolicy }
+        return decisions != savedDecisions
+    }
+
+    /// What the header says of unsaved work: `unsaved: +3 syscalls since save`, `modified`
+    /// before the first save; nil when the file holds what is on screen.
+    var unsavedSummary: String? {
+        guard let savedPolicy else { return decisions != savedDecisions ? "modified" : nil }
+        let current = policy
+        guard current != savedPolicy else { return nil }
+        return "unsaved: " + (PolicyChanges(saved: savedPolicy, current: current).summary ?? "rules reordered")
+    }
 
     // MARK: Derived values
 
     /// The list rows after filtering and sorting.
     var visibleRows: [SyscallStat] {
         let groupMembers = groupFilter.flatMap { SyscallGroups.members(of: $0) }.map(Set.init)
-        let rows = stats.rows.filter { r in
+        let rows = (stats.rows + implicitRows).filter { r in
             if let g = groupMembers, !g.contains(r.name) { return false }
             return decisionFilter.accepts(decisions.decision(for: r.name).verdict, refused: isRefused(r))
         }
         switch sort {
         case .count: return rows.sorted { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }
         case .name: return rows.sorted { $0.name != $1.name ? $0.name < $1.name : $0.arch < $1.arch }
-        case .firstSeen: return rows.sorted { $0.firstSeen < $1.firstSeen }
+        case .firstSeen: return rows.sorted { $0.firstSeen != $1.firstSeen ? $0.firstSeen < $1.firstSeen : $0.name < $1.name }
         case .number: return rows.sorted { $0.nr != $1.nr ? $0.nr < $1.nr : $0.arch < $1.arch }
         }
     }
 
-    /// Whether the loaded policy (`--policy`) would refuse any recorded call of this row
+    /// The implicit syscalls (`PolicyMaker`) the trace has not shown, as rows without calls, on
+    /// the traced architectures (the host's before any call): the policy allows them anyway.
+    var implicitRows: [SyscallStat] {
+        let arches = stats.rows.isEmpty ? [Arch.host] : Array(Set(stats.rows.map(\.arch))).sorted()
+        var seen = Set(stats.rows.map { "\($0.arch) \($0.name)" })
+        var out: [SyscallStat] = []
+        for s in PolicyMaker.implicitSyscalls {
+            guard let def = SyscallTable.shared.definition(named: s.name) else { continue }
+            for arch in arches {
+                guard let nr = def.numbers[arch], seen.insert("\(arch) \(s.name)").inserted else { continue }
+                out.append(SyscallStat(implicit: s.name, arch: arch, nr: nr, argumentCount: def.arguments.count))
+            }
+        }
+        return out
+    }
+
+    /// What this row's rule (with the default action) refuses of the calls seen, and those
+    /// calls; nil when it refuses none (or nothing was seen).
+    func impact(of row: SyscallStat) -> (impact: RefusalImpact, calls: [PolicyCheck.Finding])? {
+        guard row.count > 0, let sp = stats.profile.syscall(named: row.name, arch: row.arch) else { return nil }
+        let own = Policy(defaultAction: decisions.defaultAction, architectures: [row.arch],
+                         rules: PolicyBuilder.rules(for: row.name, decision: decisions.decision(for: row.name)))
+        return RefusalImpact.of(sp, policy: own)
+    }
+
+    /// Whether the row's own decision lets calls run yet refuses some seen here (an argument
+    /// rule that bites): the row is flagged.
+    func bites(_ row: SyscallStat) -> Bool {
+        let d = decisions.decision(for: row.name)
+        return d.verdict.takesConditions && !d.argRules.isEmpty && impact(of: row) != nil
+    }
+
+    /// Whether the row's decision refuses seen calls although it lets calls run, or the loaded
+    /// policy (`--policy`) would refuse any recorded call of this row
     /// (from the cache `refreshRefused` keeps; computed when the row is not in it).
     func isRefused(_ row: SyscallStat) -> Bool {
+        guard row.count > 0 else { return false }  // an implicit row: no call seen to refuse
+        if bites(row) { return true }
         guard let p = loadedPolicy else { return false }
         if let cached = refusedCache[LiveStats.Key(arch: row.arch, nr: row.nr)], cached.count == row.count {
             return cached.refused
@@ -210,8 +271,21 @@ struct TUIState: Sendable {
         return refs
     }
 
-    /// The policy the decisions make now.
-    var policy: Policy { PolicyBuilder.policy(stats: stats, decisions: decisions, base: loadedPolicy) }
+    /// The policy the decisions make now (through `PolicyMaker`, so the calls every program
+    /// needs are allowed even in ask mode, where the filter never asks for them).
+    var policy: Policy {
+        PolicyBuilder.policy(stats: stats, decisions: decisions, base: loadedPolicy)
+    }
+
+    /// Ask mode: the rules of the decisions the user made (not the suggested ones), which the
+    /// supervisor applies to the calls it would otherwise ask about.
+    var confirmedRules: [Rule] {
+        decisions.bySyscall.keys.sorted().flatMap { name -> [Rule] in
+            let d = decisions.decision(for: name)
+            guard d.verdict != .suggested, SyscallTable.shared.definition(named: name) != nil else { return [] }
+            return PolicyBuilder.rules(for: name, decision: d)
+        }
+    }
 
     /// What `lint` says of `policy` (nil before the first refresh, or when it cannot be compiled).
     var lint: PolicyLint?
@@ -240,7 +314,7 @@ struct TUIState: Sendable {
     // MARK: Layout
 
     /// Rows available to the list (header 2, column titles 1, message line 1, footer 1).
-    var listHeight: Int { max(1, height - 5) }
+    var listHeight: Int { max(1, height - 5 - AskView.height(self)) }
     /// The list's width: half the screen when narrow; from 100 columns at least what the list
     /// needs to show names, counts, bars and whole group names (`ListView.columns`).
     var leftWidth: Int { width < 100 ? width / 2 : max(54, width * 2 / 5) }

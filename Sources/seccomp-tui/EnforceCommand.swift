@@ -15,6 +15,12 @@ struct Enforce: ParsableCommand {
             execve, CMD is not run and the error says why (exit status 125; 126/127 when CMD \
             cannot be executed).
 
+            Calls the policy refuses with an errno are answered by a supervisor in this process \
+            (the filter sends only them to a user-notification listener; allowed calls never \
+            leave the kernel) and listed at the end of the run: name, count, the first call's \
+            decoded arguments, pid. Nothing is printed when none was refused. If the supervisor \
+            dies, the kernel refuses those calls with ENOSYS.
+
             --report enforces the policy unchanged and names each call it refused with SIGSYS: \
             calls a trap rule refused from a light tracer (signals and process creation only), \
             calls a kill rule refused from the kernel log (a kill is never made survivable). \
@@ -53,6 +59,9 @@ struct Enforce: ParsableCommand {
     @Flag(help: "Name the calls the policy refuses with SIGSYS (a light ptrace tracer).")
     var report = false
 
+    @Flag(help: "Ask: every call the policy does not decide waits for an answer in the TUI ('seccomp-tui ask --policy'; not a security boundary: see its help).")
+    var ask = false
+
     @Option(name: .shortAndLong, help: "With --complain: write the calls the policy would refuse as a profile.")
     var output: String?
 
@@ -61,9 +70,10 @@ struct Enforce: ParsableCommand {
 
     func validate() throws {
         if commandLine.isEmpty { throw ValidationError("give the command to run after --") }
+        if ask && (complain || logOnly || report || tui) { throw ValidationError("--ask cannot be combined with --complain, --report or --tui") }
         if report && (complain || logOnly) { throw ValidationError("--report enforces the policy; it cannot be combined with --complain") }
         if tui && (!complain || logOnly) { throw ValidationError("--tui needs --complain without --log-only") }
-        if output != nil && (!complain || logOnly) {
+        if output != nil && !ask && (!complain || logOnly) {
             throw ValidationError("-o needs --complain without --log-only (the calls are only seen when traced)")
         }
     }
@@ -78,6 +88,10 @@ struct Enforce: ParsableCommand {
 
     func run() throws {
         let cmd = commandLine
+        if ask {
+            try Ask.inTUI(cmd, policyPath: policy, output: output, childOutput: childOutput)
+            return
+        }
         let loaded: Policy
         do {
             loaded = try PolicyIO.load(path: policy)
@@ -138,17 +152,21 @@ struct Enforce: ParsableCommand {
             }
             if let output { try AtomicFile.write(collector.profile().encodeJSON(), to: output) }
         case .report, .enforce:
-            if !refused.entries.isEmpty {
+            if mode == .report && !refused.entries.isEmpty {
                 Enforce.note("the policy refused with SIGSYS:\n" + refused.lines(policy: loaded, arguments: false).joined(separator: "\n"))
             }
             let kills = logged.filter { $0.signal == SIGSYS && $0.pid > pid.value }
             if mode == .report && !kills.isEmpty {
                 Enforce.note("the policy killed in processes CMD started (from the kernel log): " + kills.map(Enforce.describe).joined(separator: ", "))
             }
+            if mode == .enforce && !refused.entries.isEmpty {
+                Enforce.note(Enforce.errnoSummary(refused, policy: loaded, policyPath: policy, command: cmd))
+            }
             if end == .signaled(SIGSYS) {
                 let record = logged.last { $0.pid == pid.value && $0.signal == SIGSYS }
                 let fromLog = record.flatMap { r in r.arch.map { (SyscallTable.shared.name(of: r.nr, arch: $0) ?? "nr \(r.nr)", $0, r.nr) } }
-                let named = refused.entries.last.map { " when it called \($0.name) (\($0.arch.rawValue), nr \($0.nr))" }
+                // In report mode the entries are the SIGSYS refusals; in enforce mode errno ones.
+                let named = (mode == .report ? refused.entries.last : nil).map { " when it called \($0.name) (\($0.arch.rawValue), nr \($0.nr))" }
                     ?? fromLog.map { " when it called \($0.0) (\($0.1.rawValue), nr \($0.2); from the kernel log)" }
                 Enforce.note("'\(cmd[0])' was killed by SIGSYS: the policy refused a system call"
                     + (named ?? (mode == .report ? "" : "; run with --report to name it")))
@@ -183,6 +201,18 @@ struct Enforce: ParsableCommand {
         }
         let status = end.shellStatus
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// The end-of-run summary of the calls the policy refused with an errno: programs often
+    /// take such a refusal for an ordinary failure and go on, or exit 0 having done nothing.
+    static func errnoSummary(_ refused: RefusedCalls, policy: Policy, policyPath: String, command: [String]) -> String {
+        let total = refused.entries.reduce(0) { $0 + $1.count }
+        let quoted = command.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+        return "the policy refused \(total) call\(total == 1 ? "" : "s") of \(refused.entries.count) "
+            + "syscall\(refused.entries.count == 1 ? "" : "s") with an errno (the program saw them fail):\n"
+            + refused.lines(policy: policy).joined(separator: "\n")
+            + "\nto see every call the policy would refuse without refusing it: seccomp-tui enforce --policy \(policyPath) --complain -- \(quoted)"
+            + "\nto decide on them and extend the policy: seccomp-tui learn --policy \(policyPath) -- \(quoted)"
     }
 
     /// `getcwd (x86_64) in pid 12 (pwd)`.

@@ -137,6 +137,10 @@ pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *cons
                                 const void *filter, unsigned short filter_len, unsigned int filter_flags,
                                 int nnp_mode, int stop_self, int *error_fd);
 
+/// Reads one 8-byte message `{stage, value}` from the error pipe without closing it: returns 1,
+/// or 0 on EOF (or a short read).
+int CTraceCapture_spawn_message(int error_fd, int *stage, int *value);
+
 /// Reads the error pipe of CTraceCapture_spawn: returns 0 on EOF (exec succeeded), or 1 and
 /// fills `*stage`/`*err` when the child reported a failure. Closes the fd.
 int CTraceCapture_spawn_result(int error_fd, int *stage, int *err);

@@ -28,7 +28,7 @@ final class PtraceSession: @unchecked Sendable {
     private var tracees: [Int32: Tracee] = [:]
     private var execSeen = false
     private var stopRequested: () -> Bool
-    private let pathIndices: [UInt64: [Int]]
+    private let pathArguments: PathArguments
     private var pathBuffer = [CChar](repeating: 0, count: 256)
     private var info = CTraceCapture_syscall_info()
 
@@ -46,20 +46,7 @@ final class PtraceSession: @unchecked Sendable {
         self.stopRequested = stopRequested
         if case .attach = target { attached = true } else { attached = false }
         syscallStops = attached || options.keepRunning
-        var indices: [UInt64: [Int]] = [:]
-        if options.readPaths {
-            for d in SyscallTable.shared.definitions {
-                let paths = d.arguments.indices.filter { d.arguments[$0].isPath }
-                guard !paths.isEmpty else { continue }
-                for (arch, nr) in d.numbers { indices[PtraceSession.key(arch, nr)] = paths }
-            }
-        }
-        pathIndices = indices
-    }
-
-    @inline(__always)
-    private static func key(_ arch: Arch, _ nr: Int32) -> UInt64 {
-        UInt64(arch.auditArch) << 32 | UInt64(UInt32(bitPattern: nr))
+        pathArguments = options.readPaths ? PathArguments(table: .shared) : .none
     }
 
     // MARK: - Starting
@@ -276,30 +263,12 @@ final class PtraceSession: @unchecked Sendable {
     }
 
     private func makeEvent(_ tid: Int32) -> SyscallEvent {
-        let arch: Arch
         let nr = Int32(truncatingIfNeeded: info.nr)
-        switch info.arch {
-        case Arch.i386.auditArch: arch = .i386
-        case Arch.aarch64.auditArch: arch = .aarch64
-        default: arch = UInt32(bitPattern: nr) & Arch.x32SyscallBit != 0 ? .x32 : .x86_64
-        }
+        let arch = Arch.ofCall(auditArch: info.arch, nr: nr)
         let a = info.args
         var e = SyscallEvent(pid: tracees[tid]?.tgid ?? tid, tid: tid, arch: arch, nr: nr,
                              arguments: CallArguments(a.0, a.1, a.2, a.3, a.4, a.5))
-        if let indices = pathIndices[Self.key(arch, nr)] {
-            for i in indices {
-                let addr = e.arguments[i] & (arch.is32Bit ? 0xFFFF_FFFF : .max)
-                guard addr != 0 else { continue }
-                let n = pathBuffer.withUnsafeMutableBufferPointer {
-                    CTraceCapture_read_string(tid, addr, $0.baseAddress, UInt($0.count))
-                }
-                if n >= 0 {
-                    e.paths[i] = pathBuffer.withUnsafeBufferPointer { b in
-                        String(decoding: UnsafeRawBufferPointer(start: b.baseAddress, count: n), as: UTF8.self)
-                    }
-                }
-            }
-        }
+        pathArguments.read(into: &e, from: tid, buffer: &pathBuffer)
         return e
     }
 
