@@ -66,10 +66,32 @@ public struct Policy: Hashable, Sendable {
     public var syscallNames: [String] { Array(Set(rules.map(\.syscall))).sorted() }
 
     /// The architecture `data` is from, as this policy sees it, or nil when it does not list it.
-    /// A number with the x32 bit under `AUDIT_ARCH_X86_64` is x32; only x32 numbers are x32.
+    ///
+    /// Under `AUDIT_ARCH_X86_64` the numbers from `0x40000000` up are x32's, as libseccomp (so
+    /// runc, podman and docker) splits them: refused with the bad-arch action unless the policy
+    /// lists x32. The one exception is -1, the number a tracer writes to skip a call: it belongs
+    /// to x86_64 (x32 when only x32 is listed) and gets the default action. No syscall has any of
+    /// these numbers besides x32's (the kernel returns ENOSYS), so refusing them costs nothing,
+    /// and deciding them as libseccomp does keeps an exported profile's meaning exact.
     public func architecture(of data: SeccompData) -> Arch? {
-        guard let arch = Arch(auditArch: data.arch, nr: data.nr), architectures.contains(arch) else { return nil }
-        return arch
+        let nr = UInt32(bitPattern: data.nr)
+        let x32Range = nr >= Arch.x32SyscallBit && nr != UInt32.max
+        for arch in Arch.candidates(auditArch: data.arch) where architectures.contains(arch) {
+            switch arch {
+            case .x86_64 where x32Range: continue
+            case .x32 where !x32Range && (nr != UInt32.max || architectures.contains(.x86_64)): continue
+            default: return arch
+            }
+        }
+        return nil
+    }
+
+    /// The rules that decide `syscall` on `arch`: its own, and on i386 for `socketcall` and `ipc`
+    /// those of the calls they multiplex (`SyscallMultiplexer`).
+    public func rules(for syscall: String, on arch: Arch) -> [Rule] {
+        let own = rules(for: syscall)
+        guard let mux = SyscallMultiplexer(name: syscall, arch: arch) else { return own }
+        return own + mux.rules(in: self)
     }
 
     /// The reference decision for one call, with the semantics of DESIGN.md:
@@ -78,7 +100,7 @@ public struct Policy: Hashable, Sendable {
     public func decide(_ data: SeccompData, table: SyscallTable = .shared) -> Action {
         guard let arch = architecture(of: data) else { return badArchAction }
         guard let name = table.name(of: data.nr, arch: arch) else { return defaultAction }
-        let matching = rules.lazy.filter { $0.syscall == name && $0.matches(data, on: arch) }.map(\.action)
+        let matching = rules(for: name, on: arch).lazy.filter { $0.matches(data, on: arch) }.map(\.action)
         return Action.mostRestrictive(matching) ?? defaultAction
     }
 }

@@ -70,7 +70,8 @@ public enum PolicyGeneration {
         }
         let policy = PolicyMaker.make(defaultAction: options.defaultAction, architectures: merged.architectures,
                                       rules: rules, table: table)
-        return Result(policy: policy, unnamed: unnamed)
+        // clone's flags checked, clone3's not: clone3 fails with ENOSYS and glibc falls back to clone.
+        return Result(policy: policy.refusingClone3BesideCloneRules(), unnamed: unnamed)
     }
 
     /// The index of the argument of `syscall` that `--arg-rules safe` may restrict.

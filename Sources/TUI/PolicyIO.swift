@@ -33,7 +33,18 @@ public enum PolicyIO {
     /// `.policy` is text and `.json` OCI; another name is read as OCI JSON when its first
     /// non-blank character is `{` and as text otherwise (so `export --format text -o p.txt`
     /// reads back). Compiled filters (`.bpf`, `.h`) are refused: they cannot be read as rules.
+    /// A rule whose test would change meaning (`Policy.checkMeaning`) is an error naming the file.
     public static func load(path: String, options: PolicyLoadOptions) throws -> Policy {
+        let policy = try read(path: path, options: options)
+        do {
+            try policy.checkMeaning()
+        } catch {
+            throw FileError(path: path, reason: "has a test that cannot mean what it says: \(error)")
+        }
+        return policy
+    }
+
+    private static func read(path: String, options: PolicyLoadOptions) throws -> Policy {
         var format = PolicyFormat(path: path)
         if format == .bpf || format == .c {
             throw FileError(path: path, reason: """
@@ -74,8 +85,10 @@ public enum PolicyIO {
 
     /// Encodes a policy in `format`; a policy the format cannot express is an error naming
     /// `file` (the input converted, or the output to be written).
+    /// What seccomp cannot see in the policy (`Policy.blindSpotWarnings`) goes to stderr.
     public static func encode(_ policy: Policy, as format: PolicyFormat, weights: SyscallWeights = .uniform,
                        source: String? = nil, naming file: String) throws -> [UInt8] {
+        warnBlindSpots(policy)
         do {
             if format == .spo {
                 return try SeccompProfileObject.encode(policy, name: KubernetesName.from(path: file) ?? "seccomp-profile")
@@ -86,6 +99,11 @@ public enum PolicyIO {
         } catch let e as BPFCompileError {
             throw FileError(path: file, reason: "cannot be compiled to BPF: \(e)")
         }
+    }
+
+    /// Prints `policy`'s blind spots as warnings on stderr.
+    public static func warnBlindSpots(_ policy: Policy) {
+        for w in policy.blindSpotWarnings() { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
     }
 
     /// Encodes a policy in `format`.

@@ -8,8 +8,9 @@ import PolicyModel
 public enum EnforceMode: Sendable, Equatable {
     /// The compiled policy is installed as it is; nothing is traced.
     case enforce
-    /// As `enforce`, under a light tracer that sees only signals and process creation: kills
-    /// become `trap`, so each refused call that raises SIGSYS is named from its siginfo.
+    /// As `enforce`, under a light tracer that sees only signals and process creation: each call
+    /// a `trap` rule refuses is named from its SIGSYS siginfo. Kills stay kills (they are named
+    /// from the kernel log by the caller): nothing is refused more lightly than in `enforce`.
     case report
     /// Nothing is refused: every call the policy would refuse stops our tracer (`RET_TRACE`),
     /// is reported, and runs.
@@ -95,7 +96,7 @@ public enum Enforcer {
 
     /// Runs `command` under `policy` in `mode` and returns how it ended. In `complain` mode
     /// `onRefused` receives (in batches, off the calling thread) each call the policy would
-    /// refuse; in `report` mode each call a filter refused with SIGSYS; in `enforce` mode each
+    /// refuse; in `report` mode each call a `trap` rule refused with SIGSYS; in `enforce` mode each
     /// call the policy refused with an errno (answered by `RefusalSupervisor`). Nothing runs when the
     /// policy cannot be compiled or refuses `execve`; SIGINT, SIGTERM and SIGHUP are passed on
     /// to the command. `started` receives the command's pid once it runs.

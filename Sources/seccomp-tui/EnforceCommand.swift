@@ -21,9 +21,12 @@ struct Enforce: ParsableCommand {
             decoded arguments, pid. Nothing is printed when none was refused. If the supervisor \
             dies, the kernel refuses those calls with ENOSYS.
 
-            --report traces CMD lightly (signals and process creation only): kill actions become \
-            trap, and each call refused with SIGSYS is named (calls refused with an errno are \
-            not listed in this mode: use --complain).
+            --report enforces the policy unchanged and names each call it refused with SIGSYS: \
+            calls a trap rule refused from a light tracer (signals and process creation only), \
+            calls a kill rule refused from the kernel log (a kill is never made survivable). \
+            When the kernel log cannot be read (no /dev/kmsg, no CAP_SYSLOG, kills not in \
+            /proc/sys/kernel/seccomp/actions_logged) and the policy can kill, --report is refused. \
+            Calls refused with an errno are not traced: list those with --complain.
 
             --complain refuses nothing: each call the policy would refuse stops our tracer \
             (RET_TRACE), runs, and is reported once with its count, decoded arguments and pid. \
@@ -96,6 +99,7 @@ struct Enforce: ParsableCommand {
         } catch {
             Enforce.fail("\(error); '\(cmd[0])' was not run")
         }
+        PolicyIO.warnBlindSpots(loaded)
         if tui {
             try Self.complainInTUI(cmd, policy: loaded, policyPath: policy, output: output, childOutput: childOutput)
             return
@@ -112,7 +116,12 @@ struct Enforce: ParsableCommand {
         if mode == .logOnly { Enforce.note(Enforce.logOnlyNote()) }
         // The kernel logs kills (and RET_LOG) to its log when no audit daemon takes them: read
         // from now on, it can name a call that killed the command without tracing it.
-        let kernelLog = mode == .enforce || mode == .logOnly ? KernelLog() : nil
+        let kernelLog = mode == .complain ? nil : KernelLog()
+        if mode == .report, loaded.mayKill, let why = Self.unreportableKills(kernelLog) {
+            Enforce.fail("--report cannot name the calls the policy kills: \(why); it never turns a kill into "
+                + "something a program could survive, so run without --report (a SIGSYS death is still detected); "
+                + "'\(cmd[0])' was not run")
+        }
         let pid = PidBox()
         let end: TraceEnd
         do {
@@ -123,7 +132,15 @@ struct Enforce: ParsableCommand {
             Enforce.fail("\(error)")
         }
         let refused = collector.finish(end: end)
-        let logged = kernelLog?.seccompRecords() ?? []
+        var logged = kernelLog?.seccompRecords() ?? []
+        // The kernel hands audit records to its log from a thread of its own (kauditd): a kill's
+        // record may come a little after the death.
+        if end == .signaled(SIGSYS) || end == .exited(128 + SIGSYS), let kernelLog {
+            for _ in 0..<40 where !logged.contains(where: { $0.signal == SIGSYS && $0.pid >= pid.value }) {
+                usleep(25_000)
+                logged += kernelLog.seccompRecords()
+            }
+        }
         switch mode {
         case .complain:
             if refused.entries.isEmpty {
@@ -137,6 +154,10 @@ struct Enforce: ParsableCommand {
         case .report, .enforce:
             if mode == .report && !refused.entries.isEmpty {
                 Enforce.note("the policy refused with SIGSYS:\n" + refused.lines(policy: loaded, arguments: false).joined(separator: "\n"))
+            }
+            let kills = logged.filter { $0.signal == SIGSYS && $0.pid > pid.value }
+            if mode == .report && !kills.isEmpty {
+                Enforce.note("the policy killed in processes CMD started (from the kernel log): " + kills.map(Enforce.describe).joined(separator: ", "))
             }
             if mode == .enforce && !refused.entries.isEmpty {
                 Enforce.note(Enforce.errnoSummary(refused, policy: loaded, policyPath: policy, command: cmd))
@@ -198,6 +219,16 @@ struct Enforce: ParsableCommand {
     static func describe(_ r: SeccompAuditRecord) -> String {
         let name = r.arch.flatMap { SyscallTable.shared.name(of: r.nr, arch: $0) } ?? "nr \(r.nr)"
         return "\(name) (\(r.arch?.rawValue ?? "audit arch 0x" + String(r.auditArch, radix: 16))) in pid \(r.pid) (\(r.comm))"
+    }
+
+    /// Why killed calls cannot be named from the kernel log, or nil when they can.
+    static func unreportableKills(_ log: KernelLog?) -> String? {
+        guard log != nil else { return "the kernel log (/dev/kmsg) cannot be read" }
+        let path = "/proc/sys/kernel/seccomp/actions_logged"
+        guard let logged = try? String(contentsOfFile: path, encoding: .utf8) else { return "\(path) cannot be read" }
+        let names = logged.split(whereSeparator: \.isWhitespace)
+        let missing = ["kill_process", "kill_thread"].filter { !names.contains(Substring($0)) }
+        return missing.isEmpty ? nil : "the kernel does not log \(missing.joined(separator: " and ")) (\(path))"
     }
 
     /// Where `--log-only`'s records go, and whether the kernel is set to write them.

@@ -149,12 +149,16 @@ import Testing
     @Test("writing the imported policy and reading it again keeps every decision")
     func roundTrip() throws {
         for caps: Set<String> in [[], ["CAP_SYS_ADMIN"]] {
-            let original = try Self.policy(caps: caps).policy
+            let all = try Self.policy(caps: caps).policy
+            // For x86_64, x32 and i386 at once libseccomp 2.5.4 compiles argument tests wrongly.
+            #expect(throws: OCIWriteError.self) { try OCIWriter.encode(all) }
+            var original = all
+            original.architectures = [.x86_64]
             let written = try OCIWriter.encode(original)
             let back = try OCIProfile.read(written, source: "written.json",
                                            target: OCITarget(arch: .x86_64, kernel: Self.kernel))
             #expect(back.warnings.isEmpty)
-            #expect(Set(back.policy.rules) == Set(original.rules))
+            // Tests come back in libseccomp's forms (masked tests on 32-bit arguments): compared by decisions below.
             #expect(back.policy.defaultAction == original.defaultAction)
             #expect(back.policy.architectures == original.architectures)
             // Writing again gives the same bytes.

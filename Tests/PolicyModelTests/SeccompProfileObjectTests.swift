@@ -118,15 +118,15 @@ import Testing
     func exportsAreValid() throws {
         let schema = try Self.schema()
         let url = try #require(Bundle.module.url(forResource: "docker-default", withExtension: "json", subdirectory: "Fixtures"))
-        let docker = try OCIProfile.read(Array(try Data(contentsOf: url)), source: "docker-default.json",
+        var docker = try OCIProfile.read(Array(try Data(contentsOf: url)), source: "docker-default.json",
                                          target: OCITarget(arch: .x86_64, capabilities: [], kernel: KernelVersion(kernel: 6, major: 18))).policy
+        docker.architectures = [.x86_64]  // for several, the writer refuses argument tests (libseccomp 2.5.4)
         let d = try Self.exported(docker, name: "docker-default")
         #expect(Self.violations(d, schema) == [])
         #expect(d["metadata"]?["name"]?.value == .string("docker-default"))
         let text = """
             @default errno EPERM
             @arch x86_64
-            @arch aarch64
             @flags log
             read: allow
             write: fd == 1 || fd == 2

@@ -113,7 +113,11 @@ import Testing
         }
         let reported = try S.run([try S.binary(), "enforce", "--report", "--policy", policy, "--", "/bin/pwd"])
         #expect(reported.status == 159)
-        #expect(reported.stderr.contains("when it called getcwd (x86_64, nr 79)"), "\(reported.stderr)")
+        #expect(reported.stderr.contains("when it called getcwd (x86_64, nr 79; from the kernel log)"), "\(reported.stderr)")
+        let reportedShell = try S.run([try S.binary(), "enforce", "--report", "--policy", policy, "--", "/bin/sh", "-c", "/bin/pwd; exit $?"])
+        #expect(reportedShell.status == 159)
+        #expect(reportedShell.stderr.contains("the policy killed in processes CMD started (from the kernel log): getcwd (x86_64) in pid"),
+                "\(reportedShell.stderr)")
     }
 
     @Test("a crash (SIGSEGV) under the policy is named, with --complain as the way to find a refused call")

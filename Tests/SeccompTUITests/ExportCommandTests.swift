@@ -69,15 +69,19 @@ import TestScratch
     func conditions() throws {
         let dir = try tempDir()
         let input = try write(Self.profile, "in.json", in: dir)
-        let out = dir.appendingPathComponent("out.json").path
+        // amd64 takes x32 and x86 along (archMap): with argument rules that is text, not OCI JSON
+        // (libseccomp 2.5.4 compiles argument tests wrongly for a second architecture).
+        let json = dir.appendingPathComponent("out.json").path
+        let refused = try run([input, "-o", json, "--kernel", "99.1.0-custom", "--cap", "sys_admin", "--target-arch", "amd64"])
+        #expect(refused?.contains("several architectures") == true, "\(refused ?? "written")")
+        let out = dir.appendingPathComponent("out.policy").path
         #expect(try run([input, "-o", out, "--kernel", "99.1.0-custom", "--cap", "sys_admin", "--target-arch", "amd64"]) == nil)
-        let policy = try OCIProfile.read(Array(try Data(contentsOf: URL(fileURLWithPath: out))), source: out,
-                                         target: OCITarget(arch: .x86_64, kernel: KernelVersion(kernel: 1, major: 0))).policy
+        let policy = try TextPolicy.parse(try String(contentsOfFile: out, encoding: .utf8)).policy
         #expect(policy.rules(for: "write").contains(Rule(syscall: "write", action: .errno(9), conditions: [
             Condition(index: 0, op: .eq, value: 7, width: .bits32),
         ])))
         // minKernel 99.1 holds: read is killed; the unconditional allow beside it never decides a call.
-        #expect(policy.rules(for: "read").map(\.action) == [.killThread])
+        #expect(policy.decide(SeccompData(nr: 0, arch: .x86_64, args: [3, 0, 0])) == .killThread)
     }
 
     @Test("bad input writes no file and leaves an existing one unchanged")

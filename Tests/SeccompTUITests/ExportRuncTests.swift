@@ -66,10 +66,21 @@ import TestScratch
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let input = dir.appendingPathComponent("in.json")
         try Data(text.utf8).write(to: input)
+        // Docker's profile lists x86_64, x32 and x86; with argument rules the OCI writer refuses
+        // several architectures (libseccomp 2.5.4 compiles them wrongly for the second), so it is
+        // taken through the text form for x86_64 alone.
+        let policy = dir.appendingPathComponent("in.policy")
+        let converted = try EnforceTestSupport.failure([
+            "export", input.path, "--format", "text", "-o", policy.path, "--kernel", "6.18", "--target-arch", "x86_64"])
+        try #require((converted ?? "").split(separator: "\n").allSatisfy { $0.hasPrefix("warning: ") }, "\(converted ?? "")")
+        let lines = try String(contentsOf: policy, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        try lines.map { $0.hasPrefix("@arch") ? "@arch x86_64" : String($0) }.joined(separator: "\n")
+            .write(to: policy, atomically: true, encoding: .utf8)
         let output = dir.appendingPathComponent("out.json")
-        let failure = try EnforceTestSupport.failure([
-            "export", input.path, "--format", "oci", "-o", output.path, "--kernel", "6.18", "--target-arch", "x86_64"])
-        try #require(failure == nil, "\(failure ?? "")")
+        let failure = try EnforceTestSupport.failure(["export", policy.path, "--format", "oci", "-o", output.path])
+        // Warnings (io_uring allowed) are not failures.
+        let errors = (failure ?? "").split(separator: "\n").filter { !$0.hasPrefix("warning: ") }
+        try #require(errors.isEmpty, "\(failure ?? "")")
         return output
     }
 

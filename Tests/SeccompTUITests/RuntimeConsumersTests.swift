@@ -113,8 +113,16 @@ import Testing
         let unconfined = try runc(dir)
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../PolicyModelTests/Fixtures/docker-default.json").standardized.path
+        // For x86_64, x32 and x86 at once the OCI writer refuses argument rules (libseccomp 2.5.4
+        // compiles them wrongly for the second architecture): the profile is taken for x86_64 alone.
+        let text = dir.appendingPathComponent("docker.policy").path
+        let converted = try S.run([try S.binary(), "export", fixture, "--format", "text", "-o", text])
+        try #require(converted.status == 0, "\(converted.stderr)")
+        let lines = try String(contentsOfFile: text, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        try lines.map { $0.hasPrefix("@arch") ? "@arch x86_64" : String($0) }.joined(separator: "\n")
+            .write(toFile: text, atomically: true, encoding: .utf8)
         for runtime in ["none", "runc"] {
-            try configure(dir, seccomp: try export(fixture, runtime: runtime, in: dir), noNewPrivileges: false)
+            try configure(dir, seccomp: try export(text, runtime: runtime, in: dir), noNewPrivileges: false)
             let confined = try runc(dir)
             #expect(confined.status == 0, "\(runtime): \(confined.stderr)")
             #expect(confined.stdout == unconfined.stdout, "\(runtime)")

@@ -78,7 +78,9 @@ import TestScratch
         try AtomicFile.write(oci, to: dir + "/oci.json")
         try AtomicFile.write(oci, to: dir + "/oci.profile")
         #expect(try PolicyIO.load(path: dir + "/oci.profile") == PolicyIO.load(path: dir + "/oci.json"))
-        #expect(try PolicyIO.load(path: dir + "/oci.profile").rules == policy.rules)
+        // The OCI form of `fd == 1` is a masked test on the low 32 bits.
+        #expect(try PolicyIO.load(path: dir + "/oci.profile").rules.map(\.syscall) == policy.rules.map(\.syscall))
+        #expect(try PolicyIO.load(path: dir + "/oci.profile").rules[1].conditions.map(\.op) == [.maskedEq])
     }
 
     @Test("a compiled filter given as a policy is refused, naming what it is and what to give instead")

@@ -41,20 +41,49 @@ import TestScratch
         #expect(read(out).hasSuffix("after\n"))
     }
 
-    @Test("a kill is a SIGSYS death; --report names the refused call and its architecture")
+    @Test("a kill is a SIGSYS death, under --report too; --report names a trap's call and its architecture")
     func killAndReport() throws {
         #expect(try Enforcer.run(["/bin/pwd"], policy: Self.policy, mode: .enforce) == .signaled(SIGSYS))
+        #expect(try Enforcer.run(["/bin/pwd"], policy: Self.policy, mode: .report) == .signaled(SIGSYS))
+        var trapping = Self.policy
+        trapping.rules[1].action = .trap
         let events = Events()
-        let end = try Enforcer.run(["/bin/sh", "-c", "/bin/pwd; exit $?"], policy: Self.policy, mode: .report,
+        let end = try Enforcer.run(["/bin/sh", "-c", "/bin/pwd; exit $?"], policy: trapping, mode: .report,
                                    onRefused: events.add)
         #expect(end == .exited(128 + SIGSYS), "the shell reports its child's SIGSYS death")
         let refused = events.all
         #expect(refused.count == 1)
         #expect(refused.first.map { SyscallTable.shared.name(of: $0.nr, arch: $0.arch) } == "getcwd")
         #expect(refused.first?.arch == .host)
-        let direct = Events()
-        #expect(try Enforcer.run(["/bin/pwd"], policy: Self.policy, mode: .report, onRefused: direct.add) == .signaled(SIGSYS))
-        #expect(direct.all.map(\.nr) == [SyscallTable.shared.number(of: "getcwd", arch: .host)!])
+    }
+
+    @Test("--report never weakens a kill: a program with a SIGSYS handler dies of it as without --report")
+    func reportKeepsKills() throws {
+        let bin = try TestSupport.compile("""
+            #include <signal.h>
+            #include <stdio.h>
+            #include <unistd.h>
+            #include <sys/syscall.h>
+            static void onsys(int sig) { (void)sig; }
+            int main(void) {
+                signal(SIGSYS, onsys);
+                syscall(SYS_getcwd, 0, 0);
+                puts("survived");
+                return 0;
+            }
+            """, name: "sigsys-handler")
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out")
+        for mode in [EnforceMode.enforce, .report] {
+            let end = try Enforcer.run(["/bin/sh", "-c", "exec \(bin) >\(out.path)"], policy: Self.policy, mode: mode)
+            #expect(end == .signaled(SIGSYS), "\(mode)")
+            #expect(read(out) == "", "\(mode)")
+        }
+        var trapping = Self.policy
+        trapping.rules[1].action = .trap
+        #expect(try Enforcer.run(["/bin/sh", "-c", "exec \(bin) >\(out.path)"], policy: trapping, mode: .report) == .exited(0))
+        #expect(read(out) == "survived\n", "the program itself does survive a trap, so the test can fail")
     }
 
     @Test("complain mode refuses nothing and reports exactly the calls the policy would refuse")

@@ -9,7 +9,7 @@ public struct BPFCompileError: Error, Equatable, Sendable, CustomStringConvertib
 /// Layout: `A = arch`, one `JEQ` per listed audit architecture (the host's first), the bad-arch
 /// action otherwise. Each architecture block loads `nr` and dispatches through a search tree over
 /// ranges of numbers with the same outcome (`BPFDispatchTree`); under `AUDIT_ARCH_X86_64` the
-/// x32 numbers (bit `0x40000000`) are ranges of the same tree, with the bad-arch action unless the
+/// x32 numbers (from `0x40000000` up, but -1) are ranges of the same tree, with the bad-arch action unless the
 /// policy lists x32. Argument rules are compiled only at the leaves of syscalls whose outcome
 /// depends on them (`BPFArgumentCode`), so every other path loads nothing but `arch` and `nr`
 /// and the kernel can cache the syscalls it allows.
@@ -57,7 +57,7 @@ public enum BPFCompiler {
     /// arguments decide (constant conditions such as `arg < 0` are folded first). The compiler gives
     /// every syscall with a constant action a path that loads no argument.
     public static func constantAction(of syscall: String, in policy: Policy, on arch: Arch) -> Action? {
-        BPFOutcome.of(rules: policy.rules(for: syscall), on: arch, defaultAction: policy.defaultAction).constantAction
+        BPFOutcome.of(rules: policy.rules(for: syscall, on: arch), on: arch, defaultAction: policy.defaultAction).constantAction
     }
 
     /// The audit values of the listed architectures, the host's first, then in `Arch` order.
@@ -76,8 +76,9 @@ public enum BPFCompiler {
     static func regions(_ policy: Policy, audit: UInt32) -> [(ClosedRange<UInt32>, Arch?)] {
         let listed = { (a: Arch) in policy.architectures.contains(a) ? a : nil }
         if audit == Arch.x86_64.auditArch {
-            return [(0...0x3FFF_FFFF, listed(.x86_64)), (0x4000_0000...0x7FFF_FFFF, listed(.x32)),
-                    (0x8000_0000...0xBFFF_FFFF, listed(.x86_64)), (0xC000_0000...0xFFFF_FFFF, listed(.x32))]
+            // As `Policy.architecture(of:)`: x32's from 0x40000000 up, but -1 (a tracer's skip).
+            return [(0...0x3FFF_FFFF, listed(.x86_64)), (0x4000_0000...0xFFFF_FFFE, listed(.x32)),
+                    (0xFFFF_FFFF...0xFFFF_FFFF, listed(.x86_64) ?? listed(.x32))]
         }
         let arch = Arch.candidates(auditArch: audit).first { policy.architectures.contains($0) }
         return [(0...UInt32.max, arch)]
@@ -105,7 +106,9 @@ public enum BPFCompiler {
                 if nr > cursor {
                     out.append(BPFSegment(low: cursor, high: nr - 1, outcome: .constant(policy.defaultAction), weight: 0))
                 }
-                let outcome = BPFOutcome.of(rules: rulesByName[name] ?? [], on: arch, defaultAction: policy.defaultAction)
+                var rules = rulesByName[name] ?? []
+                if let mux = SyscallMultiplexer(name: name, arch: arch) { rules += mux.rules(in: policy) }
+                let outcome = BPFOutcome.of(rules: rules, on: arch, defaultAction: policy.defaultAction)
                 // Calls the kernel caches as allowed run no instruction at all: a token weight
                 // keeps the tree defined without pulling them up.
                 let cached = outcome == .constant(.allow) && arch != .x32

@@ -19,26 +19,33 @@ extension Policy {
         return p
     }
 
-    /// The policy as `enforce --report` installs it: kills become `trap`, so that the refused call
-    /// raises a SIGSYS whose siginfo names it (a program without a SIGSYS handler dies of it as
-    /// with a kill); `trace`, which fails with ENOSYS when no tracer handles it but would stop the
-    /// reporting tracer, becomes `user_notif`, which fails with ENOSYS too (the filter is installed
-    /// without a listener). `user_notif` ranks just above `trace` and below every `errno`, so where
-    /// an errno rule matches as well its errno still wins, as in the policy (`errno(ENOSYS)` would
-    /// win over every errno above 38).
+    /// The policy as `enforce --report` installs it: the same decisions, so that a program is
+    /// never let off more lightly than the policy says (a kill stays a kill: as `trap` a program
+    /// with a SIGSYS handler would survive it and could forge the call's result). Only `trace`,
+    /// which fails with ENOSYS when no tracer handles it but would stop the reporting tracer,
+    /// becomes `user_notif`, which fails with ENOSYS too (the filter is installed without a
+    /// listener). `user_notif` ranks just above `trace` and below every `errno`, so where an errno
+    /// rule matches as well its errno still wins, as in the policy.
     public func reportingRefusals() -> Policy {
         var p = self
-        func map(_ a: Action) -> Action {
-            switch a {
-            case .killProcess, .killThread: return .trap
-            case .trace: return .userNotif
-            default: return a
-            }
-        }
+        func map(_ a: Action) -> Action { a.isTrace ? .userNotif : a }
         p.defaultAction = map(defaultAction)
         p.badArchAction = map(badArchAction)
         p.rules = rules.map { Rule(syscall: $0.syscall, action: map($0.action), conditions: $0.conditions) }
         return p
+    }
+
+    /// Whether some call gets `kill_process` or `kill_thread` (the default, the bad-architecture
+    /// action or a rule's).
+    public var mayKill: Bool {
+        ([defaultAction, badArchAction] + rules.map(\.action)).contains { $0 == .killProcess || $0 == .killThread }
+    }
+}
+
+private extension Action {
+    var isTrace: Bool {
+        if case .trace = self { return true }
+        return false
     }
 }
 

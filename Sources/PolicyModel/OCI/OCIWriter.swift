@@ -44,6 +44,11 @@ public enum OCIWriter {
                 throw OCIWriteError(message: "write cannot notify: runc refuses SCMP_ACT_NOTIFY on write (it needs write to hand the listener over)")
             }
         }
+        do {
+            try policy.checkMeaning()
+        } catch {
+            throw OCIWriteError(message: error.description)
+        }
         let entries = try self.entries(policy)
         var out = "{\n"
         var top: [String] = []
@@ -63,10 +68,36 @@ public enum OCIWriter {
     }
 
     /// Groups the rules into entries, in canonical order. Throws for rules runc would not
-    /// enforce as meant (see `OCIRuntimeRules`).
+    /// enforce as meant (see `OCIRuntimeRules`); tests are written in the forms libseccomp
+    /// compiles exactly (`OCILibseccompForms`), with i386's multiplexed calls covered.
     static func entries(_ policy: Policy) throws -> [Entry] {
         var groups: [String: Entry] = [:]
-        for rule in try OCIRuntimeRules.rules(for: policy) {
+        let folded = OCILibseccompForms.folded(policy)
+        // On i386 libseccomp adds tests of socketcall's and ipc's first argument itself.
+        let multiplexed = folded.architectures.contains(.i386)
+            ? folded.rules.first { SyscallMultiplexer.reaching($0.syscall) != nil } : nil
+        if Set(folded.architectures).count > 1, let withTests = folded.rules.first(where: { !$0.conditions.isEmpty }) ?? multiplexed {
+            throw OCIWriteError(message: "\(OCIRuntimeRules.text(withTests)) has argument tests"
+                + (withTests.conditions.isEmpty ? " on i386 (libseccomp's for the multiplexed calls)" : "") + " and the policy lists several "
+                + "architectures (\(folded.architectures.map(\.rawValue).joined(separator: ", "))): libseccomp 2.5.4 shares "
+                + "the argument code of one architecture with the next and then skips loading the syscall number there, "
+                + "so calls of the second architecture are decided on the architecture's value; write one profile per "
+                + "architecture (export --target-arch)")
+        }
+        var runtime = try OCIRuntimeRules.rules(for: folded)
+        runtime += try OCILibseccompForms.multiplexed(runtime, policy: folded)
+        let written = try runtime.flatMap { rule in
+            let several = runtime.filter { $0.syscall == rule.syscall }.count > 1
+            guard let forms = OCILibseccompForms.rules(rule, .init(folded, severalRules: several)) else {
+                throw OCIWriteError(message: "\(OCIRuntimeRules.text(rule)) cannot be written for libseccomp: it compares "
+                    + "32-bit arguments on all 64 bits and merges range tests of several rules of one syscall wrongly, so "
+                    + "such tests are written as masked tests on the constant's bits, which would take more than "
+                    + "\(OCILibseccompForms.maxAlternatives) rules or, for a 64-bit argument with a 32-bit architecture "
+                    + "listed, mean something else there; use fewer '!=', '<', '<=', '>', '>=' tests, or one range test a syscall")
+            }
+            return forms
+        }
+        for rule in written {
             let conditions = rule.conditions.sorted { $0.index < $1.index }
             let key = "\(sortKey(rule.action))|" + conditions.map { "\($0.index) \($0.op.rawValue) \($0.value) \($0.valueTwo)" }.joined(separator: ",")
             groups[key, default: Entry(names: [], action: rule.action, conditions: conditions)].names.append(rule.syscall)

@@ -87,7 +87,8 @@ struct TextPolicyWriter {
         let m = width.mask
         let v = raw & m
         if isBits, v == 0 { return "0" }  // `prot & PROT_EXEC == 0`, not `== PROT_NONE`
-        if let d = vocabulary.decoder(syscall, index, others) {
+        // A mask and its value are bits: a list's names (`SIGQUIT`) would read as another meaning.
+        if let d = vocabulary.decoder(syscall, index, others), !(isBits && d.kind == .enumeration) {
             var candidates = [v]
             if width == .bits32, v & 0x8000_0000 != 0 { candidates.append(v | 0xFFFF_FFFF_0000_0000) }
             for c in candidates {

@@ -13,7 +13,7 @@ enum CacheExpectations {
             for nr in 0..<top {
                 let cached = BPFCacheEmulation.isConstantAllow(program, nr: nr, auditArch: arch.auditArch)
                 let name = table.name(of: nr, arch: arch)
-                let independent = name.map { RandomFilterPolicies.argumentIndependent(p, name: $0) } ?? true
+                let independent = name.map { RandomFilterPolicies.argumentIndependent(p, name: $0, on: arch) } ?? true
                 let sample = SeccompData(nr: nr, arch: arch, args: [])
                 if independent && p.decide(sample, table: table) == .allow {
                     #expect(cached, "\(arch) nr \(nr) (\(name ?? "no name")) is always allowed but not cacheable",

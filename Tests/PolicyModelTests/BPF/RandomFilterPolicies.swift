@@ -108,8 +108,8 @@ enum RandomFilterPolicies {
 
     /// A test-side statement of when an outcome cannot depend on the arguments: no rule, or an
     /// unconditional rule at least as restrictive as every rule of the syscall.
-    static func argumentIndependent(_ p: Policy, name: String) -> Bool {
-        let rules = p.rules(for: name)
+    static func argumentIndependent(_ p: Policy, name: String, on arch: Arch? = nil) -> Bool {
+        let rules = arch.map { p.rules(for: name, on: $0) } ?? p.rules(for: name)
         if rules.isEmpty { return true }
         return rules.contains { r in
             r.conditions.isEmpty && rules.allSatisfy { $0.action == r.action || r.action.isMoreRestrictive(than: $0.action) }

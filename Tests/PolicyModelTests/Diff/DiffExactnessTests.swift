@@ -242,14 +242,15 @@ import TestScratch
         return try #require(SockFilter.program(from: [UInt8](try Data(contentsOf: output))))
     }
 
-    @Test("Docker's default built by libseccomp and by our compiler: the only differences are calls whose 32-bit argument has a non-zero upper half (libseccomp compares 64 bits), each confirmed by both programs")
+    @Test("Docker's default for x86_64 written by us, built by libseccomp and by our compiler: no difference (32-bit arguments are written as masked tests on their low half)")
     func dockerThroughLibseccomp() throws {
-        let docker = try OCIDockerProfileTests.policy().policy
+        var docker = try OCIDockerProfileTests.policy().policy
+        docker.architectures = [.x86_64]  // for several, the writer refuses argument tests (libseccomp 2.5.4)
         let theirs = try Self.runcProgram(docker)
         try BPFValidator.validate(theirs)
         let ours = try BPFCompiler.compile(docker)
         let diff = try PolicyDiff(try FilterPaths.explore([ours]), try FilterPaths.explore([theirs]))
-        #expect(!diff.isEqual, "libseccomp compares the upper half of int arguments; this tool does not")
+        #expect(diff.isEqual, "\(diff.differences.prefix(3))")
         for d in diff.differences {
             let w = d.witness
             #expect(BPFEmulator.runValidated(ours, on: w).action == d.a && docker.decide(w) == d.a)

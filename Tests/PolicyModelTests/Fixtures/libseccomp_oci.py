@@ -5,11 +5,14 @@ stdin: a JSON list of {"profile": <OCI seccomp JSON>, "calls": [[nr, a0, ..., a5
 stdout: a JSON list, per profile, of the errno each call failed with (0 when it succeeded or
 failed with an errno below 100, i.e. it was allowed to run).
 
+With `--export-bpf DIR`: stdin is a JSON list of profiles, each built the same way and exported
+as raw BPF (`seccomp_export_bpf`) to DIR; stdout lists the files.
+
 Each profile is loaded in a forked child: runc's rules (libcontainer/seccomp): SCMP_ACT_KILL is
 kill-thread, errno and trace default to EPERM, entries with the default action are skipped,
 several tests on one argument become separate rules.
 """
-import ctypes, json, os, sys
+import ctypes, json, os, signal, sys, time
 import seccomp
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -84,5 +87,44 @@ def run(item):
     os.waitpid(pid, 0)
     return json.loads(data) if data else {"error": "child died"}
 
-items = json.load(sys.stdin)
-print(json.dumps([run(item) for item in items]))
+def export(profiles, directory):
+    """Each profile built as runc builds it and exported as raw BPF to DIRECTORY/N.bpf, in a
+    child process given 20 s (libseccomp can loop forever on some rules); the list of paths,
+    or "error: ..." where libseccomp refused the profile or "hang: ..." where it never finished."""
+    out = []
+    for i, profile in enumerate(profiles):
+        path = os.path.join(directory, "%d.bpf" % i)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                with open(path, "wb") as f:
+                    build(profile).export_bpf(f)
+                os._exit(0)
+            except BaseException as e:
+                with open(path + ".error", "w") as f:
+                    f.write(repr(e))
+                os._exit(1)
+        deadline = time.monotonic() + 20
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done: break
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                status = None
+                break
+            time.sleep(0.0005)
+        if status is None:
+            out.append("hang: libseccomp did not finish in 20 s")
+        elif status != 0:
+            out.append("error: " + open(path + ".error").read())
+        else:
+            out.append(path)
+    return out
+
+if len(sys.argv) == 3 and sys.argv[1] == "--export-bpf":
+    # stdin: a JSON list of OCI profiles; nothing is loaded into the kernel.
+    print(json.dumps(export(json.load(sys.stdin), sys.argv[2])))
+else:
+    items = json.load(sys.stdin)
+    print(json.dumps([run(item) for item in items]))
