@@ -92,13 +92,14 @@ enum PolicyBuilder {
         return count
     }
 
-    /// Builds the policy: one rule set per seen syscall the table knows, in name order;
-    /// the default action for everything else. With a `base` policy (`--policy`), its rules for
+    /// Builds the policy: one rule set per seen syscall the table knows and per unseen one given
+    /// an explicit verdict, in name order; the default action for everything else. With a `base` policy (`--policy`), its rules for
     /// the syscalls not seen here are kept, and its architectures and flags too, so that a
     /// session extends the loaded policy rather than replacing it.
     static func policy(stats: LiveStats, decisions: Decisions, base: Policy? = nil,
                        table: SyscallTable = .shared) -> Policy {
-        let names = Set(stats.rows.map(\.name)).filter { table.definition(named: $0) != nil }
+        let explicit = decisions.bySyscall.filter { $0.value.verdict != .suggested }.keys
+        let names = Set(stats.rows.map(\.name)).union(explicit).filter { table.definition(named: $0) != nil }
         var rules = (base?.rules ?? []).filter { !names.contains($0.syscall) }
         for name in names.sorted() {
             rules += self.rules(for: name, decision: decisions.decision(for: name), table: table)

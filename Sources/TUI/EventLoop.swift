@@ -52,7 +52,7 @@ final class EventLoop {
             if let feed, t - lastDraw >= Self.frameInterval || keyed {
                 if t - rateTime >= 1 {
                     let total = feed.total
-                    state.rate = Double(total - min(total, rateTotal)) / (t - rateTime)
+                    state.rate = state.hasEnded ? 0 : Double(total - min(total, rateTotal)) / (t - rateTime)
                     rateTime = t
                     rateTotal = total
                     needsDraw = true

@@ -71,11 +71,20 @@ enum ListView {
             let name = row.arch == .host ? row.name : "\(row.name)/\(row.arch.rawValue)"
             let group = ListView.group(of: row.name)
             var x = area.x
-            x += buf.put(String(verdict.mark), x: x, y: y, role: verdict.role, attributes: .bold)
+            // An unseen call without a rule is not "suggested allow": it gets the default action.
+            let mark = row.isUnseen && verdict == .suggested ? "·" : String(verdict.mark)
+            x += buf.put(mark, x: x, y: y, role: verdict.role, attributes: .bold)
             x += buf.put(refused ? "!" : " ", x: x, y: y, role: refused ? .refused : .normal, attributes: .bold)
-            x += buf.put(Format.fit(name, nameW) + " ", x: x, y: y, role: refused ? .refused : .normal)
-            x += buf.put(Format.right(Format.grouped(row.count), countW), x: x, y: y)
-            if barW > 0 {
+            x += buf.put(Format.fit(name, nameW) + " ", x: x, y: y, role: refused ? .refused : (row.isUnseen ? .dim : .normal))
+            if row.isUnseen {
+                // Never called while traced: what the row is there for, over the count and bar.
+                let span = countW + (barW > 0 ? 1 + barW : 0)
+                let text = verdict == .suggested ? "unseen" : "unseen, explicit rule"
+                x += buf.put(Format.fit(text, span), x: x, y: y, role: .dim, attributes: .bold)
+            } else {
+                x += buf.put(Format.right(Format.grouped(row.count), countW), x: x, y: y)
+            }
+            if barW > 0 && !row.isUnseen {
                 x += buf.put(" " + Format.fit(Format.bar(row.count, of: maxCount, width: barW), barW), x: x, y: y,
                              role: .bar)
             }

@@ -18,10 +18,12 @@ func reduce(_ old: TUIState, _ action: TUIAction) -> TUIState {
         s.height = h
     case .update(let stats, let rate):
         s.stats = stats
-        s.rate = rate
+        s.rate = s.hasEnded ? 0 : rate
         s.refreshRefused()
     case .traceEnded(let status):
         s.status = status
+        // Nothing calls any more: the rate of the last second is not the rate now.
+        if s.hasEnded { s.rate = 0 }
     case .saved(let path, let format):
         s.savedDecisions = s.decisions
         s.outputPath = path
@@ -29,9 +31,11 @@ func reduce(_ old: TUIState, _ action: TUIAction) -> TUIState {
         s.message = "saved \(format.title) policy to \(path)"
         s.messageIsError = false
         if s.prompt == .confirmQuit { s.prompt = nil }
+        if s.quitAfterSave { s.shouldQuit = true }
     case .saveFailed(let reason):
         s.message = "not saved: \(reason)"
         s.messageIsError = true
+        s.quitAfterSave = false
 
     case .moveUp: s = move(s, by: -1)
     case .moveDown: s = move(s, by: 1)
@@ -41,6 +45,7 @@ func reduce(_ old: TUIState, _ action: TUIAction) -> TUIState {
     case .end: s = move(s, by: Int.max / 2)
     case .switchPane:
         s.pane = s.pane == .list ? .detail : .list
+        if s.pane == .detail && !s.showPolicy { s = showDetailCursor(s) }
     case .redraw:
         s.effects.append(.redrawAll)
     case .help:
@@ -68,6 +73,10 @@ func reduce(_ old: TUIState, _ action: TUIAction) -> TUIState {
         s.message = "showing \(s.decisionFilter.rawValue)"
     case .togglePolicyView:
         s.showPolicy.toggle()
+        s.detailScroll = 0
+    case .togglePaths:
+        s.expandPaths.toggle()
+        s.message = s.expandPaths ? "every path sample shown" : "five path samples per argument"
 
     case .allow: s = setVerdict(s, .allow)
     case .deny: s = setVerdict(s, .deny(errno: Choices.errnos[0].value))
@@ -84,7 +93,10 @@ func reduce(_ old: TUIState, _ action: TUIAction) -> TUIState {
         guard s.pane == .detail, values.indices.contains(s.detailCursor) else { break }
         let v = values[s.detailCursor]
         if s.selectedValues.contains(v) { s.selectedValues.remove(v) } else { s.selectedValues.insert(v) }
-        s = moveDetail(s, by: 1)
+        // Down within the same argument only: the next argument's histogram is another choice.
+        if values.indices.contains(s.detailCursor + 1), values[s.detailCursor + 1].argument == v.argument {
+            s.detailCursor += 1
+        }
     case .maskRule: s = addValues(s, mask: true)
     case .clearConditions:
         let values = s.detailValues
@@ -148,8 +160,15 @@ private func helpKey(_ old: TUIState, _ key: Key) -> TUIState {
 
 private func promptKey(_ old: TUIState, _ prompt: Prompt, _ key: Key) -> TUIState {
     var s = old
+    if prompt == .confirmQuit && key == .ctrl("c") {
+        // The second Ctrl-C: the user means it.
+        s.prompt = nil
+        s.shouldQuit = true
+        return s
+    }
     if key == .escape || key == .ctrl("c") || key == .ctrl("g") {
         s.prompt = nil
+        s.quitAfterSave = false
         return s
     }
     switch prompt {
@@ -158,13 +177,13 @@ private func promptKey(_ old: TUIState, _ prompt: Prompt, _ key: Key) -> TUIStat
         case .enter:
             s.prompt = nil
             s.lastSearch = text
-            s = select(s, firstMatchOf: text, cancelIfNone: true)
+            s = searchEverywhere(s, text)
         case .backspace:
             s.prompt = .search(text: String(text.dropLast()))
-            s = select(s, firstMatchOf: String(text.dropLast()), cancelIfNone: false)
+            s = select(s, firstMatchOf: String(text.dropLast()), )
         case .char(let c):
             s.prompt = .search(text: text + String(c))
-            s = select(s, firstMatchOf: text + String(c), cancelIfNone: false)
+            s = select(s, firstMatchOf: text + String(c), )
         default: break
         }
     case .savePath(let text):
@@ -242,7 +261,10 @@ private func promptKey(_ old: TUIState, _ prompt: Prompt, _ key: Key) -> TUIStat
         switch key {
         case .char("y"), .char("Y"): s.prompt = nil; s.shouldQuit = true
         case .char("n"), .char("N"), .char("q"): s.prompt = nil
-        case .char("s"): s.prompt = nil; s = reduce(s, .save)
+        case .char("s"):
+            s.prompt = nil
+            s.quitAfterSave = true
+            s = reduce(s, .save)
         default: break
         }
     }
@@ -294,8 +316,23 @@ private func moveDetail(_ old: TUIState, by delta: Int) -> TUIState {
         return s
     }
     let count = s.detailValues.count
-    guard count > 0 else { return s }
+    // Without values, or upwards from the first, the pane scrolls (long path lists, the header).
+    if count == 0 || (delta < 0 && s.detailCursor == 0) {
+        let lines = DetailView.lines(s, width: s.detailWidth).count
+        s.detailScroll = max(0, min(max(0, lines - s.detailHeight), s.detailScroll.addingReportingOverflow(delta).partialValue))
+        return s
+    }
     s.detailCursor = max(0, min(count - 1, s.detailCursor.addingReportingOverflow(delta).partialValue))
+    return showDetailCursor(s)
+}
+
+/// Scrolls the detail pane so that the value cursor's line is on screen.
+private func showDetailCursor(_ old: TUIState) -> TUIState {
+    var s = old
+    let lines = DetailView.lines(s, width: s.detailWidth)
+    guard let c = lines.firstIndex(where: { $0.valueIndex == s.detailCursor }) else { return s }
+    if c < s.detailScroll { s.detailScroll = max(0, c - 1) }
+    if c > s.detailScroll + s.detailHeight - 3 { s.detailScroll = c - s.detailHeight + 3 }
     return s
 }
 
@@ -304,6 +341,7 @@ private func selectRow(_ old: TUIState, _ row: SyscallStat) -> TUIState {
     if s.selected != key(of: row) || s.selectedRow.map(key(of:)) != key(of: row) {
         s.selected = key(of: row)
         s.detailCursor = 0
+        s.detailScroll = 0
         s.selectedValues = []
     }
     return s
@@ -313,18 +351,73 @@ private func matches(_ name: String, _ text: String) -> Bool {
     name.lowercased().contains(text.lowercased())
 }
 
-private func select(_ old: TUIState, firstMatchOf text: String, cancelIfNone: Bool) -> TUIState {
+/// While typing a search: the first row of the list whose name is the text, else contains it.
+private func select(_ old: TUIState, firstMatchOf text: String) -> TUIState {
     var s = old
     guard !text.isEmpty else { return s }
     let rows = s.visibleRows
-    let found = rows.first { $0.name.lowercased() == text.lowercased() } ?? rows.first { matches($0.name, text) }
-    if let row = found {
+    if let row = rows.first(where: { $0.name.lowercased() == text.lowercased() }) ?? rows.first(where: { matches($0.name, text) }) {
         s = selectRow(s, row)
         s.pane = .list
-    } else if cancelIfNone {
-        s.message = "no syscall matches '\(text)'"
-        s.messageIsError = true
     }
+    return s
+}
+
+/// Enter in the search prompt: a row of the list (by exact name), else any syscall of the table
+/// (an unseen one gets a row, so that it can be given a rule), else a group (shown as the group
+/// filter, its unseen members included), else a row whose name contains the text; a name that is
+/// none of these says so, with the closest syscall and group names.
+private func searchEverywhere(_ old: TUIState, _ text: String) -> TUIState {
+    var s = old
+    let wanted = text.lowercased()
+    guard !wanted.isEmpty else { return s }
+    if let row = s.visibleRows.first(where: { $0.name.lowercased() == wanted }) {
+        s = selectRow(s, row)
+        s.pane = .list
+        return s
+    }
+    if SyscallTable.shared.number(of: wanted, arch: .host) != nil {
+        if !s.stats.rows.contains(where: { $0.name == wanted }), !s.unseenShown.contains(wanted) {
+            s.unseenShown.append(wanted)
+        }
+        // Filters that would hide it give way.
+        if !s.visibleRows.contains(where: { $0.name == wanted }) {
+            s.groupFilter = nil
+            s.decisionFilter = .all
+        }
+        if let row = s.visibleRows.first(where: { $0.name == wanted }) {
+            s = selectRow(s, row)
+            s.pane = .list
+            if row.isUnseen {
+                s.message = "\(wanted): unseen (not called while traced); a rule set here is explicit, "
+                    + "else it gets the action for syscalls never seen"
+            }
+        }
+        return s
+    }
+    let group = wanted.hasPrefix("@") ? wanted : "@" + wanted
+    if let members = SyscallGroups.members(of: group) {
+        s.groupFilter = group
+        s.decisionFilter = .all
+        let seen = Set(s.stats.rows.map(\.name)).intersection(members).count
+        s.message = "showing \(group): \(seen) seen, \(members.count - seen) unseen"
+        s.selected = nil
+        s.pane = .list
+        return s
+    }
+    if let row = s.visibleRows.first(where: { matches($0.name, text) }) {
+        s = selectRow(s, row)
+        s.pane = .list
+        return s
+    }
+    let names = SyscallTable.shared.definitions.map(\.name)
+    let containing = names.filter { $0.contains(wanted) }.sorted { ($0.count, $0) < ($1.count, $1) }
+    let closest = Array((containing + closestMatches(to: wanted, in: names + SyscallGroups.names)).prefix(5))
+    var seenNames = Set<String>()
+    let hint = closest.filter { seenNames.insert($0).inserted }
+    s.message = "'\(text)' is not a syscall or a group"
+        + (hint.isEmpty ? "" : "; closest: " + hint.joined(separator: ", "))
+    s.messageIsError = true
     return s
 }
 

@@ -108,7 +108,11 @@ struct TUIState: Sendable {
     var detailCursor = 0
     var detailScroll = 0
     var selectedValues: Set<ValueRef> = []
+    /// Every path sample shown, not only the first few.
+    var expandPaths = false
     var lastSearch = ""
+    /// Syscalls never seen that the user went to by search: they keep a row.
+    var unseenShown: [String] = []
     /// Per row, whether the loaded policy refuses it, as of the row's count then.
     var refusedCache: [LiveStats.Key: (count: UInt64, refused: Bool)] = [:]
     var prompt: Prompt?
@@ -117,6 +121,8 @@ struct TUIState: Sendable {
     var message: String?
     var messageIsError = false
     var shouldQuit = false
+    /// `s` in the quit prompt: quit once the save it asked for has succeeded.
+    var quitAfterSave = false
     var effects: [Effect] = []
 
     init(width: Int, height: Int, title: String, pid: Int32? = nil, status: TraceStatus = .starting,
@@ -136,19 +142,37 @@ struct TUIState: Sendable {
 
     var hasUnsavedChanges: Bool { decisions != savedDecisions }
 
+    /// The traced program has exited, was killed, or was detached from.
+    var hasEnded: Bool {
+        if case .ended = status { return true }
+        return false
+    }
+
     // MARK: Derived values
+
+    /// The rows of syscalls never seen that the list shows: those found by search, those given
+    /// an explicit rule, and the members of the group shown; host architecture, table names only.
+    var unseenRows: [SyscallStat] {
+        let seen = Set(stats.rows.map(\.name))
+        var names = Set(unseenShown)
+        for (name, d) in decisions.bySyscall where d.verdict != .suggested { names.insert(name) }
+        if let g = groupFilter, let members = SyscallGroups.members(of: g) { names.formUnion(members) }
+        return names.subtracting(seen).sorted().compactMap { name in
+            SyscallTable.shared.number(of: name, arch: .host).map { SyscallStat(unseen: name, nr: $0, arch: .host) }
+        }
+    }
 
     /// The list rows after filtering and sorting.
     var visibleRows: [SyscallStat] {
         let groupMembers = groupFilter.flatMap { SyscallGroups.members(of: $0) }.map(Set.init)
-        let rows = stats.rows.filter { r in
+        let rows = (stats.rows + unseenRows).filter { r in
             if let g = groupMembers, !g.contains(r.name) { return false }
             return decisionFilter.accepts(decisions.decision(for: r.name).verdict, refused: isRefused(r))
         }
         switch sort {
         case .count: return rows.sorted { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }
         case .name: return rows.sorted { $0.name != $1.name ? $0.name < $1.name : $0.arch < $1.arch }
-        case .firstSeen: return rows.sorted { $0.firstSeen < $1.firstSeen }
+        case .firstSeen: return rows.sorted { $0.firstSeen != $1.firstSeen ? $0.firstSeen < $1.firstSeen : $0.name < $1.name }
         case .number: return rows.sorted { $0.nr != $1.nr ? $0.nr < $1.nr : $0.arch < $1.arch }
         }
     }
@@ -217,6 +241,9 @@ struct TUIState: Sendable {
 
     /// Rows available to the list (header 2, column titles 1, message line 1, footer 1).
     var listHeight: Int { max(1, height - 5) }
+    /// The right pane's size.
+    var detailWidth: Int { width - leftWidth - 1 }
+    var detailHeight: Int { max(1, height - 4) }
     /// The list's width: half the screen when narrow; from 100 columns at least what the list
     /// needs to show names, counts, bars and whole group names (`ListView.columns`).
     var leftWidth: Int { width < 100 ? width / 2 : max(54, width * 2 / 5) }

@@ -140,6 +140,8 @@ import Testing
         case .toggleValue:
             #expect(after.selectedValues == [ValueRef(argument: 0, value: 0)])
             #expect(after.detailCursor == 1)
+        case .togglePaths:
+            #expect(after.expandPaths)
         case .maskRule:
             #expect(after.decisions.decision(for: read).argRules == [0: .maskZero(0xFFFF_FFFF)])
         case .clearConditions:
