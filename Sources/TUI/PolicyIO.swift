@@ -3,15 +3,17 @@ import PolicyModel
 
 /// The formats a policy can be written in.
 public enum PolicyFormat: String, CaseIterable, Sendable {
-    case oci, text, bpf, c
+    case oci, text, bpf, c, spo
 
-    /// The format a file name implies: `.json` OCI, `.policy` text, `.bpf` raw BPF, `.h` C.
+    /// The format a file name implies: `.json` OCI, `.policy` text, `.bpf` raw BPF, `.h` C,
+    /// `.yaml`/`.yml` a Kubernetes SeccompProfile.
     public init?(path: String) {
         switch URL(fileURLWithPath: path).pathExtension.lowercased() {
         case "json": self = .oci
         case "policy": self = .text
         case "bpf": self = .bpf
         case "h": self = .c
+        case "yaml", "yml": self = .spo
         default: return nil
         }
     }
@@ -42,11 +44,21 @@ public enum PolicyIO {
         if format == .text { return try loadText(path: path, warn: options.warn) }
         // Read once: the content decides an unknown extension, and a pipe cannot be read twice.
         let bytes = try readPolicyFile(path: path)
-        if format == nil, let first = bytes.first(where: { ![9, 10, 13, 32].contains($0) }), first != UInt8(ascii: "{") {
+        if format == nil, SeccompProfileObject.looksLikeYAML(bytes) {
+            format = .spo
+        } else if format == nil, let first = bytes.first(where: { ![9, 10, 13, 32].contains($0) }), first != UInt8(ascii: "{") {
             format = .text
         }
         switch format {
         case .text?: return try loadText(path: path, bytes: bytes, warn: options.warn)
+        case .spo?:
+            // One object or several (profiles of many nodes or replicas): their union, as merge makes it.
+            let results = try SeccompProfileObject.read(bytes, source: path, target: options.target,
+                                                        options: OCIProfile.ReadOptions(lenient: options.lenient))
+            for w in results.flatMap(\.warnings) { options.warn(w.description) }
+            let (policy, disagreements) = PolicyUnion.union(results.map(\.policy))
+            for d in disagreements { options.warn("\(path): \(d)") }
+            return policy
         default:
             let result = try OCIProfile.read(bytes, source: path, target: options.target,
                                              options: OCIProfile.ReadOptions(lenient: options.lenient))
@@ -65,9 +77,12 @@ public enum PolicyIO {
     public static func encode(_ policy: Policy, as format: PolicyFormat, weights: SyscallWeights = .uniform,
                        source: String? = nil, naming file: String) throws -> [UInt8] {
         do {
+            if format == .spo {
+                return try SeccompProfileObject.encode(policy, name: KubernetesName.from(path: file) ?? "seccomp-profile")
+            }
             return try encode(policy, as: format, weights: weights, source: source)
         } catch let e as OCIWriteError {
-            throw FileError(path: file, reason: "cannot be written as OCI JSON: \(e)")
+            throw FileError(path: file, reason: "cannot be written as \(format == .spo ? "a SeccompProfile" : "OCI JSON"): \(e)")
         } catch let e as BPFCompileError {
             throw FileError(path: file, reason: "cannot be compiled to BPF: \(e)")
         }
@@ -83,6 +98,8 @@ public enum PolicyIO {
         case .bpf: return SockFilter.bytes(of: try BPFCompiler.compile(policy, weights: weights))
         case .c: return Array(BPFCHeader.render(try BPFCompiler.compile(policy, weights: weights), policy: policy,
                                                 source: source).utf8)
+        case .spo:
+            return try SeccompProfileObject.encode(policy, name: source.flatMap(KubernetesName.from(path:)) ?? "seccomp-profile")
         }
     }
 }

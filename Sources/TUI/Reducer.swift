@@ -536,6 +536,7 @@ extension PolicyFormat {
         case .text: return "text"
         case .bpf: return "raw BPF"
         case .c: return "C header"
+        case .spo: return "Kubernetes SeccompProfile (YAML)"
         }
     }
 
@@ -546,6 +547,7 @@ extension PolicyFormat {
         case .text: return "t"
         case .bpf: return "b"
         case .c: return "c"
+        case .spo: return "y"  // YAML; k moves
         }
     }
 }

@@ -25,8 +25,14 @@ struct Export: ParsableCommand {
     @Argument(help: "The policy to convert.")
     var policy: String
 
-    @Option(help: "Output format: oci, bpf, text or c (default: from -o's extension).")
+    @Option(help: "Output format: oci, bpf, text, c or spo (a Kubernetes SeccompProfile; default: from -o's extension).")
     var format: PolicyFormat?
+
+    @Option(help: "For spo: the object's name (default: from -o's file name, else the policy's).")
+    var name: String?
+
+    @Option(help: "For spo: the object's namespace (default: none, the one kubectl applies it in).")
+    var namespace: String?
 
     @Option(name: .shortAndLong, help: "Write here (atomically) instead of to standard output.")
     var output: String?
@@ -34,7 +40,7 @@ struct Export: ParsableCommand {
     @Flag(help: "Skip unknown syscall names with a warning instead of failing.")
     var lenient = false
 
-    @Option(help: "Resolve the profile for this architecture (x86_64, x32, i386, aarch64; default: the host).")
+    @Option(help: "Resolve the profile for this architecture (x86_64, x32, i386, aarch64; default: the host); a policy that does not list it is rewritten for it (open → openat, ...; see docs/containers.md).")
     var targetArch: String?
 
     @Option(help: "Resolve minKernel conditions for this kernel version, e.g. 6.1 (default: the running kernel).")
@@ -67,7 +73,10 @@ struct Export: ParsableCommand {
             throw ValidationError("--runtime \(runtime.rawValue) applies to --format oci (runtimes read OCI profiles)")
         }
         if format == nil && output.flatMap(PolicyFormat.init(path:)) == nil {
-            throw ValidationError("give --format oci|bpf|text|c (or an -o file ending in .json, .bpf, .policy or .h)")
+            throw ValidationError("give --format oci|bpf|text|c|spo (or an -o file ending in .json, .bpf, .policy, .h or .yaml)")
+        }
+        if (name != nil || namespace != nil) && (format ?? output.flatMap(PolicyFormat.init(path:))) != .spo {
+            throw ValidationError("--name and --namespace apply to --format spo")
         }
     }
 
@@ -79,12 +88,43 @@ struct Export: ParsableCommand {
         return PolicyLoadOptions(target: target, lenient: lenient)
     }
 
+    /// The policy read for --target-arch. A policy for other architectures only (it neither lists
+    /// the target nor maps it in a Docker archMap, as a policy learned on x86_64) is read for the
+    /// host and carried over by ArchMapping's table, with one note per call replaced.
+    func loadForTarget() throws -> Policy {
+        let options = try loadOptions()
+        guard options.target.arch != .host else { return try PolicyIO.load(path: policy, options: options) }
+        var onHost = options
+        onHost.target.arch = .host
+        var warnings: [String] = []
+        onHost.warn = { warnings.append($0) }
+        let hostPolicy = try PolicyIO.load(path: policy, options: onHost)
+        if hostPolicy.architectures.contains(options.target.arch) || archMapCovers(options.target.arch) {
+            return try PolicyIO.load(path: policy, options: options)
+        }
+        for w in warnings { options.warn(w) }
+        do {
+            let (retargeted, notes) = try ArchMapping.retarget(hostPolicy, to: options.target.arch)
+            for n in notes { FileHandle.standardError.write(Data("note: \(n)\n".utf8)) }
+            return retargeted
+        } catch {
+            throw FileError(path: policy, reason: "cannot be written for \(options.target.arch.rawValue): \(error)")
+        }
+    }
+
+    /// Whether the policy is an OCI profile whose Docker archMap has an entry for `arch`.
+    func archMapCovers(_ arch: Arch) -> Bool {
+        guard let bytes = try? InputFile.read(path: policy, limit: JSONParser.Limits.standard.maxBytes),
+              let raw = try? OCIProfile.parse(bytes, source: policy) else { return false }
+        return raw.archMap.contains { $0.architecture == arch.ociName || $0.subArchitectures.contains(arch.ociName) }
+    }
+
     /// The bytes to write: the whole conversion happens before anything is written.
     func convertedBytes() throws -> [UInt8] {
         guard let format = format ?? output.flatMap(PolicyFormat.init(path:)) else {
-            throw ValidationError("give --format oci|bpf|text|c")
+            throw ValidationError("give --format oci|bpf|text|c|spo")
         }
-        var loaded = try PolicyIO.load(path: policy, options: loadOptions())
+        var loaded = try loadForTarget()
         if runtime != .none {
             let (withRuntime, notes) = try loaded.adding(runtime: runtime)
             loaded = withRuntime
@@ -92,6 +132,14 @@ struct Export: ParsableCommand {
         }
         let weights = try frequency.map(Export.readFrequency)
             ?? (profile.isEmpty ? .uniform : SyscallWeights(profile: Check.loadProfiles(profile)))
+        if format == .spo {
+            let objectName = name ?? [output, policy].compactMap { $0.flatMap(KubernetesName.from(path:)) }.first ?? "seccomp-profile"
+            do {
+                return try SeccompProfileObject.encode(loaded, name: objectName, namespace: namespace)
+            } catch let e as OCIWriteError {
+                throw FileError(path: policy, reason: "cannot be written as a SeccompProfile: \(e)")
+            }
+        }
         return try PolicyIO.encode(loaded, as: format, weights: weights, source: policy, naming: policy)
     }
 

@@ -33,6 +33,11 @@ struct Generate: ParsableCommand {
     @Option(help: "Argument conditions: none, or safe (\(PolicyGeneration.safeArguments.map { "\($0.syscall) \($0.argument)" }.joined(separator: ", ")), when they took few distinct values).")
     var argRules: String = "none"
 
+    @Option(help: ArgumentHelp("Also allow what this container runtime's init calls after installing the filter "
+                + "(none, runc, crun): the calls recorded by 'seccomp-tui hook' when the profiles have them, "
+                + "else the measured list (see docs/runtimes.md)."))
+    var runtime: ContainerRuntime = .none
+
     func validate() throws {
         if profiles.isEmpty { throw ValidationError("give at least one profile") }
         if PolicyGeneration.ArgumentRules(rawValue: argRules) == nil {
@@ -56,12 +61,42 @@ struct Generate: ParsableCommand {
         let loaded = try profiles.map(ProfileIO.load(path:))
         let options = PolicyGeneration.Options(defaultAction: try Self.parseAction(defaultAction),
                                                argumentRules: PolicyGeneration.ArgumentRules(rawValue: argRules) ?? .none)
-        let result = PolicyGeneration.policy(from: loaded, options: options)
+        var result = PolicyGeneration.policy(from: loaded, options: options)
         for name in result.unnamed {
             FileHandle.standardError.write(Data("warning: syscall \(name) has no name in the syscall table; it stays denied\n".utf8))
+        }
+        for note in try Self.addRuntime(runtime, recordedIn: loaded, to: &result.policy) {
+            FileHandle.standardError.write(Data("note: \(note)\n".utf8))
         }
         let format = PolicyFormat(path: output) ?? .oci
         try AtomicFile.write(try PolicyIO.encode(result.policy, as: format, source: profiles.joined(separator: " "),
                                                  naming: output), to: output)
+    }
+
+    /// Allows the runtime's calls after the filter point: those `seccomp-tui hook` recorded in
+    /// `profiles` when there are any (no hand-kept list needed), else `runtime`'s measured list.
+    /// Returns the notes to print.
+    static func addRuntime(_ runtime: ContainerRuntime, recordedIn profiles: [Profile], to policy: inout Policy)
+        throws -> [String] {
+        let recorded = profiles.reduce(into: [Arch: Set<String>]()) { all, p in
+            all.merge(p.metadata.runtimeSyscalls) { $0.union($1) }
+        }
+        let names = Set(recorded.values.joined()).sorted()
+        guard runtime != .none else {
+            return names.isEmpty ? [] : ["the profiles hold \(names.count) calls a container runtime's init made "
+                + "under the filter (\(names.joined(separator: " "))): give --runtime to allow them, or the container "
+                + "will not start"]
+        }
+        if names.isEmpty {
+            let (p, notes) = try policy.adding(runtime: runtime)
+            policy = p
+            return notes
+        }
+        var notes = names.filter { n in !recorded.keys.contains { SyscallTable.shared.number(of: n, arch: $0) != nil } }
+            .map { "\($0) (recorded for the runtime) has no number in the syscall table; it stays denied" }
+        let (p, added) = policy.adding(runtimeSyscalls: names, of: "\(runtime.rawValue) (as recorded)")
+        policy = p
+        notes += added
+        return notes
     }
 }

@@ -35,6 +35,9 @@ struct Learn: ParsableCommand {
     @Option(name: .shortAndLong, help: "Attach to this running process instead of starting a command.")
     var pid: Int32?
 
+    @Option(help: ArgumentHelp("Attach to every process of this running podman or docker container.", valueName: "name|id"))
+    var container: String?
+
     @Option(name: .long, help: "Where the traced program's standard output and error go.")
     var childOutput: String = "/dev/null"
 
@@ -58,11 +61,11 @@ struct Learn: ParsableCommand {
 
     func validate() throws {
         if syntheticRate != nil { return }
-        if pid != nil && !command.isEmpty {
-            throw ValidationError("give either -p PID or a command after --, not both")
+        if [pid != nil, !command.isEmpty, container != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("give one of -p PID, --container NAME or a command after --")
         }
-        if pid == nil && command.isEmpty {
-            throw ValidationError("nothing to trace: give a command after -- (seccomp-tui -- CMD) or -p PID")
+        if pid == nil && command.isEmpty && container == nil {
+            throw ValidationError("nothing to trace: give a command after -- (seccomp-tui -- CMD), -p PID or --container NAME")
         }
         if let p = pid, p <= 0 { throw ValidationError("-p takes a process id above 0, not \(p)") }
     }
@@ -77,6 +80,15 @@ struct Learn: ParsableCommand {
             try TUISession.live(SyntheticBackend(rate: rate, duration: syntheticSeconds),
                                 target: .spawn(command: ["synthetic"]), traceOptions: TraceOptions(),
                                 options: options)
+            return
+        }
+        if let container {
+            let found = try ContainerProcesses.find(container)
+            // Said before the TUI takes the screen, and kept in the scrollback after it.
+            FileHandle.standardError.write(Data((ContainerProcesses.attachWarning(found, container: container) + "\n").utf8))
+            options.title = "container \(container): " + Self.commandLine(of: found.mainPid)
+            try TUISession.live(ContainerBackend(kind: backend, processes: found), target: .attach(pid: found.mainPid),
+                                traceOptions: TraceOptions(returns: returns), options: options)
             return
         }
         let target: TraceTarget = pid.map { .attach(pid: $0) } ?? .spawn(command: command)

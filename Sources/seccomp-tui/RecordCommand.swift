@@ -38,26 +38,29 @@ struct Record: ParsableCommand {
     @Option(name: .customShort("p"), help: ArgumentHelp("Attach to this running process instead of starting CMD.", valueName: "pid"))
     var pid: Int32?
 
+    @Option(help: ArgumentHelp("Attach to every process of this running podman or docker container.", valueName: "name|id"))
+    var container: String?
+
     @Argument(parsing: .postTerminator, help: "The command to run, after --.")
     var command: [String] = []
 
     func validate() throws {
-        if pid == nil && command.isEmpty { throw ValidationError("give a command after -- or a pid with -p") }
-        if pid != nil && !command.isEmpty { throw ValidationError("give either a command or -p PID, not both") }
+        let targets = [pid != nil, !command.isEmpty, container != nil].filter { $0 }.count
+        if targets == 0 { throw ValidationError("give a command after --, a pid with -p or --container NAME") }
+        if targets > 1 { throw ValidationError("give one of a command, -p PID or --container NAME") }
         if let p = pid, p <= 0 { throw ValidationError("-p takes a process id above 0, not \(p)") }
     }
 
     func run() throws {
         if let output { try AtomicFile.checkWritable(output) }
-        let target: TraceTarget = pid.map { .attach(pid: $0) } ?? .spawn(command: command)
         let recording: Recording
-        do {
-            recording = try Recording.run(target: target, backend: backend,
+        if let container {
+            let found = try ContainerProcesses.find(container)
+            FileHandle.standardError.write(Data((ContainerProcesses.attachWarning(found, container: container) + "\n").utf8))
+            recording = try Recording.run(target: .attach(pid: found.mainPid), backend: ContainerBackend(kind: backend, processes: found),
                                           options: TraceOptions(returns: returns, keepRunning: keepRunning))
-        } catch TraceError.execFailed(let command, let errno) {
-            // As a shell (and enforce) reports it: 127 not found, 126 found but not executable.
-            FileHandle.standardError.write(Data("Error: \(TraceError.execFailed(command: command, errno: errno))\n".utf8))
-            throw ExitCode(errno == ENOENT ? 127 : 126)
+        } else {
+            recording = try record(pid.map { .attach(pid: $0) } ?? .spawn(command: command))
         }
         if let output {
             try AtomicFile.write(recording.profile.encodeJSON(), to: output)
@@ -68,5 +71,17 @@ struct Record: ParsableCommand {
         }
         let status = recording.end.shellStatus
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Records a command or an attached process.
+    private func record(_ target: TraceTarget) throws -> Recording {
+        do {
+            return try Recording.run(target: target, backend: backend,
+                                     options: TraceOptions(returns: returns, keepRunning: keepRunning))
+        } catch TraceError.execFailed(let command, let errno) {
+            // As a shell (and enforce) reports it: 127 not found, 126 found but not executable.
+            FileHandle.standardError.write(Data("Error: \(TraceError.execFailed(command: command, errno: errno))\n".utf8))
+            throw ExitCode(errno == ENOENT ? 127 : 126)
+        }
     }
 }

@@ -47,10 +47,11 @@ import TestScratch
         #expect(data.status == 126, "\(data.stderr)")
     }
 
-    @Test("record refuses a command together with -p, and neither")
+    @Test("record refuses two of a command, -p and --container, and none")
     func recordValidation() throws {
-        #expect(try EnforceTestSupport.failure(["record", "-p", "1", "--", "true"]) == "give either a command or -p PID, not both")
-        #expect(try EnforceTestSupport.failure(["record"]) == "give a command after -- or a pid with -p")
+        #expect(try EnforceTestSupport.failure(["record", "-p", "1", "--", "true"]) == "give one of a command, -p PID or --container NAME")
+        #expect(try EnforceTestSupport.failure(["record", "-p", "1", "--container", "web"]) == "give one of a command, -p PID or --container NAME")
+        #expect(try EnforceTestSupport.failure(["record"]) == "give a command after --, a pid with -p or --container NAME")
         #expect(try seccompTUI(["record", "--help"]).stdout.contains("setuid"))
     }
 

@@ -28,10 +28,11 @@ import TestScratch
         #expect(!FileManager.default.fileExists(atPath: marker), "the command was not started")
     }
 
-    @Test("learn takes a command or -p PID, not both and not neither")
+    @Test("learn takes one of a command, -p PID or --container NAME")
     func learnArguments() throws {
-        for (args, message) in [(["-p", "1", "--", "ls"], "give either -p PID or a command after --, not both"),
-                                ([], "nothing to trace: give a command after -- (seccomp-tui -- CMD) or -p PID"),
+        for (args, message) in [(["-p", "1", "--", "ls"], "give one of -p PID, --container NAME or a command after --"),
+                                (["-p", "1", "--container", "web"], "give one of -p PID, --container NAME or a command after --"),
+                                ([], "nothing to trace: give a command after -- (seccomp-tui -- CMD), -p PID or --container NAME"),
                                 (["-p", "0"], "-p takes a process id above 0, not 0")] {
             let out = try EnforceTestSupport.seccompTUI(["learn"] + args)
             #expect(out.status == 64, "\(args)")  // EX_USAGE: refused while parsing

@@ -70,11 +70,18 @@ extension Policy {
     /// container could not start otherwise). Returns the new policy and one note per change.
     public func adding(runtime: ContainerRuntime, table: SyscallTable = .shared)
         throws(ContainerRuntimeError) -> (policy: Policy, notes: [String]) {
+        adding(runtimeSyscalls: try runtime.extraSyscalls(), of: runtime.rawValue, table: table)
+    }
+
+    /// The same for a list of calls a runtime's init was seen making (`seccomp-tui hook` records
+    /// them); `runtime` names it in the notes.
+    public func adding(runtimeSyscalls: [String], of runtime: String, table: SyscallTable = .shared)
+        -> (policy: Policy, notes: [String]) {
         var p = self
         var notes: [String] = []
         var seen = Set<String>()
         var added: [String] = []
-        for name in try runtime.extraSyscalls() where seen.insert(name).inserted {
+        for name in runtimeSyscalls where seen.insert(name).inserted {
             let arches = architectures.filter { table.number(of: name, arch: $0) != nil }
             guard !arches.isEmpty else { continue }
             let allowed = arches.allSatisfy {
@@ -85,12 +92,12 @@ extension Policy {
             if !refusing.isEmpty {
                 p.rules.removeAll { $0.syscall == name && !$0.action.letsCallRun }
                 notes.append("\(name): dropped \(refusing.count) rule\(refusing.count == 1 ? "" : "s") refusing it; "
-                    + "\(runtime.rawValue) needs it before the program starts")
+                    + "\(runtime) needs it before the program starts")
             }
             p.rules.append(Rule(syscall: name, action: .allow))
             added.append(name)
         }
-        if !added.isEmpty { notes.append("allowed for \(runtime.rawValue)'s init: " + added.joined(separator: " ")) }
+        if !added.isEmpty { notes.append("allowed for \(runtime)'s init: " + added.joined(separator: " ")) }
         return (p, notes)
     }
 }

@@ -107,6 +107,7 @@ struct ProfileFileV1: Decodable {
         var exitSignal: Int32?
         var totalCalls: UInt64
         var traces: Int
+        var runtimeSyscalls: [String: [String]]?
     }
     struct Syscall: Decodable {
         var arch: String
@@ -167,7 +168,9 @@ struct ProfileFileV1: Decodable {
         metadata = Metadata(command: m.command, attachedPid: m.attachedPid, backend: m.backend,
                             startTime: m.startTime, endTime: m.endTime, lostEvents: m.lostEvents,
                             pids: m.pids.sorted(), pidsOverflow: m.pidsOverflow, exitCode: m.exitCode,
-                            exitSignal: m.exitSignal, totalCalls: m.totalCalls, traces: m.traces)
+                            exitSignal: m.exitSignal, totalCalls: m.totalCalls, traces: m.traces,
+                            runtimeSyscalls: m.runtimeSyscalls.isEmpty ? nil
+                                : Dictionary(uniqueKeysWithValues: m.runtimeSyscalls.map { ($0.key.rawValue, $0.value.sorted()) }))
         syscalls = p.syscalls.map { s in
             Syscall(
                 arch: s.arch.rawValue, name: s.name, number: s.number, count: s.count, firstSeen: s.firstSeenIndex,
@@ -204,6 +207,15 @@ struct ProfileFileV1: Decodable {
             throw .invalid(field: "metadata.traces", expected: "a number of traces from 1 to \(Int32.max), not \(metadata.traces)")
         }
         meta.traces = metadata.traces
+        for (arch, names) in metadata.runtimeSyscalls ?? [:] {
+            guard let a = Arch(rawValue: arch) else {
+                throw .invalid(field: "metadata.runtimeSyscalls", expected: "architecture names (\(Arch.allCases.map(\.rawValue).joined(separator: ", "))), not '\(arch)'")
+            }
+            guard !names.contains(where: \.isEmpty) else {
+                throw .invalid(field: "metadata.runtimeSyscalls.\(arch)", expected: "syscall names, not an empty string")
+            }
+            meta.runtimeSyscalls[a] = Set(names)
+        }
         var out: [SyscallProfile] = []
         for (n, s) in syscalls.enumerated() {
             do throws(ProfileError) {
@@ -253,7 +265,10 @@ extension ProfileFileV1.Metadata {
           + optional("startTime", startTime) { .double($0) }
           + optional("endTime", endTime) { .double($0) }
           + optional("exitCode", exitCode) { .signed(Int64($0)) }
-          + optional("exitSignal", exitSignal) { .signed(Int64($0)) })
+          + optional("exitSignal", exitSignal) { .signed(Int64($0)) }
+          + optional("runtimeSyscalls", runtimeSyscalls) { r in
+              .object(r.keys.sorted().map { ($0, .array(r[$0]!.map { .string($0) })) })
+          })
     }
 }
 

@@ -154,5 +154,6 @@ extension ProfileMetadata {
         if exitCode == nil && exitSignal == nil { exitCode = o.exitCode; exitSignal = o.exitSignal }
         totalCalls &+= o.totalCalls
         traces += o.traces
+        runtimeSyscalls.merge(o.runtimeSyscalls) { $0.union($1) }
     }
 }

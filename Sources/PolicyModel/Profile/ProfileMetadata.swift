@@ -21,6 +21,10 @@ public struct ProfileMetadata: Hashable, Sendable {
     public internal(set) var totalCalls: UInt64 = 0
     /// How many traces were merged into this profile (1 for a fresh one).
     public var traces: Int = 1
+    /// The calls a container runtime's init made between installing the container's filter and
+    /// exec'ing the container's program (recorded by `seccomp-tui hook`), by architecture: they
+    /// run under the policy too but are not the program's. Empty for other traces.
+    public var runtimeSyscalls: [Arch: Set<String>] = [:]
 
     public init(command: [String] = [], attachedPid: Int32? = nil, backend: String = "",
                 startTime: Double? = nil, endTime: Double? = nil) {
