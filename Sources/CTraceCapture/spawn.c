@@ -6,6 +6,7 @@
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -31,12 +32,12 @@ static int child_has_cap_sys_admin(void) {
 pid_t CTraceCapture_spawn(const char *path, char *const argv[], char *const envp[],
                           const void *filter, unsigned short filter_len, int nnp_mode,
                           int stop_self, int *error_fd) {
-    return CTraceCapture_spawn_flags(path, argv, envp, filter, filter_len, 0, nnp_mode, stop_self, error_fd);
+    return CTraceCapture_spawn_flags(path, argv, envp, filter, filter_len, 0, nnp_mode, stop_self, 0, error_fd);
 }
 
 pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *const envp[],
                                 const void *filter, unsigned short filter_len, unsigned int filter_flags,
-                                int nnp_mode, int stop_self, int *error_fd) {
+                                int nnp_mode, int stop_self, int take_terminal, int *error_fd) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) return -1;
     sigset_t all, old;
@@ -56,6 +57,10 @@ pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *cons
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
         close(fds[0]);
+        // A session of its own whose controlling terminal is its standard input (the TUI's
+        // pseudo-terminal): job control, Ctrl-C and /dev/tty work as in a terminal of its own.
+        if (take_terminal && (setsid() < 0 || ioctl(0, TIOCSCTTY, 0) < 0))
+            child_fail(fds[1], CTraceCapture_SPAWN_STAGE_TERMINAL);
         if (stop_self) raise(SIGSTOP);
         if (filter_len > 0) {
             int nnp = nnp_mode == CTraceCapture_NNP_ALWAYS ||

@@ -9,6 +9,10 @@ final class EventLoop {
     static let frameInterval = 0.05
     private let driver: TerminalDriver
     private let feed: LiveFeed?
+    /// The traced program's terminal and what it wrote there, when it runs on the TUI's.
+    private let program: ProgramTerminal?
+    private let programOutput: ProgramOutputFeed?
+    private var programSize = (width: 0, height: 0)
     private(set) var state: TUIState
     /// Frames drawn.
     private(set) var frames = 0
@@ -16,9 +20,11 @@ final class EventLoop {
     /// The quit signal received, or 0 (`ProcessSignals.pending`; tests give their own).
     private let quitSignal: () -> Int32
 
-    init(driver: TerminalDriver, feed: LiveFeed?, state: TUIState,
-         quitSignal: @escaping () -> Int32 = { ProcessSignals.pending }) {
+    init(driver: TerminalDriver, feed: LiveFeed?, state: TUIState, program: ProgramTerminal? = nil,
+         programOutput: ProgramOutputFeed? = nil, quitSignal: @escaping () -> Int32 = { ProcessSignals.pending }) {
         self.driver = driver
+        self.program = program
+        self.programOutput = programOutput
         self.quitSignal = quitSignal
         self.feed = feed
         self.state = state
@@ -29,6 +35,7 @@ final class EventLoop {
     /// Runs until the user quits or a signal asks to. Returns the final state.
     func run() -> TUIState {
         var version = -1
+        var outputVersion = 0
         var lastDraw = 0.0
         var needsDraw = true
         var rateTime = now()
@@ -66,6 +73,12 @@ final class EventLoop {
                     needsDraw = true
                 }
             }
+            if let programOutput, let snap = programOutput.snapshot(after: outputVersion) {
+                outputVersion = snap.version
+                state = reduce(state, .output(snap.output))
+                needsDraw = true
+            }
+            resizeProgram()
             if keyed { needsDraw = true }
             if needsDraw && (keyed || now() - lastDraw >= Self.frameInterval) {
                 driver.draw(Screen.render(state))
@@ -75,6 +88,16 @@ final class EventLoop {
             }
         }
         return state
+    }
+
+    /// Gives the program the output pane's size, when it changed.
+    private func resizeProgram() {
+        guard let program else { return }
+        let size = (width: max(1, state.detailWidth - 1), height: max(1, state.detailHeight - 1))
+        if size != programSize {
+            programSize = size
+            program.resize(width: size.width, height: size.height)
+        }
     }
 
     private func handle(_ event: InputEvent) {
@@ -93,6 +116,8 @@ final class EventLoop {
             switch effect {
             case .redrawAll:
                 driver.invalidate()
+            case .sendToProgram(let bytes):
+                program?.send(bytes)
             case .save(let path, let format, let policy):
                 do {
                     let bytes = try PolicyIO.encode(policy, as: format)

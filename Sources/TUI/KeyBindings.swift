@@ -7,7 +7,7 @@ enum TUIAction: Equatable, Sendable {
     case moveUp, moveDown, pageUp, pageDown, home, end, switchPane, redraw
     // Views
     case help, search, searchNext, searchPrevious, cycleSort, filterGroup, cycleDecisionFilter
-    case toggleUndecided, togglePolicyView
+    case toggleUndecided, togglePolicyView, toggleOutput
     // Decisions
     case allow, deny, denyWithErrno, kill, log, suggest
     case addCondition, toggleValue, maskRule, clearConditions, togglePaths
@@ -18,6 +18,7 @@ enum TUIAction: Equatable, Sendable {
     case key(Key)
     case resize(width: Int, height: Int)
     case update(LiveStats, rate: Double)
+    case output(ProgramOutput)
     case traceEnded(TraceStatus)
     case saved(path: String, format: PolicyFormat)
     case saveFailed(String)
@@ -94,6 +95,9 @@ enum KeyBindings {
                    help: "choose the action for every syscall never seen"),
         KeyBinding(keys: [.char("p")], action: .togglePolicyView, scope: .global, label: "Policy",
                    help: "show the whole policy text in the right pane, or the syscall again"),
+        KeyBinding(keys: [.char("w")], action: .toggleOutput, scope: .global, label: "Output",
+                   help: "show the program's terminal (what it wrote, in its colours) and give it the keys; "
+                       + "^] gives the keys back to seccomp-tui, PgUp/PgDn scroll, w again hides it"),
         KeyBinding(keys: [.char("z")], action: .undo, scope: .global, label: nil, help: "undo the last decision"),
         KeyBinding(keys: [.char("Z")], action: .redo, scope: .global, label: nil, help: "redo"),
         KeyBinding(keys: [.char("s")], action: .save, scope: .global, label: "Save",
@@ -113,6 +117,10 @@ enum KeyBindings {
                    help: "quit; with unsaved changes it asks: y quits, s saves then quits, n or Esc stays, "
                        + "a second Ctrl-C quits"),
     ]
+
+    /// While the output pane has the focus every key goes to the program but this one (Ctrl-],
+    /// as telnet and virsh console use it) and PgUp/PgDn, which scroll the pane.
+    static let leaveOutput = Key.ctrl("}")
 
     /// The action a key stands for in `pane`: a binding of the pane's own scope wins over a global one.
     static func action(for key: Key, in pane: Pane) -> TUIAction? {

@@ -9,6 +9,7 @@ func reduce(_ old: TUIState, _ action: TUIAction) -> TUIState {
     case .key(let key):
         if s.showHelp { return helpKey(s, key) }
         if let p = s.prompt { return promptKey(s, p, key) }
+        if s.showOutput && s.outputFocus { return outputKey(s, key) }
         s.message = nil
         s.messageIsError = false
         guard let bound = KeyBindings.action(for: key, in: s.pane) else { return s }
@@ -20,8 +21,17 @@ func reduce(_ old: TUIState, _ action: TUIAction) -> TUIState {
         s.stats = stats
         s.rate = s.hasEnded ? 0 : rate
         s.refreshRefused()
+    case .output(let output):
+        s.output = output
     case .traceEnded(let status):
         s.status = status
+        if s.hasEnded {
+            // Nothing reads keys any more: they are the TUI's again.
+            s.outputFocus = false
+            if let o = s.output, !o.isEmpty, !s.showOutput {
+                s.message = "the program \(status.description): w shows its last output"
+            }
+        }
         // Nothing calls any more: the rate of the last second is not the rate now.
         if s.hasEnded { s.rate = 0 }
     case .saved(let path, let format):
@@ -43,6 +53,9 @@ func reduce(_ old: TUIState, _ action: TUIAction) -> TUIState {
     case .pageDown: s = move(s, by: max(1, s.listHeight - 1))
     case .home: s = move(s, by: Int.min / 2)
     case .end: s = move(s, by: Int.max / 2)
+    case .switchPane where s.showOutput && !s.hasEnded:
+        s.outputFocus = true
+        s.message = "keys go to the program; \(KeyBindings.leaveOutput.label) gives them back"
     case .switchPane:
         s.pane = s.pane == .list ? .detail : .list
         if s.pane == .detail && !s.showPolicy { s = showDetailCursor(s) }
@@ -74,6 +87,20 @@ func reduce(_ old: TUIState, _ action: TUIAction) -> TUIState {
     case .togglePolicyView:
         s.showPolicy.toggle()
         s.detailScroll = 0
+    case .toggleOutput:
+        guard s.output != nil else {
+            s.message = "no program output here: only a program seccomp-tui starts runs on its terminal"
+            break
+        }
+        if s.showOutput {
+            s.showOutput = false
+        } else {
+            s.showOutput = true
+            s.showPolicy = false
+            s.outputScroll = 0
+            s.outputFocus = !s.hasEnded
+            if s.outputFocus { s.message = "keys go to the program; \(KeyBindings.leaveOutput.label) gives them back" }
+        }
     case .togglePaths:
         s.expandPaths.toggle()
         s.message = s.expandPaths ? "every path sample shown" : "five path samples per argument"
@@ -142,7 +169,30 @@ func reduce(_ old: TUIState, _ action: TUIAction) -> TUIState {
     return clamp(s)
 }
 
-// MARK: - Keys in prompts and the help screen
+// MARK: - Keys in prompts, the help screen and the output pane
+
+/// A key while the output pane has the focus: to the program, but for the key that gives the
+/// keys back and PgUp/PgDn, which scroll the pane.
+private func outputKey(_ old: TUIState, _ key: Key) -> TUIState {
+    var s = old
+    let page = max(1, s.detailHeight - 2)
+    switch key {
+    case KeyBindings.leaveOutput:
+        s.outputFocus = false
+        s.message = "keys back to seccomp-tui; w hides the output, Tab gives the program the keys again"
+    case .pageUp:
+        s.outputScroll = min(s.outputScroll + page, max(0, (s.output?.lines.count ?? 0) - 1))
+    case .pageDown:
+        s.outputScroll = max(0, s.outputScroll - page)
+    default:
+        s.message = nil
+        if let bytes = key.terminalBytes {
+            s.effects.append(.sendToProgram(bytes))
+            s.outputScroll = 0
+        }
+    }
+    return s
+}
 
 private func helpKey(_ old: TUIState, _ key: Key) -> TUIState {
     var s = old

@@ -16,7 +16,9 @@ enum Screen {
         ListView.draw(s, into: &buf, area: Rect(x: 0, y: 2, width: left, height: s.height - 4))
         for y in 2..<(s.height - 2) { buf.put("│", x: left, y: y, role: .dim) }
         let right = Rect(x: left + 1, y: 2, width: s.width - left - 1, height: s.height - 4)
-        if s.showPolicy {
+        if s.showOutput {
+            OutputView.draw(s, into: &buf, area: right)
+        } else if s.showPolicy {
             PolicyView.draw(s, into: &buf, area: right)
         } else {
             DetailView.draw(s, into: &buf, area: right)

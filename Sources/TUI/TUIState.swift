@@ -68,6 +68,8 @@ enum Prompt: Hashable, Sendable {
 enum Effect: Hashable, Sendable {
     case save(path: String, format: PolicyFormat, policy: Policy)
     case redrawAll
+    /// Bytes for the traced program's terminal (keys typed while the output pane has the focus).
+    case sendToProgram([UInt8])
 }
 
 /// One selectable argument value in the detail pane.
@@ -110,6 +112,15 @@ struct TUIState: Sendable {
     var selectedValues: Set<ValueRef> = []
     /// Every path sample shown, not only the first few.
     var expandPaths = false
+    /// What the traced program wrote to its terminal; nil when it has none of the TUI's (a
+    /// saved profile, an attached process).
+    var output: ProgramOutput?
+    /// The output pane is shown in place of the detail pane (`w`).
+    var showOutput = false
+    /// Keys go to the program (until `KeyBindings.leaveOutput`).
+    var outputFocus = false
+    /// Lines scrolled up from the end of the output.
+    var outputScroll = 0
     var lastSearch = ""
     /// Syscalls never seen that the user went to by search: they keep a row.
     var unseenShown: [String] = []

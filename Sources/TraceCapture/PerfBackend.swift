@@ -166,7 +166,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         defer { for p in argv { free(p) } }
         var releaseFD: Int32 = -1
         var statusFD: Int32 = -1
-        let pid = CTraceCapture_perf_spawn_held(command[0], &argv, &releaseFD, &statusFD)
+        let pid = CTraceCapture_perf_spawn_held(command[0], &argv, options.takeTerminal ? 1 : 0, &releaseFD, &statusFD)
         if pid < 0 { throw PerfBackendError.system(operation: "fork", errno: -pid) }
         do {
             try openEvents(tracepoints: tracepoints, tids: [pid], cpus: cpus, enableOnExec: true)

@@ -14,9 +14,10 @@ struct Learn: ParsableCommand {
               seccomp-tui -o server.json -- ./server --port 8080
               seccomp-tui learn -p 1234
               seccomp-tui --policy server.json -- ./server
-            Press F1 or ? in the TUI for its keys. The program's output goes to --child-output \
-            (default /dev/null). Quitting kills a started command and detaches from an attached \
-            process, which keeps running.
+            Press F1 or ? in the TUI for its keys. A started command runs on a terminal of the \
+            TUI's: w shows what it wrote and gives it the keys (^] gives them back); \
+            --child-output also copies its output to a file. Quitting kills a started command and \
+            detaches from an attached process, which keeps running.
 
             With the ptrace backend a started command runs with PR_SET_NO_NEW_PRIVS unless \
             seccomp-tui has CAP_SYS_ADMIN (its tracing filter needs it): setuid and setgid programs \
@@ -38,7 +39,7 @@ struct Learn: ParsableCommand {
     @Option(help: ArgumentHelp("Attach to every process of this running podman or docker container.", valueName: "name|id"))
     var container: String?
 
-    @Option(name: .long, help: "Where the traced program's standard output and error go.")
+    @Option(name: .long, help: "Also copy what the started program writes on its terminal (the output pane, w) to this file.")
     var childOutput: String = "/dev/null"
 
     @Flag(help: "Also record return values, to show errors (an extra stop per syscall).")
@@ -70,6 +71,13 @@ struct Learn: ParsableCommand {
         if let p = pid, p <= 0 { throw ValidationError("-p takes a process id above 0, not \(p)") }
     }
 
+    /// What attaching misses, and what that means for `enforce`.
+    static func attachWarning(pid: Int32) -> String {
+        "attached to running pid \(pid): its start-up calls (execve and the loader's mmap, openat, "
+            + "mprotect, arch_prctl, …) were made before and are not seen; enforce -- CMD starts the program "
+            + "under the policy, which must allow them too: learn it started (seccomp-tui -- CMD) to see them"
+    }
+
     func run() throws {
         if let output { try AtomicFile.checkWritable(output) }
         var options = TUISession.Options(title: "", outputPath: output, policyPath: policy,
@@ -90,6 +98,12 @@ struct Learn: ParsableCommand {
             try TUISession.live(ContainerBackend(kind: backend, processes: found), target: .attach(pid: found.mainPid),
                                 traceOptions: TraceOptions(returns: returns), options: options)
             return
+        }
+        if let pid {
+            // Said before the TUI takes the screen (kept in the scrollback) and on its message line.
+            let warning = Self.attachWarning(pid: pid)
+            FileHandle.standardError.write(Data(("warning: " + warning + "\n").utf8))
+            options.notice = warning
         }
         let target: TraceTarget = pid.map { .attach(pid: $0) } ?? .spawn(command: command)
         options.title = pid.map { "attached: " + Self.commandLine(of: $0) } ?? command.joined(separator: " ")

@@ -140,6 +140,8 @@ import Testing
         case .toggleValue:
             #expect(after.selectedValues == [ValueRef(argument: 0, value: 0)])
             #expect(after.detailCursor == 1)
+        case .toggleOutput:
+            #expect(after.message?.hasPrefix("no program output here") == true, "the fixture has no program terminal")
         case .togglePaths:
             #expect(after.expandPaths)
         case .maskRule:
@@ -170,7 +172,7 @@ import Testing
             let changed = reduce(reduce(before, .deny), .key(c.key))
             #expect(!changed.shouldQuit)
             #expect(changed.prompt == .confirmQuit)
-        case .key, .resize, .update, .traceEnded, .saved, .saveFailed:
+        case .key, .resize, .update, .output, .traceEnded, .saved, .saveFailed:
             Issue.record("\(binding.action) is not an action a key may be bound to")
         }
     }

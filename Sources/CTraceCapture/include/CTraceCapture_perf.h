@@ -87,8 +87,9 @@ size_t CTraceCapture_perf_ring_read(CTraceCapture_perf_ring *ring,
 /// Forks a child that waits (blocked on a pipe) before `execvp(file, argv)`. On success returns
 /// the child's pid and sets `*release_fd` (write end: `CTraceCapture_perf_release` lets the child
 /// go) and `*status_fd` (read end of a CLOEXEC pipe carrying an exec failure's errno). -errno on
-/// failure. The child sets every signal to its default disposition and an empty signal mask.
-pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[],
+/// failure. The child sets every signal to its default disposition and an empty signal mask; with
+/// `take_terminal` it starts a session whose controlling terminal is its fd 0.
+pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[], int take_terminal,
                                     int *release_fd, int *status_fd);
 /// Releases the held child and waits for its exec: returns 0 once it exec'd, or the errno
 /// with which exec failed (the child then exits with status 127). Closes both fds.

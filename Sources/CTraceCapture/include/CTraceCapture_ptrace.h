@@ -118,6 +118,7 @@ enum {
     CTraceCapture_SPAWN_STAGE_FILTER = 1,
     CTraceCapture_SPAWN_STAGE_NNP = 2,
     CTraceCapture_SPAWN_STAGE_EXEC = 3,
+    CTraceCapture_SPAWN_STAGE_TERMINAL = 4,
 };
 
 /// Forks a child that (1) resets every signal handler to default and unblocks every signal
@@ -132,10 +133,11 @@ pid_t CTraceCapture_spawn(const char *path, char *const argv[], char *const envp
                           const void *filter, unsigned short filter_len, int nnp_mode,
                           int stop_self, int *error_fd);
 
-/// CTraceCapture_spawn with `filter_flags` for seccomp(SECCOMP_SET_MODE_FILTER) (SECCOMP_FILTER_FLAG_*).
+/// CTraceCapture_spawn with `filter_flags` for seccomp(SECCOMP_SET_MODE_FILTER) (SECCOMP_FILTER_FLAG_*);
+/// with `take_terminal` the child starts a session whose controlling terminal is its fd 0.
 pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *const envp[],
                                 const void *filter, unsigned short filter_len, unsigned int filter_flags,
-                                int nnp_mode, int stop_self, int *error_fd);
+                                int nnp_mode, int stop_self, int take_terminal, int *error_fd);
 
 /// Reads the error pipe of CTraceCapture_spawn: returns 0 on EOF (exec succeeded), or 1 and
 /// fills `*stage`/`*err` when the child reported a failure. Closes the fd.
