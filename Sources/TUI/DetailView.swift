@@ -58,6 +58,14 @@ enum DetailView {
                 out.append(Line(" ! the loaded policy refuses calls seen here", .refused, .bold))
             }
         }
+        for w in s.lintWarnings(for: row.name) {
+            for (i, l) in Format.wrap("\(w.check.name): \(w.detail)", width - 4).enumerated() {
+                out.append(Line((i == 0 ? " ▲ " : "   ") + l, .warning, i == 0 ? .bold : []))
+            }
+            for l in Format.wrap("fix: " + w.check.fix.replacingOccurrences(of: "NAME", with: row.name), width - 4) {
+                out.append(Line("   " + l, .dim))
+            }
+        }
         if !row.errors.isEmpty {
             let errs = row.errors.sorted { $0.value > $1.value }.prefix(6)
                 .map { "\(Choices.errnoName(UInt16(clamping: $0.key))) ×\(Format.grouped($0.value))" }

@@ -5,7 +5,11 @@ enum HeaderView {
         var x = buf.put(" seccomp-tui ", x: 0, y: 0, role: .header, attributes: .bold)
         let pid = s.pid.map { "  pid \($0)" } ?? ""
         // The title (the command line) gives way first, with an ellipsis; the pid and the state stay.
-        let room = max(0, s.width - x - 24 - pid.count - 2)
+        // The exposure score of the policy being built (`lint`, 0 tight to 10 open) stays at the right.
+        // It gives way when it would leave the command line fewer than 12 cells.
+        var exposure = s.lint.map { "exposure \($0.exposure)/10 " } ?? ""
+        var room = max(0, s.width - x - 24 - pid.count - 2)
+        if room - exposure.count >= min(s.title.count, 12) { room -= exposure.count } else { exposure = "" }
         let title = s.title.count > room ? Format.fit(s.title, room) : s.title
         x += buf.put("\(title)\(pid)  ", x: x, y: 0, role: .header)
         let statusRole: ColorRole
@@ -17,7 +21,10 @@ enum HeaderView {
         }
         x += buf.put("[\(s.status.description)]", x: x, y: 0, role: statusRole, attributes: .bold)
         if s.hasUnsavedChanges {
-            buf.put(" modified", x: x, y: 0, role: .header)
+            x += buf.put(" modified", x: x, y: 0, role: .header)
+        }
+        if !exposure.isEmpty, x + 1 + exposure.count <= s.width {
+            buf.put(exposure, x: s.width - exposure.count, y: 0, role: .header, attributes: .bold)
         }
 
         var counts = ["calls \(Format.grouped(s.stats.total))", "\(Format.grouped(UInt64(max(0, s.rate.rounded()))))/s",

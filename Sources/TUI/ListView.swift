@@ -74,7 +74,10 @@ enum ListView {
             // An unseen call without a rule is not "suggested allow": it gets the default action.
             let mark = row.isUnseen && verdict == .suggested ? "·" : String(verdict.mark)
             x += buf.put(mark, x: x, y: y, role: verdict.role, attributes: .bold)
-            x += buf.put(refused ? "!" : " ", x: x, y: y, role: refused ? .refused : .normal, attributes: .bold)
+            // `!` the loaded policy refuses calls seen here; `▲` lint warns about this row's decision.
+            let warned = !refused && !s.lintWarnings(for: row.name).isEmpty
+            x += buf.put(refused ? "!" : (warned ? "▲" : " "), x: x, y: y,
+                         role: refused ? .refused : (warned ? .warning : .normal), attributes: .bold)
             x += buf.put(Format.fit(name, nameW) + " ", x: x, y: y, role: refused ? .refused : (row.isUnseen ? .dim : .normal))
             if row.isUnseen {
                 // Never called while traced: what the row is there for, over the count and bar.

@@ -2,7 +2,14 @@ import PolicyModel
 
 /// The one place the TUI's state changes: a pure function of the state and an action.
 /// Nothing here touches the terminal or a file; saving is asked for through `state.effects`.
+/// The lint of the policy being built follows every change.
 func reduce(_ old: TUIState, _ action: TUIAction) -> TUIState {
+    var s = apply(old, action)
+    s.refreshLint()
+    return s
+}
+
+private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
     var s = old
     s.effects = []
     switch action {

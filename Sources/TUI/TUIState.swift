@@ -248,6 +248,30 @@ struct TUIState: Sendable {
     /// The policy the decisions make now.
     var policy: Policy { PolicyBuilder.policy(stats: stats, decisions: decisions, base: loadedPolicy) }
 
+    /// What `lint` says of `policy` (nil before the first refresh, or when it cannot be compiled).
+    var lint: PolicyLint?
+    /// What `lint` was computed from: it is computed again only when this changes.
+    var lintSource: LintSource?
+
+    struct LintSource: Equatable {
+        var decisions: Decisions
+        var rows: Int
+        var loaded: Policy?
+    }
+
+    /// Lints the policy being built when the decisions, the rows or the loaded policy changed.
+    mutating func refreshLint() {
+        let source = LintSource(decisions: decisions, rows: stats.rows.count, loaded: loadedPolicy)
+        guard source != lintSource else { return }
+        lintSource = source
+        lint = try? PolicyLint(policy: policy)
+    }
+
+    /// The lint warnings about syscall `name` in the policy being built.
+    func lintWarnings(for name: String) -> [PolicyLint.Warning] {
+        lint?.warnings.filter { $0.syscall == name } ?? []
+    }
+
     // MARK: Layout
 
     /// Rows available to the list (header 2, column titles 1, message line 1, footer 1).

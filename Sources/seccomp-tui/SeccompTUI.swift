@@ -10,7 +10,7 @@ struct SeccompTUI: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Learn.self, Open.self, Record.self, Generate.self, Merge.self, Export.self, Check.self,
-            Enforce.self, Disasm.self, Inspect.self, Syscalls.self, Hook.self,
+            Enforce.self, Disasm.self, Inspect.self, Syscalls.self, Diff.self, Lint.self, Hook.self,
         ],
         defaultSubcommand: Learn.self
     )

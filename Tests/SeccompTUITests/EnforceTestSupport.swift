@@ -50,6 +50,19 @@ enum EnforceTestSupport {
         var value: Data { lock.withLock { data } }
     }
 
+    /// The first child of `parent` whose command name is `comm`, waited for up to two seconds.
+    static func child(of parent: Int32, named comm: String) -> Int32? {
+        for _ in 0..<200 {
+            let children = (try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8)) ?? ""
+            if let pid = children.split(separator: " ").first.flatMap({ Int32($0) }),
+               (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == comm + "\n" {
+                return pid
+            }
+            usleep(10_000)
+        }
+        return nil
+    }
+
     /// The built `seccomp-tui`.
     static func binary() throws -> String {
         guard let url = ExportCommandTests.executable() else { throw CocoaError(.fileNoSuchFile) }

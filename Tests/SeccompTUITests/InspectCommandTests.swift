@@ -33,15 +33,7 @@ import TUI
             waitpid(child.pid, &status, 0)
         }
         #expect(Spawn.result(of: child, command: ["seccomp-tui"]) == nil)
-        for _ in 0..<200 where sleeper == nil {
-            let children = (try? String(contentsOfFile: "/proc/\(child.pid)/task/\(child.pid)/children", encoding: .utf8)) ?? ""
-            if let pid = children.split(separator: " ").first.flatMap({ Int32($0) }),
-               (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == "sleep\n" {
-                sleeper = pid
-            } else {
-                usleep(10_000)
-            }
-        }
+        sleeper = S.child(of: child.pid, named: "sleep")
         let pid = try #require(sleeper)
         let r = try S.run([try S.binary(), "inspect", String(pid)])
         #expect(r.status == 0, "\(r.stderr)")
