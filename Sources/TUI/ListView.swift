@@ -79,11 +79,14 @@ enum ListView {
             x += buf.put(refused ? "!" : (warned ? "▲" : " "), x: x, y: y,
                          role: refused ? .refused : (warned ? .warning : .normal), attributes: .bold)
             x += buf.put(Format.fit(name, nameW) + " ", x: x, y: y, role: refused ? .refused : (row.isUnseen ? .dim : .normal))
+            // Never called while traced: what the row is there for, over the count and bar, and
+            // over the group too when that is what it takes to say it whole.
+            let unseenText = verdict == .suggested ? "unseen" : "unseen, explicit rule"
+            let countBar = countW + (barW > 0 ? 1 + barW : 0)
+            let overGroup = row.isUnseen && groupW > 0 && unseenText.count > countBar
             if row.isUnseen {
-                // Never called while traced: what the row is there for, over the count and bar.
-                let span = countW + (barW > 0 ? 1 + barW : 0)
-                let text = verdict == .suggested ? "unseen" : "unseen, explicit rule"
-                x += buf.put(Format.fit(text, span), x: x, y: y, role: .dim, attributes: .bold)
+                let span = overGroup ? countBar + 1 + groupW : countBar
+                x += buf.put(Format.fit(unseenText, span), x: x, y: y, role: .dim, attributes: .bold)
             } else {
                 x += buf.put(Format.right(Format.grouped(row.count), countW), x: x, y: y)
             }
@@ -91,7 +94,7 @@ enum ListView {
                 x += buf.put(" " + Format.fit(Format.bar(row.count, of: maxCount, width: barW), barW), x: x, y: y,
                              role: .bar)
             }
-            if groupW > 0 { buf.put(" " + Format.fit(group, groupW), x: x, y: y, role: .dim) }
+            if groupW > 0 && !overGroup { buf.put(" " + Format.fit(group, groupW), x: x, y: y, role: .dim) }
             if index == selectedIndex {
                 let role: ColorRole = s.pane == .list ? .selection : .selectionInactive
                 buf.paint(Rect(x: area.x + 2, y: y, width: w - 2, height: 1), role: role)

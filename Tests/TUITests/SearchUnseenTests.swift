@@ -22,8 +22,10 @@ import Testing
         let nr = try #require(SyscallTable.shared.number(of: "ptrace", arch: .host))
         #expect(s.policy.decide(SeccompData(nr: nr, arch: .host)) == .killProcess)
         #expect(s.policy.rules(for: "ptrace") == [Rule(syscall: "ptrace", action: .killProcess)])
-        let text = Screen.render(s).text
-        #expect(text.contains("unseen, explicit rule"))
+        #expect(Screen.render(s).text.contains("unseen, explicit rule"))
+        let narrow = reduce(s, .resize(width: 120, height: 30))
+        #expect(Screen.render(narrow).text.contains("ptrace"), "whole at 120 columns too")
+        #expect(Screen.render(narrow).text.split(separator: "\n").contains { $0.contains("ptrace") && $0.contains("unseen, explicit rule") })
     }
 
     @Test("an unseen call without a rule stays at the default action and is not in the policy")
