@@ -1,14 +1,18 @@
 #include "CTraceCapture_ptrace.h"
+#include "CTraceCapture_notify.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 // Everything the child runs after fork must be async-signal-safe: raw syscalls, no malloc,
@@ -29,15 +33,37 @@ static int child_has_cap_sys_admin(void) {
     return (data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN)) != 0;
 }
 
-pid_t CTraceCapture_spawn(const char *path, char *const argv[], char *const envp[],
-                          const void *filter, unsigned short filter_len, int nnp_mode,
-                          int stop_self, int *error_fd) {
-    return CTraceCapture_spawn_flags(path, argv, envp, filter, filter_len, 0, nnp_mode, stop_self, 0, error_fd);
+/// Default handlers and no blocked signal, as for a command started from a shell.
+static void child_reset_signals(void) {
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig == SIGKILL || sig == SIGSTOP) continue;
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = SIG_DFL;
+        sigaction(sig, &sa, NULL);
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *const envp[],
-                                const void *filter, unsigned short filter_len, unsigned int filter_flags,
-                                int nnp_mode, int stop_self, int take_terminal, int *error_fd) {
+/// Sets NO_NEW_PRIVS per `nnp_mode` and installs the filter; reports a failure on `fd` and
+/// exits. Returns what seccomp(2) returned (the listener with SECCOMP_FILTER_FLAG_NEW_LISTENER).
+static long child_install(int fd, const void *filter, unsigned short filter_len, unsigned int filter_flags,
+                          int nnp_mode) {
+    int nnp = nnp_mode == CTraceCapture_NNP_ALWAYS ||
+              (nnp_mode == CTraceCapture_NNP_UNLESS_CAP_SYS_ADMIN && !child_has_cap_sys_admin());
+    if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(fd, CTraceCapture_SPAWN_STAGE_NNP);
+    struct sock_fprog prog = { filter_len, (struct sock_filter *)filter };
+    long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter_flags, &prog);
+    if (r < 0) child_fail(fd, CTraceCapture_SPAWN_STAGE_FILTER);
+    return r;
+}
+
+/// Forks with every signal blocked around the fork and a CLOEXEC error pipe. In the child
+/// (returns 0): default handlers, no blocked signal (as from a shell), `*fd` the pipe's write
+/// end. In the parent: the child's pid and `*fd` the read end, or -1 with errno.
+static pid_t fork_child(int *fd) {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) return -1;
     sigset_t all, old;
@@ -45,33 +71,10 @@ pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *cons
     pthread_sigmask(SIG_SETMASK, &all, &old);
     pid_t pid = fork();
     if (pid == 0) {
-        // Child: default handlers and no blocked signal (as from a shell), then stop for the tracer.
-        for (int sig = 1; sig < NSIG; sig++) {
-            if (sig == SIGKILL || sig == SIGSTOP) continue;
-            struct sigaction sa;
-            memset(&sa, 0, sizeof sa);
-            sa.sa_handler = SIG_DFL;
-            sigaction(sig, &sa, NULL);
-        }
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
+        child_reset_signals();
         close(fds[0]);
-        // A session of its own whose controlling terminal is its standard input (the TUI's
-        // pseudo-terminal): job control, Ctrl-C and /dev/tty work as in a terminal of its own.
-        if (take_terminal && (setsid() < 0 || ioctl(0, TIOCSCTTY, 0) < 0))
-            child_fail(fds[1], CTraceCapture_SPAWN_STAGE_TERMINAL);
-        if (stop_self) raise(SIGSTOP);
-        if (filter_len > 0) {
-            int nnp = nnp_mode == CTraceCapture_NNP_ALWAYS ||
-                      (nnp_mode == CTraceCapture_NNP_UNLESS_CAP_SYS_ADMIN && !child_has_cap_sys_admin());
-            if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) child_fail(fds[1], CTraceCapture_SPAWN_STAGE_NNP);
-            struct sock_fprog prog = { filter_len, (struct sock_filter *)filter };
-            if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter_flags, &prog) < 0)
-                child_fail(fds[1], CTraceCapture_SPAWN_STAGE_FILTER);
-        }
-        execve(path, argv, envp);
-        child_fail(fds[1], CTraceCapture_SPAWN_STAGE_EXEC);
+        *fd = fds[1];
+        return 0;
     }
     int saved = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -81,7 +84,35 @@ pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *cons
         errno = saved;
         return -1;
     }
-    *error_fd = fds[0];
+    *fd = fds[0];
+    return pid;
+}
+
+pid_t CTraceCapture_spawn(const char *path, char *const argv[], char *const envp[],
+                          const void *filter, unsigned short filter_len, int nnp_mode,
+                          int stop_self, int *error_fd) {
+    return CTraceCapture_spawn_flags(path, argv, envp, filter, filter_len, 0, nnp_mode, stop_self, 0, error_fd);
+}
+
+pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *const envp[],
+                                const void *filter, unsigned short filter_len, unsigned int filter_flags,
+                                int nnp_mode, int stop_self, int take_terminal, int *error_fd) {
+    int fd;
+    pid_t pid = fork_child(&fd);
+    if (pid == 0) {
+        // Child: take the terminal, stop for the tracer, install the filter, exec.
+        // A session of its own whose controlling terminal is its standard input (the TUI's
+        // pseudo-terminal): job control, Ctrl-C and /dev/tty work as in a terminal of its own.
+        if (take_terminal && (setsid() < 0 || ioctl(0, TIOCSCTTY, 0) < 0))
+            child_fail(fd, CTraceCapture_SPAWN_STAGE_TERMINAL);
+        if (stop_self) raise(SIGSTOP);
+        if (filter_len > 0) {
+            child_install(fd, filter, filter_len, filter_flags, nnp_mode);
+        }
+        execve(path, argv, envp);
+        child_fail(fd, CTraceCapture_SPAWN_STAGE_EXEC);
+    }
+    if (pid > 0) *error_fd = fd;
     return pid;
 }
 
@@ -99,4 +130,94 @@ int CTraceCapture_spawn_result(int error_fd, int *stage, int *err) {
     *stage = msg[0];
     *err = msg[1];
     return 1;
+}
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+
+/// Shared between the parent and the child (MAP_SHARED): the child stores the listener's fd
+/// number, the parent sets `go` once it has taken it.
+struct handoff {
+    int listener;
+    int go;
+};
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield" ::: "memory");
+#else
+    __asm__ volatile("" ::: "memory");
+#endif
+}
+
+pid_t CTraceCapture_spawn_supervised(const char *path, char *const argv[], char *const envp[],
+                                     const void *filter, unsigned short filter_len, unsigned int filter_flags,
+                                     int nnp_mode, int *error_fd, int *listener_fd) {
+    *listener_fd = -1;
+    struct handoff *shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shared == MAP_FAILED) return -1;
+    shared->listener = -1;
+    shared->go = 0;
+    int fd;
+    pid_t pid = fork_child(&fd);
+    if (pid == 0) {
+        long listener = child_install(fd, filter, filter_len, filter_flags | SECCOMP_FILTER_FLAG_NEW_LISTENER, nnp_mode);
+        // From here every system call goes through the filter, and a refused one waits for the
+        // listener's answer: make none until the parent holds it.
+        __atomic_store_n(&shared->listener, (int)listener, __ATOMIC_RELEASE);
+        while (!__atomic_load_n(&shared->go, __ATOMIC_ACQUIRE)) cpu_relax();
+        execve(path, argv, envp);  // the listener is CLOEXEC: the command does not hold it
+        child_fail(fd, CTraceCapture_SPAWN_STAGE_EXEC);
+    }
+    if (pid < 0) {
+        int saved = errno;
+        munmap(shared, sizeof *shared);
+        errno = saved;
+        return -1;
+    }
+    *error_fd = fd;
+    // Wait for the child to install the filter, or to fail before (it writes the pipe and exits).
+    int child_fd = -1;
+    for (;;) {
+        child_fd = __atomic_load_n(&shared->listener, __ATOMIC_ACQUIRE);
+        if (child_fd >= 0) break;
+        struct pollfd p = { fd, POLLIN, 0 };
+        int r = poll(&p, 1, 1);
+        if (r > 0) {
+            child_fd = __atomic_load_n(&shared->listener, __ATOMIC_ACQUIRE);
+            break;
+        }
+    }
+    if (child_fd < 0) {
+        munmap(shared, sizeof *shared);
+        return pid;
+    }
+    int taken = -1, saved = 0;
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (pidfd >= 0) {
+        taken = (int)syscall(SYS_pidfd_getfd, pidfd, child_fd, 0);
+        saved = errno;
+        close(pidfd);
+    } else {
+        saved = errno;
+    }
+    if (taken < 0) {
+        kill(pid, SIGKILL);
+        int status;
+        while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR) {}
+        close(fd);
+        munmap(shared, sizeof *shared);
+        errno = saved;
+        return -2;
+    }
+    *listener_fd = taken;
+    __atomic_store_n(&shared->go, 1, __ATOMIC_RELEASE);
+    munmap(shared, sizeof *shared);
+    return pid;
 }

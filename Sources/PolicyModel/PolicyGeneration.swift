@@ -15,14 +15,6 @@ public enum PolicyGeneration {
         ("personality", "personality"), ("fcntl", "cmd"),
     ]
 
-    /// Syscalls every generated policy allows although a trace may not show them:
-    /// `exit` and `exit_group` (a thread's end; without `exit` every thread is killed as it ends,
-    /// seen as SIGSEGV after all output), `rt_sigreturn` (the return from any signal handler,
-    /// which a short trace may never exercise) and `restart_syscall` (the kernel's restart of a
-    /// sleep interrupted by SIGSTOP/SIGCONT). Denying any of them kills or wedges the program
-    /// at a moment the trace did not cover, and allowing them grants nothing new.
-    public static let implicitSyscalls = ["exit", "exit_group", "restart_syscall", "rt_sigreturn"]
-
     public struct Options: Sendable {
         public var defaultAction: Action
         public var argumentRules: ArgumentRules
@@ -44,7 +36,8 @@ public enum PolicyGeneration {
     }
 
     /// A policy allowing every syscall seen in `profiles` (merged first), on the architectures
-    /// they were seen on (the host's when none), plus `implicitSyscalls`.
+    /// they were seen on (the host's when none), made by `PolicyMaker` (which adds the implicit
+    /// syscalls).
     public static func policy(from profiles: [Profile], options: Options = .init(), table: SyscallTable = .shared) -> Result {
         var merged = Profile(table: table)
         for p in profiles { merged.merge(p) }
@@ -61,8 +54,7 @@ public enum PolicyGeneration {
             }
         }
         var rules: [Rule] = []
-        for name in Set(byName.keys).union(implicitSyscalls).sorted() {
-            guard table.definition(named: name) != nil else { continue }
+        for name in byName.keys.sorted() {
             if options.argumentRules == .safe, let index = safeArgumentIndex(of: name, table: table),
                let h = byName[name] ?? nil, let distinct = h.exactDistinctCount, distinct <= options.maxDistinctValues,
                distinct > 0 {
@@ -76,9 +68,9 @@ public enum PolicyGeneration {
                 rules.append(Rule(syscall: name, action: .allow))
             }
         }
-        let arches = merged.architectures.isEmpty ? [Arch.host] : merged.architectures
-        return Result(policy: Policy(defaultAction: options.defaultAction, architectures: arches, rules: rules),
-                      unnamed: unnamed)
+        let policy = PolicyMaker.make(defaultAction: options.defaultAction, architectures: merged.architectures,
+                                      rules: rules, table: table)
+        return Result(policy: policy, unnamed: unnamed)
     }
 
     /// The index of the argument of `syscall` that `--arg-rules safe` may restrict.
@@ -94,7 +86,8 @@ public enum PolicyGeneration {
 public enum PolicyUnion {
     /// The union of `policies`' rules (identical rules once), architectures and flags. Where
     /// they disagree on the default or bad-architecture action the most restrictive is kept
-    /// (fail closed); `disagreements` says so.
+    /// (fail closed); `disagreements` says so. The result is made by `PolicyMaker` (the implicit
+    /// syscalls are allowed when it allows anything).
     public static func union(_ policies: [Policy]) -> (policy: Policy, disagreements: [String]) {
         guard var out = policies.first else { return (Policy(defaultAction: .killProcess), []) }
         var notes: [String] = []
@@ -116,7 +109,7 @@ public enum PolicyUnion {
             }
         }
         out.architectures.sort()
-        return (out, notes)
+        return (PolicyMaker.make(from: out), notes)
     }
 
     /// The syscalls that two or more of `policies` give rules with different actions, each with

@@ -92,14 +92,20 @@ enum PolicyBuilder {
         return count
     }
 
-    /// Builds the policy: one rule set per seen syscall the table knows and per unseen one given
-    /// an explicit verdict, in name order; the default action for everything else. With a `base` policy (`--policy`), its rules for
-    /// the syscalls not seen here are kept, and its architectures and flags too, so that a
-    /// session extends the loaded policy rather than replacing it.
+    /// Builds the policy through `PolicyMaker` (the one builder, which also allows the implicit
+    /// syscalls): one rule set per seen syscall the table knows, per implicit syscall the user
+    /// decided on, and per unseen syscall given an explicit verdict (found by `/`), in name
+    /// order; the default action for everything else. With a `base` policy (`--policy`), its
+    /// rules for the syscalls not seen here are kept, and its architectures and flags too, so
+    /// that a session extends the loaded policy rather than replacing it.
     static func policy(stats: LiveStats, decisions: Decisions, base: Policy? = nil,
                        table: SyscallTable = .shared) -> Policy {
+        let decidedImplicit = decisions.bySyscall.filter {
+            PolicyMaker.implicitSyscall(named: $0.key) != nil && $0.value != SyscallDecision()
+        }.keys
         let explicit = decisions.bySyscall.filter { $0.value.verdict != .suggested }.keys
-        let names = Set(stats.rows.map(\.name)).union(explicit).filter { table.definition(named: $0) != nil }
+        let names = Set(stats.rows.map(\.name)).union(decidedImplicit).union(explicit)
+            .filter { table.definition(named: $0) != nil }
         var rules = (base?.rules ?? []).filter { !names.contains($0.syscall) }
         for name in names.sorted() {
             rules += self.rules(for: name, decision: decisions.decision(for: name), table: table)
@@ -107,8 +113,9 @@ enum PolicyBuilder {
         var architectures = base?.architectures ?? []
         for arch in stats.architectures where !architectures.contains(arch) { architectures.append(arch) }
         if architectures.isEmpty { architectures = [.host] }  // nothing traced yet: the host's calls
-        return Policy(defaultAction: decisions.defaultAction, architectures: architectures,
-                      badArchAction: base?.badArchAction ?? .killProcess, rules: rules, flags: base?.flags ?? [])
+        return PolicyMaker.make(defaultAction: decisions.defaultAction, architectures: architectures,
+                                badArchAction: base?.badArchAction ?? .killProcess, rules: rules,
+                                flags: base?.flags ?? [], table: table)
     }
 
     /// The rules for one syscall: several alternatives when argument rules list several values.

@@ -47,6 +47,17 @@ enum DetailView {
                 out.append(Line((i == 0 ? " rule: " : "       ") + l))
             }
         }
+        if let implicit = PolicyMaker.implicitSyscall(named: row.name) {
+            let refused = !decision.verdict.action.letsCallRun
+            let text = refused ? "implicit, denied: \(implicit.consequence)"
+                : "implicit: allowed seen or not: \(implicit.reason)"
+            for l in Format.wrap(text, width - 2) { out.append(Line(" " + l, refused ? .refused : .dim, refused ? .bold : [])) }
+        }
+        if let (impact, _) = s.impact(of: row) {
+            for l in Format.wrap("! \(impact.sentence) (R lists them)", width - 2) {
+                out.append(Line(" " + l, .refused, .bold))
+            }
+        }
         if let p = s.loadedPolicy {
             let loaded = p.rules(for: row.name)
             let text = loaded.isEmpty ? "\(row.name): default (\(Choices.describe(p.defaultAction)))"
@@ -171,6 +182,33 @@ enum DetailView {
             if let v = line.valueIndex, v == s.detailCursor, s.pane == .detail {
                 buf.paint(Rect(x: area.x, y: y, width: area.width, height: 1), role: .selection)
             }
+        }
+    }
+}
+
+/// The right pane with `R`: the calls seen that the selected syscall's rule refuses, most
+/// frequent first, decoded.
+enum RefusedView {
+    static func draw(_ s: TUIState, into buf: inout ScreenBuffer, area: Rect) {
+        guard let row = s.selectedRow else { return }
+        var lines: [(String, ColorRole)] = []
+        if let (impact, calls) = s.impact(of: row) {
+            lines.append((" \(row.name): \(impact.sentence)", .refused))
+            for f in calls {
+                let call = f.arguments.map {
+                    RefusedCalls.describe(SyscallEvent(pid: 0, tid: 0, arch: f.arch, nr: row.nr, args: $0))
+                } ?? "\(row.name)(any arguments)"
+                lines.append(("  ×\(Format.grouped(f.count)) \(call) — \(f.action)", .normal))
+            }
+        } else {
+            lines.append((" \(row.name): its rule refuses none of the calls seen", .dim))
+        }
+        buf.put(" REFUSED CALLS (R: back)", x: area.x, y: area.y, role: .title, attributes: .bold, maxWidth: area.width)
+        let wrapped = lines.flatMap { l in
+            Format.wrap(l.0, area.width - 5).enumerated().map { ($0.offset == 0 ? $0.element : "    " + $0.element, l.1) }
+        }
+        for (i, l) in wrapped.dropFirst(s.detailScroll).prefix(area.height - 1).enumerated() {
+            buf.put(l.0, x: area.x, y: area.y + 1 + i, role: l.1, maxWidth: area.width)
         }
     }
 }

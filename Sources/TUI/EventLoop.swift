@@ -122,7 +122,7 @@ final class EventLoop {
                 do {
                     let bytes = try PolicyIO.encode(policy, as: format)
                     try AtomicFile.write(bytes, to: path)
-                    state = reduce(state, .saved(path: path, format: format))
+                    state = reduce(state, .saved(path: path, format: format, policy: policy))
                 } catch {
                     state = reduce(state, .saveFailed("\(error)"))
                 }

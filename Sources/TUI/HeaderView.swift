@@ -20,8 +20,8 @@ enum HeaderView {
         case .ended: statusRole = .warning
         }
         x += buf.put("[\(s.status.description)]", x: x, y: 0, role: statusRole, attributes: .bold)
-        if s.hasUnsavedChanges {
-            x += buf.put(" modified", x: x, y: 0, role: .header)
+        if let unsaved = s.unsavedSummary {
+            x += buf.put(" " + unsaved, x: x, y: 0, role: .header, attributes: .bold)
         }
         if !exposure.isEmpty, x + 1 + exposure.count <= s.width {
             buf.put(exposure, x: s.width - exposure.count, y: 0, role: .header, attributes: .bold)

@@ -7,7 +7,7 @@ enum TUIAction: Equatable, Sendable {
     case moveUp, moveDown, pageUp, pageDown, home, end, switchPane, redraw
     // Views
     case help, search, searchNext, searchPrevious, cycleSort, filterGroup, cycleDecisionFilter
-    case toggleUndecided, togglePolicyView, toggleOutput
+    case toggleUndecided, togglePolicyView, toggleRefusedView, toggleOutput
     // Decisions
     case allow, deny, denyWithErrno, kill, log, suggest
     case addCondition, toggleValue, maskRule, clearConditions, togglePaths
@@ -20,7 +20,7 @@ enum TUIAction: Equatable, Sendable {
     case update(LiveStats, rate: Double)
     case output(ProgramOutput)
     case traceEnded(TraceStatus)
-    case saved(path: String, format: PolicyFormat)
+    case saved(path: String, format: PolicyFormat, policy: Policy)
     case saveFailed(String)
 }
 
@@ -95,6 +95,8 @@ enum KeyBindings {
                    help: "choose the action for every syscall never seen"),
         KeyBinding(keys: [.char("p")], action: .togglePolicyView, scope: .global, label: "Policy",
                    help: "show the whole policy text in the right pane, or the syscall again"),
+        KeyBinding(keys: [.char("R")], action: .toggleRefusedView, scope: .global, label: nil,
+                   help: "list the seen calls the selected syscall's rule refuses, or the syscall again"),
         KeyBinding(keys: [.char("w")], action: .toggleOutput, scope: .global, label: "Output",
                    help: "show the program's terminal (what it wrote, in its colours) and give it the keys; "
                        + "^] gives the keys back to seccomp-tui, PgUp/PgDn scroll, w again hides it"),

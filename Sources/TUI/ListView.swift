@@ -69,7 +69,7 @@ enum ListView {
             let verdict = s.decisions.decision(for: row.name).verdict
             let refused = s.isRefused(row)
             let name = row.arch == .host ? row.name : "\(row.name)/\(row.arch.rawValue)"
-            let group = ListView.group(of: row.name)
+            let group = row.count == 0 && row.implicitReason != nil ? "implicit" : ListView.group(of: row.name)
             var x = area.x
             // An unseen call without a rule is not "suggested allow": it gets the default action.
             let mark = row.isUnseen && verdict == .suggested ? "·" : String(verdict.mark)

@@ -67,6 +67,23 @@ struct SyscallStat: Hashable, Sendable {
         errors = p.returns.errnos
         distinctCalls = p.calls.entries.map(\.call.array)
     }
+
+    /// An implicit syscall not seen (`PolicyMaker.implicitSyscalls`): a row with no calls.
+    init(implicit name: String, arch: Arch, nr: Int32, argumentCount: Int) {
+        self.arch = arch
+        self.nr = nr
+        self.name = name
+        count = 0
+        firstSeen = Int.max
+        arguments = (0..<argumentCount).map { _ in ValueHistogram(TopValues()) }
+        pathSamples = [:]
+        errors = [:]
+        distinctCalls = []
+    }
+
+    /// Why the policy allows this syscall although the trace may not show it, when it is one
+    /// of the implicit ones.
+    var implicitReason: String? { PolicyMaker.implicitSyscall(named: name)?.reason }
 }
 
 /// The statistics the TUI shows: the trace's `Profile` (which does the counting) and its rows.

@@ -6,6 +6,13 @@ public enum ProfileIO {
     /// The largest profile file read (profiles are bounded; anything bigger is not one of ours).
     static let maxBytes = 256 << 20
 
+    /// With several profiles, prints to stderr what each added to those before it.
+    public static func printConvergence(_ profiles: [Profile], names: [String]) {
+        guard profiles.count > 1 else { return }
+        let lines = ProfileConvergence.lines(ProfileConvergence.contributions(of: profiles), names: names)
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+
     /// Reads a profile; a policy given where a profile belongs is named as such.
     public static func load(path: String) throws -> Profile {
         let bytes = try InputFile.read(path: path, limit: maxBytes)

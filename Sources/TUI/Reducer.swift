@@ -41,8 +41,9 @@ private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
         }
         // Nothing calls any more: the rate of the last second is not the rate now.
         if s.hasEnded { s.rate = 0 }
-    case .saved(let path, let format):
+    case .saved(let path, let format, let policy):
         s.savedDecisions = s.decisions
+        s.savedPolicy = policy
         s.outputPath = path
         s.lastSavedPath = path
         s.message = "saved \(format.title) policy to \(path)"
@@ -94,6 +95,10 @@ private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
     case .togglePolicyView:
         s.showPolicy.toggle()
         s.detailScroll = 0
+        s.showRefused = false
+    case .toggleRefusedView:
+        s.showRefused.toggle()
+        s.showPolicy = false
     case .toggleOutput:
         guard s.output != nil else {
             s.message = "no program output here: only a program seccomp-tui starts runs on its terminal"
@@ -104,6 +109,7 @@ private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
         } else {
             s.showOutput = true
             s.showPolicy = false
+            s.showRefused = false
             s.outputScroll = 0
             s.outputFocus = !s.hasEnded
             if s.outputFocus { s.message = "keys go to the program; \(KeyBindings.leaveOutput.label) gives them back" }
@@ -512,6 +518,22 @@ private func setVerdict(_ old: TUIState, _ verdict: Verdict) -> TUIState {
     guard let row = old.selectedRow else { return old }
     var s = edit(old) { $0.bySyscall[row.name, default: SyscallDecision()].verdict = verdict }
     s.message = "\(row.name): \(verdict.label)"
+    return warnOfImpact(s, row)
+}
+
+/// After a decision on `row`: says at once what it refuses of the calls seen (`refuses 67 of
+/// 101 newfstatat calls seen`), and what refusing an implicit syscall does to the program.
+private func warnOfImpact(_ old: TUIState, _ row: SyscallStat) -> TUIState {
+    var s = old
+    var warnings: [String] = []
+    if let implicit = PolicyMaker.implicitSyscall(named: row.name),
+       !s.decisions.decision(for: row.name).verdict.action.letsCallRun {
+        warnings.append("warning: \(implicit.consequence)")
+    }
+    if let (impact, _) = s.impact(of: row) { warnings.append(impact.sentence + " (R lists them)") }
+    guard !warnings.isEmpty else { return s }
+    s.message = (s.message.map { $0 + " — " } ?? "") + warnings.joined(separator: "; ")
+    s.messageIsError = true
     return s
 }
 
@@ -556,7 +578,7 @@ private func addValues(_ old: TUIState, mask: Bool) -> TUIState {
     s.selectedValues = []
     let rules = PolicyBuilder.rules(for: row.name, decision: s.decisions.decision(for: row.name))
     s.message = RuleText.line(for: row.name, rules: rules)
-    return s
+    return warnOfImpact(s, row)
 }
 
 /// Keeps the list scroll and the cursors inside what exists.

@@ -20,6 +20,8 @@ enum Screen {
             OutputView.draw(s, into: &buf, area: right)
         } else if s.showPolicy {
             PolicyView.draw(s, into: &buf, area: right)
+        } else if s.showRefused {
+            RefusedView.draw(s, into: &buf, area: right)
         } else {
             DetailView.draw(s, into: &buf, area: right)
         }

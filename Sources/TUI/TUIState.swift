@@ -92,8 +92,12 @@ struct TUIState: Sendable {
     var decisions = Decisions()
     var undoStack: [Decisions] = []
     var redoStack: [Decisions] = []
-    /// The decisions as last saved (or at start): quitting asks when they differ.
+    /// The decisions as last saved (or at start): before the first save, quitting asks when
+    /// they differ.
     var savedDecisions = Decisions()
+    /// The policy the last save wrote: from then on the session is unsaved whenever the policy
+    /// `s` would write differs (a new syscall seen, a decision, a rule).
+    var savedPolicy: Policy?
     var loadedPolicy: Policy?
     var outputPath: String?
     /// Where the policy was last saved in this session.
@@ -104,6 +108,8 @@ struct TUIState: Sendable {
     var decisionFilter: DecisionFilter = .all
     var pane: Pane = .list
     var showPolicy = false
+    /// The right pane lists the seen calls the selected syscall's rule refuses.
+    var showRefused = false
     /// The row the user chose; nil follows the first row until they move.
     var selected: LiveStats.Key?
     var listScroll = 0
@@ -151,7 +157,19 @@ struct TUIState: Sendable {
         }
     }
 
-    var hasUnsavedChanges: Bool { decisions != savedDecisions }
+    var hasUnsavedChanges: Bool {
+        if let savedPolicy { return policy != savedPolicy }
+        return decisions != savedDecisions
+    }
+
+    /// What the header says of unsaved work: `unsaved: +3 syscalls since save`, `modified`
+    /// before the first save; nil when the file holds what is on screen.
+    var unsavedSummary: String? {
+        guard let savedPolicy else { return decisions != savedDecisions ? "modified" : nil }
+        let current = policy
+        guard current != savedPolicy else { return nil }
+        return "unsaved: " + (PolicyChanges(saved: savedPolicy, current: current).summary ?? "rules reordered")
+    }
 
     /// The traced program has exited, was killed, or was detached from.
     var hasEnded: Bool {
@@ -164,7 +182,7 @@ struct TUIState: Sendable {
     /// The rows of syscalls never seen that the list shows: those found by search, those given
     /// an explicit rule, and the members of the group shown; host architecture, table names only.
     var unseenRows: [SyscallStat] {
-        let seen = Set(stats.rows.map(\.name))
+        let seen = Set(stats.rows.map(\.name) + implicitRows.map(\.name))
         var names = Set(unseenShown)
         for (name, d) in decisions.bySyscall where d.verdict != .suggested { names.insert(name) }
         if let g = groupFilter, let members = SyscallGroups.members(of: g) { names.formUnion(members) }
@@ -176,7 +194,7 @@ struct TUIState: Sendable {
     /// The list rows after filtering and sorting.
     var visibleRows: [SyscallStat] {
         let groupMembers = groupFilter.flatMap { SyscallGroups.members(of: $0) }.map(Set.init)
-        let rows = (stats.rows + unseenRows).filter { r in
+        let rows = (stats.rows + implicitRows + unseenRows).filter { r in
             if let g = groupMembers, !g.contains(r.name) { return false }
             return decisionFilter.accepts(decisions.decision(for: r.name).verdict, refused: isRefused(r))
         }
@@ -188,9 +206,44 @@ struct TUIState: Sendable {
         }
     }
 
-    /// Whether the loaded policy (`--policy`) would refuse any recorded call of this row
+    /// The implicit syscalls (`PolicyMaker`) the trace has not shown, as rows without calls, on
+    /// the traced architectures (the host's before any call): the policy allows them anyway.
+    var implicitRows: [SyscallStat] {
+        let arches = stats.rows.isEmpty ? [Arch.host] : Array(Set(stats.rows.map(\.arch))).sorted()
+        var seen = Set(stats.rows.map { "\($0.arch) \($0.name)" })
+        var out: [SyscallStat] = []
+        for s in PolicyMaker.implicitSyscalls {
+            guard let def = SyscallTable.shared.definition(named: s.name) else { continue }
+            for arch in arches {
+                guard let nr = def.numbers[arch], seen.insert("\(arch) \(s.name)").inserted else { continue }
+                out.append(SyscallStat(implicit: s.name, arch: arch, nr: nr, argumentCount: def.arguments.count))
+            }
+        }
+        return out
+    }
+
+    /// What this row's rule (with the default action) refuses of the calls seen, and those
+    /// calls; nil when it refuses none (or nothing was seen).
+    func impact(of row: SyscallStat) -> (impact: RefusalImpact, calls: [PolicyCheck.Finding])? {
+        guard row.count > 0, let sp = stats.profile.syscall(named: row.name, arch: row.arch) else { return nil }
+        let own = Policy(defaultAction: decisions.defaultAction, architectures: [row.arch],
+                         rules: PolicyBuilder.rules(for: row.name, decision: decisions.decision(for: row.name)))
+        return RefusalImpact.of(sp, policy: own)
+    }
+
+    /// Whether the row's own decision lets calls run yet refuses some seen here (an argument
+    /// rule that bites): the row is flagged.
+    func bites(_ row: SyscallStat) -> Bool {
+        let d = decisions.decision(for: row.name)
+        return d.verdict.takesConditions && !d.argRules.isEmpty && impact(of: row) != nil
+    }
+
+    /// Whether the row's decision refuses seen calls although it lets calls run, or the loaded
+    /// policy (`--policy`) would refuse any recorded call of this row
     /// (from the cache `refreshRefused` keeps; computed when the row is not in it).
     func isRefused(_ row: SyscallStat) -> Bool {
+        guard row.count > 0 else { return false }  // an implicit row: no call seen to refuse
+        if bites(row) { return true }
         guard let p = loadedPolicy else { return false }
         if let cached = refusedCache[LiveStats.Key(arch: row.arch, nr: row.nr)], cached.count == row.count {
             return cached.refused

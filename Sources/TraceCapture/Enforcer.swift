@@ -50,7 +50,7 @@ public enum Enforcer {
     public static func filter(for policy: Policy, mode: EnforceMode) throws(EnforceError) -> [SockFilter] {
         let installed: Policy
         switch mode {
-        case .enforce: installed = policy
+        case .enforce: installed = policy.refusesWithErrno ? policy.notifyingErrnoRefusals() : policy
         case .report: installed = policy.reportingRefusals()
         case .complain: installed = policy.replacingRefusals(with: .trace(complainTraceData))
         case .logOnly: installed = policy.replacingRefusals(with: .log)
@@ -75,11 +75,14 @@ public enum Enforcer {
 
     /// Refuses to start `command` under `program` when the filter refuses `execve` on the host
     /// whatever its arguments: the exec would fail (or kill the child) before the program ran.
-    public static func checkExec(_ program: [SockFilter], command: String) throws(EnforceError) {
+    /// The refusal is named as `policy` says it (the supervised filter returns user_notif for
+    /// the policy's errnos).
+    public static func checkExec(_ program: [SockFilter], command: String, policy: Policy? = nil) throws(EnforceError) {
         let arch = Arch.host
         guard let nr = SyscallTable.shared.number(of: "execve", arch: arch) else { return }
         if case .constant(let action) = FilterSummary.outcome(of: program, arch: arch, nr: nr), !action.letsCallRun {
-            throw .refusesExec(command: command, arch: arch, action: action)
+            let named = action == .userNotif ? policy?.decide(SeccompData(nr: nr, arch: arch)) ?? action : action
+            throw .refusesExec(command: command, arch: arch, action: named)
         }
     }
 
@@ -92,7 +95,8 @@ public enum Enforcer {
 
     /// Runs `command` under `policy` in `mode` and returns how it ended. In `complain` mode
     /// `onRefused` receives (in batches, off the calling thread) each call the policy would
-    /// refuse; in `report` mode each call a filter refused with SIGSYS. Nothing runs when the
+    /// refuse; in `report` mode each call a filter refused with SIGSYS; in `enforce` mode each
+    /// call the policy refused with an errno (answered by `RefusalSupervisor`). Nothing runs when the
     /// policy cannot be compiled or refuses `execve`; SIGINT, SIGTERM and SIGHUP are passed on
     /// to the command. `started` receives the command's pid once it runs.
     public static func run(_ command: [String], policy: Policy, mode: EnforceMode,
@@ -100,8 +104,11 @@ public enum Enforcer {
                            onRefused: @escaping @Sendable ([SyscallEvent]) -> Void = { _ in }) throws(EnforceError) -> TraceEnd {
         precondition(!command.isEmpty, "empty command")
         let program = try filter(for: policy, mode: mode)
-        if mode == .enforce || mode == .report { try checkExec(program, command: command[0]) }
+        if mode == .enforce || mode == .report { try checkExec(program, command: command[0], policy: policy) }
         switch mode {
+        case .enforce where policy.refusesWithErrno:
+            return try runSupervised(command, program: program, policy: policy, flags: installFlags(for: policy).bits,
+                                     started: started, onRefused: onRefused)
         case .enforce, .logOnly:
             return try runPlain(command, program: program, flags: installFlags(for: policy).bits, started: started)
         case .report:
@@ -122,9 +129,14 @@ public enum Enforcer {
         } catch {
             throw .start(error)
         }
-        let failure = Spawn.result(of: child, command: command)
+        return try waitForExec(child, command: command, started: started)
+    }
+
+    /// Waits until `child` exec'd (reaps it and throws when it failed), then until it ends,
+    /// passing SIGINT, SIGTERM and SIGHUP on.
+    static func waitForExec(_ child: Spawn.Child, command: [String], started: (Int32) -> Void) throws(EnforceError) -> TraceEnd {
         var status: Int32 = 0
-        if let failure {
+        if let failure = Spawn.result(of: child, command: command) {
             _ = CTraceCapture_waitpid(child.pid, &status, 0)
             throw map(failure)
         }
@@ -134,6 +146,38 @@ public enum Enforcer {
         guard CTraceCapture_waitpid(child.pid, &status, 0) == child.pid else { return .detached }
         if CTraceCapture_WIFSIGNALED(status) != 0 { return .signaled(CTraceCapture_WTERMSIG(status)) }
         return .exited(CTraceCapture_WEXITSTATUS(status))
+    }
+
+    /// fork, install with a listener this process takes, exec, answer refusals, wait.
+    static func runSupervised(_ command: [String], program: [SockFilter], policy: Policy, flags: UInt32,
+                              started: (Int32) -> Void,
+                              onRefused: @escaping @Sendable ([SyscallEvent]) -> Void) throws(EnforceError) -> TraceEnd {
+        // With a listener, TSYNC needs TSYNC_ESRCH (the child has one thread: it cannot fail).
+        let bits = flags & FilterFlag.tsync.bit != 0 ? flags | FilterFlag.tsyncEsrch.bit : flags
+        let child: Spawn.Child
+        let listener: Int32
+        do {
+            (child, listener) = try Spawn.startSupervised(command, filter: program, filterFlags: bits,
+                                                          noNewPrivs: .unlessCapSysAdmin)
+        } catch {
+            throw .start(error)
+        }
+        var status: Int32 = 0
+        guard listener >= 0 else {
+            _ = CTraceCapture_waitpid(child.pid, &status, 0)
+            throw map(Spawn.result(of: child, command: command) ?? .systemCall("seccomp", pid: child.pid, errno: EIO))
+        }
+        let supervisor = RefusalSupervisor(listener: listener, policy: policy, onRefused: onRefused)
+        do {
+            try supervisor.start()
+        } catch {
+            close(listener)  // the child's refused calls now fail with ENOSYS: still refused
+            kill(child.pid, SIGKILL)
+            _ = CTraceCapture_waitpid(child.pid, &status, 0)
+            throw .start(error)
+        }
+        defer { supervisor.stop() }
+        return try waitForExec(child, command: command, started: started)
     }
 
     static func runTraced(_ command: [String], options: TraceOptions, started: (Int32) -> Void,

@@ -33,6 +33,31 @@ public enum FilterReader {
             }
             CTraceCapture_ptrace_interrupt(pid)
         }
+        let out = try readFilters(of: pid)
+        resumeWithoutRestartSyscall(pid, filters: out)
+        return out
+    }
+
+    /// The interrupt broke a sleeping call (`poll`, `nanosleep`, a futex wait with a timeout),
+    /// which the kernel resumes after the detach through `restart_syscall` — a call the filters
+    /// see. When one of them does not always allow it (a policy that lacks it), the call is
+    /// re-issued as itself instead (allowed already: the program made it), so reading the filters
+    /// never changes what the process does (only a relative timeout starts again). On x86_64;
+    /// elsewhere the kernel's restart is kept.
+    static func resumeWithoutRestartSyscall(_ pid: Int32, filters: [[SockFilter]]) {
+        func allowed(on arch: Arch) -> Bool {
+            guard let nr = SyscallTable.shared.number(of: "restart_syscall", arch: arch) else { return false }
+            return filters.allSatisfy {
+                if case .constant(let action) = FilterSummary.outcome(of: $0, arch: arch, nr: nr) { return action.letsCallRun }
+                return false
+            }
+        }
+        // The process may be running 64-bit or i386 code: the C side tells them apart.
+        _ = CTraceCapture_reissue_instead_of_restart(pid, allowed(on: .x86_64) ? 1 : 0, allowed(on: .i386) ? 1 : 0)
+    }
+
+    /// PTRACE_SECCOMP_GET_FILTER for each filter of the stopped `pid`.
+    static func readFilters(of pid: Int32) throws(TraceError) -> [[SockFilter]] {
         var out: [[SockFilter]] = []
         var index: UInt = 0
         while true {

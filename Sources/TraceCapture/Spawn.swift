@@ -68,6 +68,30 @@ public enum Spawn {
         return Child(pid: pid, errorFD: errorFD)
     }
 
+    /// As `start`, with the filter installed with a user-notification listener that this process
+    /// takes before the child execs (CLOEXEC). The listener is -1 when the child failed before
+    /// installing the filter (`result(of:)` says why).
+    public static func startSupervised(_ command: [String], filter: [SockFilter], filterFlags: UInt32,
+                                       noNewPrivs: NoNewPrivs) throws(TraceError) -> (child: Child, listener: Int32) {
+        precondition(!command.isEmpty, "empty command")
+        let path = resolve(command[0])
+        let filterBytes = SockFilter.bytes(of: filter)
+        var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var errorFD: Int32 = -1, listener: Int32 = -1
+        let pid = path.withCString { cpath in
+            filterBytes.withUnsafeBytes { fbytes in
+                argv.withUnsafeMutableBufferPointer { av in
+                    CTraceCapture_spawn_supervised(cpath, av.baseAddress, environ, fbytes.baseAddress, UInt16(filter.count),
+                                                   filterFlags, noNewPrivs.cValue, &errorFD, &listener)
+                }
+            }
+        }
+        if pid == -1 { throw .systemCall("fork", pid: nil, errno: errno) }
+        if pid == -2 { throw .systemCall("pidfd_getfd (taking the seccomp listener)", pid: nil, errno: errno) }
+        return (Child(pid: pid, errorFD: errorFD), listener)
+    }
+
     /// Whether the child's exec succeeded: nil when it did, else the error. Call once the child
     /// has exec'd or exited; closes the pipe.
     public static func result(of child: Child, command: [String]) -> TraceError? {

@@ -10,7 +10,8 @@ struct Check: ParsableCommand {
             Prints each recorded syscall, or argument pattern, that POLICY would refuse (any action \
             but allow and log), with its count, most frequent first. Exit status 1 when anything \
             would be refused, or could not be checked because the profile did not keep the calls \
-            whose arguments decide; 0 otherwise.
+            whose arguments decide; 0 otherwise. Then, per syscall, how many of the calls seen it \
+            refuses (x86_64: refuses 67 of 101 newfstatat calls seen (errno 1)).
             """)
 
     @Option(help: "The policy: OCI JSON, or a text policy (.policy; other names are read by content).")
@@ -28,6 +29,9 @@ struct Check: ParsableCommand {
         let merged = try Check.loadProfiles(profiles)
         let result = PolicyCheck(policy: p, profile: merged)
         for line in result.lines() { print(line) }
+        for impact in result.impacts(profile: merged) {
+            print("\(impact.arch.rawValue): \(impact.sentence) (\(impact.actions.map(\.description).joined(separator: ", ")))")
+        }
         if result.passes {
             print("\(policy): allows all \(result.checkedCalls) recorded calls")
         } else {

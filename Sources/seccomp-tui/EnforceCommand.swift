@@ -15,9 +15,15 @@ struct Enforce: ParsableCommand {
             execve, CMD is not run and the error says why (exit status 125; 126/127 when CMD \
             cannot be executed).
 
+            Calls the policy refuses with an errno are answered by a supervisor in this process \
+            (the filter sends only them to a user-notification listener; allowed calls never \
+            leave the kernel) and listed at the end of the run: name, count, the first call's \
+            decoded arguments, pid. Nothing is printed when none was refused. If the supervisor \
+            dies, the kernel refuses those calls with ENOSYS.
+
             --report traces CMD lightly (signals and process creation only): kill actions become \
-            trap, and each call refused with SIGSYS is named. Calls refused with an errno are \
-            not traced: list those with --complain.
+            trap, and each call refused with SIGSYS is named (calls refused with an errno are \
+            not listed in this mode: use --complain).
 
             --complain refuses nothing: each call the policy would refuse stops our tracer \
             (RET_TRACE), runs, and is reported once with its count, decoded arguments and pid. \
@@ -121,13 +127,17 @@ struct Enforce: ParsableCommand {
             }
             if let output { try AtomicFile.write(collector.profile().encodeJSON(), to: output) }
         case .report, .enforce:
-            if !refused.entries.isEmpty {
+            if mode == .report && !refused.entries.isEmpty {
                 Enforce.note("the policy refused with SIGSYS:\n" + refused.lines(policy: loaded, arguments: false).joined(separator: "\n"))
+            }
+            if mode == .enforce && !refused.entries.isEmpty {
+                Enforce.note(Enforce.errnoSummary(refused, policy: loaded, policyPath: policy, command: cmd))
             }
             if end == .signaled(SIGSYS) {
                 let record = logged.last { $0.pid == pid.value && $0.signal == SIGSYS }
                 let fromLog = record.flatMap { r in r.arch.map { (SyscallTable.shared.name(of: r.nr, arch: $0) ?? "nr \(r.nr)", $0, r.nr) } }
-                let named = refused.entries.last.map { " when it called \($0.name) (\($0.arch.rawValue), nr \($0.nr))" }
+                // In report mode the entries are the SIGSYS refusals; in enforce mode errno ones.
+                let named = (mode == .report ? refused.entries.last : nil).map { " when it called \($0.name) (\($0.arch.rawValue), nr \($0.nr))" }
                     ?? fromLog.map { " when it called \($0.0) (\($0.1.rawValue), nr \($0.2); from the kernel log)" }
                 Enforce.note("'\(cmd[0])' was killed by SIGSYS: the policy refused a system call"
                     + (named ?? (mode == .report ? "" : "; run with --report to name it")))
@@ -162,6 +172,18 @@ struct Enforce: ParsableCommand {
         }
         let status = end.shellStatus
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// The end-of-run summary of the calls the policy refused with an errno: programs often
+    /// take such a refusal for an ordinary failure and go on, or exit 0 having done nothing.
+    static func errnoSummary(_ refused: RefusedCalls, policy: Policy, policyPath: String, command: [String]) -> String {
+        let total = refused.entries.reduce(0) { $0 + $1.count }
+        let quoted = command.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+        return "the policy refused \(total) call\(total == 1 ? "" : "s") of \(refused.entries.count) "
+            + "syscall\(refused.entries.count == 1 ? "" : "s") with an errno (the program saw them fail):\n"
+            + refused.lines(policy: policy).joined(separator: "\n")
+            + "\nto see every call the policy would refuse without refusing it: seccomp-tui enforce --policy \(policyPath) --complain -- \(quoted)"
+            + "\nto decide on them and extend the policy: seccomp-tui learn --policy \(policyPath) -- \(quoted)"
     }
 
     /// `getcwd (x86_64) in pid 12 (pwd)`.

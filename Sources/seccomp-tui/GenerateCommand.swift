@@ -9,9 +9,10 @@ struct Generate: ParsableCommand {
         discussion: """
             The policy allows every syscall seen in the profiles, on the architectures they were \
             seen on, and denies everything else with the default action. It always allows \
-            \(PolicyGeneration.implicitSyscalls.joined(separator: ", ")): a program makes them \
-            at its end or after signals, which a trace may miss, and denying them kills it \
-            (a policy without exit kills every thread as it ends).
+            \(PolicyMaker.implicitNames.filter { $0 != "sigreturn" }.joined(separator: ", ")) (and \
+            sigreturn on i386): a program makes them at its end, after signals or when a stopped \
+            call resumes, which a trace may miss, and denying them kills it (a policy without exit \
+            kills every thread as it ends). With several profiles it prints what each added.
             The output format follows the file name: .json OCI, .policy text, .bpf raw BPF, .h C \
             (any other name: OCI JSON). Convert it later with 'export'.
 
@@ -62,6 +63,7 @@ struct Generate: ParsableCommand {
         let options = PolicyGeneration.Options(defaultAction: try Self.parseAction(defaultAction),
                                                argumentRules: PolicyGeneration.ArgumentRules(rawValue: argRules) ?? .none)
         var result = PolicyGeneration.policy(from: loaded, options: options)
+        ProfileIO.printConvergence(loaded, names: profiles)
         for name in result.unnamed {
             FileHandle.standardError.write(Data("warning: syscall \(name) has no name in the syscall table; it stays denied\n".utf8))
         }

@@ -44,7 +44,8 @@ import TUI
         let secondPart = String(text[second.upperBound...])
         #expect(firstPart.contains("refused: errno 1, 1 syscall:\n      uname"), "\(firstPart)")
         #expect(secondPart.contains("refused: kill, 1 syscall:\n      getcwd"), "\(secondPart)")
-        #expect(secondPart.contains("socket: errno 97 | allow"), "\(secondPart)")
+        // enforce installs errno refusals as user_notif: its supervisor answers them with errno 97.
+        #expect(secondPart.contains("socket: notify | allow"), "\(secondPart)")
         #expect(secondPart.contains("return"), "the disassembly is shown")
         #expect(kill(pid, 0) == 0, "the process keeps running")
         let missing = try S.run([try S.binary(), "inspect", "999999"])

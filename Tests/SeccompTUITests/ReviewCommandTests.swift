@@ -88,13 +88,14 @@ import TUI
         }
         sleeper = S.child(of: child.pid, named: "sleep")
         let pid = try #require(sleeper)
-        // Both filters together mean exactly this policy.
+        // Both filters together mean exactly this policy. enforce installs the inner policy's
+        // errno refusals as user_notif: its supervisor answers them with the errno (97).
         let combined = try Self.write("""
             @default allow
             @arch \(Arch.host.rawValue)
             uname: errno 1
             getcwd: kill
-            socket: errno 97 if domain == AF_INET6
+            socket: notify if domain == AF_INET6
             """, "combined.policy", in: dir)
         let equal = try S.run([try S.binary(), "diff", "pid:\(pid)", combined])
         #expect(equal.status == 0, "\(equal.stdout)\(equal.stderr)")

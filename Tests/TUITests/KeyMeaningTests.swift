@@ -70,10 +70,10 @@ import Testing
         s = reduce(s, .key(.char("s")))
         #expect(s.effects == [.save(path: "/tmp/p.json", format: .oci, policy: s.policy)])
         #expect(!s.shouldQuit, "not before the file is written")
-        #expect(reduce(s, .saved(path: "/tmp/p.json", format: .oci)).shouldQuit)
+        #expect(reduce(s, .saved(path: "/tmp/p.json", format: .oci, policy: s.policy)).shouldQuit)
         let failed = reduce(s, .saveFailed("/tmp/p.json: read-only file system"))
         #expect(!failed.shouldQuit && failed.hasUnsavedChanges)
-        #expect(!reduce(failed, .saved(path: "/tmp/p.json", format: .oci)).shouldQuit,
+        #expect(!reduce(failed, .saved(path: "/tmp/p.json", format: .oci, policy: s.policy)).shouldQuit,
                 "a later save after a failed one does not quit")
     }
 
@@ -83,10 +83,10 @@ import Testing
         #expect(s.prompt == .savePath(text: "policy.json"))
         s = TUIFixtures.press(s, [.enter, .enter])
         #expect(s.effects == [.save(path: "policy.json", format: .oci, policy: s.policy)])
-        #expect(reduce(s, .saved(path: "policy.json", format: .oci)).shouldQuit)
+        #expect(reduce(s, .saved(path: "policy.json", format: .oci, policy: s.policy)).shouldQuit)
         // Esc in the path prompt gives up quitting too.
         var e = TUIFixtures.press(TUIFixtures.state(), [.char("d"), .char("q"), .char("s"), .escape])
-        e = reduce(e, .saved(path: "other.json", format: .oci))
+        e = reduce(e, .saved(path: "other.json", format: .oci, policy: s.policy))
         #expect(!e.shouldQuit)
     }
 

@@ -75,7 +75,7 @@ import Testing
         #expect(s.prompt == nil)
         #expect(s.effects == [.save(path: "policy.bpf", format: .bpf, policy: s.policy)])
         #expect(s.hasUnsavedChanges)
-        s = reduce(s, .saved(path: "policy.bpf", format: .bpf))
+        s = reduce(s, .saved(path: "policy.bpf", format: .bpf, policy: s.policy))
         #expect(!s.hasUnsavedChanges)
         #expect(s.message == "saved raw BPF policy to policy.bpf")
         #expect(reduce(s, .key(.char("q"))).shouldQuit, "nothing unsaved: q quits at once")

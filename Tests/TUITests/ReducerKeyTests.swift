@@ -109,7 +109,7 @@ import Testing
             #expect(after.selectedRow?.name == "nr_2039")
         case .cycleSort:
             #expect(after.sort == .name)
-            #expect(after.visibleRows.first?.name == "nr_2000")
+            #expect(after.visibleRows.first?.name == "exit", "the implicit rows sort with the rest")
         case .filterGroup:
             #expect(after.prompt == .groupFilter(selected: 0))
         case .cycleDecisionFilter:
@@ -119,6 +119,8 @@ import Testing
             #expect(reduce(after, .key(c.key)).decisionFilter == .all)
         case .togglePolicyView:
             #expect(after.showPolicy)
+        case .toggleRefusedView:
+            #expect(after.showRefused && !after.showPolicy)
         case .allow:
             #expect(after.decisions.decision(for: read).verdict == .allow)
             #expect(after.undoStack.count == before.undoStack.count + 1)

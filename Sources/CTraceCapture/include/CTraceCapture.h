@@ -6,6 +6,7 @@
 #include "CTraceCapture_filter.h"
 #include "CTraceCapture_perf.h"
 #include "CTraceCapture_inspect.h"
+#include "CTraceCapture_notify.h"
 #include "CTraceCapture_pty.h"
 
 /// Raw syscall number/argument access used by tests and enforce; filled in by the tracer work.

@@ -28,4 +28,12 @@ enum { CTraceCapture_SYS_SECCOMP = 1 };
 
 /// PTRACE_GETSIGINFO on a tracee in a signal-delivery-stop. Returns 0 or -1 with errno.
 int CTraceCapture_ptrace_getsiginfo(pid_t pid, CTraceCapture_sigsys_info *out);
+/// On a ptrace-stopped tracee whose interrupted system call the kernel would resume with
+/// restart_syscall (its return register holds -ERESTART_RESTARTBLOCK: poll, nanosleep, a futex
+/// wait with a timeout...), makes the kernel re-issue the call itself instead (-ERESTARTNOINTR:
+/// same number, same arguments; a relative timeout starts again) — unless restart_syscall is
+/// allowed for the code the tracee runs (`allowed_64`: x86_64, `allowed_32`: i386). Returns 1
+/// when it re-issued, 0 when not (or the architecture is not handled), -1 with errno.
+int CTraceCapture_reissue_instead_of_restart(pid_t pid, int allowed_64, int allowed_32);
+
 #endif

@@ -34,29 +34,35 @@ public struct PolicyCheck: Sendable {
     public init(policy: Policy, profile: Profile, table: SyscallTable = .shared) {
         for sp in profile.syscalls {
             checkedCalls &+= sp.count
-            guard let nr = sp.number ?? table.number(of: sp.name, arch: sp.arch) else { continue }
-            let probe = SeccompData(nr: nr, arch: sp.arch, args: [])
-            let constant: Action? = policy.architecture(of: probe) == nil
-                ? policy.badArchAction
-                : BPFCompiler.constantAction(of: sp.name, in: policy, on: sp.arch)
-                    ?? (table.name(of: nr, arch: sp.arch) == nil ? policy.defaultAction : nil)
-            if let constant {
-                if Self.refuses(constant) {
-                    findings.append(Finding(arch: sp.arch, syscall: sp.name, arguments: nil, count: sp.count, action: constant))
-                }
-                continue
-            }
-            for (call, count) in sp.calls.entries {
-                let action = policy.decide(SeccompData(nr: nr, arch: sp.arch, args: call.array), table: table)
-                if Self.refuses(action) {
-                    findings.append(Finding(arch: sp.arch, syscall: sp.name, arguments: call.array, count: count, action: action))
-                }
-            }
-            if sp.calls.overflow > 0 {
-                unverified.append(Unverified(arch: sp.arch, syscall: sp.name, count: sp.calls.overflow))
-            }
+            let (found, notKept) = Self.check(sp, policy: policy, table: table)
+            findings += found
+            if let notKept { unverified.append(notKept) }
         }
         findings.sort { ($0.count, $1.syscall) > ($1.count, $0.syscall) }
+    }
+
+    /// What `policy` refuses of one syscall's recorded calls, and the calls it could not check.
+    public static func check(_ sp: SyscallProfile, policy: Policy,
+                             table: SyscallTable = .shared) -> (findings: [Finding], unverified: Unverified?) {
+        guard let nr = sp.number ?? table.number(of: sp.name, arch: sp.arch) else { return ([], nil) }
+        let probe = SeccompData(nr: nr, arch: sp.arch, args: [])
+        let constant: Action? = policy.architecture(of: probe) == nil
+            ? policy.badArchAction
+            : BPFCompiler.constantAction(of: sp.name, in: policy, on: sp.arch)
+                ?? (table.name(of: nr, arch: sp.arch) == nil ? policy.defaultAction : nil)
+        if let constant {
+            guard refuses(constant) else { return ([], nil) }
+            return ([Finding(arch: sp.arch, syscall: sp.name, arguments: nil, count: sp.count, action: constant)], nil)
+        }
+        var found: [Finding] = []
+        for (call, count) in sp.calls.entries {
+            let action = policy.decide(SeccompData(nr: nr, arch: sp.arch, args: call.array), table: table)
+            if refuses(action) {
+                found.append(Finding(arch: sp.arch, syscall: sp.name, arguments: call.array, count: count, action: action))
+            }
+        }
+        let notKept = sp.calls.overflow > 0 ? Unverified(arch: sp.arch, syscall: sp.name, count: sp.calls.overflow) : nil
+        return (found, notKept)
     }
 
     /// One line per finding, most frequent first: `x86_64 ptrace: 12 calls, errno 1`,

@@ -41,3 +41,47 @@ extension Policy {
         return p
     }
 }
+
+extension Policy {
+    /// Whether some call gets an errno from this policy without running: an `errno` action, or
+    /// `trace`/`user_notif`, which fail with ENOSYS when no tracer or listener takes them.
+    public var refusesWithErrno: Bool {
+        ([defaultAction, badArchAction] + rules.map(\.action)).contains(where: \.answersWithErrno)
+    }
+
+    /// The policy as `enforce` installs it under its refusal supervisor: every action that
+    /// refuses with an errno (`errno`, `trace`, `user_notif`) becomes `user_notif`, conditions
+    /// kept; allows, logs, traps and kills stay. `user_notif` ranks below every signal and kill
+    /// and above `trace`, `log` and `allow`, so exactly the calls the policy refuses with an
+    /// errno reach the listener; `notifiedErrno(for:)` gives the errno to answer.
+    public func notifyingErrnoRefusals() -> Policy {
+        var p = self
+        func map(_ a: Action) -> Action { a.answersWithErrno ? .userNotif : a }
+        p.defaultAction = map(defaultAction)
+        p.badArchAction = map(badArchAction)
+        p.rules = rules.map { Rule(syscall: $0.syscall, action: map($0.action), conditions: $0.conditions) }
+        return p
+    }
+
+    /// The errno the policy gives the call `data` (what the supervisor answers for a notified
+    /// call): its `errno` action's, ENOSYS for `trace` and `user_notif`; nil when the policy lets
+    /// the call run or kills.
+    public func notifiedErrno(for data: SeccompData, table: SyscallTable = .shared) -> Int32? {
+        switch decide(data, table: table) {
+        case .errno(let e): return Int32(e)
+        case .trace, .userNotif: return 38  // ENOSYS
+        default: return nil
+        }
+    }
+}
+
+extension Action {
+    /// Whether the kernel answers a call with this action by an errno without running it:
+    /// `errno`, and `trace`/`user_notif` when nothing takes them (ENOSYS).
+    public var answersWithErrno: Bool {
+        switch self {
+        case .errno, .trace, .userNotif: return true
+        default: return false
+        }
+    }
+}
