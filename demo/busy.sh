@@ -7,6 +7,7 @@ while [ $i -lt ${1:-30} ]; do
   echo "line $i" > "$dir/d$i/file"
   cat "$dir/d$i/file" | wc -c > /dev/null
   ls -la "$dir" > /dev/null
+  printf 'round %s: \033[32mok\033[0m\n' "$i"
   i=$((i + 1))
   sleep 0.2
 done

@@ -276,7 +276,7 @@ size_t CTraceCapture_perf_ring_read(CTraceCapture_perf_ring *ring,
     return n;
 }
 
-pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[], int die_with_parent,
+pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[], int die_with_parent, int take_terminal,
                                     int *release_fd, int *status_fd) {
     pid_t parent = getpid();
     int rel[2], st[2];
@@ -313,8 +313,12 @@ pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[], int di
         ssize_t r;
         do { r = read(rel[0], &c, 1); } while (r < 0 && errno == EINTR);
         if (r != 1) _exit(127);  // the tracer went away without releasing us
-        execvp(file, argv);
-        int e = errno;
+        int e = 0;
+        if (take_terminal && (setsid() < 0 || ioctl(0, TIOCSCTTY, 0) < 0)) e = errno;
+        if (e == 0) {
+            execvp(file, argv);
+            e = errno;
+        }
         ssize_t w;
         do { w = write(st[1], &e, sizeof e); } while (w < 0 && errno == EINTR);
         _exit(127);

@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -110,12 +111,16 @@ static pid_t fork_child(int *fd, volatile struct report **report) {
 
 pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *const envp[],
                                 const void *filter, unsigned short filter_len, unsigned int filter_flags,
-                                int nnp_mode, int stop_self, int *error_fd, void **report) {
+                                int nnp_mode, int stop_self, int take_terminal, int *error_fd, void **report) {
     int fd = -1;
     volatile struct report *shared = NULL;
     pid_t pid = fork_child(&fd, &shared);
     if (pid == 0) {
-        // Child: stop for the tracer, install the filter, exec.
+        // Child: take the terminal, stop for the tracer, install the filter, exec.
+        // A session of its own whose controlling terminal is its standard input (the TUI's
+        // pseudo-terminal): job control, Ctrl-C and /dev/tty work as in a terminal of its own.
+        if (take_terminal && (setsid() < 0 || ioctl(0, TIOCSCTTY, 0) < 0))
+            child_fail(shared, CTraceCapture_SPAWN_STAGE_TERMINAL);
         if (stop_self) raise(SIGSTOP);
         if (filter_len > 0) child_install(shared, filter, filter_len, filter_flags, nnp_mode);
         execve(path, argv, envp);

@@ -167,6 +167,12 @@ public final class CursesDriver: TerminalDriver {
             case .warning: colour = (red, none, bold); mono = bold
             case .message: colour = (yellow, none, normal); mono = bold
             case .dialog: colour = (white, blue, normal); mono = reverse
+            case .programRed: colour = (red, none, normal); mono = normal
+            case .programGreen: colour = (green, none, normal); mono = normal
+            case .programYellow: colour = (yellow, none, normal); mono = normal
+            case .programBlue: colour = (blue, none, normal); mono = normal
+            case .programMagenta: colour = (magenta, none, normal); mono = normal
+            case .programCyan: colour = (cyan, none, normal); mono = normal
             }
             if hasColors {
                 let pair = Int16(role.rawValue + 1)

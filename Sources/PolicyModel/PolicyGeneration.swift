@@ -112,4 +112,20 @@ public enum PolicyUnion {
         out.architectures.sort()
         return (PolicyMaker.make(from: out), notes)
     }
+
+    /// The syscalls that two or more of `policies` give rules with different actions, each with
+    /// the actions of every policy that has rules for it (by index into `policies`), in name order.
+    public static func conflicts(_ policies: [Policy]) -> [(syscall: String, actions: [(input: Int, actions: [Action])])] {
+        var byName: [String: [(input: Int, actions: [Action])]] = [:]
+        for (i, p) in policies.enumerated() {
+            var actions: [String: [Action]] = [:]
+            for r in p.rules where !(actions[r.syscall]?.contains(r.action) ?? false) {
+                actions[r.syscall, default: []].append(r.action)
+            }
+            for (name, a) in actions { byName[name, default: []].append((i, a)) }
+        }
+        return byName.filter { Set($0.value.map { Set($0.actions.map(\.description)) }).count > 1 }
+            .sorted { $0.key < $1.key }
+            .map { (syscall: $0.key, actions: $0.value) }
+    }
 }

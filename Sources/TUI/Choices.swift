@@ -35,7 +35,7 @@ enum Choices {
 
     /// Verdicts a group-wide decision can apply, with the key that applies each.
     static let groupVerdicts: [(key: Character, verdict: Verdict, label: String)] = [
-        ("a", .allow, "allow"), ("d", .deny(errno: UInt16(EPERM)), "deny EPERM"), ("k", .kill, "kill"),
+        ("a", .allow, "allow"), ("d", .deny(errno: UInt16(EPERM)), "deny EPERM"), ("K", .kill, "kill"),
         ("l", .log, "log"), ("u", .suggested, "back to suggested"),
     ]
 }

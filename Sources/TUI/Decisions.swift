@@ -93,17 +93,19 @@ enum PolicyBuilder {
     }
 
     /// Builds the policy through `PolicyMaker` (the one builder, which also allows the implicit
-    /// syscalls): one rule set per seen syscall the table knows, and per implicit syscall the
-    /// user decided on, in name order; the default action for everything else. With a `base`
-    /// policy (`--policy`), its rules for the syscalls not seen here are kept, and its
-    /// architectures and flags too, so that a session extends the loaded policy rather than
-    /// replacing it.
+    /// syscalls): one rule set per seen syscall the table knows, per implicit syscall the user
+    /// decided on, and per unseen syscall given an explicit verdict (found by `/`), in name
+    /// order; the default action for everything else. With a `base` policy (`--policy`), its
+    /// rules for the syscalls not seen here are kept, and its architectures and flags too, so
+    /// that a session extends the loaded policy rather than replacing it.
     static func policy(stats: LiveStats, decisions: Decisions, base: Policy? = nil,
                        table: SyscallTable = .shared) -> Policy {
         let decidedImplicit = decisions.bySyscall.filter {
             PolicyMaker.implicitSyscall(named: $0.key) != nil && $0.value != SyscallDecision()
         }.keys
-        let names = Set(stats.rows.map(\.name)).union(decidedImplicit).filter { table.definition(named: $0) != nil }
+        let explicit = decisions.bySyscall.filter { $0.value.verdict != .suggested }.keys
+        let names = Set(stats.rows.map(\.name)).union(decidedImplicit).union(explicit)
+            .filter { table.definition(named: $0) != nil }
         var rules = (base?.rules ?? []).filter { !names.contains($0.syscall) }
         for name in names.sorted() {
             rules += self.rules(for: name, decision: decisions.decision(for: name), table: table)

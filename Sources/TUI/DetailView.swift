@@ -29,13 +29,23 @@ enum DetailView {
         for l in Format.wrap(def?.signature ?? "\(row.name)(…): not in the syscall table", width - 2) {
             out.append(Line(" " + l, .dim))
         }
-        let confirmed = decision.verdict == .suggested ? "suggested: allow, not confirmed" : decision.verdict.label
+        let confirmed = decision.verdict != .suggested ? decision.verdict.label
+            : (row.isUnseen ? "none (unseen)" : "suggested: allow, not confirmed")
         for l in Format.wrap("decision: \(confirmed)", width - 2) {
             out.append(Line(" " + l, decision.verdict.role, .bold))
         }
         let rules = PolicyBuilder.rules(for: row.name, decision: decision)
-        for (i, l) in Format.wrap(RuleText.line(for: row.name, rules: rules), width - 8).enumerated() {
-            out.append(Line((i == 0 ? " rule: " : "       ") + l))
+        if row.isUnseen && decision.verdict == .suggested {
+            let text = "unseen: not called while traced; without a rule it gets the action for syscalls never "
+                + "seen (\(Choices.describe(s.decisions.defaultAction))). a d e K l give it an explicit rule."
+            for l in Format.wrap(text, width - 2) { out.append(Line(" " + l, .dim)) }
+        } else {
+            if row.isUnseen {
+                out.append(Line(" unseen, explicit rule: not called while traced", .dim, .bold))
+            }
+            for (i, l) in Format.wrap(RuleText.line(for: row.name, rules: rules), width - 8).enumerated() {
+                out.append(Line((i == 0 ? " rule: " : "       ") + l))
+            }
         }
         if let implicit = PolicyMaker.implicitSyscall(named: row.name) {
             let refused = !decision.verdict.action.letsCallRun
@@ -84,9 +94,15 @@ enum DetailView {
                 out.append(Line(" \(name)", .title, .bold))
                 out.append(Line("   path: not enforceable by seccomp", .warning))
                 let samples = row.pathSamples[i] ?? []
-                for p in samples.prefix(pathSampleLines) { out.append(Line("   " + p)) }
-                if samples.count > pathSampleLines {
-                    out.append(Line("   … \(samples.count - pathSampleLines) more", .dim))
+                let shown = s.expandPaths ? samples.count : pathSampleLines
+                for p in samples.prefix(shown) {
+                    // Whole paths: a long one wraps rather than ends in "…".
+                    for (j, l) in Format.wrap(p, max(8, width - 5)).enumerated() { out.append(Line((j == 0 ? "   " : "     ") + l)) }
+                }
+                if samples.count > shown {
+                    out.append(Line("   … \(samples.count - shown) more (+ shows them)", .dim))
+                } else if s.expandPaths && samples.count > pathSampleLines {
+                    out.append(Line("   (+ shows five)", .dim))
                 }
                 if samples.isEmpty {
                     for l in Format.wrap("(no samples: --backend ptrace reads paths)", width - 4) { out.append(Line("   " + l, .dim)) }
@@ -127,6 +143,22 @@ enum DetailView {
         return out
     }
 
+    /// The value under the cursor in full, for the status line: the argument, the decoded value
+    /// (never cut), the raw number in hex and decimal, and how often it was seen.
+    static func cursorValue(_ s: TUIState) -> String? {
+        let refs = s.detailValues
+        guard s.pane == .detail, !s.showPolicy, refs.indices.contains(s.detailCursor), let row = s.selectedRow else {
+            return nil
+        }
+        let ref = refs[s.detailCursor]
+        let arg = SyscallTable.shared.definition(named: row.name)
+            .flatMap { ref.argument < $0.arguments.count ? $0.arguments[ref.argument].name : nil }
+        let count = row.arguments[ref.argument].sorted.first { $0.value == ref.value }?.count ?? 0
+        let label = RuleText.value(ref.value, syscall: row.name, argument: ref.argument)
+        return "arg\(ref.argument)\(arg.map { " " + $0 } ?? ""): \(label)  (0x\(String(ref.value, radix: 16)) = \(ref.value))"
+            + "  ×\(Format.grouped(count))"
+    }
+
     /// Whether an argument rule lets `value` through.
     static func condition(_ rule: ArgRule?, admits value: UInt64) -> Bool {
         switch rule {
@@ -138,10 +170,9 @@ enum DetailView {
 
     static func draw(_ s: TUIState, into buf: inout ScreenBuffer, area: Rect) {
         let all = lines(s, width: area.width)
-        let cursorLine = all.firstIndex { $0.valueIndex == s.detailCursor && $0.valueIndex != nil } ?? 0
-        // Scrolled to the value cursor only while the pane has focus: from the list, the pane
-        // shows the syscall's name, signature and rule first.
-        let scroll = s.pane == .detail ? max(0, cursorLine - area.height + 3) : 0
+        // Scrolled (the reducer keeps the value cursor on screen) only while the pane has focus:
+        // from the list, the pane shows the syscall's name, signature and rule first.
+        let scroll = s.pane == .detail ? min(s.detailScroll, max(0, all.count - 1)) : 0
         for (i, line) in all.dropFirst(scroll).prefix(area.height).enumerated() {
             let y = area.y + i
             var x = area.x

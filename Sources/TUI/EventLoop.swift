@@ -10,6 +10,10 @@ final class EventLoop {
     private let driver: TerminalDriver
     private let feed: LiveFeed?
     private let ask: AskSession?
+    /// The traced program's terminal and what it wrote there, when it runs on the TUI's.
+    private let program: ProgramTerminal?
+    private let programOutput: ProgramOutputFeed?
+    private var programSize = (width: 0, height: 0)
     private(set) var state: TUIState
     /// Frames drawn.
     private(set) var frames = 0
@@ -18,8 +22,11 @@ final class EventLoop {
     private let quitSignal: () -> Int32
 
     init(driver: TerminalDriver, feed: LiveFeed?, state: TUIState, ask: AskSession? = nil,
+         program: ProgramTerminal? = nil, programOutput: ProgramOutputFeed? = nil,
          quitSignal: @escaping () -> Int32 = { ProcessSignals.pending }) {
         self.driver = driver
+        self.program = program
+        self.programOutput = programOutput
         self.quitSignal = quitSignal
         self.feed = feed
         self.ask = ask
@@ -32,6 +39,7 @@ final class EventLoop {
     func run() -> TUIState {
         var version = -1
         var askVersion = -1
+        var outputVersion = 0
         var lastDraw = 0.0
         var needsDraw = true
         var rateTime = now()
@@ -62,7 +70,7 @@ final class EventLoop {
             if let feed, t - lastDraw >= Self.frameInterval || keyed {
                 if t - rateTime >= 1 {
                     let total = feed.total
-                    state.rate = Double(total - min(total, rateTotal)) / (t - rateTime)
+                    state.rate = state.hasEnded ? 0 : Double(total - min(total, rateTotal)) / (t - rateTime)
                     rateTime = t
                     rateTotal = total
                     needsDraw = true
@@ -76,6 +84,12 @@ final class EventLoop {
                     needsDraw = true
                 }
             }
+            if let programOutput, let snap = programOutput.snapshot(after: outputVersion) {
+                outputVersion = snap.version
+                state = reduce(state, .output(snap.output))
+                needsDraw = true
+            }
+            resizeProgram()
             if keyed { needsDraw = true }
             if needsDraw && (keyed || now() - lastDraw >= Self.frameInterval) {
                 driver.draw(Screen.render(state))
@@ -85,6 +99,16 @@ final class EventLoop {
             }
         }
         return state
+    }
+
+    /// Gives the program the output pane's size, when it changed.
+    private func resizeProgram() {
+        guard let program else { return }
+        let size = (width: max(1, state.detailWidth - 1), height: max(1, state.detailHeight - 1))
+        if size != programSize {
+            programSize = size
+            program.resize(width: size.width, height: size.height)
+        }
     }
 
     private func handle(_ event: InputEvent) {
@@ -108,6 +132,8 @@ final class EventLoop {
                 ask?.remove([id])
             case .askRules(let rules):
                 ask?.setRules(rules)
+            case .sendToProgram(let bytes):
+                program?.send(bytes)
             case .save(let path, let format, let policy):
                 do {
                     let bytes = try PolicyIO.encode(policy, as: format)

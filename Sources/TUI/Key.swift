@@ -26,6 +26,7 @@ public enum Key: Hashable, Sendable {
         case .escape: return "Esc"
         case .backspace: return "Bksp"
         case .function(let n): return "F\(n)"
+        case .ctrl("}"): return "^]"
         case .ctrl(let c): return "^" + c.uppercased()
         }
     }

@@ -8,10 +8,10 @@ enum TUIAction: Equatable, Sendable {
     case moveUp, moveDown, pageUp, pageDown, home, end, switchPane, redraw
     // Views
     case help, search, searchNext, searchPrevious, cycleSort, filterGroup, cycleDecisionFilter
-    case toggleUndecided, togglePolicyView, toggleRefusedView
+    case toggleUndecided, togglePolicyView, toggleRefusedView, toggleOutput
     // Decisions
     case allow, deny, denyWithErrno, kill, log, suggest
-    case addCondition, toggleValue, maskRule, clearConditions
+    case addCondition, toggleValue, maskRule, clearConditions, togglePaths
     case groupDecision, defaultAction, undo, redo
     // Ask mode: once-only answers to the first waiting call
     case allowOnce, denyOnce
@@ -21,6 +21,7 @@ enum TUIAction: Equatable, Sendable {
     case key(Key)
     case resize(width: Int, height: Int)
     case update(LiveStats, rate: Double)
+    case output(ProgramOutput)
     case traceEnded(TraceStatus)
     case saved(path: String, format: PolicyFormat, policy: Policy)
     case saveFailed(String)
@@ -79,10 +80,8 @@ enum KeyBindings {
                    help: "deny the selected syscall with errno EPERM"),
         KeyBinding(keys: [.char("e")], action: .denyWithErrno, scope: .global, label: nil,
                    help: "deny the selected syscall with an errno chosen from a list"),
-        KeyBinding(keys: [.char("k")], action: .kill, scope: .list, label: "Kill",
-                   help: "kill the process when it makes the selected syscall"),
-        KeyBinding(keys: [.char("K")], action: .kill, scope: .global, label: nil,
-                   help: "kill, in either pane (in the detail pane k moves up)"),
+        KeyBinding(keys: [.char("K")], action: .kill, scope: .global, label: "Kill",
+                   help: "kill the process when it makes the selected syscall (capital K only: k moves up)"),
         KeyBinding(keys: [.char("l")], action: .log, scope: .global, label: "Log",
                    help: "allow and log the selected syscall"),
         KeyBinding(keys: [.char("u")], action: .suggest, scope: .global, label: nil,
@@ -90,9 +89,12 @@ enum KeyBindings {
         KeyBinding(keys: [.enter], action: .addCondition, scope: .detail, label: "Add arg==",
                    help: "allow only when the argument equals the value(s) under the cursor or selected"),
         KeyBinding(keys: [.char(" ")], action: .toggleValue, scope: .detail, label: "Select",
-                   help: "select or unselect the value under the cursor"),
+                   help: "select or unselect the value under the cursor, then move down within the same "
+                       + "argument (never into the next argument's values)"),
         KeyBinding(keys: [.char("m")], action: .maskRule, scope: .detail, label: "Mask",
                    help: "allow only the bits of the selected values (arg & ~bits == 0)"),
+        KeyBinding(keys: [.char("+")], action: .togglePaths, scope: .detail, label: nil,
+                   help: "show every path sample kept, or five per argument again (j/k scroll)"),
         KeyBinding(keys: [.char("c")], action: .clearConditions, scope: .detail, label: nil,
                    help: "remove the rule on the argument under the cursor"),
         KeyBinding(keys: [.enter], action: .switchPane, scope: .list, label: nil,
@@ -105,14 +107,16 @@ enum KeyBindings {
                    help: "show the whole policy text in the right pane, or the syscall again"),
         KeyBinding(keys: [.char("R")], action: .toggleRefusedView, scope: .global, label: nil,
                    help: "list the seen calls the selected syscall's rule refuses, or the syscall again"),
+        KeyBinding(keys: [.char("w")], action: .toggleOutput, scope: .global, label: "Output",
+                   help: "show the program's terminal (what it wrote, in its colours) and give it the keys; "
+                       + "^] gives the keys back to seccomp-tui, PgUp/PgDn scroll, w again hides it"),
         KeyBinding(keys: [.char("z")], action: .undo, scope: .global, label: nil, help: "undo the last decision"),
         KeyBinding(keys: [.char("Z")], action: .redo, scope: .global, label: nil, help: "redo"),
         KeyBinding(keys: [.char("s")], action: .save, scope: .global, label: "Save",
                    help: "save the policy to the -o path (asks for one when there is none)"),
         KeyBinding(keys: [.char("S")], action: .saveAs, scope: .global, label: nil,
                    help: "save the policy under another name or format"),
-        KeyBinding(keys: [.up], action: .moveUp, scope: .global, label: nil, help: "move up"),
-        KeyBinding(keys: [.char("k")], action: .moveUp, scope: .detail, label: nil, help: "move up"),
+        KeyBinding(keys: [.up, .char("k")], action: .moveUp, scope: .global, label: nil, help: "move up"),
         KeyBinding(keys: [.down, .char("j")], action: .moveDown, scope: .global, label: nil, help: "move down"),
         KeyBinding(keys: [.pageUp], action: .pageUp, scope: .global, label: nil, help: "one page up"),
         KeyBinding(keys: [.pageDown], action: .pageDown, scope: .global, label: nil, help: "one page down"),
@@ -122,8 +126,13 @@ enum KeyBindings {
                    help: "switch between the list and the detail pane"),
         KeyBinding(keys: [.ctrl("l")], action: .redraw, scope: .global, label: nil, help: "redraw the screen"),
         KeyBinding(keys: [.function(10), .char("q"), .ctrl("c")], action: .quit, scope: .global, label: "Quit",
-                   help: "quit (asks first when there are unsaved changes)"),
+                   help: "quit; with unsaved changes it asks: y quits, s saves then quits, n or Esc stays, "
+                       + "a second Ctrl-C quits"),
     ]
+
+    /// While the output pane has the focus every key goes to the program but this one (Ctrl-],
+    /// as telnet and virsh console use it) and PgUp/PgDn, which scroll the pane.
+    static let leaveOutput = Key.ctrl("}")
 
     /// The action a key stands for in `pane`: a binding of the pane's own scope wins over a global one.
     static func action(for key: Key, in pane: Pane, asking: Bool = false) -> TUIAction? {

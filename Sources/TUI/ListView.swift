@@ -71,18 +71,30 @@ enum ListView {
             let name = row.arch == .host ? row.name : "\(row.name)/\(row.arch.rawValue)"
             let group = row.count == 0 && row.implicitReason != nil ? "implicit" : ListView.group(of: row.name)
             var x = area.x
-            x += buf.put(String(verdict.mark), x: x, y: y, role: verdict.role, attributes: .bold)
+            // An unseen call without a rule is not "suggested allow": it gets the default action.
+            let mark = row.isUnseen && verdict == .suggested ? "·" : String(verdict.mark)
+            x += buf.put(mark, x: x, y: y, role: verdict.role, attributes: .bold)
             // `!` the loaded policy refuses calls seen here; `▲` lint warns about this row's decision.
             let warned = !refused && !s.lintWarnings(for: row.name).isEmpty
             x += buf.put(refused ? "!" : (warned ? "▲" : " "), x: x, y: y,
                          role: refused ? .refused : (warned ? .warning : .normal), attributes: .bold)
-            x += buf.put(Format.fit(name, nameW) + " ", x: x, y: y, role: refused ? .refused : .normal)
-            x += buf.put(Format.right(Format.grouped(row.count), countW), x: x, y: y)
-            if barW > 0 {
+            x += buf.put(Format.fit(name, nameW) + " ", x: x, y: y, role: refused ? .refused : (row.isUnseen ? .dim : .normal))
+            // Never called while traced: what the row is there for, over the count and bar, and
+            // over the group too when that is what it takes to say it whole.
+            let unseenText = verdict == .suggested ? "unseen" : "unseen, explicit rule"
+            let countBar = countW + (barW > 0 ? 1 + barW : 0)
+            let overGroup = row.isUnseen && groupW > 0 && unseenText.count > countBar
+            if row.isUnseen {
+                let span = overGroup ? countBar + 1 + groupW : countBar
+                x += buf.put(Format.fit(unseenText, span), x: x, y: y, role: .dim, attributes: .bold)
+            } else {
+                x += buf.put(Format.right(Format.grouped(row.count), countW), x: x, y: y)
+            }
+            if barW > 0 && !row.isUnseen {
                 x += buf.put(" " + Format.fit(Format.bar(row.count, of: maxCount, width: barW), barW), x: x, y: y,
                              role: .bar)
             }
-            if groupW > 0 { buf.put(" " + Format.fit(group, groupW), x: x, y: y, role: .dim) }
+            if groupW > 0 && !overGroup { buf.put(" " + Format.fit(group, groupW), x: x, y: y, role: .dim) }
             if index == selectedIndex {
                 let role: ColorRole = s.pane == .list ? .selection : .selectionInactive
                 buf.paint(Rect(x: area.x + 2, y: y, width: w - 2, height: 1), role: role)

@@ -38,6 +38,23 @@ struct SyscallStat: Hashable, Sendable {
     var errors: [Int32: UInt64]
     /// The distinct whole argument vectors the profile kept (for checking a loaded policy).
     var distinctCalls: [[UInt64]]
+    /// A syscall of the table that was not called while traced, listed so that it can be given
+    /// an explicit rule (found by search, decided, or a member of the group shown).
+    var isUnseen = false
+
+    /// The row of a syscall never seen.
+    init(unseen name: String, nr: Int32, arch: Arch) {
+        self.arch = arch
+        self.nr = nr
+        self.name = name
+        count = 0
+        firstSeen = Int.max
+        arguments = []
+        pathSamples = [:]
+        errors = [:]
+        distinctCalls = []
+        isUnseen = true
+    }
 
     init(_ p: SyscallProfile) {
         arch = p.arch

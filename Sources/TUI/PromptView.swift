@@ -14,11 +14,19 @@ enum PromptView {
             buf.put(text + "_", x: x, y: y, role: .message)
             buf.put("Enter next  Esc cancel", x: max(x + text.count + 3, s.width - 24), y: y, role: .dim)
         case .confirmQuit?:
-            buf.put(" Unsaved changes. Quit anyway? y/n (s saves)", x: 0, y: y, role: .warning, attributes: .bold)
+            buf.put(" Unsaved changes. y quit without saving  s save and quit  n stay  (^C again quits)", x: 0, y: y, role: .warning, attributes: .bold)
         default:
             if let m = s.message {
                 buf.put(" " + m, x: 0, y: y, role: s.messageIsError ? .warning : .message,
                         attributes: s.messageIsError ? .bold : [])
+            } else if let value = DetailView.cursorValue(s) {
+                // In full: a value longer than the line wraps upwards over the panes.
+                let lines = Format.wrap(value, max(10, s.width - 2))
+                for (i, l) in lines.enumerated() where y - (lines.count - 1) + i >= 2 {
+                    let row = y - (lines.count - 1) + i
+                    buf.fill(Rect(x: 0, y: row, width: s.width, height: 1), role: .message)
+                    buf.put(" " + l, x: 0, y: row, role: .message)
+                }
             }
         }
     }
@@ -52,7 +60,7 @@ enum PromptView {
                 return "\(g) (\(n) seen)"
             }
             selected = sel
-            hint = "Enter/a allow  d deny  k kill  l log  u suggested"
+            hint = "Enter/a allow  d deny  K kill  l log  u suggested"
         case .defaultAction(let sel)?:
             title = "Action for syscalls never seen"
             options = Choices.defaultActions.map(Choices.describe)

@@ -22,6 +22,7 @@ private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
     case .key(let key):
         if s.showHelp { return helpKey(s, key) }
         if let p = s.prompt { return promptKey(s, p, key) }
+        if s.showOutput && s.outputFocus { return outputKey(s, key) }
         s.message = nil
         s.messageIsError = false
         guard let bound = KeyBindings.action(for: key, in: s.pane, asking: !s.prompts.isEmpty) else { return s }
@@ -31,10 +32,21 @@ private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
         s.height = h
     case .update(let stats, let rate):
         s.stats = stats
-        s.rate = rate
+        s.rate = s.hasEnded ? 0 : rate
         s.refreshRefused()
+    case .output(let output):
+        s.output = output
     case .traceEnded(let status):
         s.status = status
+        if s.hasEnded {
+            // Nothing reads keys any more: they are the TUI's again.
+            s.outputFocus = false
+            if let o = s.output, !o.isEmpty, !s.showOutput {
+                s.message = "the program \(status.description): w shows its last output"
+            }
+        }
+        // Nothing calls any more: the rate of the last second is not the rate now.
+        if s.hasEnded { s.rate = 0 }
     case .saved(let path, let format, let policy):
         s.savedDecisions = s.decisions
         s.savedPolicy = policy
@@ -43,9 +55,11 @@ private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
         s.message = "saved \(format.title) policy to \(path)"
         s.messageIsError = false
         if s.prompt == .confirmQuit { s.prompt = nil }
+        if s.quitAfterSave { s.shouldQuit = true }
     case .saveFailed(let reason):
         s.message = "not saved: \(reason)"
         s.messageIsError = true
+        s.quitAfterSave = false
     case .prompts(let calls):
         let first = s.prompts.first?.id
         s.prompts = calls
@@ -65,8 +79,12 @@ private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
     case .pageDown: s = move(s, by: max(1, s.listHeight - 1))
     case .home: s = move(s, by: Int.min / 2)
     case .end: s = move(s, by: Int.max / 2)
+    case .switchPane where s.showOutput && !s.hasEnded:
+        s.outputFocus = true
+        s.message = "keys go to the program; \(KeyBindings.leaveOutput.label) gives them back"
     case .switchPane:
         s.pane = s.pane == .list ? .detail : .list
+        if s.pane == .detail && !s.showPolicy { s = showDetailCursor(s) }
     case .redraw:
         s.effects.append(.redrawAll)
     case .help:
@@ -94,10 +112,29 @@ private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
         s.message = "showing \(s.decisionFilter.rawValue)"
     case .togglePolicyView:
         s.showPolicy.toggle()
+        s.detailScroll = 0
         s.showRefused = false
     case .toggleRefusedView:
         s.showRefused.toggle()
         s.showPolicy = false
+    case .toggleOutput:
+        guard s.output != nil else {
+            s.message = "no program output here: only a program seccomp-tui starts runs on its terminal"
+            break
+        }
+        if s.showOutput {
+            s.showOutput = false
+        } else {
+            s.showOutput = true
+            s.showPolicy = false
+            s.showRefused = false
+            s.outputScroll = 0
+            s.outputFocus = !s.hasEnded
+            if s.outputFocus { s.message = "keys go to the program; \(KeyBindings.leaveOutput.label) gives them back" }
+        }
+    case .togglePaths:
+        s.expandPaths.toggle()
+        s.message = s.expandPaths ? "every path sample shown" : "five path samples per argument"
 
     case .allow: s = setVerdict(s, .allow)
     case .deny: s = setVerdict(s, .deny(errno: Choices.errnos[0].value))
@@ -114,7 +151,10 @@ private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
         guard s.pane == .detail, values.indices.contains(s.detailCursor) else { break }
         let v = values[s.detailCursor]
         if s.selectedValues.contains(v) { s.selectedValues.remove(v) } else { s.selectedValues.insert(v) }
-        s = moveDetail(s, by: 1)
+        // Down within the same argument only: the next argument's histogram is another choice.
+        if values.indices.contains(s.detailCursor + 1), values[s.detailCursor + 1].argument == v.argument {
+            s.detailCursor += 1
+        }
     case .maskRule: s = addValues(s, mask: true)
     case .clearConditions:
         let values = s.detailValues
@@ -160,7 +200,30 @@ private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
     return clamp(s)
 }
 
-// MARK: - Keys in prompts and the help screen
+// MARK: - Keys in prompts, the help screen and the output pane
+
+/// A key while the output pane has the focus: to the program, but for the key that gives the
+/// keys back and PgUp/PgDn, which scroll the pane.
+private func outputKey(_ old: TUIState, _ key: Key) -> TUIState {
+    var s = old
+    let page = max(1, s.detailHeight - 2)
+    switch key {
+    case KeyBindings.leaveOutput:
+        s.outputFocus = false
+        s.message = "keys back to seccomp-tui; w hides the output, Tab gives the program the keys again"
+    case .pageUp:
+        s.outputScroll = min(s.outputScroll + page, max(0, (s.output?.lines.count ?? 0) - 1))
+    case .pageDown:
+        s.outputScroll = max(0, s.outputScroll - page)
+    default:
+        s.message = nil
+        if let bytes = key.terminalBytes {
+            s.effects.append(.sendToProgram(bytes))
+            s.outputScroll = 0
+        }
+    }
+    return s
+}
 
 private func helpKey(_ old: TUIState, _ key: Key) -> TUIState {
     var s = old
@@ -178,8 +241,15 @@ private func helpKey(_ old: TUIState, _ key: Key) -> TUIState {
 
 private func promptKey(_ old: TUIState, _ prompt: Prompt, _ key: Key) -> TUIState {
     var s = old
+    if prompt == .confirmQuit && key == .ctrl("c") {
+        // The second Ctrl-C: the user means it.
+        s.prompt = nil
+        s.shouldQuit = true
+        return s
+    }
     if key == .escape || key == .ctrl("c") || key == .ctrl("g") {
         s.prompt = nil
+        s.quitAfterSave = false
         return s
     }
     switch prompt {
@@ -188,13 +258,13 @@ private func promptKey(_ old: TUIState, _ prompt: Prompt, _ key: Key) -> TUIStat
         case .enter:
             s.prompt = nil
             s.lastSearch = text
-            s = select(s, firstMatchOf: text, cancelIfNone: true)
+            s = searchEverywhere(s, text)
         case .backspace:
             s.prompt = .search(text: String(text.dropLast()))
-            s = select(s, firstMatchOf: String(text.dropLast()), cancelIfNone: false)
+            s = select(s, firstMatchOf: String(text.dropLast()), )
         case .char(let c):
             s.prompt = .search(text: text + String(c))
-            s = select(s, firstMatchOf: text + String(c), cancelIfNone: false)
+            s = select(s, firstMatchOf: text + String(c), )
         default: break
         }
     case .savePath(let text):
@@ -272,7 +342,10 @@ private func promptKey(_ old: TUIState, _ prompt: Prompt, _ key: Key) -> TUIStat
         switch key {
         case .char("y"), .char("Y"): s.prompt = nil; s.shouldQuit = true
         case .char("n"), .char("N"), .char("q"): s.prompt = nil
-        case .char("s"): s.prompt = nil; s = reduce(s, .save)
+        case .char("s"):
+            s.prompt = nil
+            s.quitAfterSave = true
+            s = reduce(s, .save)
         default: break
         }
     }
@@ -324,8 +397,23 @@ private func moveDetail(_ old: TUIState, by delta: Int) -> TUIState {
         return s
     }
     let count = s.detailValues.count
-    guard count > 0 else { return s }
+    // Without values, or upwards from the first, the pane scrolls (long path lists, the header).
+    if count == 0 || (delta < 0 && s.detailCursor == 0) {
+        let lines = DetailView.lines(s, width: s.detailWidth).count
+        s.detailScroll = max(0, min(max(0, lines - s.detailHeight), s.detailScroll.addingReportingOverflow(delta).partialValue))
+        return s
+    }
     s.detailCursor = max(0, min(count - 1, s.detailCursor.addingReportingOverflow(delta).partialValue))
+    return showDetailCursor(s)
+}
+
+/// Scrolls the detail pane so that the value cursor's line is on screen.
+private func showDetailCursor(_ old: TUIState) -> TUIState {
+    var s = old
+    let lines = DetailView.lines(s, width: s.detailWidth)
+    guard let c = lines.firstIndex(where: { $0.valueIndex == s.detailCursor }) else { return s }
+    if c < s.detailScroll { s.detailScroll = max(0, c - 1) }
+    if c > s.detailScroll + s.detailHeight - 3 { s.detailScroll = c - s.detailHeight + 3 }
     return s
 }
 
@@ -334,6 +422,7 @@ private func selectRow(_ old: TUIState, _ row: SyscallStat) -> TUIState {
     if s.selected != key(of: row) || s.selectedRow.map(key(of:)) != key(of: row) {
         s.selected = key(of: row)
         s.detailCursor = 0
+        s.detailScroll = 0
         s.selectedValues = []
     }
     return s
@@ -343,18 +432,73 @@ private func matches(_ name: String, _ text: String) -> Bool {
     name.lowercased().contains(text.lowercased())
 }
 
-private func select(_ old: TUIState, firstMatchOf text: String, cancelIfNone: Bool) -> TUIState {
+/// While typing a search: the first row of the list whose name is the text, else contains it.
+private func select(_ old: TUIState, firstMatchOf text: String) -> TUIState {
     var s = old
     guard !text.isEmpty else { return s }
     let rows = s.visibleRows
-    let found = rows.first { $0.name.lowercased() == text.lowercased() } ?? rows.first { matches($0.name, text) }
-    if let row = found {
+    if let row = rows.first(where: { $0.name.lowercased() == text.lowercased() }) ?? rows.first(where: { matches($0.name, text) }) {
         s = selectRow(s, row)
         s.pane = .list
-    } else if cancelIfNone {
-        s.message = "no syscall matches '\(text)'"
-        s.messageIsError = true
     }
+    return s
+}
+
+/// Enter in the search prompt: a row of the list (by exact name), else any syscall of the table
+/// (an unseen one gets a row, so that it can be given a rule), else a group (shown as the group
+/// filter, its unseen members included), else a row whose name contains the text; a name that is
+/// none of these says so, with the closest syscall and group names.
+private func searchEverywhere(_ old: TUIState, _ text: String) -> TUIState {
+    var s = old
+    let wanted = text.lowercased()
+    guard !wanted.isEmpty else { return s }
+    if let row = s.visibleRows.first(where: { $0.name.lowercased() == wanted }) {
+        s = selectRow(s, row)
+        s.pane = .list
+        return s
+    }
+    if SyscallTable.shared.number(of: wanted, arch: .host) != nil {
+        if !s.stats.rows.contains(where: { $0.name == wanted }), !s.unseenShown.contains(wanted) {
+            s.unseenShown.append(wanted)
+        }
+        // Filters that would hide it give way.
+        if !s.visibleRows.contains(where: { $0.name == wanted }) {
+            s.groupFilter = nil
+            s.decisionFilter = .all
+        }
+        if let row = s.visibleRows.first(where: { $0.name == wanted }) {
+            s = selectRow(s, row)
+            s.pane = .list
+            if row.isUnseen {
+                s.message = "\(wanted): unseen (not called while traced); a rule set here is explicit, "
+                    + "else it gets the action for syscalls never seen"
+            }
+        }
+        return s
+    }
+    let group = wanted.hasPrefix("@") ? wanted : "@" + wanted
+    if let members = SyscallGroups.members(of: group) {
+        s.groupFilter = group
+        s.decisionFilter = .all
+        let seen = Set(s.stats.rows.map(\.name)).intersection(members).count
+        s.message = "showing \(group): \(seen) seen, \(members.count - seen) unseen"
+        s.selected = nil
+        s.pane = .list
+        return s
+    }
+    if let row = s.visibleRows.first(where: { matches($0.name, text) }) {
+        s = selectRow(s, row)
+        s.pane = .list
+        return s
+    }
+    let names = SyscallTable.shared.definitions.map(\.name)
+    let containing = names.filter { $0.contains(wanted) }.sorted { ($0.count, $0) < ($1.count, $1) }
+    let closest = Array((containing + closestMatches(to: wanted, in: names + SyscallGroups.names)).prefix(5))
+    var seenNames = Set<String>()
+    let hint = closest.filter { seenNames.insert($0).inserted }
+    s.message = "'\(text)' is not a syscall or a group"
+        + (hint.isEmpty ? "" : "; closest: " + hint.joined(separator: ", "))
+    s.messageIsError = true
     return s
 }
 

@@ -27,8 +27,9 @@ enum RuleText {
         return String(text.dropFirst(name.count + 2))
     }
 
-    /// A value named by the argument's decoder when it has one, else a number: negative 32-bit
-    /// ints (AT_FDCWD without a decoder) as negative decimals, small values in decimal, large in hex.
+    /// A value named by the argument's decoder when it has one, else a number in the argument's
+    /// one radix (`radix(syscall:argument:)`): negative 32-bit ints (AT_FDCWD without a decoder)
+    /// as negative decimals.
     static func value(_ v: UInt64, syscall: String, argument: Int) -> String {
         if let named = ArgumentDecoders.describe(syscall: syscall, argument: argument, value: v) { return named }
         let def = SyscallTable.shared.definition(named: syscall)
@@ -36,6 +37,24 @@ enum RuleText {
         if let a = arg, a.width == .bits32, !a.cType.contains("unsigned"), v & 0xFFFF_FFFF >= 0x8000_0000 {
             return String(Int32(bitPattern: UInt32(truncatingIfNeeded: v)))
         }
-        return v < 0x10000 ? String(v) : "0x" + String(v, radix: 16)
+        return hexadecimal(syscall: syscall, argument: argument) ? "0x" + String(v, radix: 16) : String(v)
+    }
+
+    /// Words in argument names that hold bits or addresses: their numbers are written in hex.
+    static let hexWords: Set<String> = ["flags", "flag", "mask", "addr", "arg", "cmd", "prot", "request",
+                                        "sigmask", "cap", "bits", "cookie", "key"]
+
+    /// Whether the numbers of an argument are written in hex: bits, addresses and commands are;
+    /// sizes, counts, ids and descriptors are decimal. One radix per argument, whatever the value,
+    /// so that 4096 and 131072 of the same `count` read alike. Arguments the table does not know:
+    /// decimal.
+    static func hexadecimal(syscall: String, argument: Int) -> Bool {
+        guard let def = SyscallTable.shared.definition(named: syscall), argument < def.arguments.count else {
+            return false
+        }
+        let a = def.arguments[argument]
+        if a.isPointer { return true }
+        let words = a.name.lowercased().split(separator: "_").map(String.init)
+        return words.contains { hexWords.contains($0) || $0.hasSuffix("flags") || $0.hasSuffix("mask") }
     }
 }

@@ -19,7 +19,9 @@ enum Screen {
         ListView.draw(s, into: &buf, area: Rect(x: 0, y: top, width: left, height: s.height - 2 - top))
         for y in top..<(s.height - 2) { buf.put("│", x: left, y: y, role: .dim) }
         let right = Rect(x: left + 1, y: top, width: s.width - left - 1, height: s.height - 2 - top)
-        if s.showPolicy {
+        if s.showOutput {
+            OutputView.draw(s, into: &buf, area: right)
+        } else if s.showPolicy {
             PolicyView.draw(s, into: &buf, area: right)
         } else if s.showRefused {
             RefusedView.draw(s, into: &buf, area: right)

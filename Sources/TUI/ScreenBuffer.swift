@@ -3,6 +3,8 @@
 public enum ColorRole: Int, CaseIterable, Hashable, Sendable {
     case normal, header, footerKey, footerLabel, selection, selectionInactive, title, dim
     case allow, deny, kill, log, suggested, refused, bar, warning, message, dialog
+    /// The traced program's own colours, in its output pane.
+    case programRed, programGreen, programYellow, programBlue, programMagenta, programCyan
 }
 
 /// Text attributes of one cell.

@@ -20,6 +20,8 @@ public enum TUISession {
         public var uiStatsPath: String?
         /// The terminal driver (curses in the executable).
         public var makeDriver: MakeDriver
+        /// Shown on the message line at start (what attaching misses).
+        public var notice: String?
 
         public init(title: String, outputPath: String? = nil, policyPath: String? = nil,
                     childOutput: String = "/dev/null", monochrome: Bool = false, uiStatsPath: String? = nil,
@@ -38,8 +40,24 @@ public enum TUISession {
     public static func live(_ backend: TraceBackend, target: TraceTarget, traceOptions: TraceOptions,
                      options: Options) throws {
         let policy = try options.policyPath.map { try PolicyIO.load(path: $0) }
-        let stdio = try TerminalStdio(childOutput: options.childOutput)
+        // A started program runs on a pseudo-terminal of the TUI's: its output is in the output
+        // pane (and copied to --child-output), the keys typed there are its input.
+        var traceOptions = traceOptions
+        var terminal: PseudoTerminal?
+        let programOutput = ProgramOutputFeed()
+        if case .spawn = target {
+            terminal = try PseudoTerminal(width: 80, height: 24)
+            traceOptions.takeTerminal = true
+        }
+        let copy = try openCopy(options.childOutput, terminal: terminal)
+        defer {
+            terminal?.stop()
+            if copy >= 0 { close(copy) }
+        }
+        let stdio = try TerminalStdio(programTerminal: terminal?.terminal,
+                                      childOutput: terminal == nil ? options.childOutput : "/dev/null")
         defer { stdio.restore() }
+        terminal?.startReading(copyTo: copy) { programOutput.add($0) }
         let feed = LiveFeed()
         let pid = try backend.start(target, options: traceOptions) { feed.add($0) }
         let finished = DispatchSemaphore(value: 0)
@@ -52,9 +70,16 @@ public enum TUISession {
         defer {
             if !ended { backend.stop() }
         }
-        let state = TUIState(width: 80, height: 24, title: options.title, pid: pid, status: .running,
+        var state = TUIState(width: 80, height: 24, title: options.title, pid: pid, status: .running,
                              outputPath: options.outputPath, loadedPolicy: policy)
-        let (final, signal) = try runLoop(state: state, feed: feed, stdio: stdio, options: options)
+        if terminal != nil { state.output = ProgramOutput() }
+        if let notice = options.notice {
+            state.message = notice
+            state.messageIsError = true
+        }
+        let (final, signal) = try runLoop(state: state, feed: feed, stdio: stdio, options: options,
+                                          program: terminal.map(ProgramOnTerminal.init),
+                                          programOutput: terminal == nil ? nil : programOutput)
         backend.stop()
         ended = finished.wait(timeout: .now() + 5) == .success
         stdio.restore()
@@ -112,15 +137,29 @@ public enum TUISession {
         report(final, signal: signal)
     }
 
+    /// The file `--child-output` names, opened for a copy of what the program writes on the
+    /// pseudo-terminal; -1 for none.
+    private static func openCopy(_ path: String, terminal: PseudoTerminal?) throws -> Int32 {
+        guard terminal != nil, !path.isEmpty, path != "/dev/null" else { return -1 }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw TerminalStdio.Failure(description: "\(path): cannot open for the program's output: "
+                + String(cString: strerror(errno)))
+        }
+        return fd
+    }
+
     private static func runLoop(state: TUIState, feed: LiveFeed?, ask: AskSession? = nil, stdio: TerminalStdio,
-                                options: Options) throws -> (TUIState, signal: Int32) {
+                                options: Options, program: ProgramTerminal? = nil,
+                                programOutput: ProgramOutputFeed? = nil) throws -> (TUIState, signal: Int32) {
         // A quit signal ends the loop the normal way; a second one restores the terminal at once.
         let quit = ProcessSignals.catchQuit { sig, count in
             if count > 1 { ProcessSignals.emergencyExit(sig) }
         }
         defer { quit.cancel() }
         let driver = try options.makeDriver(stdio.ttyIn, stdio.ttyOut, options.monochrome)
-        let final = drive(driver, state: state, feed: feed, ask: ask, uiStatsPath: options.uiStatsPath)
+        let final = drive(driver, state: state, feed: feed, ask: ask, uiStatsPath: options.uiStatsPath, program: program,
+                          programOutput: programOutput)
         return (final, ProcessSignals.pending)
     }
 
@@ -128,9 +167,11 @@ public enum TUISession {
     /// then restores the terminal (`driver.end()`) and returns the final state.
     static func drive(_ driver: TerminalDriver, state: TUIState, feed: LiveFeed?, ask: AskSession? = nil,
                       uiStatsPath: String? = nil,
+                      program: ProgramTerminal? = nil, programOutput: ProgramOutputFeed? = nil,
                       quitSignal: @escaping () -> Int32 = { ProcessSignals.pending }) -> TUIState {
         defer { driver.end() }
-        let loop = EventLoop(driver: driver, feed: feed, state: state, ask: ask, quitSignal: quitSignal)
+        let loop = EventLoop(driver: driver, feed: feed, state: state, ask: ask, program: program,
+                             programOutput: programOutput, quitSignal: quitSignal)
         let started = Date.timeIntervalSinceReferenceDate
         let final = loop.run()
         if let path = uiStatsPath {
@@ -140,6 +181,14 @@ public enum TUISession {
             try? AtomicFile.write(text, to: path)
         }
         return final
+    }
+
+    /// The program's pseudo-terminal as the event loop uses it.
+    private final class ProgramOnTerminal: ProgramTerminal {
+        let terminal: PseudoTerminal
+        init(_ terminal: PseudoTerminal) { self.terminal = terminal }
+        func send(_ bytes: [UInt8]) { terminal.write(bytes) }
+        func resize(width: Int, height: Int) { terminal.resize(width: width, height: height) }
     }
 
     /// One line on stderr after the screen is gone; a signal ends the process with 128+N.

@@ -72,6 +72,8 @@ enum Effect: Hashable, Sendable {
     case answer(id: UInt64, answer: AskAnswer)
     /// Ask mode: the confirmed decisions, as the rules the supervisor answers by.
     case askRules([Rule])
+    /// Bytes for the traced program's terminal (keys typed while the output pane has the focus).
+    case sendToProgram([UInt8])
 }
 
 /// One selectable argument value in the detail pane.
@@ -118,7 +120,20 @@ struct TUIState: Sendable {
     var detailCursor = 0
     var detailScroll = 0
     var selectedValues: Set<ValueRef> = []
+    /// Every path sample shown, not only the first few.
+    var expandPaths = false
+    /// What the traced program wrote to its terminal; nil when it has none of the TUI's (a
+    /// saved profile, an attached process).
+    var output: ProgramOutput?
+    /// The output pane is shown in place of the detail pane (`w`).
+    var showOutput = false
+    /// Keys go to the program (until `KeyBindings.leaveOutput`).
+    var outputFocus = false
+    /// Lines scrolled up from the end of the output.
+    var outputScroll = 0
     var lastSearch = ""
+    /// Syscalls never seen that the user went to by search: they keep a row.
+    var unseenShown: [String] = []
     /// Per row, whether the loaded policy refuses it, as of the row's count then.
     var refusedCache: [LiveStats.Key: (count: UInt64, refused: Bool)] = [:]
     var prompt: Prompt?
@@ -127,6 +142,8 @@ struct TUIState: Sendable {
     var message: String?
     var messageIsError = false
     var shouldQuit = false
+    /// `s` in the quit prompt: quit once the save it asked for has succeeded.
+    var quitAfterSave = false
     var effects: [Effect] = []
     /// Ask mode: the calls waiting for an answer, in arrival order (the first is answered).
     var prompts: [AskedCall] = []
@@ -162,12 +179,30 @@ struct TUIState: Sendable {
         return "unsaved: " + (PolicyChanges(saved: savedPolicy, current: current).summary ?? "rules reordered")
     }
 
+    /// The traced program has exited, was killed, or was detached from.
+    var hasEnded: Bool {
+        if case .ended = status { return true }
+        return false
+    }
+
     // MARK: Derived values
+
+    /// The rows of syscalls never seen that the list shows: those found by search, those given
+    /// an explicit rule, and the members of the group shown; host architecture, table names only.
+    var unseenRows: [SyscallStat] {
+        let seen = Set(stats.rows.map(\.name) + implicitRows.map(\.name))
+        var names = Set(unseenShown)
+        for (name, d) in decisions.bySyscall where d.verdict != .suggested { names.insert(name) }
+        if let g = groupFilter, let members = SyscallGroups.members(of: g) { names.formUnion(members) }
+        return names.subtracting(seen).sorted().compactMap { name in
+            SyscallTable.shared.number(of: name, arch: .host).map { SyscallStat(unseen: name, nr: $0, arch: .host) }
+        }
+    }
 
     /// The list rows after filtering and sorting.
     var visibleRows: [SyscallStat] {
         let groupMembers = groupFilter.flatMap { SyscallGroups.members(of: $0) }.map(Set.init)
-        let rows = (stats.rows + implicitRows).filter { r in
+        let rows = (stats.rows + implicitRows + unseenRows).filter { r in
             if let g = groupMembers, !g.contains(r.name) { return false }
             return decisionFilter.accepts(decisions.decision(for: r.name).verdict, refused: isRefused(r))
         }
@@ -315,6 +350,9 @@ struct TUIState: Sendable {
 
     /// Rows available to the list (header 2, column titles 1, message line 1, footer 1).
     var listHeight: Int { max(1, height - 5 - AskView.height(self)) }
+    /// The right pane's size.
+    var detailWidth: Int { width - leftWidth - 1 }
+    var detailHeight: Int { max(1, height - 4 - AskView.height(self)) }
     /// The list's width: half the screen when narrow; from 100 columns at least what the list
     /// needs to show names, counts, bars and whole group names (`ListView.columns`).
     var leftWidth: Int { width < 100 ? width / 2 : max(54, width * 2 / 5) }

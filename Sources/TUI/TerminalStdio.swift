@@ -15,8 +15,9 @@ final class TerminalStdio {
         var description: String
     }
 
-    /// Diverts 0, 1, 2; the program's output goes to `childOutput` (created or truncated).
-    init(childOutput: String) throws {
+    /// Diverts 0, 1, 2: to the terminal side of the program's pseudo-terminal when there is one,
+    /// else from /dev/null and to `childOutput` (created or truncated).
+    init(programTerminal: Int32? = nil, childOutput: String) throws {
         guard isatty(0) == 1, isatty(1) == 1 else {
             throw Failure(description: "the TUI needs a terminal: standard input and output are not a tty "
                 + "(seccomp-tui record traces without one)")
@@ -27,6 +28,10 @@ final class TerminalStdio {
         saved = [dupCloexec(0), dupCloexec(1), dupCloexec(2)]
         guard ttyIn >= 0, ttyOut >= 0, !saved.contains(-1) else {
             throw Failure(description: "cannot duplicate the standard streams: \(Errno.current)")
+        }
+        if let t = programTerminal {
+            for fd in Int32(0)...2 { dup2(t, fd) }
+            return
         }
         let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
         let out = open(childOutput, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

@@ -19,13 +19,13 @@ final class PerfChild: @unchecked Sendable {
     private let ended = DispatchSemaphore(value: 0)
 
     /// Forks `command`, held before its exec. With `dieWithTracer` it is killed if this process dies.
-    init(_ command: [String], dieWithTracer: Bool) throws(PerfBackendError) {
+    init(_ command: [String], dieWithTracer: Bool, takeTerminal: Bool) throws(PerfBackendError) {
         let forked = DispatchSemaphore(value: 0)
         let box = ForkResult()
         let thread = Thread { [lock, ended] in
             var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
             var release: Int32 = -1, status: Int32 = -1
-            let pid = CTraceCapture_perf_spawn_held(command[0], &argv, dieWithTracer ? 1 : 0, &release, &status)
+            let pid = CTraceCapture_perf_spawn_held(command[0], &argv, dieWithTracer ? 1 : 0, takeTerminal ? 1 : 0, &release, &status)
             for p in argv { free(p) }
             box.values = (pid, release, status)
             forked.signal()

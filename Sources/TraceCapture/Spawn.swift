@@ -47,8 +47,10 @@ public enum Spawn {
     /// Forks and execs `command` with `filter` installed in the child (none when empty).
     /// With `stopSelf` the child stops itself with SIGSTOP first, for a tracer to seize it.
     /// `filterFlags` are the `SECCOMP_FILTER_FLAG_*` bits the filter is installed with.
+    /// With `takeTerminal` the child starts a session whose controlling terminal is its standard
+    /// input (the TUI's pseudo-terminal).
     public static func start(_ command: [String], filter: [SockFilter], filterFlags: UInt32 = 0, noNewPrivs: NoNewPrivs,
-                             stopSelf: Bool) throws(TraceError) -> Child {
+                             stopSelf: Bool, takeTerminal: Bool = false) throws(TraceError) -> Child {
         precondition(!command.isEmpty, "empty command")
         let path = resolve(command[0])
         let filterBytes = SockFilter.bytes(of: filter)
@@ -60,7 +62,8 @@ public enum Spawn {
             filterBytes.withUnsafeBytes { fbytes in
                 argv.withUnsafeMutableBufferPointer { av in
                     CTraceCapture_spawn_flags(cpath, av.baseAddress, environ, fbytes.baseAddress, UInt16(filter.count),
-                                              filterFlags, noNewPrivs.cValue, stopSelf ? 1 : 0, &errorFD, &report)
+                                              filterFlags, noNewPrivs.cValue, stopSelf ? 1 : 0, takeTerminal ? 1 : 0,
+                                              &errorFD, &report)
                 }
             }
         }
@@ -99,6 +102,9 @@ public enum Spawn {
         var stage: Int32 = 0, err: Int32 = 0
         guard CTraceCapture_spawn_result(child.errorFD, UnsafeMutableRawPointer(bitPattern: child.report), &stage, &err) == 1 else {
             return nil
+        }
+        if stage == Int32(CTraceCapture_SPAWN_STAGE_TERMINAL) {
+            return .systemCall("setsid and TIOCSCTTY (taking the pseudo-terminal)", pid: nil, errno: err)
         }
         if stage == Int32(CTraceCapture_SPAWN_STAGE_EXEC) {
             return .execFailed(command: command[0], errno: err)

@@ -21,6 +21,9 @@ public struct TraceOptions: Sendable, Equatable {
     /// refused call (number and architecture from the siginfo, arguments 0); the signal is still
     /// delivered.
     public var seccompSignals: Bool
+    /// A spawned command starts a session whose controlling terminal is its standard input (the
+    /// TUI's pseudo-terminal, `PseudoTerminal`), as a shell would give it.
+    public var takeTerminal = false
 
     public init(returns: Bool = false, readPaths: Bool = true, keepRunning: Bool = false,
                 spawnFilter: [SockFilter]? = nil, seccompSignals: Bool = false) {

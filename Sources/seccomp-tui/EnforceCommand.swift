@@ -53,7 +53,7 @@ struct Enforce: ParsableCommand {
     @Flag(help: "With --complain: show the calls the policy would refuse live in the TUI, to decide on; -o is where the TUI saves the policy.")
     var tui = false
 
-    @Option(name: .long, help: "With --tui: where CMD's standard output and error go.")
+    @Option(name: .long, help: "With --tui: also copy what CMD writes on its terminal (the output pane, w) to this file.")
     var childOutput: String = "/dev/null"
 
     @Flag(help: "Name the calls the policy refuses with SIGSYS (a light ptrace tracer).")

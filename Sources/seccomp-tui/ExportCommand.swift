@@ -158,6 +158,12 @@ struct Export: ParsableCommand {
     }
 
     func run() throws {
+        // Raw BPF is binary: not to a terminal (as gzip refuses), before any work is done.
+        if output == nil, (format ?? .oci) == .bpf, isatty(1) == 1 {
+            throw CommandFailure("refusing to write raw BPF (binary) to a terminal: give -o FILE.bpf or redirect "
+                + "standard output (seccomp-tui export ... > policy.bpf); --format c writes it as a C header, "
+                + "--format text for reading")
+        }
         let bytes = try convertedBytes()
         if let output {
             try AtomicFile.write(bytes, to: output)

@@ -14,9 +14,10 @@ struct Learn: ParsableCommand {
               seccomp-tui -o server.json -- ./server --port 8080
               seccomp-tui learn -p 1234
               seccomp-tui --policy server.json -- ./server
-            Press F1 or ? in the TUI for its keys. The program's output goes to --child-output \
-            (default /dev/null). Quitting kills a started command and detaches from an attached \
-            process, which keeps running.
+            Press F1 or ? in the TUI for its keys. A started command runs on a terminal of the \
+            TUI's: w shows what it wrote and gives it the keys (^] gives them back); \
+            --child-output also copies its output to a file. Quitting kills a started command and \
+            detaches from an attached process, which keeps running.
 
             With the ptrace backend a started command runs with PR_SET_NO_NEW_PRIVS unless \
             seccomp-tui has CAP_SYS_ADMIN (its tracing filter needs it): setuid and setgid programs \
@@ -31,7 +32,7 @@ struct Learn: ParsableCommand {
 
     @OptionGroup var trace: TraceTargetOptions
 
-    @Option(name: .long, help: "Where the traced program's standard output and error go.")
+    @Option(name: .long, help: "Also copy what the started program writes on its terminal (the output pane, w) to this file.")
     var childOutput: String = "/dev/null"
 
     @Flag(help: "Also record return values, to show errors (an extra stop per syscall).")
@@ -51,6 +52,13 @@ struct Learn: ParsableCommand {
 
     func validate() throws {
         if syntheticRate == nil { try trace.validateTarget() }
+    }
+
+    /// What attaching misses, and what that means for `enforce`.
+    static func attachWarning(pid: Int32) -> String {
+        "attached to running pid \(pid): its start-up calls (execve and the loader's mmap, openat, "
+            + "mprotect, arch_prctl, …) were made before and are not seen; enforce -- CMD starts the program "
+            + "under the policy, which must allow them too: learn it started (seccomp-tui -- CMD) to see them"
     }
 
     func run() throws {
@@ -73,6 +81,12 @@ struct Learn: ParsableCommand {
             try TUISession.live(ContainerBackend(kind: trace.backend, processes: found), target: .attach(pid: found.mainPid),
                                 traceOptions: TraceOptions(returns: returns), options: options)
             return
+        }
+        if let pid = trace.pid {
+            // Said before the TUI takes the screen (kept in the scrollback) and on its message line.
+            let warning = Self.attachWarning(pid: pid)
+            FileHandle.standardError.write(Data(("warning: " + warning + "\n").utf8))
+            options.notice = warning
         }
         options.title = trace.pid.map { "attached: " + Self.commandLine(of: $0) } ?? trace.command.joined(separator: " ")
         try TUISession.live(TraceBackends.make(kind: trace.backend), target: trace.target, traceOptions: TraceOptions(returns: returns),

@@ -45,6 +45,11 @@ struct Merge: ParsableCommand {
                 FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
             }
             for n in notes { FileHandle.standardError.write(Data("warning: \(n)\n".utf8)) }
+            for c in PolicyUnion.conflicts(policies) {
+                let each = c.actions.map { "\(inputs[$0.input]) \($0.actions.map(\.description).joined(separator: ", "))" }
+                FileHandle.standardError.write(Data(("warning: \(c.syscall): decided differently: "
+                    + each.joined(separator: "; ") + "; the merged policy keeps every rule\n").utf8))
+            }
             let format = PolicyFormat(path: output) ?? .oci
             try AtomicFile.write(try PolicyIO.encode(policy, as: format, source: inputs.joined(separator: " "),
                                                      naming: output), to: output)

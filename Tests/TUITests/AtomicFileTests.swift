@@ -117,7 +117,7 @@ import TestScratch
 
     @Test("a full disk (/dev/full) is an error that says so")
     func diskFull() throws {
-        #expect(throws: FileError(path: "/dev/full", reason: "cannot write: No space left on device")) {
+        #expect(throws: FileError(path: "/dev/full", reason: "cannot write: no space left on device")) {
             try AtomicFile.write("bytes", to: "/dev/full")
         }
     }

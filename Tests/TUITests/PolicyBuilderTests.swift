@@ -101,9 +101,10 @@ import Testing
     /// Selects the first `perArgument` values of arguments 0 and 2, then presses Enter.
     static func choose(_ s: TUIState, perArgument: Int) -> TUIState {
         var s = s
-        for v in s.detailValues {
+        for (i, v) in s.detailValues.enumerated() {
+            s.detailCursor = i
             let taken = s.selectedValues.filter { $0.argument == v.argument }.count
-            if taken < perArgument { s = reduce(s, .toggleValue) } else { s = reduce(s, .moveDown) }
+            if taken < perArgument { s = reduce(s, .toggleValue) }
         }
         #expect(s.selectedValues.count == 2 * perArgument)
         return reduce(s, .addCondition)

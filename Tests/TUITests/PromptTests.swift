@@ -33,7 +33,7 @@ import Testing
         #expect(s.selectedRow?.name == "read")
         s = TUIFixtures.type(s, "/nosuchcall")
         s = reduce(s, .key(.enter))
-        #expect(s.message == "no syscall matches 'nosuchcall'")
+        #expect(s.message == "'nosuchcall' is not a syscall or a group")
         #expect(s.messageIsError)
     }
 

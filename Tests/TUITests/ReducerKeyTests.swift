@@ -149,6 +149,10 @@ import TraceCapture
         case .toggleValue:
             #expect(after.selectedValues == [ValueRef(argument: 0, value: 0)])
             #expect(after.detailCursor == 1)
+        case .toggleOutput:
+            #expect(after.message?.hasPrefix("no program output here") == true, "the fixture has no program terminal")
+        case .togglePaths:
+            #expect(after.expandPaths)
         case .maskRule:
             #expect(after.decisions.decision(for: read).argRules == [0: .maskZero(0xFFFF_FFFF)])
         case .clearConditions:
@@ -183,7 +187,7 @@ import TraceCapture
         case .denyOnce:
             #expect(after.effects == [.answer(id: 7, answer: .denyOnce(errno: UInt16(EPERM)))])
             #expect(after.prompts.isEmpty && after.decisions == before.decisions)
-        case .key, .resize, .update, .traceEnded, .saved, .saveFailed, .prompts:
+        case .key, .resize, .update, .output, .traceEnded, .saved, .saveFailed, .prompts:
             Issue.record("\(binding.action) is not an action a key may be bound to")
         }
     }

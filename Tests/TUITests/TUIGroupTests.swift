@@ -19,7 +19,8 @@ import Testing
         let index = try #require(seenGroups(s).firstIndex(of: "@basic-io")) + 1
         s = TUIFixtures.press(s, [.function(4)] + Array(repeating: .down, count: index) + [.enter])
         #expect(s.groupFilter == "@basic-io")
-        #expect(s.visibleRows.map(\.name) == ["read", "write"])
+        #expect(s.visibleRows.filter { !$0.isUnseen }.map(\.name) == ["read", "write"])
+        #expect(s.visibleRows.contains { $0.name == "readv" && $0.isUnseen }, "unseen members are listed too")
         s = TUIFixtures.press(s, [.char("\\"), .home, .enter])
         #expect(s.groupFilter == nil)
         #expect(s.visibleRows.count == 7 + 4, "seen rows and the four implicit ones")

@@ -7,4 +7,5 @@
 #include "CTraceCapture_perf.h"
 #include "CTraceCapture_inspect.h"
 #include "CTraceCapture_notify.h"
+#include "CTraceCapture_pty.h"
 #endif

@@ -118,13 +118,16 @@ enum {
     CTraceCapture_SPAWN_STAGE_FILTER = 1,
     CTraceCapture_SPAWN_STAGE_NNP = 2,
     CTraceCapture_SPAWN_STAGE_EXEC = 3,
+    /// Taking the pseudo-terminal as the controlling terminal (setsid, TIOCSCTTY).
+    CTraceCapture_SPAWN_STAGE_TERMINAL = 4,
 };
 
 /// Forks a child that (1) resets every signal handler to default and unblocks every signal
 /// (as a command started from a shell), (2) when `stop_self`, raises SIGSTOP so the parent can PTRACE_SEIZE it, (3) sets
 /// NO_NEW_PRIVS per `nnp_mode` and installs the classic BPF `filter` of `filter_len`
 /// instructions (8 bytes each; none when `filter_len` is 0) with `filter_flags`
-/// (SECCOMP_FILTER_FLAG_*), (4) execve's `path`.
+/// (SECCOMP_FILTER_FLAG_*), (4) execve's `path`. With `take_terminal` the child first starts a
+/// session whose controlling terminal is its fd 0.
 /// Only async-signal-safe calls run in the child. Signals are blocked around fork.
 /// On success returns the child's pid, stores in `*error_fd` the read end of a CLOEXEC pipe
 /// that reads EOF once the child exec'd or ended, and in `*report` a shared page where the child
@@ -132,7 +135,7 @@ enum {
 /// Returns -1 with errno when the fork itself failed.
 pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *const envp[],
                                 const void *filter, unsigned short filter_len, unsigned int filter_flags,
-                                int nnp_mode, int stop_self, int *error_fd, void **report);
+                                int nnp_mode, int stop_self, int take_terminal, int *error_fd, void **report);
 
 /// Waits for EOF on the pipe of CTraceCapture_spawn_flags, then returns 0 when the exec
 /// succeeded, or 1 and fills `*stage`/`*err` when the child reported a failure. Closes the fd

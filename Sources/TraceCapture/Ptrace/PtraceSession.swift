@@ -54,7 +54,7 @@ final class PtraceSession: @unchecked Sendable {
     /// Spawns the command and runs the trace until its exec succeeded (returns the pid) or failed.
     func spawn(_ command: [String]) throws(TraceError) -> Int32 {
         let child = try Spawn.start(command, filter: options.spawnFilter ?? (syscallStops ? [] : Spawn.traceEverything),
-                                    noNewPrivs: .unlessCapSysAdmin, stopSelf: true)
+                                    noNewPrivs: .unlessCapSysAdmin, stopSelf: true, takeTerminal: options.takeTerminal)
         mainPid = child.pid
         var status: Int32 = 0
         let r = CTraceCapture_waitpid(child.pid, &status, CTraceCapture_WSTOPPED())

@@ -1,0 +1,34 @@
+#define _GNU_SOURCE
+#include "CTraceCapture_pty.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+int CTraceCapture_pty_open(int *controller, int *terminal) {
+    int c = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (c < 0) return -1;
+    char name[128];
+    if (grantpt(c) != 0 || unlockpt(c) != 0 || ptsname_r(c, name, sizeof name) != 0) {
+        int e = errno;
+        close(c);
+        errno = e;
+        return -1;
+    }
+    int t = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (t < 0) {
+        int e = errno;
+        close(c);
+        errno = e;
+        return -1;
+    }
+    *controller = c;
+    *terminal = t;
+    return 0;
+}
+
+int CTraceCapture_pty_resize(int controller, unsigned short rows, unsigned short columns) {
+    struct winsize ws = { rows, columns, 0, 0 };
+    return ioctl(controller, TIOCSWINSZ, &ws);
+}

@@ -1,0 +1,105 @@
+import CTraceCapture
+import Foundation
+import Glibc
+
+/// A pseudo-terminal the TUI owns for the traced program: the program gets the terminal side
+/// (its standard input, output and error, and its controlling terminal, `TraceOptions.
+/// takeTerminal`), the TUI reads what it writes from the controller side and writes the
+/// user's keys there.
+public final class PseudoTerminal: @unchecked Sendable {
+    /// The controller side (read the program's output, write its input).
+    public let controller: Int32
+    /// The terminal side, for the program; the spawner puts it on 0, 1 and 2.
+    public let terminal: Int32
+    private let lock = NSLock()
+    private var stopping = false
+    private var readerDone: DispatchSemaphore?
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Opens a pair with the given window size.
+    public init(width: Int, height: Int) throws(Failure) {
+        var c: Int32 = -1, t: Int32 = -1
+        guard CTraceCapture_pty_open(&c, &t) == 0 else {
+            throw Failure(description: "cannot open a pseudo-terminal: \(String(cString: strerror(errno)))")
+        }
+        controller = c
+        terminal = t
+        resize(width: width, height: height)
+    }
+
+    /// Tells the program its window size (it gets SIGWINCH).
+    public func resize(width: Int, height: Int) {
+        _ = CTraceCapture_pty_resize(controller, UInt16(clamping: max(1, height)), UInt16(clamping: max(1, width)))
+    }
+
+    /// Writes the user's keys to the program (all of them, unless the program stopped reading
+    /// and the terminal's buffer is full: then the rest is dropped rather than block the TUI).
+    public func write(_ bytes: [UInt8]) {
+        var done = 0
+        while done < bytes.count {
+            var p = pollfd(fd: controller, events: Int16(POLLOUT), revents: 0)
+            guard poll(&p, 1, 100) > 0 else { return }
+            let n = bytes[done...].withUnsafeBytes { Glibc.write(controller, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR || errno == EAGAIN { continue } else { return } }
+            done += n
+        }
+    }
+
+    /// Reads the program's output on a thread of its own until `stop()`, handing each chunk to
+    /// `output` and writing a copy to `copyFD` (when not -1).
+    public func startReading(copyTo copyFD: Int32 = -1, output: @escaping @Sendable ([UInt8]) -> Void) {
+        let fd = controller
+        let done = DispatchSemaphore(value: 0)
+        readerDone = done
+        let thread = Thread { [self] in
+            defer { done.signal() }
+            var buf = [UInt8](repeating: 0, count: 16384)
+            while !isStopping {
+                var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                let r = poll(&p, 1, 100)
+                if r < 0 && errno == EINTR { continue }
+                guard r > 0 else { continue }
+                let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+                if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+                guard n > 0 else {
+                    // EIO or end of file: nothing holds the terminal side; wait for stop().
+                    usleep(50_000)
+                    continue
+                }
+                let chunk = Array(buf[0..<n])
+                if copyFD >= 0 {
+                    var off = 0
+                    while off < n {
+                        let w = chunk[off...].withUnsafeBytes { Glibc.write(copyFD, $0.baseAddress, $0.count) }
+                        if w < 0 { if errno == EINTR { continue } else { break } }
+                        off += w
+                    }
+                }
+                output(chunk)
+            }
+        }
+        thread.name = "seccomp-tui program output"
+        thread.start()
+    }
+
+    private var isStopping: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopping
+    }
+
+    /// Stops the reader (within 100 ms) and closes both sides.
+    public func stop() {
+        lock.lock()
+        let already = stopping
+        stopping = true
+        lock.unlock()
+        guard !already else { return }
+        readerDone?.wait()
+        close(controller)
+        close(terminal)
+    }
+}
