@@ -356,6 +356,7 @@ extension ProfileFileV1.Metadata {
         exitSignal = try f.optional("exitSignal", F.int32)
         totalCalls = try f.required("totalCalls", F.uint64)
         traces = try f.required("traces", F.int)
+        runtimeSyscalls = try f.optional("runtimeSyscalls", F.stringArrays)
     }
 }
 

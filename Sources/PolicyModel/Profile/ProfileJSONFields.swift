@@ -82,6 +82,18 @@ struct ProfileJSONFields {
         return out
     }
 
+    /// An object whose every member is an array of strings (`{"x86_64": ["read", "close"]}`).
+    static func stringArrays(_ node: JSONNode, _ path: String) throws(ProfileError) -> [String: [String]] {
+        guard case .object(let members) = node.value else { throw .invalid(field: path, expected: "an object" + notNull(node)) }
+        var out: [String: [String]] = [:]
+        for m in members {
+            let p = "\(path).\(m.key)"
+            guard out[m.key] == nil else { throw .invalid(field: p, expected: "one member of this name, not two") }
+            out[m.key] = try array(m.value, p, string)
+        }
+        return out
+    }
+
     /// `array` of objects, each read by `make` from its fields.
     static func objects<T>(_ node: JSONNode, _ path: String,
                            _ make: (ProfileJSONFields) throws(ProfileError) -> T) throws(ProfileError) -> [T] {
