@@ -1,4 +1,3 @@
-import CTraceCapture
 import Foundation
 import Glibc
 import PolicyModel
@@ -17,19 +16,14 @@ final class RefusalSupervisor: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     /// (arch, nr) pairs already described with their paths: only a syscall's first call is read.
     private var described = Set<Int64>()
-    private let pathIndices: [String: [Int]]
+    private let pathArguments = PathArguments()
+    private var pathBuffer = [CChar](repeating: 0, count: 4096)
 
     /// Takes ownership of `listener`.
     init(listener: Int32, policy: Policy, onRefused: @escaping @Sendable ([SyscallEvent]) -> Void) {
         self.listener = NotificationListener(fd: listener)
         self.policy = policy
         self.onRefused = onRefused
-        var paths: [String: [Int]] = [:]
-        for d in SyscallTable.shared.definitions {
-            let i = d.arguments.indices.filter { d.arguments[$0].isPath }
-            if !i.isEmpty { paths[d.name] = i }
-        }
-        pathIndices = paths
     }
 
     /// Starts answering on a thread of its own.
@@ -80,23 +74,13 @@ final class RefusalSupervisor: @unchecked Sendable {
     /// caller's memory (kept only when the call is still waiting, so the pid was not reused).
     private func describe(_ n: SeccompNotification) -> SyscallEvent? {
         let data = n.data
-        guard let arch = policy.architecture(of: data) ?? Arch.candidates(auditArch: data.arch).first else { return nil }
+        guard let arch = policy.architecture(of: data) ?? Arch(auditArch: data.arch, nr: data.nr) else { return nil }
         let pid = n.tid
         var event = SyscallEvent(pid: pid, tid: pid, arch: arch, nr: data.nr, args: data.args)
         let key = Int64(data.arch) << 32 | Int64(UInt32(bitPattern: data.nr))
-        guard described.insert(key).inserted,
-              let name = SyscallTable.shared.name(of: data.nr, arch: arch), let indices = pathIndices[name] else { return event }
-        var paths: [Int: String] = [:]
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        for i in indices {
-            let addr = data.args[i] & (arch.is32Bit ? 0xFFFF_FFFF : .max)
-            guard addr != 0 else { continue }
-            let got = buffer.withUnsafeMutableBufferPointer {
-                $0.withMemoryRebound(to: CChar.self) { CTraceCapture_read_string(pid, addr, $0.baseAddress, UInt($0.count)) }
-            }
-            if got >= 0 { paths[i] = String(decoding: buffer[..<got], as: UTF8.self) }
-        }
-        if listener.isValid(n.id) { event.paths = paths }
+        guard described.insert(key).inserted else { return event }
+        pathArguments.read(into: &event, from: pid, buffer: &pathBuffer)
+        if !listener.isValid(n.id) { event.paths = [:] }
         return event
     }
 }

@@ -51,21 +51,11 @@ public enum Spawn {
     /// input (the TUI's pseudo-terminal).
     public static func start(_ command: [String], filter: [SockFilter], filterFlags: UInt32 = 0, noNewPrivs: NoNewPrivs,
                              stopSelf: Bool, takeTerminal: Bool = false) throws(TraceError) -> Child {
-        precondition(!command.isEmpty, "empty command")
-        let path = resolve(command[0])
-        let filterBytes = SockFilter.bytes(of: filter)
-        var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) } }
         var errorFD: Int32 = -1
         var report: UnsafeMutableRawPointer?
-        let pid = path.withCString { cpath in
-            filterBytes.withUnsafeBytes { fbytes in
-                argv.withUnsafeMutableBufferPointer { av in
-                    CTraceCapture_spawn_flags(cpath, av.baseAddress, environ, fbytes.baseAddress, UInt16(filter.count),
-                                              filterFlags, noNewPrivs.cValue, stopSelf ? 1 : 0, takeTerminal ? 1 : 0,
-                                              &errorFD, &report)
-                }
-            }
+        let pid = withExecArguments(command, filter: filter) { path, argv, filterBytes in
+            CTraceCapture_spawn_flags(path, argv, environ, filterBytes, UInt16(filter.count), filterFlags, noNewPrivs.cValue,
+                                      stopSelf ? 1 : 0, takeTerminal ? 1 : 0, &errorFD, &report)
         }
         if pid < 0 { throw .systemCall("fork", pid: nil, errno: errno) }
         return Child(pid: pid, errorFD: errorFD, report: UInt(bitPattern: report))
@@ -76,24 +66,31 @@ public enum Spawn {
     /// installing the filter (`result(of:)` says why).
     public static func startSupervised(_ command: [String], filter: [SockFilter], filterFlags: UInt32,
                                        noNewPrivs: NoNewPrivs) throws(TraceError) -> (child: Child, listener: Int32) {
-        precondition(!command.isEmpty, "empty command")
-        let path = resolve(command[0])
-        let filterBytes = SockFilter.bytes(of: filter)
-        var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) } }
         var errorFD: Int32 = -1, listener: Int32 = -1
         var report: UnsafeMutableRawPointer?
-        let pid = path.withCString { cpath in
-            filterBytes.withUnsafeBytes { fbytes in
-                argv.withUnsafeMutableBufferPointer { av in
-                    CTraceCapture_spawn_supervised(cpath, av.baseAddress, environ, fbytes.baseAddress, UInt16(filter.count),
-                                                   filterFlags, noNewPrivs.cValue, &errorFD, &report, &listener)
-                }
-            }
+        let pid = withExecArguments(command, filter: filter) { path, argv, filterBytes in
+            CTraceCapture_spawn_supervised(path, argv, environ, filterBytes, UInt16(filter.count), filterFlags,
+                                           noNewPrivs.cValue, &errorFD, &report, &listener)
         }
         if pid == -1 { throw .systemCall("fork", pid: nil, errno: errno) }
         if pid == -2 { throw .systemCall("pidfd_getfd (taking the seccomp listener)", pid: nil, errno: errno) }
         return (Child(pid: pid, errorFD: errorFD, report: UInt(bitPattern: report)), listener)
+    }
+
+    /// Calls `body` with the resolved path of `command[0]`, its NULL-terminated argv and the
+    /// filter's bytes, as the C spawns take them (valid only during the call).
+    private static func withExecArguments(_ command: [String], filter: [SockFilter],
+                                          _ body: (UnsafePointer<CChar>, UnsafePointer<UnsafeMutablePointer<CChar>?>?,
+                                                   UnsafeRawPointer?) -> pid_t) -> pid_t {
+        precondition(!command.isEmpty, "empty command")
+        let filterBytes = SockFilter.bytes(of: filter)
+        var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        return resolve(command[0]).withCString { path in
+            filterBytes.withUnsafeBytes { fbytes in
+                argv.withUnsafeMutableBufferPointer { av in body(path, av.baseAddress, fbytes.baseAddress) }
+            }
+        }
     }
 
     /// Whether the child's exec succeeded: nil when it did, else the error. Call once the child

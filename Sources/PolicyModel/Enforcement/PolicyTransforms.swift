@@ -27,8 +27,13 @@ extension Policy {
     /// listener). `user_notif` ranks just above `trace` and below every `errno`, so where an errno
     /// rule matches as well its errno still wins, as in the policy.
     public func reportingRefusals() -> Policy {
+        mappingActions { $0.isTrace ? .userNotif : $0 }
+    }
+
+    /// The policy with every action (default, bad-architecture, each rule's) passed through
+    /// `map`, conditions kept.
+    private func mappingActions(_ map: (Action) -> Action) -> Policy {
         var p = self
-        func map(_ a: Action) -> Action { a.isTrace ? .userNotif : a }
         p.defaultAction = map(defaultAction)
         p.badArchAction = map(badArchAction)
         p.rules = rules.map { Rule(syscall: $0.syscall, action: map($0.action), conditions: $0.conditions) }
@@ -62,12 +67,7 @@ extension Policy {
     /// and above `trace`, `log` and `allow`, so exactly the calls the policy refuses with an
     /// errno reach the listener; `notifiedErrno(for:)` gives the errno to answer.
     public func notifyingErrnoRefusals() -> Policy {
-        var p = self
-        func map(_ a: Action) -> Action { a.answersWithErrno ? .userNotif : a }
-        p.defaultAction = map(defaultAction)
-        p.badArchAction = map(badArchAction)
-        p.rules = rules.map { Rule(syscall: $0.syscall, action: map($0.action), conditions: $0.conditions) }
-        return p
+        mappingActions { $0.answersWithErrno ? .userNotif : $0 }
     }
 
     /// The errno the policy gives the call `data` (what the supervisor answers for a notified
