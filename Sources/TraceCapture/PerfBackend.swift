@@ -447,6 +447,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         let detach = attached != nil || options.keepRunning
         if detach { detachedByStop = true }
         lock.unlock()
+        if detach { child?.letGo() }
         if detach {
             for fd in fds { _ = CTraceCapture_perf_disable(fd) }
         } else if let child = child?.pid {

@@ -30,8 +30,25 @@ final class PerfChild: @unchecked Sendable {
             box.values = (pid, release, status)
             forked.signal()
             guard pid > 0 else { return }
-            // Blocks until the command ends: a PTRACE_TRACEME stop is answered here.
-            let end = ChildWait.status(of: pid)
+            // Blocks until the command ends: a PTRACE_TRACEME stop is answered here. Its end is
+            // seen without reaping it (WNOWAIT): a command let go to run on (`letGo`) is left for
+            // its new waiter, who would otherwise race this thread for its status.
+            var end: Int32?
+            while true {
+                var info = siginfo_t()
+                let r = waitid(P_PID, id_t(pid), &info, WEXITED | WSTOPPED | WNOWAIT)
+                if r < 0 && errno == EINTR { continue }
+                if r < 0 { break }
+                if info.si_code == CLD_TRAPPED || info.si_code == CLD_STOPPED {
+                    _ = ChildWait.status(of: pid, flags: WNOHANG)  // takes the stop, lets the child go
+                    continue
+                }
+                lock.lock()
+                let reap = !box.letGo
+                lock.unlock()
+                if reap { end = ChildWait.status(of: pid) }
+                break
+            }
             lock.lock()
             box.status = end
             lock.unlock()
@@ -68,8 +85,16 @@ final class PerfChild: @unchecked Sendable {
         return box.status.map { .ended($0) } ?? .lost
     }
 
+    /// The command runs on after the trace: its end is not reaped here.
+    func letGo() {
+        lock.lock()
+        box.letGo = true
+        lock.unlock()
+    }
+
     private final class ForkResult: @unchecked Sendable {
         var values: (pid: pid_t, release: Int32, status: Int32) = (-1, -1, -1)
         var status: Int32?
+        var letGo = false
     }
 }
