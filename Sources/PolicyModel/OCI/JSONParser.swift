@@ -27,8 +27,28 @@ public struct JSONParser {
         return try parser.document()
     }
 
+    /// Parses one JSON document whose top-level object holds a large array under `key` (an OCI
+    /// profile's `syscalls`): each element of that array is handed to `element` as soon as it is
+    /// parsed and is not kept, so memory holds one element's tree rather than the whole file's.
+    /// The returned tree has an empty array under `key`. Every syntax error still throws, and
+    /// elements are handed over in file order before anything after the array is read.
+    public static func parse(_ bytes: [UInt8], limits: Limits = .standard, streaming key: String,
+                             element: (JSONNode) throws -> Void) throws -> JSONNode {
+        guard bytes.count <= limits.maxBytes else {
+            throw JSONSyntaxError(position: nil, message:
+                "the file is \(bytes.count) bytes, more than the limit of \(describeSize(limits.maxBytes))")
+        }
+        return try withoutActuallyEscaping(element) { element in
+            var parser = JSONParser(bytes: bytes, limits: limits)
+            parser.streamed = (key, element)
+            return try parser.document()
+        }
+    }
+
     private let bytes: [UInt8]
     private let limits: Limits
+    /// The top-level member whose array elements go to a handler instead of the tree.
+    private var streamed: (key: String, element: (JSONNode) throws -> Void)?
     private var index = 0
     private var line = 1
     private var column = 1
@@ -130,7 +150,8 @@ public struct JSONParser {
         }
     }
 
-    private mutating func array() throws -> JSONValue {
+    /// An array; its elements go to `handler` instead of the result when one is given.
+    private mutating func array(handler: ((JSONNode) throws -> Void)? = nil) throws -> JSONValue {
         try enter()
         advance()  // [
         var elements: [JSONNode] = []
@@ -143,7 +164,11 @@ public struct JSONParser {
         while true {
             skipWhitespace()
             if current == UInt8(ascii: "]") { throw fail("expected a value after ',' (no trailing commas in JSON) \(found)") }
-            elements.append(try value())
+            if let handler {
+                try handler(try value())
+            } else {
+                elements.append(try value())
+            }
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","): advance()
@@ -191,7 +216,13 @@ public struct JSONParser {
             guard current == UInt8(ascii: ":") else { throw fail("expected ':' after the key \"\(key)\" \(found)") }
             advance()
             skipWhitespace()
-            members.append(JSONMember(key: key, keyPosition: keyPosition, value: try value()))
+            if depth == 1, let streamed, key == streamed.key, current == UInt8(ascii: "[") {
+                let start = position
+                let value = JSONNode(try array(handler: streamed.element), at: start)
+                members.append(JSONMember(key: key, keyPosition: keyPosition, value: value))
+            } else {
+                members.append(JSONMember(key: key, keyPosition: keyPosition, value: try value()))
+            }
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","): advance()

@@ -8,7 +8,11 @@ struct OCIDecoder {
 
     // MARK: - The profile
 
-    mutating func profile(_ root: JSONNode) throws -> OCIRawProfile {
+    /// The profile in `root`. With `streamed`, the `syscalls` entries were decoded while the file
+    /// was parsed (`root` holds an empty array there): its first error is thrown and its warnings
+    /// kept at the point the entries would have been decoded, so that errors and warnings come in
+    /// the same order either way, and the result's `syscalls` is empty.
+    mutating func profile(_ root: JSONNode, streamed: OCIEntryStream? = nil) throws -> OCIRawProfile {
         let m = try members(root, "", known: [
             "defaultAction", "defaultErrnoRet", "architectures", "archMap", "syscalls", "flags",
             "listenerPath", "listenerMetadata",
@@ -35,6 +39,10 @@ struct OCIDecoder {
         for (i, node) in try arrayOrNull(m["syscalls"], "syscalls").enumerated() {
             syscalls.append(try syscall(node, "syscalls[\(i)]"))
         }
+        if let streamed {
+            if let failure = streamed.failure { throw failure }
+            warnings += streamed.decoder.warnings
+        }
         var flags: [FilterFlag] = []
         for (i, node) in try arrayOrNull(m["flags"], "flags").enumerated() {
             let field = "flags[\(i)]"
@@ -53,7 +61,7 @@ struct OCIDecoder {
             listenerPath: listenerPath, listenerMetadata: listenerMetadata, warnings: warnings)
     }
 
-    private mutating func syscall(_ node: JSONNode, _ field: String) throws -> OCIRawSyscall {
+    mutating func syscall(_ node: JSONNode, _ field: String) throws -> OCIRawSyscall {
         let m = try members(node, field, known: [
             "names", "name", "action", "errnoRet", "args", "comment", "includes", "excludes",
         ], what: "an object (a syscall entry)")

@@ -14,22 +14,41 @@ public enum OCIProfile {
 
     /// Parses and checks a profile without resolving it. `source` names the input in errors.
     public static func parse(_ bytes: [UInt8], source: String, limits: JSONParser.Limits = .standard) throws -> OCIRawProfile {
-        let root: JSONNode
-        do {
-            root = try JSONParser.parse(bytes, limits: limits)
-        } catch let e as JSONSyntaxError {
-            throw OCIProfileError(source: source, position: e.position, field: "", message: e.message)
-        }
-        var decoder = OCIDecoder(source: source)
-        return try decoder.profile(root)
+        var entries: [OCIRawSyscall] = []
+        var raw = try parse(bytes, source: source, limits: limits) { entries.append($0) }
+        raw.syscalls = entries
+        return raw
     }
 
     /// Reads a profile and converts it to the policy a runtime would enforce on `target`.
     /// Throws `OCIProfileError` for any problem in the input.
+    ///
+    /// Each `syscalls` entry is decoded and converted as soon as it is parsed: memory holds the
+    /// rules, not a tree of the file nor its entries.
     public static func read(_ bytes: [UInt8], source: String, target: OCITarget,
                             options: ReadOptions = ReadOptions(), table: SyscallTable = .shared) throws -> OCIImport {
-        try parse(bytes, source: source, limits: options.limits)
-            .resolved(for: target)
-            .policy(lenient: options.lenient, table: table)
+        var collector = OCIRuleCollector(source: source, lenient: options.lenient, table: table)
+        let raw = try parse(bytes, source: source, limits: options.limits) { entry in
+            if entry.applies(to: target) { collector.add(entry) }
+        }
+        return try raw.resolved(for: target).policy(collected: collector)
+    }
+
+    /// The profile without its entries, which go to `entry` one at a time, in file order, as
+    /// they are parsed and decoded (up to the first bad one, whose error is thrown here after
+    /// the checks of the fields before `syscalls`, as a decoding of the whole tree would).
+    private static func parse(_ bytes: [UInt8], source: String, limits: JSONParser.Limits,
+                              entry: (OCIRawSyscall) -> Void) throws -> OCIRawProfile {
+        var stream = OCIEntryStream(source: source)
+        let root: JSONNode
+        do {
+            root = try JSONParser.parse(bytes, limits: limits, streaming: "syscalls") { node in
+                if let decoded = stream.next(node) { entry(decoded) }
+            }
+        } catch let e as JSONSyntaxError {
+            throw OCIProfileError(source: source, position: e.position, field: "", message: e.message)
+        }
+        var decoder = OCIDecoder(source: source)
+        return try decoder.profile(root, streamed: stream)
     }
 }

@@ -28,9 +28,7 @@ extension OCIRawProfile {
         var unique: [String] = []
         for n in names where !unique.contains(n) { unique.append(n) }
 
-        let applying = syscalls.filter { entry in
-            OCIRawProfile.excludes(entry.excludes, target) == false && OCIRawProfile.includes(entry.includes, target)
-        }
+        let applying = syscalls.filter { $0.applies(to: target) }
         var warnings = self.warnings
         if listenerPath != nil || listenerMetadata != nil {
             warnings.append(OCIWarning(source: source, position: nil, field: listenerPath != nil ? "listenerPath" : "listenerMetadata",
@@ -56,5 +54,13 @@ extension OCIRawProfile {
         if f.caps.contains(where: { target.capabilities.contains($0) }) { return true }
         if let k = f.minKernel, target.kernel >= k.value { return true }
         return false
+    }
+}
+
+extension OCIRawSyscall {
+    /// Whether the entry is part of the filter for `target`: every `includes` condition holds
+    /// and no `excludes` condition does.
+    func applies(to target: OCITarget) -> Bool {
+        !OCIRawProfile.excludes(excludes, target) && OCIRawProfile.includes(includes, target)
     }
 }

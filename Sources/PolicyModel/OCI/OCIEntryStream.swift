@@ -1,0 +1,25 @@
+/// The entries of an OCI profile's `syscalls` array, decoded one at a time while the file is
+/// parsed (`JSONParser.parse(_:streaming:element:)`), so that no tree of the whole file is built.
+/// Stops decoding at the first bad entry and keeps its error for `OCIDecoder.profile(_:streamed:)`,
+/// which throws it only after the fields a whole-tree decoding checks first.
+struct OCIEntryStream {
+    /// Decodes the entries; holds their warnings.
+    var decoder: OCIDecoder
+    /// The first entry's error, if any.
+    private(set) var failure: Error?
+    private var count = 0
+
+    init(source: String) { decoder = OCIDecoder(source: source) }
+
+    /// The next element of `syscalls` decoded, or nil once an entry has failed.
+    mutating func next(_ node: JSONNode) -> OCIRawSyscall? {
+        guard failure == nil else { return nil }
+        defer { count += 1 }
+        do {
+            return try decoder.syscall(node, "syscalls[\(count)]")
+        } catch {
+            failure = error
+            return nil
+        }
+    }
+}
