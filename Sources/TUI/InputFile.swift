@@ -13,10 +13,16 @@ public enum InputFile {
         guard fd >= 0 else { throw FileError(path: path, reason: "cannot read: \(reason(errno))") }
         defer { close(fd) }
         var st = stat()
-        if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+        let known = fstat(fd, &st) == 0
+        if known && (st.st_mode & S_IFMT) == S_IFDIR {
             throw FileError(path: path, reason: "cannot read: is a directory, not a file")
         }
         var bytes: [UInt8] = []
+        // A regular file's size is known: one buffer of that size, not a doubling one (which
+        // holds up to twice the file, and three times while it grows).
+        if known && (st.st_mode & S_IFMT) == S_IFREG && st.st_size > 0 {
+            bytes.reserveCapacity(min(Int(st.st_size), limit) + 1)
+        }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while bytes.count <= limit {
             let want = min(chunk.count, limit + 1 - bytes.count)
