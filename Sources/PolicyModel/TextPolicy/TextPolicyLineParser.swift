@@ -1,11 +1,14 @@
-/// Parses the tokens of one line into a `StatementSyntax` (grammar in `TextPolicy`).
+/// Parses the tokens of one line into a `StatementSyntax` (grammar in `TextPolicy`), taking
+/// them from the lexer one at a time.
 struct TextPolicyLineParser {
-    private let tokens: [Token]
+    private var lexer: TextPolicyLexer
+    /// The token at hand and the one after it.
+    private var current: Token?
+    private var next: Token?
     private let location: TextPolicyLocation
     private let vocabulary: TextPolicyVocabulary
     /// Column just past the last token, where "expected ... at the end of the line" points.
     private let endColumn: Int
-    private var pos = 0
 
     static let directives = ["default", "arch", "include", "badarch", "flags"]
     static let actionWords = ["allow", "errno", "kill", "kill-process", "kill-thread", "trap", "log", "trace", "notify"]
@@ -13,17 +16,34 @@ struct TextPolicyLineParser {
     static let operatorList = "==, !=, <, <=, >, >=, &"
     private static let comparisons: [String: CompareOp] = ["==": .eq, "!=": .ne, "<": .lt, "<=": .le, ">": .gt, ">=": .ge]
 
-    init(tokens: [Token], location: TextPolicyLocation, lineLength: Int, vocabulary: TextPolicyVocabulary) {
-        self.tokens = tokens
-        self.location = location
+    init(lexer: TextPolicyLexer, lineLength: Int, vocabulary: TextPolicyVocabulary) {
+        self.lexer = lexer
+        self.location = lexer.location
         self.vocabulary = vocabulary
         self.endColumn = lineLength + 1
     }
 
+    /// The line's statement, or nil for a blank or comment line. A lexical error anywhere in the
+    /// line comes before a syntax error (as when a whole line is lexed before it is parsed).
+    mutating func statement() throws -> StatementSyntax? {
+        do {
+            current = try lexer.next()
+            next = try current == nil ? nil : lexer.next()
+            return try statementOfLine()
+        } catch let e as TextPolicyDiagnostic {
+            try lexer.checkRest()
+            throw e
+        }
+    }
+
     // MARK: helpers
 
-    private var current: Token? { pos < tokens.count ? tokens[pos] : nil }
-    private var next: Token? { pos + 1 < tokens.count ? tokens[pos + 1] : nil }
+    /// Moves to the next token.
+    private mutating func advance() throws {
+        current = next
+        next = try current == nil ? nil : lexer.next()
+    }
+
     private var column: Int { current?.column ?? endColumn }
 
     private func error(_ message: String, column: Int? = nil) -> TextPolicyDiagnostic {
@@ -48,21 +68,21 @@ struct TextPolicyLineParser {
 
     // MARK: statements
 
-    mutating func statement() throws -> StatementSyntax? {
+    private mutating func statementOfLine() throws -> StatementSyntax? {
         guard let first = current else { return nil }
         switch first.kind {
         case .at(let name) where Self.directives.contains(name) && !isSymbol(next, ":"):
-            pos += 1
+            try advance()
             return try directive(name, at: first)
         case .at(let name) where !isSymbol(next, ":") && vocabulary.groupMembers("@" + name) == nil:
             let known = Self.directives.map { "@" + $0 }
             throw error("unknown directive '@\(name)': expected \(known.joined(separator: ", ")), or a group followed by ':'"
                         + didYouMean(closestMatches(to: "@" + name, in: known + vocabulary.groupNames())))
         case .at(let name):
-            pos += 1
+            try advance()
             return try rule(target: Word(text: "@" + name, column: first.column), isGroup: true)
         case .word(let name):
-            pos += 1
+            try advance()
             return try rule(target: Word(text: name, column: first.column), isGroup: false)
         default:
             throw error("expected a syscall name, a group (@name) or a directive (@default, @arch, @include) at the start of the line, found \(found)")
@@ -86,7 +106,7 @@ struct TextPolicyLineParser {
                     throw error("expected \(name == "arch" ? "an architecture name (x86_64, x32, i386, aarch64)" : "a filter flag name") after '@\(name)', found \(found)")
                 }
                 words.append(Word(text: w, column: t.column))
-                pos += 1
+                try advance()
             }
             if words.isEmpty {
                 throw error(name == "arch" ? "expected an architecture name (x86_64, x32, i386, aarch64) after '@arch'"
@@ -96,7 +116,7 @@ struct TextPolicyLineParser {
         default:  // include: the lexer has read the file name as one token
             guard case .path(let p)? = current?.kind else { throw error("expected a file name after '@include'") }
             let col = column
-            pos += 1
+            try advance()
             try expectEnd(after: "the file name")
             return .include(path: p, column: col)
         }
@@ -108,7 +128,7 @@ struct TextPolicyLineParser {
         guard isSymbol(current, ":") else {
             throw error("expected ':' after '\(target.text)', found \(found)")
         }
-        pos += 1
+        try advance()
         guard let first = current else {
             throw error("expected an action (\(Self.actionList)) or a condition after '\(target.text):'")
         }
@@ -120,7 +140,7 @@ struct TextPolicyLineParser {
                 guard current?.kind == .word("if") else {
                     throw error("expected 'if' or the end of the line after the action '\(a)', found \(found)")
                 }
-                pos += 1
+                try advance()
                 alternatives = try expression()
             }
             return .rule(RuleSyntax(target: target, isGroup: isGroup, action: a, alternatives: alternatives))
@@ -150,9 +170,9 @@ struct TextPolicyLineParser {
             let c = try condition()
             conjunction.append(c)
             if isSymbol(current, "&&") {
-                pos += 1
+                try advance()
             } else if isSymbol(current, "||") {
-                pos += 1
+                try advance()
                 alternatives.append(conjunction)
                 conjunction = []
             } else if current == nil {
@@ -169,18 +189,18 @@ struct TextPolicyLineParser {
             throw error("expected an argument name (such as fd, or arg0...arg5), found \(found)")
         }
         let argument = Word(text: name, column: column)
-        pos += 1
+        try advance()
         guard case .symbol(let s)? = current?.kind, isOperator(current) else {
             throw error("expected an operator (\(Self.operatorList)) after '\(name)', found \(found)")
         }
         let opColumn = column
-        pos += 1
+        try advance()
         if s == "&" {
             let mask = try value(after: "'&'")
             guard isSymbol(current, "==") else {
                 throw error("expected '==' after the mask '\(mask.text)' (a masked argument is compared with == only), found \(found)")
             }
-            pos += 1
+            try advance()
             let v = try value(after: "'=='")
             return ConditionSyntax(argument: argument, op: .maskedEq, opColumn: opColumn, mask: mask, value: v)
         }
@@ -205,9 +225,9 @@ struct TextPolicyLineParser {
                 throw error("expected a value (a number or a constant such as O_RDONLY) after \(terms.isEmpty ? what : "'|'"), found \(found)")
             }
             texts.append(t.text)
-            pos += 1
+            try advance()
             guard isSymbol(current, "|") else { break }
-            pos += 1
+            try advance()
         }
         return ValueSyntax(terms: terms, column: start, text: texts.joined(separator: "|"))
     }
@@ -218,7 +238,7 @@ struct TextPolicyLineParser {
         guard let t = current, case .word(let w) = t.kind else {
             throw error("expected an action (\(Self.actionList)) after \(what), found \(found)")
         }
-        pos += 1
+        try advance()
         switch w {
         case "allow": return .allow
         case "log": return .log
@@ -232,7 +252,7 @@ struct TextPolicyLineParser {
                 throw error("expected a number (0...65535) after 'trace', found \(found)")
             }
             guard n <= UInt64(UInt16.max) else { throw error("trace value \(n) does not fit 16 bits (0...65535)") }
-            pos += 1
+            try advance()
             return .trace(UInt16(n))
         default:
             throw error("unknown action '\(w)': expected \(Self.actionList)" + didYouMean(closestMatches(to: w, in: Self.actionWords)),
@@ -258,7 +278,7 @@ struct TextPolicyLineParser {
         guard value <= UInt64(Action.maxErrno) else {
             throw error("errno \(t.text) is out of range (0...\(Action.maxErrno))")
         }
-        pos += 1
+        try advance()
         return UInt16(value)
     }
 }

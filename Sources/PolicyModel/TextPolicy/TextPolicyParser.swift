@@ -65,18 +65,39 @@ struct TextPolicyParser {
     private mutating func parseFile(_ text: String, file: String) throws {
         includeStack.append(TextPolicyPaths.normalize(file))
         defer { includeStack.removeLast() }
-        for (n, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
-            let line = rawLine.hasSuffix("\r") ? String(rawLine.dropLast()) : String(rawLine)
+        for (n, line) in Self.lines(of: text).enumerated() {
             let location = TextPolicyLocation(file: file, line: n + 1, column: 1)
-            let tokens = try TextPolicyLexer.tokens(of: line, at: location)
-            var lineParser = TextPolicyLineParser(tokens: tokens, location: location, lineLength: line.count,
-                                                  vocabulary: vocabulary)
+            var lineParser = TextPolicyLineParser(lexer: TextPolicyLexer(line: line, location: location),
+                                                  lineLength: line.count, vocabulary: vocabulary)
             guard let statement = try lineParser.statement() else { continue }
-            try apply(statement, at: location, tokens: tokens)
+            try apply(statement, at: location)
         }
     }
 
-    private mutating func apply(_ statement: StatementSyntax, at location: TextPolicyLocation, tokens: [Token]) throws {
+    /// The lines of `text`, one at a time (no array of them): split at line feeds and CR LF
+    /// pairs, then one more carriage return dropped from the end of a line.
+    static func lines(of text: String) -> some Sequence<Substring> {
+        var rest = text[...]
+        var done = false
+        return AnySequence {
+            AnyIterator { () -> Substring? in
+                guard !done else { return nil }
+                var line: Substring
+                if let lf = rest.utf8.firstIndex(of: UInt8(ascii: "\n")) {
+                    line = rest[..<lf]
+                    rest = rest[rest.utf8.index(after: lf)...]
+                    if line.utf8.last == UInt8(ascii: "\r") { line = line.dropLast() }
+                } else {
+                    line = rest
+                    done = true
+                }
+                if line.utf8.last == UInt8(ascii: "\r") { line = line.dropLast() }
+                return line
+            }
+        }
+    }
+
+    private mutating func apply(_ statement: StatementSyntax, at location: TextPolicyLocation) throws {
         func at(_ column: Int) -> TextPolicyLocation {
             var l = location
             l.column = column
