@@ -9,6 +9,10 @@ struct TextPolicyLineParser {
     private let vocabulary: TextPolicyVocabulary
     /// Column just past the last token, where "expected ... at the end of the line" points.
     private let endColumn: Int
+    /// When set, the alternatives of a rule naming one syscall go here one at a time, with the
+    /// rule's target and action, instead of into its `RuleSyntax` (a line may hold hundreds of
+    /// thousands of them).
+    var alternativeSink: ((RuleSyntax, [ConditionSyntax]) -> Void)?
 
     static let directives = ["default", "arch", "include", "badarch", "flags"]
     static let actionWords = ["allow", "errno", "kill", "kill-process", "kill-thread", "trap", "log", "trace", "notify"]
@@ -135,17 +139,19 @@ struct TextPolicyLineParser {
         if case .word(let w) = first.kind, !isOperator(next),
            Self.actionWords.contains(w) || !looksLikeArgument(w, of: target, isGroup: isGroup) {
             let a = try action(after: "'\(target.text):'")
-            var alternatives: [[ConditionSyntax]] = []
+            var rule = RuleSyntax(target: target, isGroup: isGroup, action: a, alternatives: [])
             if current != nil {
                 guard current?.kind == .word("if") else {
                     throw error("expected 'if' or the end of the line after the action '\(a)', found \(found)")
                 }
                 try advance()
-                alternatives = try expression()
+                try expression(of: &rule)
             }
-            return .rule(RuleSyntax(target: target, isGroup: isGroup, action: a, alternatives: alternatives))
+            return .rule(rule)
         }
-        return .rule(RuleSyntax(target: target, isGroup: isGroup, action: .allow, alternatives: try expression()))
+        var rule = RuleSyntax(target: target, isGroup: isGroup, action: .allow, alternatives: [])
+        try expression(of: &rule)
+        return .rule(rule)
     }
 
     /// Whether `w` names an argument of the target (so a missing operator is reported as such).
@@ -162,10 +168,15 @@ struct TextPolicyLineParser {
     }
     private func argumentIndex(_ w: String) -> Int? { Self.argumentIndex(w) }
 
-    /// `cond (&& cond)* (|| cond (&& cond)*)*`: `&&` binds tighter than `||`.
-    private mutating func expression() throws -> [[ConditionSyntax]] {
-        var alternatives: [[ConditionSyntax]] = []
+    /// `cond (&& cond)* (|| cond (&& cond)*)*`: `&&` binds tighter than `||`. The alternatives go
+    /// into `rule`, or to `alternativeSink` for a rule naming one syscall.
+    private mutating func expression(of rule: inout RuleSyntax) throws {
+        let sink = rule.isGroup ? nil : alternativeSink
+        rule.alternativesStreamed = sink != nil
         var conjunction: [ConditionSyntax] = []
+        func take(_ conjunction: [ConditionSyntax]) {
+            if let sink { sink(rule, conjunction) } else { rule.alternatives.append(conjunction) }
+        }
         while true {
             let c = try condition()
             conjunction.append(c)
@@ -173,11 +184,11 @@ struct TextPolicyLineParser {
                 try advance()
             } else if isSymbol(current, "||") {
                 try advance()
-                alternatives.append(conjunction)
+                take(conjunction)
                 conjunction = []
             } else if current == nil {
-                alternatives.append(conjunction)
-                return alternatives
+                take(conjunction)
+                return
             } else {
                 throw error("expected '&&', '||' or the end of the line after '\(c.argument.text) \(c.op.symbol) \(c.mask.map { "\($0.text) == " } ?? "")\(c.value.text)', found \(found)")
             }

@@ -69,8 +69,10 @@ struct TextPolicyParser {
             let location = TextPolicyLocation(file: file, line: n + 1, column: 1)
             var lineParser = TextPolicyLineParser(lexer: TextPolicyLexer(line: line, location: location),
                                                   lineLength: line.count, vocabulary: vocabulary)
+            var stream = TextPolicyRuleStream(vocabulary: vocabulary, location: location)
+            lineParser.alternativeSink = { stream.add($0, $1) }
             guard let statement = try lineParser.statement() else { continue }
-            try apply(statement, at: location)
+            try apply(statement, at: location, streamed: stream)
         }
     }
 
@@ -97,7 +99,9 @@ struct TextPolicyParser {
         }
     }
 
-    private mutating func apply(_ statement: StatementSyntax, at location: TextPolicyLocation) throws {
+    /// `streamed` holds the rules of a rule line whose alternatives were resolved as they were read.
+    private mutating func apply(_ statement: StatementSyntax, at location: TextPolicyLocation,
+                                streamed: TextPolicyRuleStream) throws {
         func at(_ column: Int) -> TextPolicyLocation {
             var l = location
             l.column = column
@@ -135,6 +139,12 @@ struct TextPolicyParser {
             try include(name, from: at(column))
         case .rule(let syntax):
             if !syntax.isGroup { namedSyscalls.append((syntax.target.text, at(syntax.target.column))) }
+            if syntax.alternativesStreamed {
+                if let failure = streamed.failure { throw failure }
+                rules += streamed.rules
+                warnings += streamed.resolver.warnings
+                return
+            }
             var resolver = TextPolicyResolver(vocabulary: vocabulary, location: location)
             rules += try resolver.rules(for: syntax)
             warnings += resolver.warnings

@@ -25,28 +25,34 @@ struct TextPolicyResolver {
     mutating func rules(for syntax: RuleSyntax) throws -> [Rule] {
         var out: [Rule] = []
         for syscall in try members(of: syntax) {
-            let origin = syntax.isGroup ? " (in \(syscall), a member of \(syntax.target.text))" : ""
             if syntax.alternatives.isEmpty {
                 out.append(Rule(syscall: syscall, action: syntax.action))
                 continue
             }
             for alternative in syntax.alternatives {
-                // What the rule's `==` conditions say of each argument picks the decoder of the
-                // others (setsockopt's `optname` by its `level`). Worked out on a copy, so that
-                // its warnings and errors are not reported twice.
-                var known: [Int: UInt64] = [:]
-                var scratch = self
-                for c in alternative where c.op == .eq {
-                    if let r = try? scratch.condition(c, syscall: syscall, origin: origin, known: [:]) { known[r.index] = r.value }
-                }
-                let conditions = try alternative.map { try condition($0, syscall: syscall, origin: origin, known: known) }
-                out.append(Rule(syscall: syscall, action: syntax.action, conditions: conditions))
+                out.append(try rule(for: syntax, syscall: syscall, alternative: alternative))
             }
         }
         return out
     }
 
-    private func members(of syntax: RuleSyntax) throws -> [String] {
+    /// The rule of one alternative of `syntax` for `syscall` (one of its members).
+    mutating func rule(for syntax: RuleSyntax, syscall: String, alternative: [ConditionSyntax]) throws -> Rule {
+        let origin = syntax.isGroup ? " (in \(syscall), a member of \(syntax.target.text))" : ""
+        // What the rule's `==` conditions say of each argument picks the decoder of the
+        // others (setsockopt's `optname` by its `level`). Worked out on a copy, so that
+        // its warnings and errors are not reported twice.
+        var known: [Int: UInt64] = [:]
+        var scratch = self
+        scratch.warnings = []
+        for c in alternative where c.op == .eq {
+            if let r = try? scratch.condition(c, syscall: syscall, origin: origin, known: [:]) { known[r.index] = r.value }
+        }
+        let conditions = try alternative.map { try condition($0, syscall: syscall, origin: origin, known: known) }
+        return Rule(syscall: syscall, action: syntax.action, conditions: conditions)
+    }
+
+    func members(of syntax: RuleSyntax) throws -> [String] {
         let name = syntax.target.text
         if syntax.isGroup {
             guard let members = vocabulary.groupMembers(name) else {

@@ -21,8 +21,10 @@ struct RuleSyntax: Sendable {
     var isGroup: Bool
     var action: Action
     /// Alternatives (`||`), each a list of conditions that must all hold (`&&`); empty for an
-    /// unconditional rule.
+    /// unconditional rule, and when they went to the line parser's `alternativeSink`.
     var alternatives: [[ConditionSyntax]]
+    /// The alternatives went to the line parser's `alternativeSink` as they were read.
+    var alternativesStreamed = false
 }
 
 /// `argument OP value`, or `argument & mask == value`.
