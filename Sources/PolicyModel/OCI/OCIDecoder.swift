@@ -37,7 +37,7 @@ struct OCIDecoder {
         }
         var syscalls: [OCIRawSyscall] = []
         for (i, node) in try arrayOrNull(m["syscalls"], "syscalls").enumerated() {
-            syscalls.append(try syscall(node, "syscalls[\(i)]"))
+            syscalls.append(try syscall(node, entry: i))
         }
         if let streamed {
             if let failure = streamed.failure { throw failure }
@@ -61,16 +61,18 @@ struct OCIDecoder {
             listenerPath: listenerPath, listenerMetadata: listenerMetadata, warnings: warnings)
     }
 
-    mutating func syscall(_ node: JSONNode, _ field: String) throws -> OCIRawSyscall {
+    /// Entry `entry` of `syscalls`.
+    mutating func syscall(_ node: JSONNode, entry: Int) throws -> OCIRawSyscall {
+        let field = "syscalls[\(entry)]"
         let m = try members(node, field, known: [
             "names", "name", "action", "errnoRet", "args", "comment", "includes", "excludes",
         ], what: "an object (a syscall entry)")
         var names: [OCILocated<String>] = []
         for (i, n) in try arrayOrNull(m["names"], "\(field).names").enumerated() {
-            names.append(try syscallName(n, "\(field).names[\(i)]"))
+            names.append(try syscallName(n, .syscallName(entry: entry, name: i)))
         }
         if let n = m["name"], n.value != .null {
-            let single = try syscallName(n, "\(field).name")
+            let single = try syscallName(n, .syscallName(entry: entry, name: nil))
             if !names.isEmpty {
                 throw error(n, "\(field).name", "expected either 'name' or 'names', not both (as docker requires)")
             }
@@ -99,10 +101,13 @@ struct OCIDecoder {
             field: field, position: node.position)
     }
 
-    private func syscallName(_ node: JSONNode, _ field: String) throws -> OCILocated<String> {
-        let name = try string(node, field)
-        guard !name.isEmpty else { throw error(node, field, "expected a syscall name, found an empty string") }
-        return OCILocated(name, field: field, position: node.position)
+    private func syscallName(_ node: JSONNode, _ path: OCIFieldPath) throws -> OCILocated<String> {
+        guard case .string(let name) = node.value, !name.isEmpty else {
+            let field = path.description
+            _ = try string(node, field)
+            throw error(node, field, "expected a syscall name, found an empty string")
+        }
+        return OCILocated(name, path: path, position: node.position)
     }
 
     private mutating func arg(_ node: JSONNode, _ field: String) throws -> OCIRawArg {

@@ -16,7 +16,7 @@ struct OCIEntryStream {
         guard failure == nil else { return nil }
         defer { count += 1 }
         do {
-            return try decoder.syscall(node, "syscalls[\(count)]")
+            return try decoder.syscall(node, entry: count)
         } catch {
             failure = error
             return nil

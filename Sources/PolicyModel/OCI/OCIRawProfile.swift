@@ -1,13 +1,50 @@
 /// A value read from a profile, with the field path and position it came from.
 public struct OCILocated<Value: Hashable & Sendable>: Hashable, Sendable {
     public var value: Value
-    public var field: String
     public var position: SourcePosition
+    /// Where the value is, kept as numbers for a syscall name (a file may name hundreds of
+    /// thousands): the text is made when asked for.
+    var path: OCIFieldPath
+
+    /// The field path, e.g. `syscalls[3].names[0]`.
+    public var field: String {
+        get { path.description }
+        set { path = .text(newValue) }
+    }
 
     public init(_ value: Value, field: String, position: SourcePosition) {
+        self.init(value, path: .text(field), position: position)
+    }
+
+    init(_ value: Value, path: OCIFieldPath, position: SourcePosition) {
         self.value = value
-        self.field = field
+        self.path = path
         self.position = position
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.value == b.value && a.position == b.position && a.field == b.field
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(value)
+        hasher.combine(position)
+        hasher.combine(field)
+    }
+}
+
+/// A field path of a profile: any text, or a syscall name's place as numbers.
+enum OCIFieldPath: Hashable, Sendable, CustomStringConvertible {
+    case text(String)
+    /// `syscalls[entry].names[name]`, or `syscalls[entry].name` when `name` is nil.
+    case syscallName(entry: Int, name: Int?)
+
+    var description: String {
+        switch self {
+        case .text(let s): return s
+        case .syscallName(let entry, let name?): return "syscalls[\(entry)].names[\(name)]"
+        case .syscallName(let entry, nil): return "syscalls[\(entry)].name"
+        }
     }
 }
 

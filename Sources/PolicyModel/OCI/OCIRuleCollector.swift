@@ -11,8 +11,8 @@ struct OCIRuleCollector {
     let table: SyscallTable
 
     private var rules: [Rule] = []
-    /// The name each rule came from, for the overlap warnings (parallel to `rules`).
-    private var origins: [OCILocated<String>] = []
+    /// Where the name each rule came from is, for the overlap warnings (parallel to `rules`).
+    private var origins: [(position: SourcePosition, path: OCIFieldPath)] = []
     private var seen = Set<Rule>()
     /// Warnings of entries, in file order, with their entry's action.
     private var notes: [(action: Action, warning: OCIWarning)] = []
@@ -64,7 +64,7 @@ struct OCIRuleCollector {
                 let rule = Rule(syscall: definition.name, action: action, conditions: conditions)
                 if seen.insert(rule).inserted {
                     rules.append(rule)
-                    origins.append(name)
+                    origins.append((name.position, name.path))
                 }
             }
         }
@@ -120,7 +120,7 @@ struct OCIRuleCollector {
                     let (a, b) = (rules[i], rules[j])
                     if a.action != b.action, a.mayOverlap(with: b) {
                         let at = origins[j]
-                        warnings.append(OCIWarning(source: source, position: at.position, field: at.field, message:
+                        warnings.append(OCIWarning(source: source, position: at.position, field: at.path.description, message:
                             "\(a.syscall) has rules with different actions that can match the same call (\(a.action), \(b.action)): "
                             + "this policy takes the most restrictive, runtimes using libseccomp may not"))
                         break search
