@@ -15,10 +15,16 @@ extension Profile {
     /// Reads a profile, checking the version first and every field after. One strict JSON
     /// parser reads every file of the tool (profiles and policies): syntax errors and numbers
     /// that do not fit their field are reported with their line and column.
+    ///
+    /// The `syscalls` entries are checked and decoded as they are parsed (`ProfileEntryStream`):
+    /// memory holds the profile, not a tree of the file. Errors are those of a whole-tree reading.
     public static func decodeJSON(_ bytes: [UInt8], table: SyscallTable = .shared) throws(ProfileError) -> Profile {
         let root: JSONNode
+        var entries = ProfileEntryStream()
         do {
-            root = try JSONParser.parse(bytes, limits: JSONParser.Limits(maxBytes: bytes.count))
+            root = try JSONParser.parse(bytes, limits: JSONParser.Limits(maxBytes: bytes.count), streaming: "syscalls") {
+                entries.take($0)
+            }
         } catch let e as JSONSyntaxError {
             throw .syntax(e)
         } catch {
@@ -29,8 +35,12 @@ extension Profile {
             throw .invalid(field: "version", expected: "the format version number (1)")
         }
         guard v == formatVersion else { throw .unsupportedVersion(v) }
-        try ProfileNumbers.check(root)
-        return try ProfileFileV1(top).profile(table: table)
+        // The first number in file order, of the entries or of the rest.
+        let numberErrors = [ProfileNumbers.firstInvalid(root, key: "", path: ""), entries.numberError].compactMap { $0 }
+        if let first = numberErrors.min(by: { ($0.0.line, $0.0.column) < ($1.0.line, $1.0.column) }) { throw first.1 }
+        let file = try ProfileFileV1(top)
+        if let e = entries.decodeError { throw e }
+        return try file.profile(table: table, streamed: entries)
     }
 }
 
@@ -130,7 +140,9 @@ struct ProfileFileV1 {
         }
     }
 
-    func profile(table: SyscallTable) throws(ProfileError) -> Profile {
+    /// The profile; `streamed` holds the entries decoded while the file was parsed (this
+    /// value's `syscalls` are then empty), thrown from at the point their own would be.
+    func profile(table: SyscallTable, streamed: ProfileEntryStream? = nil) throws(ProfileError) -> Profile {
         guard limits.valuesPerArgument > 0, limits.distinctCalls > 0, limits.pathSamples > 0, limits.pids > 0 else {
             throw .invalid(field: "limits", expected: "positive bounds")
         }
@@ -162,6 +174,10 @@ struct ProfileFileV1 {
             } catch {
                 throw error.within("syscalls[\(n)]")
             }
+        }
+        if let streamed {
+            if let e = streamed.modelError { throw e }
+            out += streamed.syscalls
         }
         return try Profile(metadata: meta, limits: limits, syscalls: out, table: table)
     }

@@ -7,12 +7,23 @@ enum ProfileNumbers {
     private static let int: Set<String> = ["version", "firstSeen", "traces", "capacity", "index",
                                            "valuesPerArgument", "distinctCalls", "pathSamples"]
 
-    /// The first number that does not fit its field, as an error naming the field path and position.
-    static func check(_ node: JSONNode) throws(ProfileError) {
-        try visit(node, key: "", path: "")
+    /// The first number of `node` (reached through member `key`, at `path`) that does not fit
+    /// its field, as an error naming the field path and position, and that position.
+    static func firstInvalid(_ node: JSONNode, key: String, path: String) -> (SourcePosition, ProfileError)? {
+        do throws(Invalid) {
+            try visit(node, key: key, path: path)
+            return nil
+        } catch {
+            return (error.position, error.error)
+        }
     }
 
-    private static func visit(_ node: JSONNode, key: String, path: String) throws(ProfileError) {
+    private struct Invalid: Error {
+        var position: SourcePosition
+        var error: ProfileError
+    }
+
+    private static func visit(_ node: JSONNode, key: String, path: String) throws(Invalid) {
         switch node.value {
         case .object(let members):
             for m in members { try visit(m.value, key: m.key, path: path.isEmpty ? m.key : "\(path).\(m.key)") }
@@ -30,8 +41,8 @@ enum ProfileNumbers {
                 expected = n.uint64 != nil ? nil : "a count: an integer from 0 to \(UInt64.max)"
             }
             if let expected {
-                throw .invalid(field: path, expected: "\(expected) (line \(node.position.line), column "
-                               + "\(node.position.column)), not \(n.text)")
+                throw Invalid(position: node.position, error: .invalid(
+                    field: path, expected: "\(expected) (line \(node.position.line), column \(node.position.column)), not \(n.text)"))
             }
         default:
             return
