@@ -13,7 +13,10 @@ struct TextPolicyParser {
     private var rules: [Rule] = []
     private var warnings: [TextPolicyDiagnostic] = []
     /// Syscalls named by a rule (not through a group), where: checked against `@arch` at the end.
+    /// Only the first rule of each name is kept (the check says each name once): a policy may
+    /// have a million rules and a few hundred names.
     private var namedSyscalls: [(name: String, location: TextPolicyLocation)] = []
+    private var named = Set<String>()
     /// The files being read, outermost first (normalized names).
     private var includeStack: [String] = []
 
@@ -138,7 +141,9 @@ struct TextPolicyParser {
         case .include(let name, let column):
             try include(name, from: at(column))
         case .rule(let syntax):
-            if !syntax.isGroup { namedSyscalls.append((syntax.target.text, at(syntax.target.column))) }
+            if !syntax.isGroup, named.insert(syntax.target.text).inserted {
+                namedSyscalls.append((syntax.target.text, at(syntax.target.column)))
+            }
             if syntax.alternativesStreamed {
                 if let failure = streamed.failure { throw failure }
                 rules += streamed.rules
