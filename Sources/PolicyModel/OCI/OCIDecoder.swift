@@ -6,6 +6,13 @@ struct OCIDecoder {
 
     init(source: String) { self.source = source }
 
+    static let profileKeys = ["defaultAction", "defaultErrnoRet", "architectures", "archMap", "syscalls", "flags",
+                              "listenerPath", "listenerMetadata"]
+    static let entryKeys = ["names", "name", "action", "errnoRet", "args", "comment", "includes", "excludes"]
+    static let argKeys = ["index", "value", "valueTwo", "op"]
+    static let filterKeys = ["caps", "arches", "minKernel"]
+    static let archMapKeys = ["architecture", "subArchitectures"]
+
     // MARK: - The profile
 
     /// The profile in `root`. With `streamed`, the `syscalls` entries were decoded while the file
@@ -13,10 +20,7 @@ struct OCIDecoder {
     /// kept at the point the entries would have been decoded, so that errors and warnings come in
     /// the same order either way, and the result's `syscalls` is empty.
     mutating func profile(_ root: JSONNode, streamed: OCIEntryStream? = nil) throws -> OCIRawProfile {
-        let m = try members(root, "", known: [
-            "defaultAction", "defaultErrnoRet", "architectures", "archMap", "syscalls", "flags",
-            "listenerPath", "listenerMetadata",
-        ], what: "a JSON object (a seccomp profile)")
+        let m = try members(root, "", known: Self.profileKeys, what: "a JSON object (a seccomp profile)")
         guard let actionNode = m["defaultAction"] else {
             throw error(root, "defaultAction", "expected a default action such as \"SCMP_ACT_ERRNO\", but the key is missing")
         }
@@ -64,9 +68,7 @@ struct OCIDecoder {
     /// Entry `entry` of `syscalls`.
     mutating func syscall(_ node: JSONNode, entry: Int) throws -> OCIRawSyscall {
         let field = "syscalls[\(entry)]"
-        let m = try members(node, field, known: [
-            "names", "name", "action", "errnoRet", "args", "comment", "includes", "excludes",
-        ], what: "an object (a syscall entry)")
+        let m = try members(node, field, known: Self.entryKeys, what: "an object (a syscall entry)")
         var names: [OCILocated<String>] = []
         for (i, n) in try arrayOrNull(m["names"], "\(field).names").enumerated() {
             names.append(try syscallName(n, .syscallName(entry: entry, name: i)))
@@ -111,7 +113,7 @@ struct OCIDecoder {
     }
 
     private mutating func arg(_ node: JSONNode, _ field: String) throws -> OCIRawArg {
-        let m = try members(node, field, known: ["index", "value", "valueTwo", "op"], what: "an object (an argument test)")
+        let m = try members(node, field, known: Self.argKeys, what: "an object (an argument test)")
         guard let indexNode = m["index"] else {
             throw error(node, "\(field).index", "expected an argument index 0...5, but the key is missing")
         }
@@ -131,9 +133,10 @@ struct OCIDecoder {
         return OCIRawArg(index: Int(index), value: value, valueTwo: valueTwo, op: op, field: field, position: node.position)
     }
 
-    private mutating func filter(_ node: JSONNode?, _ field: String) throws -> OCIRawFilter {
+    private mutating func filter(_ node: JSONNode?, _ field: @autoclosure () -> String) throws -> OCIRawFilter {
         guard let node, node.value != .null else { return OCIRawFilter() }
-        let m = try members(node, field, known: ["caps", "arches", "minKernel"], what: "an object (a condition)")
+        let field = field()
+        let m = try members(node, field, known: Self.filterKeys, what: "an object (a condition)")
         var f = OCIRawFilter()
         f.caps = try arrayOrNull(m["caps"], "\(field).caps").enumerated().map { i, n in
             try string(n, "\(field).caps[\(i)]")
@@ -154,7 +157,7 @@ struct OCIDecoder {
     }
 
     private mutating func archMapEntry(_ node: JSONNode, _ field: String) throws -> OCIArchMapEntry {
-        let m = try members(node, field, known: ["architecture", "subArchitectures"], what: "an object (an archMap entry)")
+        let m = try members(node, field, known: Self.archMapKeys, what: "an object (an archMap entry)")
         guard let archNode = m["architecture"] else {
             throw error(node, "\(field).architecture", "expected an architecture such as \"SCMP_ARCH_X86_64\", but the key is missing")
         }
@@ -185,14 +188,14 @@ struct OCIDecoder {
 
     /// `errnoRet` / `defaultErrnoRet`: the errno (0...4095) or trace data (0...65535); warns when
     /// the action takes none, as runc then ignores it.
-    private mutating func data(_ node: JSONNode, _ field: String, for action: OCIAction) throws -> UInt16? {
-        let v = try unsigned(node, field)
+    private mutating func data(_ node: JSONNode, _ field: @autoclosure () -> String, for action: OCIAction) throws -> UInt16? {
+        let v = try unsigned(node, field())
         guard action.takesData else {
-            warn(node, field, "ignored: \(action.rawValue) takes no errno (runc ignores it too)")
+            warn(node, field(), "ignored: \(action.rawValue) takes no errno (runc ignores it too)")
             return nil
         }
         guard v <= action.maxData else {
-            throw error(node, field, action == .trace
+            throw error(node, field(), action == .trace
                         ? "expected trace data 0...65535, found \(v)"
                         : "expected an errno value 0...4095, found \(v)")
         }
@@ -201,52 +204,52 @@ struct OCIDecoder {
 
     // MARK: - Typed access
 
-    private mutating func members(_ node: JSONNode, _ field: String, known: Set<String>, what: String) throws -> [String: JSONNode] {
+    // Field paths are `@autoclosure`s: built only for a message (a large file has millions).
+
+    /// The members of an object that are among `known`; the others are warned of and ignored.
+    private mutating func members(_ node: JSONNode, _ field: @autoclosure () -> String, known: [String],
+                                  what: String) throws -> OCIMembers {
         guard case .object(let list) = node.value else {
-            throw error(node, field, "expected \(what), found \(node.value.kindDescription)")
+            throw error(node, field(), "expected \(what), found \(node.value.kindDescription)")
         }
-        var result: [String: JSONNode] = [:]
-        for member in list {
-            if known.contains(member.key) {
-                result[member.key] = member.value
-            } else {
-                let path = field.isEmpty ? member.key : "\(field).\(member.key)"
-                let near = closestMatches(to: member.key, in: known.sorted(), limit: 1)
-                warn(at: member.keyPosition, path, "unknown key ignored" + (near.first.map { " (did you mean \"\($0)\"?)" } ?? ""))
-            }
+        for member in list where !known.contains(member.key) {
+            let f = field()
+            let path = f.isEmpty ? member.key : "\(f).\(member.key)"
+            let near = closestMatches(to: member.key, in: known.sorted(), limit: 1)
+            warn(at: member.keyPosition, path, "unknown key ignored" + (near.first.map { " (did you mean \"\($0)\"?)" } ?? ""))
         }
-        return result
+        return OCIMembers(list: list)
     }
 
-    private func arrayOrNull(_ node: JSONNode?, _ field: String) throws -> [JSONNode] {
+    private func arrayOrNull(_ node: JSONNode?, _ field: @autoclosure () -> String) throws -> [JSONNode] {
         guard let node else { return [] }
         switch node.value {
         case .null: return []
         case .array(let elements): return elements
-        default: throw error(node, field, "expected an array, found \(node.value.kindDescription)")
+        default: throw error(node, field(), "expected an array, found \(node.value.kindDescription)")
         }
     }
 
-    private func string(_ node: JSONNode, _ field: String) throws -> String {
+    private func string(_ node: JSONNode, _ field: @autoclosure () -> String) throws -> String {
         guard case .string(let s) = node.value else {
-            throw error(node, field, "expected a string, found \(node.value.kindDescription)")
+            throw error(node, field(), "expected a string, found \(node.value.kindDescription)")
         }
         return s
     }
 
-    private func optionalString(_ node: JSONNode?, _ field: String) throws -> String? {
+    private func optionalString(_ node: JSONNode?, _ field: @autoclosure () -> String) throws -> String? {
         guard let node, node.value != .null else { return nil }
-        return try string(node, field)
+        return try string(node, field())
     }
 
-    private func unsigned(_ node: JSONNode, _ field: String) throws -> UInt64 {
+    private func unsigned(_ node: JSONNode, _ field: @autoclosure () -> String) throws -> UInt64 {
         guard case .number(let n) = node.value else {
-            throw error(node, field, "expected an unsigned integer, found \(node.value.kindDescription)")
+            throw error(node, field(), "expected an unsigned integer, found \(node.value.kindDescription)")
         }
         if let v = n.uint64 { return v }
-        if n.isNegative { throw error(node, field, "expected an unsigned integer, found the negative number \(n.text)") }
-        if !n.isInteger { throw error(node, field, "expected an unsigned integer, found \(n.text)") }
-        throw error(node, field, "expected an unsigned integer no larger than \(UInt64.max), found \(n.text)")
+        if n.isNegative { throw error(node, field(), "expected an unsigned integer, found the negative number \(n.text)") }
+        if !n.isInteger { throw error(node, field(), "expected an unsigned integer, found \(n.text)") }
+        throw error(node, field(), "expected an unsigned integer no larger than \(UInt64.max), found \(n.text)")
     }
 
     // MARK: - Reports
@@ -262,4 +265,12 @@ struct OCIDecoder {
     private mutating func warn(at position: SourcePosition, _ field: String, _ message: String) {
         warnings.append(OCIWarning(source: source, position: position, field: field, message: message))
     }
+}
+
+/// The members of one JSON object, looked up by key in file order: objects of a profile have a
+/// handful of members (and the parser refuses repeated keys), so no dictionary is built for each.
+struct OCIMembers {
+    let list: [JSONMember]
+
+    subscript(key: String) -> JSONNode? { list.first { $0.key == key }?.value }
 }
