@@ -63,7 +63,7 @@ public enum TUISession {
         let finished = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             let end = backend.wait()
-            feed.finish(end, lostEvents: backend.lostEvents)
+            feed.finish(end, lostEvents: backend.lostEvents, unknownArchitectureCalls: backend.unknownArchitectureCalls)
             finished.signal()
         }
         var ended = false

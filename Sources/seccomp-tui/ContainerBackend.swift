@@ -57,4 +57,5 @@ final class ContainerBackend: TraceBackend, @unchecked Sendable {
     }
 
     var lostEvents: UInt64 { lock.withLock { backends.reduce(0) { $0 + $1.lostEvents } } }
+    var unknownArchitectureCalls: UInt64 { lock.withLock { backends.reduce(0) { $0 + $1.unknownArchitectureCalls } } }
 }

@@ -194,6 +194,7 @@ final class ContainerSplitBackend: TraceBackend, @unchecked Sendable {
     func wait() -> TraceEnd { inner.wait() }
     func stop() { inner.stop() }
     var lostEvents: UInt64 { inner.lostEvents }
+    var unknownArchitectureCalls: UInt64 { inner.unknownArchitectureCalls }
 }
 
 /// The splitter, shared between the thread that delivers batches and the one that finishes.
