@@ -24,7 +24,7 @@
 
 _Static_assert(sizeof(struct perf_event_header) == 8, "perf_event_header is 8 bytes");
 _Static_assert(sizeof(((CTraceCapture_perf_ring *)0)->scratch) > 0xffff, "scratch holds any record");
-_Static_assert(sizeof(CTraceCapture_perf_sample) == 112, "CTraceCapture_perf_sample layout");
+_Static_assert(sizeof(CTraceCapture_perf_sample) == 120, "CTraceCapture_perf_sample layout");
 _Static_assert(offsetof(struct perf_event_mmap_page, data_head) == 1024, "data_head where the uapi says");
 
 int64_t CTraceCapture_perf_nr_execve(void) { return __NR_execve; }
@@ -40,8 +40,8 @@ static void attr_init(struct perf_event_attr *attr, uint32_t type, uint64_t conf
 }
 
 #if defined(__x86_64__)
-/// The user registers of a sys_enter sample: rcx then rip (the kernel writes them in bit order).
-static const uint64_t user_regs_mask = (1ULL << PERF_REG_X86_CX) | (1ULL << PERF_REG_X86_IP);
+/// The user registers of a sys_enter sample: rcx, rsi, rip (the kernel writes them in bit order).
+static const uint64_t user_regs_mask = (1ULL << PERF_REG_X86_CX) | (1ULL << PERF_REG_X86_SI) | (1ULL << PERF_REG_X86_IP);
 #else
 static const uint64_t user_regs_mask = 0;
 #endif
@@ -185,7 +185,7 @@ static uint16_t load_u16(const unsigned char *p) { uint16_t v; memcpy(&v, p, 2);
 /// u64, TID u32 pid + u32 tid, TIME u64, RAW u32 size + data); returns 1 when it is a sys_enter
 /// or sys_exit sample. Without TID the thread comes from the raw data's common_pid. With
 /// REGS_USER, a sys_enter sample's raw data is followed by the ABI (u64) and, unless it is
-/// PERF_SAMPLE_REGS_ABI_NONE, rcx and rip (u64 each); sys_exit samples carry none.
+/// PERF_SAMPLE_REGS_ABI_NONE, rcx, rsi and rip (u64 each); sys_exit samples carry none.
 static int parse_sample(const unsigned char *rec, size_t rec_size, uint64_t sample_type,
                         const CTraceCapture_perf_layout *layout, CTraceCapture_perf_sample *out) {
     size_t at = sizeof(struct perf_event_header);
@@ -193,6 +193,7 @@ static int parse_sample(const unsigned char *rec, size_t rec_size, uint64_t samp
     out->time = 0;
     out->user_abi = 0;
     out->user_cx = 0;
+    out->user_si = 0;
     out->user_ip = 0;
     if (sample_type & PERF_SAMPLE_IDENTIFIER) {
         if (rec_size < at + 8) return 0;
@@ -237,9 +238,10 @@ static int parse_sample(const unsigned char *rec, size_t rec_size, uint64_t samp
             if (abi > PERF_SAMPLE_REGS_ABI_64) return 0;
             out->user_abi = (uint32_t)abi;
             if (abi != PERF_SAMPLE_REGS_ABI_NONE) {
-                if (rec_size < regs + 24) return 0;
+                if (rec_size < regs + 32) return 0;
                 out->user_cx = load_u64(rec + regs + 8);
-                out->user_ip = load_u64(rec + regs + 16);
+                out->user_si = load_u64(rec + regs + 16);
+                out->user_ip = load_u64(rec + regs + 24);
             }
         }
         return 1;

@@ -6,20 +6,21 @@ import PolicyModel
 /// tracepoint has no architecture field and gives i386 (compat) calls — `int $0x80` from any
 /// process, every call of 32-bit code — with their i386 numbers, so numbers alone would record
 /// i386 `socketcall` (102) as x86_64 `getuid`. What tells them apart, taken by the kernel at the
-/// same moment as the arguments (PERF_SAMPLE_REGS_USER, rcx and rip as saved at entry):
+/// same moment as the arguments (PERF_SAMPLE_REGS_USER: rcx, rsi and rip as saved at entry):
 /// - 32-bit code (user CS 0x23, PERF_SAMPLE_REGS_ABI_32) enters only through the compat entries.
 /// - The tracepoint's arguments are the compat registers (ebx, ecx, edx, esi, edi, ebp) for a
 ///   compat call and the native ones (rdi, rsi, rdx, r10, r8, r9) otherwise
-///   (`syscall_get_arguments`, TS_COMPAT): a second argument other than rcx is a native call's.
-/// - The `syscall` instruction puts the return address in rcx, so a native call has rcx == rip;
-///   with the second argument equal to rcx, rcx != rip is therefore a compat call. This holds
-///   without FRED only: under FRED `syscall` leaves rcx as it was.
-/// - What is still open (the second argument is rcx and rcx is rip, or FRED) is told by the two
-///   bytes before rip, read from the process's memory: `0f 05` (syscall) native, `cd 80`
-///   (int $0x80) or `0f 34` (sysenter) compat. They are read when the sample is read, not when
-///   the call was made: a process that has exited or unmapped that code leaves the call unknown.
-///   A process that put other code at that address meanwhile (exec, JIT) could be misread; that
-///   needs both registers to coincide and the code to change, and is not checked.
+///   (`syscall_get_arguments`, TS_COMPAT): a compat call has arg1 == rcx and arg3 == rsi, a
+///   native one arg1 == rsi.
+/// - The `syscall` instruction puts the return address in rcx, so a native call also has
+///   rcx == rip. This holds without FRED only: under FRED `syscall` leaves rcx as it was.
+/// - When the registers fit both (glibc's `syscall()` in a loop moves the previous call's rcx,
+///   its own return address, into rsi) or neither (a ptracer changed them), the two bytes before
+///   rip tell, read from the process's memory: `0f 05` (syscall) native, `cd 80` (int $0x80) or
+///   `0f 34` (sysenter) compat. They are read when the sample is read, not when the call was
+///   made: a process that has exited or unmapped that code leaves the call unknown. A process
+///   that put other code at that address meanwhile (exec, JIT) could be misread; that needs the
+///   registers to fit both entries and the code to change, and is not checked.
 /// An unknown call is not recorded under a guessed architecture: the backend counts it
 /// (`PerfBackend.unknownArchitectureCalls`).
 struct PerfCallArchitecture: Sendable {
@@ -51,7 +52,8 @@ struct PerfCallArchitecture: Sendable {
     func arch(of s: CTraceCapture_perf_sample) -> Arch? {
         let native = Self.arch(ofNumber: s.nr)
         guard checks else { return native }
-        switch Self.entry(abi: s.user_abi, cx: s.user_cx, ip: s.user_ip, secondArgument: s.args.1, fred: fred) {
+        switch Self.entry(abi: s.user_abi, cx: s.user_cx, si: s.user_si, ip: s.user_ip,
+                          arg1: s.args.1, arg3: s.args.3, fred: fred) {
         case .native: return native
         case .compat: return .i386
         case .unknown: return nil
@@ -73,16 +75,17 @@ struct PerfCallArchitecture: Sendable {
         return Arch(auditArch: Arch.host.auditArch, nr: Int32(truncatingIfNeeded: nr)) ?? .host
     }
 
-    /// How a call entered, from the ABI of its user registers (PERF_SAMPLE_REGS_ABI_*), rcx and
-    /// rip at entry, and the second argument the tracepoint recorded.
-    static func entry(abi: UInt32, cx: UInt64, ip: UInt64, secondArgument: UInt64, fred: Bool) -> Entry {
+    /// How a call entered, from the ABI of its user registers (PERF_SAMPLE_REGS_ABI_*), rcx, rsi
+    /// and rip at entry, and the arguments 1 and 3 (from 0) the tracepoint recorded.
+    static func entry(abi: UInt32, cx: UInt64, si: UInt64, ip: UInt64, arg1: UInt64, arg3: UInt64, fred: Bool) -> Entry {
         switch abi {
         case 1: return .compat  // PERF_SAMPLE_REGS_ABI_32
         case 2: break  // PERF_SAMPLE_REGS_ABI_64
         default: return .unknown
         }
-        if secondArgument != cx { return .native }
-        if !fred && cx != ip { return .compat }
+        let compat = arg1 == cx && arg3 == si
+        let native = arg1 == si && (fred || cx == ip)
+        if compat != native { return native ? .native : .compat }
         return .readCode
     }
 

@@ -6,27 +6,40 @@ import Testing
 /// How the perf backend tells i386 (compat) calls from native ones on x86_64, on plain values:
 /// the registers first, the instruction before rip only when they do not tell.
 @Suite struct PerfCallArchitectureTests {
-    func sample(nr: Int64, arg1: UInt64, abi: UInt32, cx: UInt64, ip: UInt64) -> CTraceCapture_perf_sample {
+    func sample(nr: Int64, arg1: UInt64, arg3: UInt64 = 0, abi: UInt32, cx: UInt64, si: UInt64 = 0, ip: UInt64)
+        -> CTraceCapture_perf_sample {
         var s = CTraceCapture_perf_sample()
         s.nr = nr
         s.tid = 42
-        s.args = (1, arg1, 0, 0, 0, 0)
+        s.args = (1, arg1, 0, arg3, 0, 0)
         s.user_abi = abi
         s.user_cx = cx
+        s.user_si = si
         s.user_ip = ip
         return s
     }
 
-    @Test("registers: 32-bit code is compat; a second argument other than rcx is native; rcx != rip is compat without FRED")
+    @Test("registers: 32-bit code is compat; compat has arg1 == rcx, arg3 == rsi; native arg1 == rsi and, without FRED, rcx == rip")
     func registers() {
-        typealias P = PerfCallArchitecture
-        #expect(P.entry(abi: 1, cx: 5, ip: 5, secondArgument: 7, fred: false) == .compat)
-        #expect(P.entry(abi: 2, cx: 0x7f00_0000_1000, ip: 0x7f00_0000_1000, secondArgument: 7, fred: false) == .native)
-        #expect(P.entry(abi: 2, cx: 0x4000, ip: 0x5555_0000_1000, secondArgument: 0x4000, fred: false) == .compat)
-        #expect(P.entry(abi: 2, cx: 0x4000, ip: 0x4000, secondArgument: 0x4000, fred: false) == .readCode)
-        #expect(P.entry(abi: 2, cx: 0x4000, ip: 0x5555_0000_1000, secondArgument: 0x4000, fred: true) == .readCode)
-        #expect(P.entry(abi: 2, cx: 3, ip: 9, secondArgument: 7, fred: true) == .native)
-        #expect(P.entry(abi: 0, cx: 0, ip: 0, secondArgument: 0, fred: false) == .unknown)
+        func entry(abi: UInt32 = 2, cx: UInt64, si: UInt64, ip: UInt64, arg1: UInt64, arg3: UInt64, fred: Bool = false)
+            -> PerfCallArchitecture.Entry {
+            PerfCallArchitecture.entry(abi: abi, cx: cx, si: si, ip: ip, arg1: arg1, arg3: arg3, fred: fred)
+        }
+        let ip: UInt64 = 0x7f00_0000_1000
+        #expect(entry(abi: 1, cx: 5, si: 5, ip: 5, arg1: 7, arg3: 7) == .compat)
+        #expect(entry(cx: ip, si: 7, ip: ip, arg1: 7, arg3: 9) == .native)
+        #expect(entry(cx: 0x4000, si: 3, ip: ip, arg1: 0x4000, arg3: 3) == .compat)
+        // glibc's syscall() in a loop: rsi holds the previous call's rcx, i.e. rip; r10 (arg3) does not.
+        #expect(entry(cx: ip, si: ip, ip: ip, arg1: ip, arg3: 0x7ffe_0000) == .native)
+        // int $0x80 with ecx holding its return address: rsi (arg3) tells.
+        #expect(entry(cx: ip, si: 3, ip: ip, arg1: ip, arg3: 3) == .compat)
+        #expect(entry(cx: ip, si: ip, ip: ip, arg1: ip, arg3: ip) == .readCode, "both fit")
+        #expect(entry(cx: 1, si: 2, ip: ip, arg1: 2, arg3: 5) == .readCode, "neither fits: rcx is not rip")
+        // FRED: rcx tells nothing.
+        #expect(entry(cx: 1, si: 2, ip: ip, arg1: 2, arg3: 5, fred: true) == .native)
+        #expect(entry(cx: 0, si: 0, ip: ip, arg1: 0, arg3: 0, fred: true) == .readCode)
+        #expect(entry(cx: 4, si: 3, ip: ip, arg1: 4, arg3: 3, fred: true) == .compat)
+        #expect(entry(abi: 0, cx: 0, si: 0, ip: 0, arg1: 0, arg3: 0) == .unknown)
     }
 
     @Test("code: syscall is native, int $0x80 and sysenter are compat, anything else tells nothing")
@@ -40,7 +53,7 @@ import Testing
 
     @Test("a sample's architecture: i386 socketcall is never x86_64 getuid; unreadable or unknown code leaves it unknown")
     func samples() {
-        let int80 = sample(nr: 102, arg1: 0x4000, abi: 2, cx: 0x4000, ip: 0x4000)
+        let int80 = sample(nr: 102, arg1: 0x4000, arg3: 0x4000, abi: 2, cx: 0x4000, si: 0x4000, ip: 0x4000)
         let reads: [[UInt8]?] = [[0xCD, 0x80], [0x0F, 0x05], [0x90, 0x90], nil]
         let expected: [Arch?] = [.i386, .x86_64, nil, nil]
         for (code, arch) in zip(reads, expected) {
@@ -53,9 +66,9 @@ import Testing
             Issue.record("registers told: no read")
             return nil
         }
-        #expect(never.arch(of: sample(nr: 102, arg1: 0x4000, abi: 2, cx: 0x4000, ip: 0x5555_0000_0000)) == .i386)
-        #expect(never.arch(of: sample(nr: 102, arg1: 7, abi: 2, cx: 0x5555_0000_0000, ip: 0x5555_0000_0000)) == .x86_64)
-        #expect(never.arch(of: sample(nr: 0x4000_0000 | 102, arg1: 7, abi: 2, cx: 1, ip: 1)) == .x32)
+        #expect(never.arch(of: sample(nr: 102, arg1: 0x4000, abi: 2, cx: 0x4000, si: 0, ip: 0x5555_0000_0000)) == .i386)
+        #expect(never.arch(of: sample(nr: 102, arg1: 7, abi: 2, cx: 0x5555_0000_0000, si: 7, ip: 0x5555_0000_0000)) == .x86_64)
+        #expect(never.arch(of: sample(nr: 0x4000_0000 | 102, arg1: 7, abi: 2, cx: 1, si: 7, ip: 1)) == .x32)
         #expect(never.arch(of: sample(nr: 359, arg1: 7, abi: 1, cx: 7, ip: 7)) == .i386)
         #expect(never.arch(of: sample(nr: 102, arg1: 7, abi: 0, cx: 0, ip: 0)) == nil)
         let unchecked = PerfCallArchitecture(checks: false, fred: false) { _, _, _ in nil }

@@ -223,13 +223,13 @@ import Testing
         #expect(CTraceCapture_perf_ring_pending(ring.ring) == 0)
     }
 
-    @Test("REGS_USER: a sys_enter sample's ABI, rcx and rip after the raw data; exits carry none; an ABI-NONE sample no registers")
+    @Test("REGS_USER: a sys_enter sample's ABI, rcx, rsi and rip after the raw data; exits carry none; an ABI-NONE sample no registers")
     func userRegisters() throws {
         try #require(CTraceCapture_perf_regs_supported() != 0, "x86_64 hosts only")
         let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(1, 0, 0, 1))
         ring.append(type: Self.sampleRecord, body: Self.sample(
             id: nil, pid: nil, tid: nil, time: 5, raw: Self.enterRaw(nr: 102, args: [1, 0x4000, 0, 0, 0, 0], commonPID: 9))
-            + Self.u64(2) + Self.u64(0x4000) + Self.u64(0x5555_1234))
+            + Self.u64(2) + Self.u64(0x4000) + Self.u64(0x77) + Self.u64(0x5555_1234))
         ring.append(type: Self.sampleRecord, body: Self.sample(
             id: nil, pid: nil, tid: nil, time: 6, raw: Self.exitRaw(nr: 102, ret: 3, commonPID: 9)))
         ring.append(type: Self.sampleRecord, body: Self.sample(
@@ -241,11 +241,12 @@ import Testing
             + Self.u64(1) + Self.u64(7))
         ring.append(type: Self.sampleRecord, body: Self.sample(
             id: nil, pid: nil, tid: nil, time: 9, raw: Self.enterRaw(nr: 20, args: [0, 0, 0, 0, 0, 0], commonPID: 9))
-            + Self.u64(3) + Self.u64(0) + Self.u64(0))
+            + Self.u64(3) + Self.u64(0) + Self.u64(0) + Self.u64(0))
         let r = ring.read()
         #expect(r.skipped == 2)
         try #require(r.samples.count == 3)
-        #expect(r.samples[0].user_abi == 2 && r.samples[0].user_cx == 0x4000 && r.samples[0].user_ip == 0x5555_1234)
+        #expect(r.samples[0].user_abi == 2 && r.samples[0].user_cx == 0x4000 && r.samples[0].user_si == 0x77)
+        #expect(r.samples[0].user_ip == 0x5555_1234)
         #expect(r.samples[1].kind == 1 && r.samples[1].ret == 3 && r.samples[1].user_abi == 0)
         #expect(r.samples[2].nr == 20 && r.samples[2].user_abi == 0 && r.samples[2].user_ip == 0)
     }
