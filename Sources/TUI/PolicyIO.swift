@@ -85,10 +85,11 @@ public enum PolicyIO {
 
     /// Encodes a policy in `format`; a policy the format cannot express is an error naming
     /// `file` (the input converted, or the output to be written).
-    /// What seccomp cannot see in the policy (`Policy.blindSpotWarnings`) goes to stderr.
+    /// What seccomp cannot see in the policy (`Policy.blindSpotWarnings`) goes to stderr, but for
+    /// the warnings in `warned` (printed before, e.g. for the policy a program ran under).
     public static func encode(_ policy: Policy, as format: PolicyFormat, weights: SyscallWeights = .uniform,
-                       source: String? = nil, naming file: String) throws -> [UInt8] {
-        warnBlindSpots(policy)
+                       source: String? = nil, naming file: String, warned: [String] = []) throws -> [UInt8] {
+        warnBlindSpots(policy, except: warned)
         do {
             if format == .spo {
                 return try SeccompProfileObject.encode(policy, name: KubernetesName.from(path: file) ?? "seccomp-profile")
@@ -101,9 +102,13 @@ public enum PolicyIO {
         }
     }
 
-    /// Prints `policy`'s blind spots as warnings on stderr.
-    public static func warnBlindSpots(_ policy: Policy) {
-        for w in policy.blindSpotWarnings() { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+    /// Prints `policy`'s blind spots as warnings on stderr, but for those in `except`; returns
+    /// them all.
+    @discardableResult
+    public static func warnBlindSpots(_ policy: Policy, except: [String] = []) -> [String] {
+        let warnings = policy.blindSpotWarnings()
+        for w in warnings where !except.contains(w) { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+        return warnings
     }
 
     /// Encodes a policy in `format`.
