@@ -85,11 +85,13 @@ public enum PolicyIO {
 
     /// Encodes a policy in `format`; a policy the format cannot express is an error naming
     /// `file` (the input converted, or the output to be written).
-    /// What seccomp cannot see in the policy (`Policy.blindSpotWarnings`) goes to stderr, but for
-    /// the warnings in `warned` (printed before, e.g. for the policy a program ran under).
+    /// What the written policy does not hold (`warnings(for:as:)`) goes to stderr, but for the
+    /// warnings in `warned` (printed before, e.g. for the policy a program ran under).
     public static func encode(_ policy: Policy, as format: PolicyFormat, weights: SyscallWeights = .uniform,
                        source: String? = nil, naming file: String, warned: [String] = []) throws -> [UInt8] {
-        warnBlindSpots(policy, except: warned)
+        for w in warnings(for: policy, as: format) where !warned.contains(w) {
+            FileHandle.standardError.write(Data("warning: \(w)\n".utf8))
+        }
         do {
             if format == .spo {
                 return try SeccompProfileObject.encode(policy, name: KubernetesName.from(path: file) ?? "seccomp-profile")
@@ -100,6 +102,14 @@ public enum PolicyIO {
         } catch let e as BPFCompileError {
             throw FileError(path: file, reason: "cannot be compiled to BPF: \(e)")
         }
+    }
+
+    /// What a policy written in `format` does not hold: its blind spots
+    /// (`Policy.blindSpotWarnings`), and for OCI JSON and SeccompProfiles what runtimes decide
+    /// otherwise (`OCIWriter.changes`). Every writer shows these (the commands on stderr, the
+    /// TUI with its save).
+    public static func warnings(for policy: Policy, as format: PolicyFormat) -> [String] {
+        policy.blindSpotWarnings() + (format == .oci || format == .spo ? OCIWriter.changes(policy) : [])
     }
 
     /// Prints `policy`'s blind spots as warnings on stderr, but for those in `except`; returns

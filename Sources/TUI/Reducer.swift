@@ -52,7 +52,7 @@ private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
         s.savedPolicy = policy
         s.outputPath = path
         s.lastSavedPath = path
-        s.savedWarnings = policy.blindSpotWarnings()
+        s.savedWarnings = PolicyIO.warnings(for: policy, as: format)
         s.message = "saved \(format.title) policy to \(path)" + savedWarningSummary(s.savedWarnings)
         s.messageIsError = !s.savedWarnings.isEmpty
         if s.prompt == .confirmQuit { s.prompt = nil }
