@@ -1,4 +1,5 @@
 import PolicyModel
+import TraceCapture
 import Testing
 @testable import TUI
 
@@ -45,5 +46,19 @@ import Testing
         #expect(saved.savedWarnings.isEmpty)
         #expect(saved.message == "saved OCI JSON policy to p.json")
         #expect(!saved.messageIsError)
+    }
+}
+
+/// Calls the perf backend left out for want of their architecture reach the header with the trace's end.
+@Suite struct UnknownArchitectureHeaderTests {
+    @Test("the backend's count of calls of unknown architecture is shown beside the lost events, as incomplete")
+    func header() throws {
+        let feed = LiveFeed()
+        feed.add(EventBatch(events: [TUIFixtures.event(TUIFixtures.readNr, [0, 0, 0])], lostSoFar: 2))
+        feed.finish(.exited(0), lostEvents: 2, unknownArchitectureCalls: 3)
+        let stats = try #require(feed.snapshot(after: -1)).stats
+        #expect(stats.unknownArchitectureCalls == 3)
+        let state = reduce(TUIFixtures.state(width: 160, height: 30), .update(stats, rate: 0))
+        #expect(Screen.render(state).line(1).contains("lost 2, arch unknown 3 (incomplete)"), "\(Screen.render(state).line(1))")
     }
 }
