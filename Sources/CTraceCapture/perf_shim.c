@@ -28,7 +28,6 @@ _Static_assert(sizeof(CTraceCapture_perf_sample) == 120, "CTraceCapture_perf_sam
 _Static_assert(offsetof(struct perf_event_mmap_page, data_head) == 1024, "data_head where the uapi says");
 
 int64_t CTraceCapture_perf_nr_execve(void) { return __NR_execve; }
-int64_t CTraceCapture_perf_nr_exit(void) { return __NR_exit; }
 int64_t CTraceCapture_perf_nr_exit_group(void) { return __NR_exit_group; }
 
 /// A zeroed attr of `type`/`config`, sized for this header's kernel ABI.

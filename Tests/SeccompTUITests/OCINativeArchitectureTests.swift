@@ -28,6 +28,10 @@ import TestScratch
             #expect(export.status == 0, "\(export.stderr)")
             let warned = export.stderr.contains("the profile does not list x86_64 (SCMP_ARCH_X86_64), but libseccomp adds the native architecture")
             #expect(warned == (arches == "i386"), "\(arches): \(export.stderr)")
+            let spo = try EnforceTestSupport.seccompTUI(["export", input.path, "--format", "spo",
+                                                         "-o", dir.appendingPathComponent("\(arches.count).yaml").path])
+            #expect(spo.status == 0, "\(spo.stderr)")
+            #expect(spo.stderr.contains("the profile does not list x86_64") == (arches == "i386"), "SeccompProfile: \(spo.stderr)")
             outcomes[arches] = try ExportRuncTests.runContainer(profile: output, script: "mkdir /tmp/d; echo mkdir=$?")
         }
         // Both containers run and refuse x86_64 mkdir with EACCES: runc decided it by the rule

@@ -21,12 +21,13 @@ typedef struct {
 
 /// One parsed record. `kind` is 0 for a sys_enter sample, 1 for a sys_exit sample, 2 for a
 /// PERF_RECORD_FORK (a traced task made process or thread `tid` of process `pid`; the other
-/// fields are 0). `user_abi` is the PERF_SAMPLE_REGS_ABI_* of a sys_enter sample taken with
-/// user registers (1: 32-bit code, 2: 64-bit code), 0 without them; `user_cx`, `user_si` and
-/// `user_ip` are then the thread's rcx, rsi and rip as the kernel saved them at entry (x86_64 only). `id` is the event id that produced a sample (`PERF_EVENT_IOC_ID` of the event
+/// fields are 0). `id` is the event id that produced a sample (`PERF_EVENT_IOC_ID` of the event
 /// that was opened, also for inherited events), 0 when the events were opened without
 /// PERF_SAMPLE_IDENTIFIER; `time` is 0 without PERF_SAMPLE_TIME. Without PERF_SAMPLE_TID a
-/// sample's `tid` is the raw record's `common_pid` and its `pid` is 0 (not known).
+/// sample's `tid` is the raw record's `common_pid` and its `pid` is 0 (not known). `user_abi`
+/// is the PERF_SAMPLE_REGS_ABI_* of a sys_enter sample taken with user registers (1: 32-bit
+/// code, 2: 64-bit code), 0 without them; `user_cx`, `user_si` and `user_ip` are then the
+/// thread's rcx, rsi and rip as the kernel saved them at entry (x86_64 only).
 typedef struct {
     uint64_t id;
     uint64_t time;
@@ -46,8 +47,8 @@ typedef struct {
 /// seen from our pid namespace), TIME (`with_time`, to order samples of different CPUs) and
 /// IDENTIFIER (`with_id`, to tell events apart) only when asked, since every field is written
 /// by the traced thread on every syscall. `with_regs` (sys_enter events, x86_64 hosts only;
-/// ignored elsewhere) adds PERF_SAMPLE_REGS_USER with rcx, rsi and rip, which tell an i386 (compat)
-/// call from a native one: `CTraceCapture_perf_open` then asks for those registers. A ring
+/// ignored elsewhere) adds PERF_SAMPLE_REGS_USER with rcx, rsi and rip, which tell an i386
+/// (compat) call from a native one: `CTraceCapture_perf_open` then asks for those. A ring
 /// whose sample_type has REGS_USER expects them after the raw data of sys_enter samples only,
 /// so sys_exit events writing to it are opened without them.
 uint64_t CTraceCapture_perf_sample_type(int with_time, int with_id, int with_tid, int with_regs);
@@ -135,9 +136,8 @@ void CTraceCapture_perf_warm_up_finish(void);
 /// 1 while a warm-up was started and not finished.
 int CTraceCapture_perf_warm_up_pending(void);
 
-/// `__NR_execve`, `__NR_exit` and `__NR_exit_group` on the host.
+/// `__NR_execve` and `__NR_exit_group` on the host.
 int64_t CTraceCapture_perf_nr_execve(void);
-int64_t CTraceCapture_perf_nr_exit(void);
 int64_t CTraceCapture_perf_nr_exit_group(void);
 
 #endif
