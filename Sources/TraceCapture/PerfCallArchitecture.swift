@@ -34,7 +34,7 @@ struct PerfCallArchitecture: Sendable {
     }
 
     /// Whether samples carry the registers (x86_64 hosts); without them every call is the host's
-    /// (x32 by its number bit), as before.
+    /// (x32 by its number bit).
     let checks: Bool
     /// Whether the kernel enters through FRED (the `fred` CPU flag), where rcx tells nothing.
     let fred: Bool
