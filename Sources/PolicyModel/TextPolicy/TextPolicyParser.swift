@@ -146,7 +146,7 @@ struct TextPolicyParser {
             }
             if syntax.alternativesStreamed {
                 if let failure = streamed.failure { throw failure }
-                rules += streamed.rules
+                if rules.isEmpty { rules = streamed.rules } else { rules += streamed.rules }  // no copy for the first
                 warnings += streamed.resolver.warnings
                 return
             }
