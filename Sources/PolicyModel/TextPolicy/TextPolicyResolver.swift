@@ -42,11 +42,14 @@ struct TextPolicyResolver {
         // What the rule's `==` conditions say of each argument picks the decoder of the
         // others (setsockopt's `optname` by its `level`). Worked out on a copy, so that
         // its warnings and errors are not reported twice.
+        // A lone condition has no others to pick a decoder for.
         var known: [Int: UInt64] = [:]
-        var scratch = self
-        scratch.warnings = []
-        for c in alternative where c.op == .eq {
-            if let r = try? scratch.condition(c, syscall: syscall, origin: origin, known: [:]) { known[r.index] = r.value }
+        if alternative.count > 1 {
+            var scratch = self
+            scratch.warnings = []
+            for c in alternative where c.op == .eq {
+                if let r = try? scratch.condition(c, syscall: syscall, origin: origin, known: [:]) { known[r.index] = r.value }
+            }
         }
         let conditions = try alternative.map { try condition($0, syscall: syscall, origin: origin, known: known) }
         return Rule(syscall: syscall, action: syntax.action, conditions: conditions)
@@ -73,7 +76,8 @@ struct TextPolicyResolver {
         var name: String
         var cType: String?
         var width: ArgWidth
-        var isSigned: Bool
+        /// Worked out only for the comparisons that need it (it reads the C type's words).
+        var isSigned: Bool { cType.map(TextPolicyResolver.isSignedType) ?? false }
     }
 
     private mutating func argument(_ word: Word, syscall: String, origin: String) throws -> ArgumentInfo {
@@ -97,17 +101,16 @@ struct TextPolicyResolver {
                 warn("'\(syscall)' takes \(arguments.count) argument\(arguments.count == 1 ? "" : "s"); '\(word.text)' is not one of them and is compared on 64 bits\(origin)",
                      at: word.column)
             }
-            return ArgumentInfo(index: index, name: word.text, cType: nil, width: .bits64, isSigned: false)
+            return ArgumentInfo(index: index, name: word.text, cType: nil, width: .bits64)
         }
         let a = arguments[index]
-        return ArgumentInfo(index: index, name: a.name, cType: a.cType, width: a.width,
-                            isSigned: Self.isSignedType(a.cType))
+        return ArgumentInfo(index: index, name: a.name, cType: a.cType, width: a.width)
     }
 
     private mutating func condition(_ c: ConditionSyntax, syscall: String, origin: String,
                                     known: [Int: UInt64]) throws -> Condition {
         let arg = try argument(c.argument, syscall: syscall, origin: origin)
-        if [.lt, .le, .gt, .ge].contains(c.op), arg.isSigned {
+        if c.op == .lt || c.op == .le || c.op == .gt || c.op == .ge, arg.isSigned {
             warn("'\(c.argument.text)' is a signed \(arg.cType ?? "") but '\(c.op.symbol)' compares unsigned: negative values count as large numbers\(origin)",
                  at: c.opColumn)
         }
@@ -181,7 +184,7 @@ struct TextPolicyResolver {
             }
         }
         let resolver = TextPolicyResolver(vocabulary: vocabulary, location: location)
-        let arg = ArgumentInfo(index: index, name: "", cType: nil, width: width, isSigned: false)
+        let arg = ArgumentInfo(index: index, name: "", cType: nil, width: width)
         return try? resolver.value(ValueSyntax(terms: terms, column: 1, text: text), syscall: syscall, argument: arg, origin: "", known: known)
     }
 
