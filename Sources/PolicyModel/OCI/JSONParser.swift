@@ -19,10 +19,7 @@ public struct JSONParser {
 
     /// Parses one JSON document.
     public static func parse(_ bytes: [UInt8], limits: Limits = .standard) throws -> JSONNode {
-        guard bytes.count <= limits.maxBytes else {
-            throw JSONSyntaxError(position: nil, message:
-                "the file is \(bytes.count) bytes, more than the limit of \(describeSize(limits.maxBytes))")
-        }
+        try checkSize(bytes, limits)
         var parser = JSONParser(bytes: bytes, limits: limits)
         return try parser.document()
     }
@@ -34,14 +31,18 @@ public struct JSONParser {
     /// elements are handed over in file order before anything after the array is read.
     public static func parse(_ bytes: [UInt8], limits: Limits = .standard, streaming key: String,
                              element: (JSONNode) throws -> Void) throws -> JSONNode {
-        guard bytes.count <= limits.maxBytes else {
-            throw JSONSyntaxError(position: nil, message:
-                "the file is \(bytes.count) bytes, more than the limit of \(describeSize(limits.maxBytes))")
-        }
+        try checkSize(bytes, limits)
         return try withoutActuallyEscaping(element) { element in
             var parser = JSONParser(bytes: bytes, limits: limits)
             parser.streamed = (key, element)
             return try parser.document()
+        }
+    }
+
+    private static func checkSize(_ bytes: [UInt8], _ limits: Limits) throws {
+        guard bytes.count <= limits.maxBytes else {
+            throw JSONSyntaxError(position: nil, message:
+                "the file is \(bytes.count) bytes, more than the limit of \(describeSize(limits.maxBytes))")
         }
     }
 
