@@ -144,7 +144,7 @@ public enum TUISession {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw TerminalStdio.Failure(description: "\(path): cannot open for the program's output: "
-                + String(cString: strerror(errno)))
+                + Errno.current.description)
         }
         return fd
     }

@@ -36,9 +36,7 @@ final class PerfChild: @unchecked Sendable {
             var end: Int32?
             while true {
                 var info = siginfo_t()
-                let r = waitid(P_PID, id_t(pid), &info, WEXITED | WSTOPPED | WNOWAIT)
-                if r < 0 && errno == EINTR { continue }
-                if r < 0 { break }
+                guard case .success = valueOrErrno({ waitid(P_PID, id_t(pid), &info, WEXITED | WSTOPPED | WNOWAIT) }) else { break }
                 if info.si_code == CLD_TRAPPED || info.si_code == CLD_STOPPED {
                     _ = ChildWait.status(of: pid, flags: WNOHANG)  // takes the stop, lets the child go
                     continue

@@ -3,7 +3,7 @@ import Glibc
 import PolicyModel
 
 /// Starting a command with a seccomp filter installed between fork and exec, the C way
-/// (`CTraceCapture_spawn`): used by the ptrace backend (a `RET TRACE` filter) and by `enforce`.
+/// (`CTraceCapture_spawn_flags`): used by the ptrace backend (a `RET TRACE` filter) and by `enforce`.
 public enum Spawn {
     /// When to set NO_NEW_PRIVS before installing the filter.
     public enum NoNewPrivs: Sendable {
@@ -57,8 +57,10 @@ public enum Spawn {
             CTraceCapture_spawn_flags(path, argv, environ, filterBytes, UInt16(filter.count), filterFlags, noNewPrivs.cValue,
                                       stopSelf ? 1 : 0, takeTerminal ? 1 : 0, &errorFD, &report)
         }
-        if pid < 0 { throw .systemCall("fork", pid: nil, errno: errno) }
-        return Child(pid: pid, errorFD: errorFD, report: UInt(bitPattern: report))
+        switch Errno.result(pid) {
+        case .failure(let e): throw .systemCall("fork", pid: nil, errno: e.rawValue)
+        case .success(let pid): return Child(pid: pid, errorFD: errorFD, report: UInt(bitPattern: report))
+        }
     }
 
     /// As `start`, with the filter installed with a user-notification listener that this process
@@ -66,15 +68,18 @@ public enum Spawn {
     /// installing the filter (`result(of:)` says why).
     public static func startSupervised(_ command: [String], filter: [SockFilter], filterFlags: UInt32,
                                        noNewPrivs: NoNewPrivs) throws(TraceError) -> (child: Child, listener: Int32) {
-        var errorFD: Int32 = -1, listener: Int32 = -1
+        var errorFD: Int32 = -1, listener: Int32 = -1, listenerFailed: Int32 = 0
         var report: UnsafeMutableRawPointer?
         let pid = withExecArguments(command, filter: filter) { path, argv, filterBytes in
             CTraceCapture_spawn_supervised(path, argv, environ, filterBytes, UInt16(filter.count), filterFlags,
-                                           noNewPrivs.cValue, &errorFD, &report, &listener)
+                                           noNewPrivs.cValue, &errorFD, &report, &listener, &listenerFailed)
         }
-        if pid == -1 { throw .systemCall("fork", pid: nil, errno: errno) }
-        if pid == -2 { throw .systemCall("pidfd_getfd (taking the seccomp listener)", pid: nil, errno: errno) }
-        return (Child(pid: pid, errorFD: errorFD, report: UInt(bitPattern: report)), listener)
+        switch Errno.result(pid) {
+        case .failure(let e):
+            throw .systemCall(listenerFailed != 0 ? "pidfd_getfd (taking the seccomp listener)" : "fork", pid: nil, errno: e.rawValue)
+        case .success(let pid):
+            return (Child(pid: pid, errorFD: errorFD, report: UInt(bitPattern: report)), listener)
+        }
     }
 
     /// Calls `body` with the resolved path of `command[0]`, its NULL-terminated argv and the
