@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import PolicyModel
-import TestScratch
+import TestSupport
 
 /// strace decodes the same arguments: run one program under `strace` twice, once decoded and once
 /// with `-X raw`, and check that our decoders name every raw value as strace does.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import PolicyModel
-import TestScratch
+import TestSupport
 
 /// Every constant of every decoder, as the system headers define it: one C file per decoder
 /// (its own headers), compiled with gcc and run at test time.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import PolicyModel
-import TestScratch
+import TestSupport
 
 /// Random policies written as OCI profiles, built by libseccomp as runc builds them
 /// (python3-seccomp, `seccomp_export_bpf`), and their filters run on calls with boundary values

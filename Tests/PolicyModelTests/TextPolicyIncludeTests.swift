@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import PolicyModel
-import TestScratch
+import TestSupport
 
 @Suite struct TextPolicyIncludeTests {
     typealias F = TextPolicyFixtures

@@ -3,7 +3,7 @@ import Glibc
 import PolicyModel
 import Testing
 import TUI
-import TestScratch
+import TestSupport
 
 /// `seccomp-tui ask` with the real TUI in tmux: a call the policy does not decide blocks as a
 /// prompt row until a key answers it; once-only answers ask again, "always" answers do not.
@@ -17,7 +17,7 @@ import TestScratch
         let script = "mkdir \(dir)/one; echo first=$?; mkdir \(dir)/two; echo second=$?; sleep 30"
         // The base policy: every call the script makes, answered "allow" headless, but mkdir.
         let learned = dir + "/learned.policy"
-        let headless = try EnforceTestSupport.run([TmuxSession.binary, "ask", "--quiet", "--answer", "allow", "-o", learned,
+        let headless = try ProcessRunner.run([TmuxSession.binary, "ask", "--quiet", "--answer", "allow", "-o", learned,
                                                    "--", "/bin/sh", "-c", script.replacingOccurrences(of: "sleep 30", with: "true")])
         #expect(headless.status == 0, "\(headless.stderr)")
         try FileManager.default.removeItem(atPath: dir + "/one")
@@ -65,7 +65,7 @@ import TestScratch
         #expect(policy.rules(for: "mkdir") == [Rule(syscall: "mkdir", action: .allow)])
         // The saved policy, enforced, runs the script the same way (both directories now made).
         try FileManager.default.removeItem(atPath: dir + "/two")
-        let enforced = try EnforceTestSupport.run([TmuxSession.binary, "enforce", "--policy", out, "--", "/bin/sh", "-c",
+        let enforced = try ProcessRunner.run([TmuxSession.binary, "enforce", "--policy", out, "--", "/bin/sh", "-c",
                                                    script.replacingOccurrences(of: "sleep 30", with: "true")])
         #expect(enforced.status == 0, "\(enforced.stderr)")
         #expect(enforced.stdout == "first=0\nsecond=0\n")
@@ -90,7 +90,7 @@ import TestScratch
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // Learned headless: everything /bin/true does is allowed, but brk (it asks).
         let learned = dir + "/true.policy", base = dir + "/base.policy"
-        _ = try EnforceTestSupport.run([TmuxSession.binary, "ask", "--quiet", "--answer", "allow", "-o", learned, "--", "/bin/true"])
+        _ = try ProcessRunner.run([TmuxSession.binary, "ask", "--quiet", "--answer", "allow", "-o", learned, "--", "/bin/true"])
         let text = try String(contentsOfFile: learned, encoding: .utf8)
         #expect(text.contains("brk: allow"))
         try text.split(separator: "\n").filter { !$0.hasPrefix("brk:") }.joined(separator: "\n")

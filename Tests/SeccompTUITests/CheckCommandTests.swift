@@ -1,7 +1,7 @@
 import Foundation
 import PolicyModel
 import Testing
-import TestScratch
+import TestSupport
 
 @Suite struct CheckCommandTests {
     func write(_ text: String, _ name: String, in dir: URL) throws -> String {

@@ -3,7 +3,7 @@ import Glibc
 import PolicyModel
 import Testing
 import TUI
-import TestScratch
+import TestSupport
 
 /// `enforce --complain --tui` on the real binary in tmux: the calls a policy would refuse appear
 /// as rows to decide on (and only those), and saving writes the loaded policy extended with the

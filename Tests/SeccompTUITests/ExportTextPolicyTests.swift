@@ -2,7 +2,7 @@ import Foundation
 import PolicyModel
 import Testing
 import TUI
-import TestScratch
+import TestSupport
 
 /// `export` of text policies, run as the built binary.
 @Suite struct ExportTextPolicyTests {

@@ -2,7 +2,7 @@ import Foundation
 import PolicyModel
 import Testing
 import TUI
-import TestScratch
+import TestSupport
 
 /// Every file-reading command goes through one bounded reader with clear errors.
 @Suite struct InputFileTests {

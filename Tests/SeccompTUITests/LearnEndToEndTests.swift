@@ -3,7 +3,7 @@ import Glibc
 import PolicyModel
 import Testing
 import TUI
-import TestScratch
+import TestSupport
 
 /// The whole job, on the real binary in tmux: trace a script that creates a directory, find
 /// `mkdir`, deny it, save OCI JSON, quit; the file on disk says what was decided, and enforcing
@@ -49,15 +49,7 @@ import TestScratch
         // Enforced, the same script runs but its mkdir is refused with EPERM.
         let again = dir + "/again"
         try FileManager.default.createDirectory(atPath: again, withIntermediateDirectories: true)
-        let enforce = Process()
-        enforce.executableURL = URL(fileURLWithPath: TmuxSession.binary)
-        enforce.arguments = ["enforce", "--policy", out, "--", "/bin/sh", script, again]
-        let errors = Pipe()
-        enforce.standardError = errors
-        enforce.standardOutput = FileHandle.nullDevice
-        try enforce.run()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        enforce.waitUntilExit()
+        let stderr = try EnforceTestSupport.seccompTUI(["enforce", "--policy", out, "--", "/bin/sh", script, again]).stderr
         #expect(!FileManager.default.fileExists(atPath: again + "/made"), "mkdir was refused")
         #expect(stderr.contains("Operation not permitted"), "\(stderr)")
     }

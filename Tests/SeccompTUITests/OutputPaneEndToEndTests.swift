@@ -1,7 +1,7 @@
 import Foundation
 import Glibc
 import Testing
-import TestScratch
+import TestSupport
 
 /// An interactive program learned through the output pane, on the real binary in tmux: the
 /// program runs on the TUI's pseudo-terminal, `w` gives it the keys, ^] takes them back, its

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TUI
-import TestScratch
+import TestSupport
 
 @Suite struct OutputPreflightTests {
     @Test("record refuses an unwritable -o before running the program; a new file or a device passes")

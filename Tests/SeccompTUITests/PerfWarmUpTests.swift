@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TestScratch
+import TestSupport
 import TraceCapture
 
 /// The perf warm-up is started only for command lines that trace (see also
@@ -15,8 +15,8 @@ import TraceCapture
     /// How many software perf events `seccomp-tui ARGS` opened (any thread), stdin not a terminal.
     static func warmUps(_ args: [String]) throws -> Int {
         let log = TestScratch.root.appendingPathComponent("warmup-\(UUID().uuidString).txt").path
-        _ = try EnforceTestSupport.run([strace, "-f", "-qq", "-e", "trace=perf_event_open", "-o", log,
-                                        try EnforceTestSupport.binary()] + args)
+        _ = try ProcessRunner.run([strace, "-f", "-qq", "-e", "trace=perf_event_open", "-o", log,
+                                        try SeccompTUIBinary.path()] + args)
         defer { try? FileManager.default.removeItem(atPath: log) }
         return try String(contentsOfFile: log, encoding: .utf8).components(separatedBy: "type=PERF_TYPE_SOFTWARE").count - 1
     }

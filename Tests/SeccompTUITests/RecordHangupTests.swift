@@ -2,17 +2,18 @@ import Foundation
 import Glibc
 import Testing
 import TraceCapture
+import TestSupport
 
 /// SIGHUP (the terminal went away) to `seccomp-tui record` ends the recording like SIGTERM: an
 /// attached process is detached and keeps running, and the profile is written.
 @Suite(.serialized) struct RecordHangupTests {
     @Test("SIGHUP detaches an attached process, which keeps running untraced, and the profile is written")
     func sighupDetaches() throws {
-        let dir = try EnforceTestSupport.tempDir("record-sighup")
+        let dir = try TestScratch.directory("record-sighup")
         let out = dir.appendingPathComponent("p.json").path
         let loop = try Spawn.start(["sh", "-c", "while :; do sleep 0.02; done"], filter: [], noNewPrivs: .never, stopSelf: false)
         defer { kill(loop.pid, SIGKILL); var s: Int32 = 0; waitpid(loop.pid, &s, 0) }
-        let record = try Spawn.start([try EnforceTestSupport.binary(), "record", "--backend", "ptrace", "-o", out, "-p", "\(loop.pid)"],
+        let record = try Spawn.start([try SeccompTUIBinary.path(), "record", "--backend", "ptrace", "-o", out, "-p", "\(loop.pid)"],
                                      filter: [], noNewPrivs: .never, stopSelf: false).pid
         #expect(TracerTestWait.until { TracerTestWait.field("TracerPid", of: loop.pid).map { $0 != "0" } ?? false })
         usleep(200_000)

@@ -2,12 +2,13 @@ import Foundation
 import Glibc
 import Testing
 import TraceCapture
+import TestSupport
 
 /// SIGINT/SIGTERM to `seccomp-tui record`: a spawned command is killed (exit status 128+9), an
 /// attached process is detached and keeps running; the profile is written either way.
 @Suite(.serialized) struct RecordSignalTests {
     func startRecord(_ args: [String]) throws -> Int32 {
-        try Spawn.start([try EnforceTestSupport.binary(), "record", "--backend", "ptrace"] + args, filter: [], noNewPrivs: .never, stopSelf: false).pid
+        try Spawn.start([try SeccompTUIBinary.path(), "record", "--backend", "ptrace"] + args, filter: [], noNewPrivs: .never, stopSelf: false).pid
     }
 
     func exitStatus(of pid: Int32) -> Int32 {
@@ -17,13 +18,13 @@ import TraceCapture
     }
 
     func pids(running pattern: String) throws -> [Int32] {
-        let r = try EnforceTestSupport.run(["/usr/bin/pgrep", "-f", pattern])
+        let r = try ProcessRunner.run(["/usr/bin/pgrep", "-f", pattern])
         return r.stdout.split(separator: "\n").compactMap { Int32($0) }
     }
 
     @Test("SIGINT kills the spawned command and record exits with 128+SIGKILL")
     func sigintKillsSpawned() throws {
-        let dir = try EnforceTestSupport.tempDir("record-sigint")
+        let dir = try TestScratch.directory("record-sigint")
         let out = dir.appendingPathComponent("p.json").path
         let record = try startRecord(["-o", out, "--", "sh", "-c", "sleep 31.7; echo survived"])
         #expect(TracerTestWait.until { (try? pids(running: "^sleep 31.7$").count) == 1 })

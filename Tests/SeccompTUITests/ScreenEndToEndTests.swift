@@ -2,7 +2,7 @@ import Foundation
 import Glibc
 import PolicyModel
 import Testing
-import TestScratch
+import TestSupport
 
 /// The real binary in tmux: resizing, and a saved profile opened with a policy to check.
 @Suite(.serialized) struct ScreenEndToEndTests {
@@ -31,13 +31,9 @@ import TestScratch
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let profile = dir + "/profile.json"
-        let record = Process()
-        record.executableURL = URL(fileURLWithPath: TmuxSession.binary)
-        record.arguments = ["record", "--backend", "ptrace", "-o", profile, "--", "/bin/sh", "-c", "mkdir \(dir)/m"]
-        record.standardError = FileHandle.nullDevice
-        try record.run()
-        record.waitUntilExit()
-        #expect(record.terminationStatus == 0)
+        let record = try EnforceTestSupport.seccompTUI(["record", "--backend", "ptrace", "-o", profile, "--",
+                                                        "/bin/sh", "-c", "mkdir \(dir)/m"])
+        #expect(record.status == 0, "\(record.stderr)")
         // Everything but mkdir allowed: only mkdir is refused.
         let seen = try Profile.decodeJSON(Array(try Data(contentsOf: URL(fileURLWithPath: profile)))).names()
         #expect(seen.contains("mkdir"))

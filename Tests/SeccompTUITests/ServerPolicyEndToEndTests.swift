@@ -3,7 +3,7 @@ import Glibc
 import PolicyModel
 import Testing
 import TUI
-import TestScratch
+import TestSupport
 
 /// Issue 13 end to end on the real binary: a small server learned in the TUI and saved while it
 /// runs holds in production (enforced, stopped and continued, inspected, serving, SIGTERM -> 0);
@@ -58,14 +58,14 @@ import TestScratch
             #expect(policy.rules(for: name).contains(Rule(syscall: name, action: .allow)), "\(name)")
         }
 
-        let served = try SmallServer.enforced(try S.binary(), policy: policyPath, in: dir)
+        let served = try SmallServer.enforced(try SeccompTUIBinary.path(), policy: policyPath, in: dir)
         defer { if served.enforce.isRunning { kill(served.enforce.processIdentifier, SIGKILL) } }
         SmallServer.waitUntilSleeping(served.pid)
         kill(served.pid, SIGSTOP)
         usleep(200_000)
         kill(served.pid, SIGCONT)
         SmallServer.waitUntilSleeping(served.pid)
-        let inspected = try S.run([try S.binary(), "inspect", "--summary-only", String(served.pid)])
+        let inspected = try ProcessRunner.run([try SeccompTUIBinary.path(), "inspect", "--summary-only", String(served.pid)])
         #expect(inspected.status == 0, "\(inspected.stderr)")
         let end = served.serveThenStop()
         #expect(end.answer == "ok\n")

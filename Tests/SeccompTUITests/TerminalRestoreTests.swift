@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 
 /// The real binary in tmux: the terminal is restored on every way out.
 @Suite(.serialized) struct TerminalRestoreTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import TUI
-import TestScratch
+import TestSupport
 
 @Suite struct AtomicFileTests {
     static func scratch() throws -> String {

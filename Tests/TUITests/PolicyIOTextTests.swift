@@ -2,7 +2,7 @@ import Foundation
 import PolicyModel
 import Testing
 @testable import TUI
-import TestScratch
+import TestSupport
 
 @Suite struct PolicyIOTextTests {
     static func directory(_ files: [String: String]) throws -> String {

@@ -3,7 +3,7 @@ import Glibc
 import PolicyModel
 import Testing
 import TraceCapture
-import TestScratch
+import TestSupport
 
 /// `Enforcer` against the kernel: real commands under real filters.
 @Suite(.serialized) struct EnforcerTests {

@@ -1,7 +1,7 @@
 import Foundation
 import PolicyModel
 import Testing
-import TestScratch
+import TestSupport
 @testable import TraceCapture
 
 /// The one delivery path of both backends: a bounded queue of batches that carry the lost count.

@@ -3,7 +3,7 @@ import Glibc
 import PolicyModel
 import Testing
 @testable import TraceCapture
-import TestScratch
+import TestSupport
 
 /// Shared helpers for the tracer tests: running commands, compiling small C programs, traces.
 enum TestSupport {

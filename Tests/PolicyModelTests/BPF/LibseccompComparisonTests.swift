@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import PolicyModel
-import TestScratch
+import TestSupport
 
 /// The same random policies built by libseccomp (python3-seccomp, `export_bpf`) and run through
 /// our emulator must decide as `Policy.decide` does. Policies are kept to what libseccomp accepts

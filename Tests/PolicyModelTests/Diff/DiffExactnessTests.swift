@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TestScratch
+import TestSupport
 @testable import PolicyModel
 
 /// `PolicyDiff` is exact: every difference it reports has a witness the reference decision and
