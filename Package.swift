@@ -45,7 +45,7 @@ let package = Package(
             ],
             path: "Sources/seccomp-tui"
         ),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["PolicyModel"], path: "Tests/TestSupport"),
         .testTarget(name: "PolicyModelTests", dependencies: ["PolicyModel", "TestSupport"], path: "Tests/PolicyModelTests",
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TraceCaptureTests", dependencies: ["TraceCapture", "PolicyModel", "CTraceCapture", "TestSupport"],

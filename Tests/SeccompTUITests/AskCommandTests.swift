@@ -2,19 +2,16 @@ import Foundation
 import Glibc
 import PolicyModel
 import Testing
+@testable import TraceCapture
 import TestSupport
 
 /// `seccomp-tui ask` headless, run as the real binary against the kernel.
 @Suite(.serialized)
 struct AskCommandTests {
-    /// Whether every thread of `pid` is stopped (state `T` in /proc/PID/task/TID/stat).
+    /// Whether every thread of `pid` is stopped (state `T`).
     static func allStopped(_ pid: Int32) -> Bool {
-        guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task"), !tasks.isEmpty else { return false }
-        return tasks.allSatisfy { tid in
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return false }
-            return stat[stat.index(close, offsetBy: 2)] == "T"
-        }
+        let tasks = ProcFS.threads(of: pid)
+        return !tasks.isEmpty && tasks.allSatisfy { ProcFS.state(of: $0) == "T" }
     }
 
     @Test("the saved policy, enforced, runs the same program to the same output; denied calls stay denied")

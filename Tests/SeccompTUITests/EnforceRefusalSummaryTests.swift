@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import PolicyModel
 import Testing
+@testable import TraceCapture
 import TUI
 import TestSupport
 
@@ -72,8 +73,11 @@ import TestSupport
                                          + "uname 2>\(out); echo $? >\(out).part; mv \(out).part \(out).status"])
         try #require(waitFor { FileManager.default.fileExists(atPath: out + ".before") })
         kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
+        // Dead (a zombie) before the script goes on; Foundation's wait returns only once the script,
+        // which holds enforce's descriptors, has ended.
+        try #require(waitFor { [nil, "Z"].contains(ProcFS.state(of: p.processIdentifier)) })
         try #require(FileManager.default.createFile(atPath: out + ".killed", contents: nil))
+        p.waitUntilExit()
         try #require(waitFor { FileManager.default.fileExists(atPath: out + ".status") })
         let before = try String(contentsOfFile: out + ".before", encoding: .utf8)
         let after = try String(contentsOfFile: out, encoding: .utf8)
@@ -81,4 +85,5 @@ import TestSupport
         #expect(after.contains("Function not implemented"), "\(after)")
         #expect(try String(contentsOfFile: out + ".status", encoding: .utf8) == "1\n")
     }
+
 }

@@ -10,9 +10,8 @@ enum EnforceTestSupport {
     static func child(of parent: Int32, named comm: String) -> Int32? {
         var found: Int32?
         waitFor(timeout: 2) {
-            let children = (try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8)) ?? ""
-            found = children.split(separator: " ").first.flatMap { Int32($0) }.flatMap { pid in
-                (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == comm + "\n" ? pid : nil
+            found = childProcesses(of: parent).first { pid in
+                (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == comm + "\n"
             }
             return found != nil
         }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TraceCapture
+@testable import TraceCapture
 import TestSupport
 
 /// Commands that work against their tracer or their policy: one that makes us its tracer with
@@ -78,20 +78,10 @@ import TestSupport
         #expect(r.stderr.contains("cannot run 'no-such-command-here': no such file or directory"), "\(r.stderr)")
     }
 
-    /// The pids of `pid`'s children (every thread's).
-    static func children(of pid: Int32) -> [Int32] {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-        return tasks.flatMap { tid in
-            ((try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/children", encoding: .utf8)) ?? "")
-                .split(separator: " ").compactMap { Int32($0) }
-        }
-    }
 
     /// Whether `pid` still runs (exists and is not a zombie).
     static func runs(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
-        return !stat[stat.index(close, offsetBy: 2)...].hasPrefix("Z")
+        ![nil, "Z"].contains(ProcFS.state(of: pid))
     }
 
     @Test("the command of a perf trace ends when the tracer is killed with SIGKILL")
@@ -102,7 +92,7 @@ import TestSupport
                                               "-o", dir.appendingPathComponent("p.json").path, "--", "/bin/sleep", "60"])
         var command: Int32?
         waitFor(timeout: 20) {
-            command = Self.children(of: record.processIdentifier).first { pid in
+            command = childProcesses(of: record.processIdentifier).first { pid in
                 (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == "sleep\n"
             }
             return command != nil

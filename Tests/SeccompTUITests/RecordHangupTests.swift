@@ -19,7 +19,7 @@ import TestSupport
         usleep(200_000)
         kill(record, SIGHUP)
         var status: Int32 = 0
-        while waitpid(record, &status, 0) < 0 && errno == EINTR {}
+        _ = valueOrErrno { waitpid(record, &status, 0) }
         #expect(status & 0x7F == 0, "record was killed by signal \(status & 0x7F)")
         #expect((status >> 8) & 0xFF == 0)
         #expect(FileManager.default.fileExists(atPath: out))

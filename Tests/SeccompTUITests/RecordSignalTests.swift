@@ -13,7 +13,7 @@ import TestSupport
 
     func exitStatus(of pid: Int32) -> Int32 {
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        _ = valueOrErrno { waitpid(pid, &status, 0) }
         return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import TestSupport
+@testable import TraceCapture
 
 /// A small TCP server (Debian's python3) for the tests of learned policies in production: it
 /// waits in `poll` with a 10 s timeout, answers each connection with "ok", exits 0 on SIGTERM
@@ -88,8 +89,7 @@ enum SmallServer {
     static func serverPid(under pid: Int32) -> Int32? {
         var found: Int32?
         waitFor {
-            let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
-            found = children.split(separator: " ").compactMap { Int32($0) }.first { c in
+            found = childProcesses(of: pid).first { c in
                 ((try? String(contentsOfFile: "/proc/\(c)/cmdline", encoding: .utf8)) ?? "").contains("server.py")
             }
             return found != nil
@@ -99,10 +99,6 @@ enum SmallServer {
 
     /// Waits until `pid` sleeps in a system call (state S), up to 10 s.
     static func waitUntilSleeping(_ pid: Int32) {
-        waitFor {
-            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-            guard let close = stat.lastIndex(of: ")") else { return false }
-            return stat[stat.index(close, offsetBy: 2)] == "S"
-        }
+        waitFor { ProcFS.state(of: pid) == "S" }
     }
 }

@@ -59,7 +59,7 @@ import TestSupport
 
     @Test("--report never weakens a kill: a program with a SIGSYS handler dies of it as without --report")
     func reportKeepsKills() throws {
-        let bin = try TestSupport.compile("""
+        let bin = try ProcessRunner.compileC("""
             #include <signal.h>
             #include <stdio.h>
             #include <unistd.h>

@@ -35,7 +35,7 @@ import TestSupport
     @Test("perf: the lost count reaches the consumer with the batches, not only at the end",
           .requires(TraceBackends.perfUnavailableReason()))
     func perfBatchesCarryLosses() throws {
-        let exe = try PerfTestSupport.compileC("""
+        let exe = try ProcessRunner.compileC("""
             #include <stdlib.h>
             #include <sys/syscall.h>
             #include <unistd.h>
