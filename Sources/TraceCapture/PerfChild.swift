@@ -38,7 +38,12 @@ final class PerfChild: @unchecked Sendable {
                 var info = siginfo_t()
                 guard case .success = valueOrErrno({ waitid(P_PID, id_t(pid), &info, WEXITED | WSTOPPED | WNOWAIT) }) else { break }
                 if info.si_code == CLD_TRAPPED || info.si_code == CLD_STOPPED {
-                    _ = ChildWait.status(of: pid, flags: WNOHANG)  // takes the stop, lets the child go
+                    // Takes the stop and lets the child go; when it was killed meanwhile (stop()
+                    // stops, then kills), this reaps its end, which is then the status.
+                    if let status = ChildWait.status(of: pid, flags: WNOHANG) {
+                        end = status
+                        break
+                    }
                     continue
                 }
                 lock.lock()
