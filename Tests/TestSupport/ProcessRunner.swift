@@ -20,14 +20,22 @@ public struct ProcessOutput: Equatable, Sendable {
 /// The one way the tests run a program to its end.
 public enum ProcessRunner {
     /// Runs `arguments[0]` (a path, or a name looked up on PATH) with the rest in `directory`,
-    /// its standard input from `stdin` (else /dev/null), and waits for it. Both output pipes are
-    /// read at the same time, so that neither fills up.
+    /// its standard input from the file `stdin` or the bytes `input` (else /dev/null), and waits
+    /// for it. Input is written and both output pipes are read at the same time, so that no pipe
+    /// fills up.
     @discardableResult
-    public static func run(_ arguments: [String], stdin: URL? = nil, in directory: URL? = nil,
+    public static func run(_ arguments: [String], stdin: URL? = nil, input: Data? = nil, in directory: URL? = nil,
                            environment: [String: String]? = nil) throws -> ProcessOutput {
         let out = Pipe(), err = Pipe()
-        let p = try start(arguments, stdin: try stdin.map { try FileHandle(forReadingFrom: $0) }, stdout: out, stderr: err,
-                          in: directory, environment: environment)
+        let inputPipe = input.map { _ in Pipe() }
+        let p = try start(arguments, stdin: try inputPipe ?? stdin.map { try FileHandle(forReadingFrom: $0) },
+                          stdout: out, stderr: err, in: directory, environment: environment)
+        if let input, let inputPipe {
+            Thread {
+                inputPipe.fileHandleForWriting.write(input)
+                try? inputPipe.fileHandleForWriting.close()
+            }.start()
+        }
         let errData = Locked(Data())
         let readErr = DispatchSemaphore(value: 0)
         let reader = Thread {

@@ -226,23 +226,19 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: dir) }
         let profile = dir.appendingPathComponent("profile.json"), output = dir.appendingPathComponent("filter.bpf")
         try Data(try OCIWriter.encode(policy)).write(to: profile)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", """
+        let r = try ProcessRunner.run(["/usr/bin/python3", "-c", """
             import json, sys
             source = open(sys.argv[1]).read()
             exec(source[:source.index("\\ndef run(")])
             f = build(json.load(open(sys.argv[2])))
             with open(sys.argv[3], "wb") as o:
                 f.export_bpf(o)
-            """, fixture.path, profile.path, output.path]
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "python3-seccomp failed")
+            """, fixture.path, profile.path, output.path])
+        try #require(r.status == 0, "python3-seccomp failed: \(r.stderr)")
         return try #require(SockFilter.program(from: [UInt8](try Data(contentsOf: output))))
     }
 
-    @Test("Docker's default for x86_64 written by us, built by libseccomp and by our compiler: no difference (32-bit arguments are written as masked tests on their low half)")
+    @Test("Docker's default for x86_64 written by us, built by libseccomp and by our compiler: no difference (32-bit arguments are written as masked tests on their low half)", .requires(Requirement.libseccompPython))
     func dockerThroughLibseccomp() throws {
         var docker = try OCIDockerProfileTests.policy().policy
         docker.architectures = [.x86_64]  // for several, the writer refuses argument tests (libseccomp 2.5.4)
