@@ -6,7 +6,7 @@ import Testing
 import TestSupport
 
 /// `seccomp-tui ask` headless, run as the real binary against the kernel.
-@Suite(.serialized)
+@Suite(.serialized, .requires(Requirement.userNotif))
 struct AskCommandTests {
     /// Whether every thread of `pid` is stopped (state `T`).
     static func allStopped(_ pid: Int32) -> Bool {

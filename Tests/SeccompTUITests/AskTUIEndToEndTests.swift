@@ -7,7 +7,7 @@ import TestSupport
 
 /// `seccomp-tui ask` with the real TUI in tmux: a call the policy does not decide blocks as a
 /// prompt row until a key answers it; once-only answers ask again, "always" answers do not.
-@Suite(.serialized) struct AskTUIEndToEndTests {
+@Suite(.serialized, .requires(Requirement.tmux), .requires(Requirement.userNotif)) struct AskTUIEndToEndTests {
     @Test("prompt rows show the waiting call with its path; D denies once, a allows always; s saves")
     func promptAnswers() throws {
         let dir = TestScratch.root.appendingPathComponent("ask-tui-\(getpid())").path

@@ -8,7 +8,7 @@ import TestSupport
 /// `enforce --complain --tui` on the real binary in tmux: the calls a policy would refuse appear
 /// as rows to decide on (and only those), and saving writes the loaded policy extended with the
 /// decisions.
-@Suite(.serialized) struct ComplainTUIEndToEndTests {
+@Suite(.serialized, .requires(Requirement.tmux), .requires(Requirement.ptrace)) struct ComplainTUIEndToEndTests {
     @Test("refused calls become rows; allowing mkdir and saving extends the loaded policy")
     func complainRowsExtendPolicy() throws {
         let dir = TestScratch.root.appendingPathComponent("complain-tui-\(getpid())").path

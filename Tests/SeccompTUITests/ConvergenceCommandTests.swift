@@ -6,7 +6,7 @@ import TestSupport
 
 /// `record --runs N` and several profiles given to `merge` and `generate` say what each run
 /// added, so a user sees when more runs stop teaching anything.
-@Suite(.serialized) struct ConvergenceCommandTests {
+@Suite(.serialized, .requires(Requirement.ptrace)) struct ConvergenceCommandTests {
     typealias S = EnforceTestSupport
 
     @Test("record --runs 3 merges three runs; a program that does the same each time teaches nothing new after run 1")

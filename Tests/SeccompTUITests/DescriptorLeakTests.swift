@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 import TestSupport
+import TraceCapture
 
 /// Every descriptor seccomp-tui opens is close-on-exec: a program it records, enforces or
 /// complains about holds only the standard streams it was given.
-@Suite(.serialized) struct DescriptorLeakTests {
+@Suite(.serialized, .requires(Requirement.ptrace), .requires(TraceBackends.perfUnavailableReason())) struct DescriptorLeakTests {
     /// Runs seccomp-tui with `arguments` from a process that holds only 0, 1 and 2 (the test
     /// process's own descriptors are closed first), and returns the descriptors the program's
     /// shell held, as listed by a child `ls`.

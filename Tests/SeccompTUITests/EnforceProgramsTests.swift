@@ -5,7 +5,7 @@ import TestSupport
 
 /// learn → generate → enforce: real programs give the same output under the policy learned from
 /// them (default action kill_process, so any call the learning missed would show).
-@Suite(.serialized) struct EnforceProgramsTests {
+@Suite(.serialized, .requires(Requirement.ptrace)) struct EnforceProgramsTests {
     typealias S = EnforceTestSupport
 
     /// Learns `command`, then runs it plainly and under `enforce`: same status, same output.

@@ -84,9 +84,8 @@ import TestSupport
         ![nil, "Z"].contains(ProcFS.state(of: pid))
     }
 
-    @Test("the command of a perf trace ends when the tracer is killed with SIGKILL")
+    @Test("the command of a perf trace ends when the tracer is killed with SIGKILL", .requires(TraceBackends.perfUnavailableReason()))
     func perfTracerKilled() throws {
-        try #require(PerfPermission.problem() == nil, "perf needs root or CAP_PERFMON")
         let dir = try TestScratch.directory("perf-killed")
         let record = try ProcessRunner.start([try SeccompTUIBinary.path(), "record", "--backend", "perf",
                                               "-o", dir.appendingPathComponent("p.json").path, "--", "/bin/sleep", "60"])

@@ -7,7 +7,7 @@ import TUI
 import TestSupport
 
 /// `inspect PID` and `disasm FILE` read filters back and summarize them.
-@Suite(.serialized) struct InspectCommandTests {
+@Suite(.serialized, .requiresRoot) struct InspectCommandTests {
     typealias S = EnforceTestSupport
 
     static let outer = Policy(defaultAction: .allow, rules: [Rule(syscall: "uname", action: .errno(1))])

@@ -9,7 +9,7 @@ import TestSupport
 /// inspected ten times, keeps serving and exits 0 on SIGTERM — under a policy learned by
 /// record + generate (which allows restart_syscall), and under a policy without restart_syscall
 /// (inspect then makes the kernel re-issue the interrupted poll instead of restarting it).
-@Suite(.serialized) struct InspectConfinedServerTests {
+@Suite(.serialized, .requiresRoot, .requires(Requirement.ptrace)) struct InspectConfinedServerTests {
     typealias S = EnforceTestSupport
 
     /// Learns the server with `record` (one connection) and `generate` (default errno EPERM).

@@ -8,7 +8,7 @@ import TestSupport
 /// The whole job, on the real binary in tmux: trace a script that creates a directory, find
 /// `mkdir`, deny it, save OCI JSON, quit; the file on disk says what was decided, and enforcing
 /// it refuses the script's mkdir with EPERM.
-@Suite(.serialized) struct LearnEndToEndTests {
+@Suite(.serialized, .requires(Requirement.tmux), .requires(Requirement.ptrace)) struct LearnEndToEndTests {
     @Test("trace, search mkdir, deny it, save OCI JSON, quit: the saved policy denies mkdir and allows the rest")
     func learnDenySave() throws {
         let dir = TestScratch.root.appendingPathComponent("tui-e2e-\(getpid())").path

@@ -6,7 +6,7 @@ import TestSupport
 /// An interactive program learned through the output pane, on the real binary in tmux: the
 /// program runs on the TUI's pseudo-terminal, `w` gives it the keys, ^] takes them back, its
 /// output is also copied to --child-output, and how it ended stays on screen (issue 14, point 1).
-@Suite(.serialized) struct OutputPaneEndToEndTests {
+@Suite(.serialized, .requires(Requirement.tmux), .requires(Requirement.ptrace)) struct OutputPaneEndToEndTests {
     @Test("an interactive sh through the output pane: typed commands run, ^] returns, exit 3 is shown")
     func interactiveShell() throws {
         let dir = TestScratch.root.appendingPathComponent("output-pane-\(getpid())").path

@@ -9,7 +9,7 @@ import TraceCapture
 /// A record that traces joins the warm-up before it starts, so its count is certain; the TUI
 /// commands cannot run without a terminal, and a process that ends first may exit before the
 /// warm-up thread ran, so they are not among the command lines that must warm up.
-@Suite(.serialized) struct PerfWarmUpTests {
+@Suite(.serialized, .requires(Requirement.strace), .requires(TraceBackends.perfUnavailableReason())) struct PerfWarmUpTests {
     static let strace = "/usr/bin/strace"
 
     /// How many software perf events `seccomp-tui ARGS` opened (any thread), stdin not a terminal.
@@ -23,7 +23,6 @@ import TraceCapture
 
     @Test("record warms perf up; other commands, help and --backend ptrace do not")
     func which() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.strace), "strace is installed by scripts/install-deps")
         let warm: [[String]] = [["record", "--", "/bin/true"], ["record", "--backend", "perf", "--", "/bin/true"],
                                 ["record", "--", "/bin/true", "--backend", "ptrace"], ["record", "--", "/bin/true", "--help"]]
         if PerfPermission.problem() == nil {

@@ -7,7 +7,7 @@ import TUI
 /// The container round trip in real podman (runc): record a container through our OCI hook,
 /// generate a policy, run the same container under it. Needs root (podman's hooks, runc, perf);
 /// `scripts/install-deps` installs podman.
-@Suite(.serialized, .requiresRoot)
+@Suite(.serialized, .requiresRoot, .requires(Requirement.podman), .requires(Requirement.runc))
 struct PodmanTests {
     typealias S = EnforceTestSupport
 

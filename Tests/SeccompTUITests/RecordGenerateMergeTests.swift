@@ -4,7 +4,7 @@ import Testing
 import TUI
 import TestSupport
 
-@Suite(.serialized) struct RecordGenerateMergeTests {
+@Suite(.serialized, .requires(Requirement.ptrace)) struct RecordGenerateMergeTests {
     func tempDir() throws -> String {
         let path = TestScratch.root.path + "/seccomp-tui-cmd-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

@@ -6,7 +6,7 @@ import TestSupport
 
 /// SIGHUP (the terminal went away) to `seccomp-tui record` ends the recording like SIGTERM: an
 /// attached process is detached and keeps running, and the profile is written.
-@Suite(.serialized) struct RecordHangupTests {
+@Suite(.serialized, .requires(Requirement.ptrace)) struct RecordHangupTests {
     @Test("SIGHUP detaches an attached process, which keeps running untraced, and the profile is written")
     func sighupDetaches() throws {
         let dir = try TestScratch.directory("record-sighup")

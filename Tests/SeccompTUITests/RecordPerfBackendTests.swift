@@ -7,7 +7,7 @@ import TestSupport
 
 /// `record --backend perf|auto`: backend selection, lost events in the profile and the summary,
 /// and the error an unprivileged user gets.
-@Suite(.serialized) struct RecordPerfBackendTests {
+@Suite(.serialized, .requiresRoot, .requires(TraceBackends.perfUnavailableReason())) struct RecordPerfBackendTests {
     static let getppidLoop = """
         #include <stdlib.h>
         #include <sys/syscall.h>
@@ -35,7 +35,6 @@ import TestSupport
 
     @Test("as root, auto resolves to perf, and each kind makes its backend")
     func selection() throws {
-        try #require(PerfPermission.problem() == nil, "these tests run as root")
         #expect(TraceBackends.resolve(.auto) == .perf)
         #expect(try TraceBackends.make(kind: .auto).name == "perf")
         #expect(try TraceBackends.make(kind: .perf).name == "perf")

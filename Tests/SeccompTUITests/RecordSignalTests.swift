@@ -6,7 +6,7 @@ import TestSupport
 
 /// SIGINT/SIGTERM to `seccomp-tui record`: a spawned command is killed (exit status 128+9), an
 /// attached process is detached and keeps running; the profile is written either way.
-@Suite(.serialized) struct RecordSignalTests {
+@Suite(.serialized, .requires(Requirement.ptrace)) struct RecordSignalTests {
     func startRecord(_ args: [String]) throws -> Int32 {
         try Spawn.start([try SeccompTUIBinary.path(), "record", "--backend", "ptrace"] + args, filter: [], noNewPrivs: .never, stopSelf: false).pid
     }

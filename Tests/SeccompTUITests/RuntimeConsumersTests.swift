@@ -5,7 +5,7 @@ import TestSupport
 
 /// Real consumers of our exports: runc runs a minimal OCI bundle under a profile learned on the
 /// host (and under Docker's default profile after our import/export), bwrap installs our raw BPF.
-@Suite(.serialized) struct RuntimeConsumersTests {
+@Suite(.serialized, .requiresRoot, .requires(Requirement.runc), .requires(Requirement.bwrap)) struct RuntimeConsumersTests {
     typealias S = EnforceTestSupport
 
     static let script = "echo hi; ls /; cat /etc/hostname; uname -s"

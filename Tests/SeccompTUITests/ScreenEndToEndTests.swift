@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 /// The real binary in tmux: resizing, and a saved profile opened with a policy to check.
-@Suite(.serialized) struct ScreenEndToEndTests {
+@Suite(.serialized, .requires(Requirement.tmux), .requires(Requirement.ptrace)) struct ScreenEndToEndTests {
     @Test("a terminal resize (KEY_RESIZE) relayouts the screen to the new size")
     func resize() throws {
         let t = try TmuxSession("\(TmuxSession.binary) --synthetic-rate 1000", width: 120, height: 40)

@@ -8,7 +8,7 @@ import TestSupport
 /// Issue 13 end to end on the real binary: a small server learned in the TUI and saved while it
 /// runs holds in production (enforced, stopped and continued, inspected, serving, SIGTERM -> 0);
 /// learned through record + generate it gives the same policy as through the TUI.
-@Suite(.serialized) struct ServerPolicyEndToEndTests {
+@Suite(.serialized, .requiresRoot, .requires(Requirement.tmux), .requires(Requirement.ptrace)) struct ServerPolicyEndToEndTests {
     typealias S = EnforceTestSupport
 
     func scratch(_ name: String) throws -> URL {

@@ -5,7 +5,7 @@ import TestSupport
 
 /// Output commands behave like Unix tools, and attaching says what it misses (issue 14,
 /// points 5 and 6), on the real binary.
-@Suite(.serialized) struct UnixToolBehaviourTests {
+@Suite(.serialized, .requires(Requirement.tmux), .requires(Requirement.ptraceAttach)) struct UnixToolBehaviourTests {
     static let policyJSON = #"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["mkdir","read"],"action":"SCMP_ACT_ALLOW"}]}"#
 
     @Test("export --format bpf with no -o refuses a terminal and says how; to a pipe it writes the program")

@@ -3,9 +3,10 @@ import PolicyModel
 import Testing
 import TraceCapture
 @testable import TUI
+import TestSupport
 
 /// The path of tracer batches to the screen: `LiveFeed` folds them, the UI takes snapshots.
-@Suite struct LiveFeedTests {
+@Suite(.requires(Requirement.ptrace)) struct LiveFeedTests {
     static let readNr = TUIFixtures.readNr
 
     static func batch(_ n: Int, lost: UInt64 = 0) -> EventBatch {

@@ -43,6 +43,15 @@ public enum Requirement {
         return scope == "3" ? "needs ptrace: kernel.yama.ptrace_scope is 3 (no process may trace)" : nil
     }()
 
+    /// ptrace of a process that is not our child (attach, `-p`): root, or Yama's ptrace_scope 0.
+    public static let ptraceAttach: String? = {
+        if let none = ptrace { return none }
+        let scope = (try? String(contentsOfFile: "/proc/sys/kernel/yama/ptrace_scope", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return geteuid() == 0 || scope == nil || scope == "0"
+            ? nil : "needs root to attach to a process that is not our child (kernel.yama.ptrace_scope is \(scope!))"
+    }()
+
     /// The kernel's seccomp user notification (SECCOMP_RET_USER_NOTIF, Linux 5.0), for ask.
     public static let userNotif: String? = {
         let actions = (try? String(contentsOfFile: "/proc/sys/kernel/seccomp/actions_avail", encoding: .utf8)) ?? ""

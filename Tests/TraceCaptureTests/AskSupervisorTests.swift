@@ -7,7 +7,7 @@ import Testing
 import TestSupport
 
 /// Ask mode against the running kernel: calls wait in SECCOMP_RET_USER_NOTIF until answered.
-@Suite(.serialized)
+@Suite(.serialized, .requires(Requirement.userNotif))
 struct AskSupervisorTests {
     /// Answers the calls of `targets` (all when nil) with `target` (from another thread, after
     /// `delay`), every other call "allow always"; records the asked calls.

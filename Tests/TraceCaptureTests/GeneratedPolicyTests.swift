@@ -8,7 +8,7 @@ import TestSupport
 /// A policy generated from a recording, compiled to raw BPF and enforced by bubblewrap
 /// (`bwrap --seccomp FD`), lets the same command give the same output; without the rules it
 /// depends on, the command fails: the filter is really in force.
-@Suite(.serialized) struct GeneratedPolicyTests {
+@Suite(.serialized, .requires(Requirement.bwrap)) struct GeneratedPolicyTests {
     static let script = "seq 2000 | sort -rn | tail -3; printf 'x\\ny\\n' | wc -l"
 
     func runUnderBwrap(_ filter: [SockFilter], dir: String, name: String) throws -> (status: Int32, out: String) {

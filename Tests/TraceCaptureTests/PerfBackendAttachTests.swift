@@ -6,7 +6,7 @@ import TestSupport
 
 /// `-p PID`: every existing thread gets its own events, later children inherit them, nothing is
 /// counted twice, and stopping detaches without disturbing the process.
-@Suite(.serialized) struct PerfBackendAttachTests {
+@Suite(.serialized, .requires(TraceBackends.perfUnavailableReason()), .requires(Requirement.libseccompPython)) struct PerfBackendAttachTests {
     /// Threads that exist before the tracer attaches, then work; then a forked child works.
     static let lateWorker = """
         #include <pthread.h>

@@ -7,7 +7,7 @@ import TestSupport
 
 /// The perf backend counts exactly on deterministic programs, follows threads and children,
 /// pairs return values and reports how the program ended.
-@Suite(.serialized) struct PerfBackendCountTests {
+@Suite(.serialized, .requires(TraceBackends.perfUnavailableReason()), .requires(Requirement.libseccompPython)) struct PerfBackendCountTests {
     static let getppidLoop = """
         #include <stdlib.h>
         #include <sys/syscall.h>

@@ -11,7 +11,7 @@ import TestSupport
 /// event can be checked against what the program itself knew. Both ways of naming the process
 /// are checked: FORK records (the default here) and PERF_SAMPLE_TID (used in other pid
 /// namespaces).
-@Suite(.serialized) struct PerfBackendProcessTests {
+@Suite(.serialized, .requires(TraceBackends.perfUnavailableReason()), .requires(Requirement.libseccompPython)) struct PerfBackendProcessTests {
     static let tree = """
         #include <pthread.h>
         #include <stdlib.h>

@@ -6,7 +6,7 @@ import TestSupport
 
 /// The perf backend and the ptrace backend record the same syscall sets on real programs, and
 /// the same counts on a deterministic one.
-@Suite(.serialized) struct PerfBackendPtraceTests {
+@Suite(.serialized, .requires(TraceBackends.perfUnavailableReason()), .requires(Requirement.ptrace), .requires(Requirement.libseccompPython)) struct PerfBackendPtraceTests {
     /// Traces `command` with both backends, each in a fresh directory that `setup` prepares,
     /// and compares the sets of syscall numbers; `timingDependent` calls are left out.
     func compare(_ name: String, _ command: [String], timingDependent: [String] = [],

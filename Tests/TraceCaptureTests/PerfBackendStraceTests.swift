@@ -6,7 +6,7 @@ import TestSupport
 
 /// On real programs the perf backend sees the same set of system calls as strace -f, and the
 /// same counts on a deterministic program.
-@Suite(.serialized) struct PerfBackendStraceTests {
+@Suite(.serialized, .requires(TraceBackends.perfUnavailableReason()), .requires(Requirement.strace), .requires(Requirement.libseccompPython)) struct PerfBackendStraceTests {
     /// Runs `command` under strace and under the perf backend (each in a fresh copy of the
     /// working directory `setup` prepares) and compares the sets of syscall numbers.
     /// `timingDependent` names calls that one run makes and another may not for reasons of

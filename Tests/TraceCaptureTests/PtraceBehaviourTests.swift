@@ -5,7 +5,7 @@ import Testing
 @testable import TraceCapture
 import TestSupport
 
-@Suite(.serialized) struct PtraceBehaviourTests {
+@Suite(.serialized, .requires(Requirement.ptraceAttach)) struct PtraceBehaviourTests {
     @Test("a command that does not exist or cannot be executed is reported with its errno")
     func execFailures() throws {
         #expect(throws: TraceError.execFailed(command: "no-such-command-xyz", errno: ENOENT)) {

@@ -7,7 +7,7 @@ import TestSupport
 
 /// The set of syscalls recorded must equal the set `strace -f -c` reports for the same command
 /// (strace -c never lists calls that do not return: exit and exit_group).
-@Suite(.serialized) struct StraceParityTests {
+@Suite(.serialized, .requires(Requirement.ptrace), .requires(Requirement.strace), .requires(Requirement.libseccompPython)) struct StraceParityTests {
     static let noReturn: Set<Int32> = [60, 231]  // exit, exit_group on x86_64
 
     func compare(_ command: [String]) throws {

@@ -9,7 +9,7 @@ import TestSupport
 /// reading strings across page boundaries, detaching from a process that keeps making threads
 /// and children, stopping a failing start. (Descriptor leaks are checked on the binary, from a
 /// process without the test harness's descriptors: DescriptorLeakTests.)
-@Suite(.serialized) struct TracerEdgeCaseTests {
+@Suite(.serialized, .requires(Requirement.ptraceAttach)) struct TracerEdgeCaseTests {
     @Test("a filter the kernel refuses is reported with its errno and the command never runs")
     func refusedFilterNeverRuns() throws {
         let dir = try TestScratch.directory("bad-filter").path
