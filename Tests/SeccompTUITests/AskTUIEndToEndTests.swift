@@ -57,9 +57,7 @@ import TestSupport
         try t.send("q")
         // Quitting ends the program (the shell gets SIGTERM and is reaped). (The tmux pane itself
         // sometimes took long to show the end under load; see the notes.)
-        let deadline = Date().addingTimeInterval(60)
-        while kill(shell, 0) == 0 && Date() < deadline { usleep(50_000) }
-        #expect(kill(shell, 0) != 0, "the shell (pid \(shell)) still exists after quitting")
+        #expect(waitFor(timeout: 60) { kill(shell, 0) != 0 }, "the shell (pid \(shell)) still exists after quitting")
 
         let policy = try PolicyIO.load(path: out)
         #expect(policy.rules(for: "mkdir") == [Rule(syscall: "mkdir", action: .allow)])

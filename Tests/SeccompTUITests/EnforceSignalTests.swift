@@ -17,7 +17,7 @@ import TestSupport
         let script = "trap 'echo \(sig) > \(marker); exit 7' \(sig); sleep 31.3 & wait"
         let enforce = try Spawn.start([try SeccompTUIBinary.path(), "enforce", "--policy", policy, "--", "sh", "-c", script],
                                       filter: [], noNewPrivs: .never, stopSelf: false)
-        #expect(TracerTestWait.until { (try? RecordSignalTests().pids(running: "^sleep 31.3$").count) == 1 })
+        #expect(waitFor { (try? RecordSignalTests().pids(running: "^sleep 31.3$").count) == 1 })
         kill(enforce.pid, sig)
         #expect(RecordSignalTests().exitStatus(of: enforce.pid) == 7)
         #expect(try String(contentsOfFile: marker, encoding: .utf8) == "\(sig)\n")

@@ -78,7 +78,7 @@ struct PodmanTests {
                                   backend: String = "auto") throws -> ProcessOutput {
         let run = try podman(["run", "--rm", "--annotation", "io.containers.trace-syscall=\(annotation)", image, "sh", "-c", script],
                              hooks: try hooksDir(in: dir, backend: backend))
-        for _ in 0..<200 where !FileManager.default.fileExists(atPath: output.path) { usleep(50_000) }
+        waitFor { FileManager.default.fileExists(atPath: output.path) }
         return run
     }
 

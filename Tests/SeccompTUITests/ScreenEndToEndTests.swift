@@ -12,12 +12,10 @@ import TestSupport
         let before = try t.waitFor("F1Help")
         #expect(before.split(separator: "\n", omittingEmptySubsequences: false)[39].hasPrefix("F1Help"))
         try TmuxSession.run(["-L", t.socket, "resize-window", "-t", t.name, "-x", "70", "-y", "20"])
-        let deadline = Date().addingTimeInterval(10)
         var lines: [Substring] = []
-        while Date() < deadline {
+        try waitFor(interval: 0.05) {
             lines = try t.capture().split(separator: "\n", omittingEmptySubsequences: false)
-            if lines.count >= 20, lines[19].hasPrefix("F1Help") { break }
-            usleep(50_000)
+            return lines.count >= 20 && lines[19].hasPrefix("F1Help")
         }
         #expect(lines.count >= 20 && lines[19].hasPrefix("F1Help"), "the footer moved to the new last row")
         #expect(lines.allSatisfy { $0.count <= 70 })

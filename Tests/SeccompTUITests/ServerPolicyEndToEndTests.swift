@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import PolicyModel
 import Testing
+@testable import TraceCapture
 import TUI
 import TestSupport
 
@@ -32,16 +33,15 @@ import TestSupport
         try t.send("q")
         // A syscall the server makes after the save makes the session unsaved: q then asks
         // (never quitting as if saved), and s in the question saves what is on screen.
-        let deadline = Date().addingTimeInterval(30)
-        var screen = try t.capture()
-        while !screen.contains("exit=0") && Date() < deadline {
+        var screen = ""
+        try waitFor(timeout: 30, interval: 0.1) {
+            screen = try t.capture()
             if screen.contains("Unsaved changes. Quit anyway?") {
                 try t.send("s")
                 try t.waitFor("saved OCI JSON policy to \(out)")
                 try t.send("q")
             }
-            usleep(100_000)
-            screen = try t.capture()
+            return screen.contains("exit=0")
         }
         #expect(screen.contains("seccomp-tui: policy saved to \(out)\n"), "\(screen)")
         #expect(screen.contains("exit=0"), "\(screen)")
@@ -62,7 +62,7 @@ import TestSupport
         defer { if served.enforce.isRunning { kill(served.enforce.processIdentifier, SIGKILL) } }
         SmallServer.waitUntilSleeping(served.pid)
         kill(served.pid, SIGSTOP)
-        usleep(200_000)
+        #expect(waitFor { ProcFS.state(of: served.pid) == "T" })
         kill(served.pid, SIGCONT)
         SmallServer.waitUntilSleeping(served.pid)
         let inspected = try ProcessRunner.run([try SeccompTUIBinary.path(), "inspect", "--summary-only", String(served.pid)])

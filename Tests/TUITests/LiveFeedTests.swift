@@ -56,14 +56,10 @@ import TestSupport
         }
         let names = ["clock_nanosleep", "nanosleep"]
         var version = -1
-        var seen = false
-        let deadline = Date().addingTimeInterval(10)
-        while !seen && Date() < deadline {
-            if let snap = feed.snapshot(after: version) {
-                version = snap.version
-                seen = snap.stats.rows.contains { names.contains($0.name) }
-            }
-            usleep(20_000)
+        let seen = waitFor {
+            guard let snap = feed.snapshot(after: version) else { return false }
+            version = snap.version
+            return snap.stats.rows.contains { names.contains($0.name) }
         }
         #expect(seen, "sleep's clock_nanosleep was never shown")
     }

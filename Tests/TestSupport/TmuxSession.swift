@@ -64,12 +64,9 @@ public final class TmuxSession {
     /// Waits until the screen contains `text`; returns the screen. Fails the test on timeout.
     @discardableResult
     public func waitFor(_ text: String, timeout: Double = 20, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
         var screen = ""
-        while Date() < deadline {
-            screen = try capture()
-            if screen.contains(text) { return screen }
-            usleep(50_000)
+        if try TestSupport.waitFor(timeout: timeout, interval: 0.05, { screen = try capture(); return screen.contains(text) }) {
+            return screen
         }
         Issue.record("timed out waiting for \"\(text)\"; the screen was:\n\(screen)", sourceLocation: sourceLocation)
         return screen
