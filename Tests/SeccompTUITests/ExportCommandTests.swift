@@ -81,7 +81,7 @@ import TestSupport
             Condition(index: 0, op: .eq, value: 7, width: .bits32),
         ])))
         // minKernel 99.1 holds: read is killed; the unconditional allow beside it never decides a call.
-        #expect(policy.decide(SeccompData(nr: 0, arch: .x86_64, args: [3, 0, 0])) == .killThread)
+        #expect(policy.decide(SeccompData(nr: sysno("read", .x86_64), arch: .x86_64, args: [3, 0, 0])) == .killThread)
     }
 
     @Test("bad input writes no file and leaves an existing one unchanged")

@@ -146,3 +146,12 @@ enum TestPrograms {
         }
         """
 }
+
+extension FilterProbe.Call {
+    /// A call of syscall `name` as the table numbers it on `arch`: x86_64, or i386 (through
+    /// `int $0x80`).
+    init(_ name: String, _ arch: Arch = .x86_64, args: [UInt64] = []) {
+        precondition(arch == .x86_64 || arch == .i386, "the probe calls x86_64 or i386")
+        self.init(nr: Int(sysno(name, arch)), args: args, compat: arch == .i386)
+    }
+}

@@ -1,6 +1,7 @@
 import Testing
 import PolicyModel
 @testable import TraceCapture
+import TestSupport
 
 /// Random hand-written programs (valid and not) against the real kernel: `BPFValidator` accepts
 /// exactly the programs `seccomp(SECCOMP_SET_MODE_FILTER)` accepts, and on those the emulator's
@@ -55,7 +56,7 @@ import PolicyModel
             if Int.random(in: 0..<5, using: &g) > 0 { body.append(.ret(0x0005_0000 | UInt32.random(in: 1...9, using: &g))) }
             let program = Self.prefix + body
             let calls = (0..<3).map { _ in
-                FilterProbe.Call(nr: 39, args: (0..<6).map { _ in Bool.random(using: &g) ? UInt64.random(in: 0...40, using: &g) : g.next() })
+                FilterProbe.Call("getpid", args: (0..<6).map { _ in Bool.random(using: &g) ? UInt64.random(in: 0...40, using: &g) : g.next() })
             }
             let validated: BPFValidationError?
             do { try BPFValidator.validate(program); validated = nil } catch let e as BPFValidationError { validated = e }
@@ -100,7 +101,7 @@ import PolicyModel
             let program = Self.prefix + Array(repeating: .stmt(BPF.ld | BPF.imm, 1), count: count - Self.prefix.count - 1)
                 + [.ret(0x0005_0000 | 17)]
             #expect(program.count == count)
-            let call = FilterProbe.Call(nr: 39)
+            let call = FilterProbe.Call("getpid")
             if count <= BPF.maxInstructions {
                 try BPFValidator.validate(program)
                 #expect(try FilterProbe.run(program, calls: [call]).errnos == [17])
