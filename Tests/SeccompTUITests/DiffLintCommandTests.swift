@@ -77,19 +77,10 @@ import TestSupport
             Rule(syscall: "getcwd", action: .killProcess),
             Rule(syscall: "socket", action: .errno(97), conditions: [Condition(index: 0, op: .eq, value: 10, width: .bits32)]),
         ])
-        let innerPath = try S.writeOCI(inner, to: dir, name: "inner.json")
         let outer = Policy(defaultAction: .allow, rules: [Rule(syscall: "uname", action: .errno(1))])
-        let child = try Spawn.start([try SeccompTUIBinary.path(), "enforce", "--policy", innerPath, "--", "/bin/sleep", "20"],
-                                    filter: try BPFCompiler.compile(outer), noNewPrivs: .always, stopSelf: false)
-        var sleeper: Int32?
-        defer {
-            if let sleeper { kill(sleeper, SIGKILL) }
-            kill(child.pid, SIGKILL)
-            var status: Int32 = 0
-            waitpid(child.pid, &status, 0)
-        }
-        sleeper = S.child(of: child.pid, named: "sleep")
-        let pid = try #require(sleeper)
+        let stacked = try S.sleepUnderTwoFilters(outer: outer, inner: inner, in: dir)
+        defer { stacked.stop() }
+        let pid = stacked.sleeper, innerPath = stacked.innerPath
         // Both filters together mean exactly this policy. enforce installs the inner policy's
         // errno refusals as user_notif: its supervisor answers them with the errno (97).
         let combined = try Self.write("""

@@ -63,4 +63,34 @@ enum EnforceTestSupport {
         try Data(try PolicyIO.encode(policy, as: .oci)).write(to: URL(fileURLWithPath: path))
         return path
     }
+
+    /// `sleep 20` under two stacked filters: `outer` installed by our own spawn, then `inner`
+    /// (written to `inner.json` in `dir`) by `seccomp-tui enforce` before it execs sleep.
+    struct StackedSleep {
+        var enforce: Spawn.Child
+        var sleeper: Int32
+        var innerPath: String
+
+        /// Kills both outright (the test runner's signal mask may block SIGTERM in its children)
+        /// and reaps enforce.
+        func stop() {
+            kill(sleeper, SIGKILL)
+            kill(enforce.pid, SIGKILL)
+            var status: Int32 = 0
+            _ = valueOrErrno { waitpid(enforce.pid, &status, 0) }
+        }
+    }
+
+    static func sleepUnderTwoFilters(outer: Policy, inner: Policy, in dir: URL) throws -> StackedSleep {
+        let innerPath = try writeOCI(inner, to: dir, name: "inner.json")
+        let enforce = try Spawn.start([try SeccompTUIBinary.path(), "enforce", "--policy", innerPath, "--", "/bin/sleep", "20"],
+                                      filter: try BPFCompiler.compile(outer), noNewPrivs: .always, stopSelf: false)
+        let failure = Spawn.result(of: enforce, command: ["seccomp-tui"])
+        let sleeper = child(of: enforce.pid, named: "sleep")
+        guard failure == nil, let sleeper else {
+            StackedSleep(enforce: enforce, sleeper: sleeper ?? -1, innerPath: innerPath).stop()
+            throw ProcessRunner.Failure("enforce under the outer filter did not start sleep: \(failure.map { "\($0)" } ?? "no sleep")")
+        }
+        return StackedSleep(enforce: enforce, sleeper: sleeper, innerPath: innerPath)
+    }
 }

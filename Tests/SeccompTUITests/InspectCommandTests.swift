@@ -20,22 +20,10 @@ import TestSupport
     func stackedFilters() throws {
         let dir = try TestScratch.directory("inspect")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let innerPath = try S.writeOCI(Self.inner, to: dir, name: "inner.json")
         // seccomp-tui enforce (under the outer filter) installs the inner one before exec'ing sleep.
-        let outerProgram = try BPFCompiler.compile(Self.outer)
-        let child = try Spawn.start([try SeccompTUIBinary.path(), "enforce", "--policy", innerPath, "--", "/bin/sleep", "20"],
-                                    filter: outerProgram, noNewPrivs: .always, stopSelf: false)
-        var sleeper: Int32?
-        defer {
-            // The test runner's signal mask may block SIGTERM in its children: kill both outright.
-            if let sleeper { kill(sleeper, SIGKILL) }
-            kill(child.pid, SIGKILL)
-            var status: Int32 = 0
-            waitpid(child.pid, &status, 0)
-        }
-        #expect(Spawn.result(of: child, command: ["seccomp-tui"]) == nil)
-        sleeper = S.child(of: child.pid, named: "sleep")
-        let pid = try #require(sleeper)
+        let stacked = try S.sleepUnderTwoFilters(outer: Self.outer, inner: Self.inner, in: dir)
+        defer { stacked.stop() }
+        let pid = stacked.sleeper
         let r = try ProcessRunner.run([try SeccompTUIBinary.path(), "inspect", String(pid)])
         #expect(r.status == 0, "\(r.stderr)")
         let text = r.stdout

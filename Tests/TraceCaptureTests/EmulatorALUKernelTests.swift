@@ -26,7 +26,7 @@ import TestSupport
     @Test("ALU operations with X, shifts by 32 or more included, compute what the kernel computes",
           arguments: [BPF.add, BPF.sub, BPF.mul, BPF.div, BPF.and, BPF.or, BPF.xor, BPF.lsh, BPF.rsh])
     func aluWithX(op: UInt16) throws {
-        var g = FilterProbeKernelTests.Rng(state: UInt64(op) &+ 17)
+        var g = SplitMix64(seed: UInt64(op) &+ 17)
         let program = Self.program(op: op)
         try BPFValidator.validate(program)
         let calls = (0..<64).map { i -> FilterProbe.Call in

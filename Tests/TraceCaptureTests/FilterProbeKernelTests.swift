@@ -7,17 +7,6 @@ import TestSupport
 /// (and so do the default and bad-arch actions), so no probed call executes; the errno the kernel
 /// returns for each raw call must be the emulator's answer and `Policy.decide`'s.
 @Suite(.serialized) struct FilterProbeKernelTests {
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Calls harmless anyway, as the syscall table has them (numbers of every architecture,
     /// argument widths); `exit_group` and `exit` so the child can leave.
     static let table = SyscallTable(definitions: [
@@ -28,7 +17,7 @@ import TestSupport
     static let values: [UInt64] = [0, 1, 2, 3, 5, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF, 0x1_0000_0000,
                                    0xFFFF_FFFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF_FF9C, 0xFFFF_FF9C, 0xFFFF_FFFF_0000_0001]
 
-    static func policy(_ g: inout Rng) -> Policy {
+    static func policy(_ g: inout SplitMix64) -> Policy {
         var errno: UInt16 = 1
         func nextErrno() -> Action { errno += 1; return .errno(errno) }
         let names = table.definitions.map(\.name).filter { $0 != "exit" && $0 != "exit_group" }
@@ -48,7 +37,7 @@ import TestSupport
         return Policy(defaultAction: nextErrno(), architectures: archs, badArchAction: nextErrno(), rules: rules)
     }
 
-    static func call(for p: Policy, _ g: inout Rng) -> FilterProbe.Call {
+    static func call(for p: Policy, _ g: inout SplitMix64) -> FilterProbe.Call {
         let probed = table.definitions.filter { $0.name != "exit" && $0.name != "exit_group" }
         let named = p.rules.map(\.syscall).filter { $0 != "exit" && $0 != "exit_group" }
         var nr: Int
@@ -80,7 +69,7 @@ import TestSupport
 
     @Test("the kernel returns the errno the emulator predicts, on random policies and calls")
     func kernelAgreesWithEmulator() throws {
-        var g = Rng(state: 42)
+        var g = SplitMix64(seed: 42)
         var compared = 0
         for _ in 0..<300 {
             let p = Self.policy(&g)

@@ -29,16 +29,9 @@ import TestSupport
             """)
     }
 
-    @Test("a multi-threaded C program that forks")
-    func threads() throws {
-        let exe = try ProcessRunner.compileC(PerfBackendCountTests.threads, name: "threads")
-        try compare("threads", [exe, "4", "100"], timingDependent: ["futex"])
-    }
-
-    @Test("a shell pipeline: seq | sort | wc")
-    func pipeline() throws {
-        try compare("pipeline", ["/bin/sh", "-c", "seq 1000 | sort | wc -l >/dev/null"],
-                    timingDependent: ["rt_sigreturn"])
+    @Test("a multi-threaded C program that forks; a shell pipeline (seq | sort | wc)", arguments: PerfTestSupport.Workload.shared)
+    func workload(_ w: PerfTestSupport.Workload) throws {
+        try compare(w.description, try w.command(), timingDependent: w.timingDependent)
     }
 
     @Test("sqlite3, git status and xz")

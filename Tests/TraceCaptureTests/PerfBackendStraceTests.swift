@@ -33,19 +33,9 @@ import TestSupport
                 "\(name): strace only \(PerfTestSupport.names(onlyStrace)), perf only \(PerfTestSupport.names(onlyPerf))")
     }
 
-    @Test("a multi-threaded C program that forks")
-    func threads() throws {
-        let exe = try ProcessRunner.compileC(PerfBackendCountTests.threads, name: "threads")
-        // pthread_join waits in futex only when the thread has not ended yet.
-        try compare("threads", [exe, "4", "100"], timingDependent: ["futex"])
-    }
-
-    @Test("a shell pipeline: seq | sort | wc")
-    func pipeline() throws {
-        // dash's SIGCHLD handler runs (and returns with rt_sigreturn) only when a child ends
-        // while the shell is not blocked in wait4: under strace the children are slower.
-        try compare("pipeline", ["/bin/sh", "-c", "seq 1000 | sort | wc -l >/dev/null"],
-                    timingDependent: ["rt_sigreturn"])
+    @Test("a multi-threaded C program that forks; a shell pipeline (seq | sort | wc)", arguments: PerfTestSupport.Workload.shared)
+    func workload(_ w: PerfTestSupport.Workload) throws {
+        try compare(w.description, try w.command(), timingDependent: w.timingDependent)
     }
 
     @Test("sqlite3 creating a table and inserting rows")

@@ -71,4 +71,24 @@ enum PerfTestSupport {
         }
         return r.combined.split(separator: "\n").map(String.init)
     }
+
+    /// A program perf's view is compared on with another tracer's (ptrace's, strace's): its
+    /// command, and the calls whose count depends on timing.
+    struct Workload: Sendable, CustomStringConvertible {
+        var description: String
+        var command: @Sendable () throws -> [String]
+        var timingDependent: [String]
+
+        /// The programs both comparisons run.
+        static let shared = [
+            // pthread_join waits in futex only when the thread has not ended yet.
+            Workload(description: "threads", command: {
+                [try ProcessRunner.compileC(PerfBackendCountTests.threads, name: "threads"), "4", "100"]
+            }, timingDependent: ["futex"]),
+            // dash's SIGCHLD handler runs (and returns with rt_sigreturn) only when a child ends
+            // while the shell is not blocked in wait4: under strace the children are slower.
+            Workload(description: "pipeline", command: { ["/bin/sh", "-c", "seq 1000 | sort | wc -l >/dev/null"] },
+                     timingDependent: ["rt_sigreturn"]),
+        ]
+    }
 }

@@ -12,7 +12,7 @@ import TestSupport
         .loadWord(SeccompData.nrOffset), .jump(BPF.jmp | BPF.jeq | BPF.k, 231, 0, 1), .ret(Action.allow.returnValue),
     ]
 
-    static func instruction(_ g: inout FilterProbeKernelTests.Rng, valid: Bool) -> SockFilter {
+    static func instruction(_ g: inout SplitMix64, valid: Bool) -> SockFilter {
         let small = UInt32.random(in: 0...5, using: &g)
         let returns: [UInt32] = [Action.allow.returnValue, Action.log.returnValue, 0x7FF0_0003, Action.userNotif.returnValue,
                                  0x0005_0000 | UInt32.random(in: 0...0xFFFF, using: &g), 0x0005_0000 | small + 1,
@@ -48,7 +48,7 @@ import TestSupport
 
     @Test("the validator accepts exactly what the kernel accepts, and the emulator predicts what the call gets")
     func validatorAndEmulatorMatchKernel() throws {
-        var g = FilterProbeKernelTests.Rng(state: 0xB0F)
+        var g = SplitMix64(seed: 0xB0F)
         var accepted = 0
         for _ in 0..<800 {
             let valid = Int.random(in: 0..<4, using: &g) > 0
