@@ -10,10 +10,7 @@ import TestSupport
 @Suite(.serialized, .requires(Requirement.tmux), .requires(Requirement.userNotif)) struct AskTUIEndToEndTests {
     @Test("prompt rows show the waiting call with its path; D denies once, a allows always; s saves")
     func promptAnswers() throws {
-        let dir = TestScratch.root.appendingPathComponent("ask-tui-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: dir)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TestScratch.directory("ask-tui").path
         let script = "mkdir \(dir)/one; echo first=$?; mkdir \(dir)/two; echo second=$?; sleep 30"
         // The base policy: every call the script makes, answered "allow" headless, but mkdir.
         let learned = dir + "/learned.policy"
@@ -83,9 +80,7 @@ import TestSupport
 
     @Test("enforce --ask runs the policy with the TUI as the prompt: only undecided calls ask")
     func enforceAsk() throws {
-        let dir = TestScratch.root.appendingPathComponent("enforce-ask-\(getpid())").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TestScratch.directory("enforce-ask").path
         // Learned headless: everything /bin/true does is allowed, but brk (it asks).
         let learned = dir + "/true.policy", base = dir + "/base.policy"
         _ = try ProcessRunner.run([TmuxSession.binary, "ask", "--quiet", "--answer", "allow", "-o", learned, "--", "/bin/true"])

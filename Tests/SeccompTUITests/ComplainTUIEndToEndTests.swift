@@ -11,10 +11,7 @@ import TestSupport
 @Suite(.serialized, .requires(Requirement.tmux), .requires(Requirement.ptrace)) struct ComplainTUIEndToEndTests {
     @Test("refused calls become rows; allowing mkdir and saving extends the loaded policy")
     func complainRowsExtendPolicy() throws {
-        let dir = TestScratch.root.appendingPathComponent("complain-tui-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: dir)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TestScratch.directory("complain-tui").path
         // Everything a shell needs to start and exit is allowed; mkdir is refused.
         let base = dir + "/base.policy"
         let allowed = ["execve", "brk", "mmap", "mprotect", "munmap", "arch_prctl", "access", "openat", "newfstatat",

@@ -11,10 +11,7 @@ import TestSupport
 @Suite(.serialized, .requires(Requirement.tmux), .requires(Requirement.ptrace)) struct LearnEndToEndTests {
     @Test("trace, search mkdir, deny it, save OCI JSON, quit: the saved policy denies mkdir and allows the rest")
     func learnDenySave() throws {
-        let dir = TestScratch.root.appendingPathComponent("tui-e2e-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: dir)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TestScratch.directory("tui-e2e").path
         let script = dir + "/make-dir.sh"
         try "#!/bin/sh\nmkdir \"$1/made\"\necho done\n".write(toFile: script, atomically: true, encoding: .utf8)
         let out = dir + "/policy.json"

@@ -9,10 +9,7 @@ import TestSupport
 @Suite(.serialized, .requires(Requirement.tmux), .requires(Requirement.ptrace)) struct OutputPaneEndToEndTests {
     @Test("an interactive sh through the output pane: typed commands run, ^] returns, exit 3 is shown")
     func interactiveShell() throws {
-        let dir = TestScratch.root.appendingPathComponent("output-pane-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: dir)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TestScratch.directory("output-pane").path
         let copy = dir + "/child.out"
 
         let t = try TmuxSession("PS1='sh$ ' \(TmuxSession.binary) --child-output \(copy) -- /bin/sh -i; "

@@ -24,10 +24,7 @@ import TestSupport
 
     @Test("open PROFILE --policy P marks the recorded calls the policy refuses, and v shows only them")
     func openWithPolicy() throws {
-        let dir = TestScratch.root.appendingPathComponent("tui-open-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: dir)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TestScratch.directory("tui-open").path
         let profile = dir + "/profile.json"
         let record = try EnforceTestSupport.seccompTUI(["record", "--backend", "ptrace", "-o", profile, "--",
                                                         "/bin/sh", "-c", "mkdir \(dir)/m"])
