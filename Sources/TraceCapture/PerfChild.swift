@@ -38,8 +38,8 @@ final class PerfChild: @unchecked Sendable {
                 var info = siginfo_t()
                 guard case .success = valueOrErrno({ waitid(P_PID, id_t(pid), &info, WEXITED | WSTOPPED | WNOWAIT) }) else { break }
                 if info.si_code == CLD_TRAPPED || info.si_code == CLD_STOPPED {
-                    // Takes the stop and lets the child go; when it was killed meanwhile (stop()
-                    // stops, then kills), this reaps its end, which is then the status.
+                    // Takes the stop and lets the child go. A child killed since it stopped (stop()
+                    // sends SIGSTOP, then SIGKILL) is reaped by that wait: its status is the end.
                     if let status = ChildWait.status(of: pid, flags: WNOHANG) {
                         end = status
                         break
