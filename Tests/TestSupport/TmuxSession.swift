@@ -71,4 +71,24 @@ public final class TmuxSession {
         Issue.record("timed out waiting for \"\(text)\"; the screen was:\n\(screen)", sourceLocation: sourceLocation)
         return screen
     }
+
+    /// Searches the TUI's list for `name` (`/`, the name, Enter) and waits until `shown` is on
+    /// the screen; returns the screen.
+    @discardableResult
+    public func search(_ name: String, until shown: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try send("/")
+        try type(name)
+        try send("Enter")
+        return try waitFor(shown, sourceLocation: sourceLocation)
+    }
+
+    /// Saves (`s`, waiting for `saved`), quits (`q`) and waits for the `exit=0` the session's
+    /// command echoes after the TUI; returns the screen.
+    @discardableResult
+    public func saveAndQuit(saved: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try send("s")
+        try waitFor(saved, sourceLocation: sourceLocation)
+        try send("q")
+        return try waitFor("exit=0", sourceLocation: sourceLocation)
+    }
 }
