@@ -105,7 +105,7 @@ final class EventLoop {
     /// less its title row and left margin, when it changed.
     private func resizeProgram() {
         guard let program else { return }
-        let size = (width: max(1, state.detailWidth - 1), height: max(1, state.detailHeight - 1))
+        let size = state.programSize
         if size != programSize {
             programSize = size
             programOutput?.resize(width: size.width, height: size.height)

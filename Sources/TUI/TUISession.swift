@@ -58,6 +58,12 @@ public enum TUISession {
         let stdio = try TerminalStdio(programTerminal: terminal?.terminal,
                                       childOutput: terminal == nil ? options.childOutput : "/dev/null")
         defer { stdio.restore() }
+        if let terminal, let size = PseudoTerminal.windowSize(of: stdio.ttyOut) {
+            // The program starts with the output pane's size, not after a first SIGWINCH.
+            let pane = TUIState(width: size.width, height: size.height, title: "").programSize
+            programOutput.resize(width: pane.width, height: pane.height)
+            terminal.resize(width: pane.width, height: pane.height)
+        }
         if let terminal {
             // The program's queries (cursor position, device attributes) are answered at once.
             terminal.startReading(copyTo: copy) { bytes in

@@ -44,4 +44,56 @@ import TestScratch
         let copied = try String(contentsOfFile: copy, encoding: .utf8)
         #expect(copied.contains("Kqd-42 /dev/pts/"), "--child-output has a copy: \(copied)")
     }
+
+    /// The output pane's rows of a 120×40 tmux capture (rows 3...37: below the header, the pane's
+    /// title, above the message line and the footer), the text right of the list's `│`.
+    static func paneRows(_ screen: String) -> [String] {
+        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        return lines[3...37].map { line in
+            guard let bar = line.firstIndex(of: "│") else { return "" }
+            return String(line[line.index(after: bar)...]).trimmingCharacters(in: .whitespaces)
+        }
+    }
+
+    @Test("less keeps its layout in the output pane: its status line on the pane's bottom row, Space pages, q gives the main screen back")
+    func fullScreenLess() throws {
+        let dir = TestScratch.root.appendingPathComponent("output-pane-less-\(getpid())").path
+        try? FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/rows.txt"
+        try (1...300).map { String(format: "row %03d", $0) }.joined(separator: "\n").write(toFile: file, atomically: true,
+                                                                                           encoding: .utf8)
+        // The program is told the pane's size and a TERM the pane carries out; it prints both
+        // before less takes the screen.
+        let t = try TmuxSession("\(TmuxSession.binary) -- sh -c 'echo TERM=$TERM size=$(stty size); exec less \(file)'; "
+            + "echo \"exit=$?\"; sleep 30")
+        try t.waitFor("[running]")
+        try t.send("w")
+        try t.waitFor("row 001")
+        var pane = Self.paneRows(try t.waitFor("rows.txt"))
+        let height = pane.count  // 35 rows: the pane less its title row
+        #expect(pane[0] == "row 001", "less starts at the pane's top row: \(pane)")
+        #expect(pane[height - 1].hasPrefix(file), "less's status line is the pane's bottom row: \(pane)")
+        #expect(pane[height - 2] == String(format: "row %03d", height - 1))
+
+        try t.send("Space")
+        let next = String(format: "row %03d", height)
+        try t.waitFor(next)
+        pane = Self.paneRows(try t.capture())
+        #expect(pane[0] == next, "Space shows the next page: \(pane)")
+        #expect(pane[height - 1] == ":", "the prompt stays on the bottom row: \(pane)")
+        #expect(!pane.contains("row 001"))
+
+        try t.send("q")
+        let ended = try t.waitFor("[exited with code 0]")
+        pane = Self.paneRows(ended)
+        // The pane starts right of the list's │, less one column of margin.
+        let bar = try #require(ended.split(separator: "\n")[3].firstIndex(of: "│"))
+        let width = 120 - ended.split(separator: "\n")[3].distance(from: ended.split(separator: "\n")[3].startIndex, to: bar) - 2
+        #expect(pane[0] == "TERM=xterm-256color size=\(height) \(width)", "the main screen is back: \(pane)")
+        #expect(!pane.contains(next), "less's screen is gone with it")
+        try t.send("q")
+        try t.waitFor("exit=0")
+    }
 }

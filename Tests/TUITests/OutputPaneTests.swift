@@ -34,7 +34,7 @@ import Testing
     @Test("memory is bounded: the pane shows the last lines and says how many were dropped")
     func bounded() {
         var s = TUIFixtures.state(width: 100, height: 24)
-        var o = ProgramOutput(width: s.detailWidth - 1, height: s.detailHeight - 1)
+        var o = ProgramOutput(width: s.programSize.width, height: s.programSize.height)
         for i in 0..<(TerminalScreen.scrollbackLimit + 500) { o.feed(Array("line \(i)\r\n".utf8)) }
         #expect(o.screen.scrollback.count == TerminalScreen.scrollbackLimit)
         #expect(o.droppedLines == 500 - (o.screen.height - 1), "the screen holds the last lines less the cursor's")
@@ -50,7 +50,7 @@ import Testing
     static func state() -> TUIState {
         var s = TUIFixtures.state(width: 100, height: 24)
         s.output = ProgramOutput()
-        return reduce(s, .output(Self.output("\u{1B}[31mcannot bind port 80\u{1B}[0m\r\n$ ", width: s.detailWidth - 1, height: s.detailHeight - 1)))
+        return reduce(s, .output(Self.output("\u{1B}[31mcannot bind port 80\u{1B}[0m\r\n$ ", width: s.programSize.width, height: s.programSize.height)))
     }
 
     @Test("w shows the output and gives the program the keys; ^] gives them back; w hides it")
@@ -96,7 +96,7 @@ import Testing
     func scroll() {
         var s = TUIFixtures.state(width: 100, height: 24)
         s.output = ProgramOutput()
-        s = reduce(s, .output(Self.output((0..<100).map { "line \($0)\r\n" }.joined(), width: s.detailWidth - 1, height: s.detailHeight - 1)))
+        s = reduce(s, .output(Self.output((0..<100).map { "line \($0)\r\n" }.joined(), width: s.programSize.width, height: s.programSize.height)))
         s = TUIFixtures.press(s, [.char("w")])
         #expect(Screen.render(s).text.contains("line 99"))
         s = TUIFixtures.press(s, [.pageUp])
