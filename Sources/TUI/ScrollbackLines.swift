@@ -16,8 +16,8 @@ struct ScrollbackLines: Hashable, Sendable {
 
     /// Adds a line at the end, without its trailing default blanks.
     mutating func append(_ line: [TerminalCell]) {
-        var line = line
-        while line.last == .blank { line.removeLast() }
+        let end = (line.lastIndex { !$0.isBlank } ?? -1) + 1
+        let line = end == line.count ? line : Array(line[..<end])
         if storage.count < limit {
             storage.append(line)
         } else {

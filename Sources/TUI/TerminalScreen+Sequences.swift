@@ -8,9 +8,11 @@ extension TerminalScreen: TerminalActions {
     mutating func print(_ scalar: Unicode.Scalar) {
         var scalar = scalar
         // Combining marks and other zero-width characters take no cell.
-        switch scalar.properties.generalCategory {
-        case .nonspacingMark, .enclosingMark, .format: return
-        default: break
+        if scalar.value >= 0x300 {
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .enclosingMark, .format: return
+            default: break
+            }
         }
         if charsets.lineDrawing[charsets.active], scalar.value >= 0x60, scalar.value <= 0x7E {
             scalar = Self.lineDrawing[Int(scalar.value - 0x60)]

@@ -60,7 +60,8 @@ struct TerminalScreen: Hashable, Sendable {
     init(width: Int = 80, height: Int = 24) {
         self.width = min(Self.maxSize, max(1, width))
         self.height = min(Self.maxSize, max(1, height))
-        rows = Array(repeating: Array(repeating: .blank, count: self.width), count: self.height)
+        blankLine = Array(repeating: .blank, count: self.width)
+        rows = Array(repeating: blankLine, count: self.height)
         bottom = self.height - 1
         tabStops = Self.defaultTabStops(self.width)
     }
@@ -80,8 +81,13 @@ struct TerminalScreen: Hashable, Sendable {
 
     static func defaultTabStops(_ width: Int) -> [Bool] { (0..<width).map { $0 > 0 && $0 % 8 == 0 } }
 
+    /// A row of blanks in the default style, shared until written (copy on write).
+    private var blankLine: [TerminalCell]
+
     func blankRow(_ style: TerminalStyle? = nil) -> [TerminalCell] {
-        Array(repeating: TerminalCell(scalar: " ", style: (style ?? self.style).erased), count: width)
+        let erased = (style ?? self.style).erased
+        if erased.background == 0 { return blankLine }
+        return Array(repeating: TerminalCell(scalar: " ", style: erased), count: width)
     }
 
     // MARK: - Writing
@@ -374,6 +380,7 @@ struct TerminalScreen: Hashable, Sendable {
         }
         width = w
         height = h
+        blankLine = Array(repeating: .blank, count: w)
         rows = shown.rows
         top = 0
         bottom = h - 1

@@ -113,4 +113,9 @@ struct TerminalCell: Hashable, Sendable {
     var style: TerminalStyle
 
     static let blank = TerminalCell(scalar: " ", style: TerminalStyle())
+
+    /// A space in the default style (what an untouched cell holds).
+    var isBlank: Bool {
+        scalar == " " && style.foreground == 0 && style.background == 0 && style.flags.rawValue == 0
+    }
 }
