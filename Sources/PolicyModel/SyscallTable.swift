@@ -22,6 +22,16 @@ public struct SyscallArgument: Hashable, Sendable {
         self.aliases = aliases
     }
 
+    /// A signed integer type (`int`, `long`, `pid_t`, `off_t`, ...): a value is shown with its sign.
+    public var isSigned: Bool {
+        !isPointer && SyscallArgument.signedTypes.contains(cType)
+    }
+
+    private static let signedTypes: Set<String> = [
+        "int", "long", "pid_t", "clockid_t", "timer_t", "mqd_t", "key_t", "key_serial_t",
+        "off_t", "loff_t", "__s32",
+    ]
+
     /// `cmd (request)`: the name, with its aliases in parentheses when it has any.
     public var nameWithAliases: String {
         aliases.isEmpty ? name : "\(name) (\(aliases.joined(separator: ", ")))"

@@ -89,6 +89,9 @@ public enum PolicyIO {
     public static func encode(_ policy: Policy, as format: PolicyFormat, weights: SyscallWeights = .uniform,
                        source: String? = nil, naming file: String) throws -> [UInt8] {
         warnBlindSpots(policy)
+        if format == .oci || format == .spo {
+            for w in OCIWriter.changes(policy) { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+        }
         do {
             if format == .spo {
                 return try SeccompProfileObject.encode(policy, name: KubernetesName.from(path: file) ?? "seccomp-profile")

@@ -78,7 +78,7 @@ struct Learn: ParsableCommand {
             // Said before the TUI takes the screen, and kept in the scrollback after it.
             FileHandle.standardError.write(Data((ContainerProcesses.attachWarning(found, container: container) + "\n").utf8))
             options.title = "container \(container): " + Self.commandLine(of: found.mainPid)
-            try TUISession.live(ContainerBackend(kind: trace.backend, processes: found), target: .attach(pid: found.mainPid),
+            try TUISession.live(ProcessSetBackend(kind: trace.backend, pids: found.pids), target: .attach(pid: found.mainPid),
                                 traceOptions: TraceOptions(returns: returns), options: options)
             return
         }

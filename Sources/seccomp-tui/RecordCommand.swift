@@ -54,7 +54,7 @@ struct Record: ParsableCommand {
             let found = try ContainerProcesses.find(container)
             FileHandle.standardError.write(Data((ContainerProcesses.attachWarning(found, container: container) + "\n").utf8))
             recordings.append(try Recording.run(target: .attach(pid: found.mainPid),
-                                                backend: ContainerBackend(kind: trace.backend, processes: found),
+                                                backend: ProcessSetBackend(kind: trace.backend, pids: found.pids),
                                                 options: TraceOptions(returns: returns, keepRunning: keepRunning)))
         } else {
             for _ in 0..<runs {

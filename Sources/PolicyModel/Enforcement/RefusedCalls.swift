@@ -51,12 +51,17 @@ public struct RefusedCalls: Sendable {
         }
         let parts = d.arguments.indices.map { i -> String in
             let a = d.arguments[i]
-            let v = args[i] & (e.arch.is32Bit || a.width == .bits32 ? 0xFFFF_FFFF : .max)
+            let narrow = e.arch.is32Bit || a.width == .bits32
+            let v = args[i] & (narrow ? 0xFFFF_FFFF : .max)
             if let path = e.paths[i] { return "\(a.name)=\"\(path)\"" }
             if let text = ArgumentDecoders.describe(syscall: name, argument: i, value: v, arguments: args) {
                 return "\(a.name)=\(text)"
             }
-            return "\(a.name)=" + (a.isPointer ? "0x" + String(v, radix: 16) : String(v))
+            if a.isPointer { return "\(a.name)=0x" + String(v, radix: 16) }
+            if a.isSigned {
+                return "\(a.name)=" + (narrow ? String(Int32(truncatingIfNeeded: v)) : String(Int64(bitPattern: v)))
+            }
+            return "\(a.name)=" + String(v)
         }
         return "\(name)(" + parts.joined(separator: ", ") + ")"
     }

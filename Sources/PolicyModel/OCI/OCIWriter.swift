@@ -28,6 +28,16 @@ public enum OCIWriter {
         var conditions: [Condition]
     }
 
+    /// What the profile will not say as the policy does, though runtimes still enforce it safely:
+    /// OCI has no bad-architecture action (runtimes kill the calling thread).
+    public static func changes(_ policy: Policy) -> [String] {
+        switch policy.badArchAction {
+        case .killThread, .killProcess: return []
+        default:
+            return ["OCI profiles have no bad-architecture action: runtimes kill the thread that calls from an architecture the profile does not list (the policy says \(policy.badArchAction))"]
+        }
+    }
+
     public static func encode(_ policy: Policy, options: Options = Options()) throws -> [UInt8] {
         Array(try text(policy, options: options).utf8)
     }
