@@ -82,17 +82,16 @@ extension Key {
     /// that have none worth sending (function keys). With `applicationCursorKeys` (DECCKM, set
     /// by full-screen programs) the arrows, Home and End send `ESC O x`.
     func terminalBytes(applicationCursorKeys: Bool = false) -> [UInt8]? {
-        if applicationCursorKeys {
-            switch self {
-            case .up: return Array("\u{1B}OA".utf8)
-            case .down: return Array("\u{1B}OB".utf8)
-            case .right: return Array("\u{1B}OC".utf8)
-            case .left: return Array("\u{1B}OD".utf8)
-            case .home: return Array("\u{1B}OH".utf8)
-            case .end: return Array("\u{1B}OF".utf8)
-            default: break
-            }
+        let cursorKey: String? = switch self {
+        case .up: "A"
+        case .down: "B"
+        case .right: "C"
+        case .left: "D"
+        case .home: "H"
+        case .end: "F"
+        default: nil
         }
+        if let cursorKey { return Array("\u{1B}\(applicationCursorKeys ? "O" : "[")\(cursorKey)".utf8) }
         switch self {
         case .char(let c): return Array(String(c).utf8)
         case .enter: return [0x0D]
@@ -100,12 +99,7 @@ extension Key {
         case .backTab: return Array("\u{1B}[Z".utf8)
         case .escape: return [0x1B]
         case .backspace: return [0x7F]
-        case .up: return Array("\u{1B}[A".utf8)
-        case .down: return Array("\u{1B}[B".utf8)
-        case .right: return Array("\u{1B}[C".utf8)
-        case .left: return Array("\u{1B}[D".utf8)
-        case .home: return Array("\u{1B}[H".utf8)
-        case .end: return Array("\u{1B}[F".utf8)
+        case .up, .down, .right, .left, .home, .end: return nil  // above
         case .pageUp: return Array("\u{1B}[5~".utf8)
         case .pageDown: return Array("\u{1B}[6~".utf8)
         case .ctrl(let c):

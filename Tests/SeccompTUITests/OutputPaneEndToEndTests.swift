@@ -57,11 +57,9 @@ import TestScratch
 
     @Test("less keeps its layout in the output pane: its status line on the pane's bottom row, Space pages, q gives the main screen back")
     func fullScreenLess() throws {
-        let dir = TestScratch.root.appendingPathComponent("output-pane-less-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: dir)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let file = dir + "/rows.txt"
+        let dir = try TestScratch.directory("output-pane-less")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("rows.txt").path
         try (1...300).map { String(format: "row %03d", $0) }.joined(separator: "\n").write(toFile: file, atomically: true,
                                                                                            encoding: .utf8)
         // The program is told the pane's size and a TERM the pane carries out; it prints both
@@ -74,7 +72,8 @@ import TestScratch
         var pane = Self.paneRows(try t.waitFor("rows.txt"))
         let height = pane.count  // 35 rows: the pane less its title row
         #expect(pane[0] == "row 001", "less starts at the pane's top row: \(pane)")
-        #expect(pane[height - 1].hasPrefix(file), "less's status line is the pane's bottom row: \(pane)")
+        // The prompt names the file (less cuts a name too long for the width from the left).
+        #expect(pane[height - 1].hasSuffix("/rows.txt"), "less's status line is the pane's bottom row: \(pane)")
         #expect(pane[height - 2] == String(format: "row %03d", height - 1))
 
         try t.send("Space")
