@@ -60,7 +60,7 @@ struct ANSIParser: Hashable, Sendable {
         case .escape, .escapeIntermediate:
             switch b {
             case 0x1B: enterEscape()
-            case 0x00..<0x20: control(b, into: &screen)
+            case 0x00..<0x20: screen.control(b)
             case 0x20..<0x30:
                 if intermediates.count < 4 { intermediates.append(b) }
                 state = .escapeIntermediate
@@ -86,7 +86,7 @@ struct ANSIParser: Hashable, Sendable {
         case .csi:
             switch b {
             case 0x1B: enterEscape()
-            case 0x00..<0x20: control(b, into: &screen)
+            case 0x00..<0x20: screen.control(b)
             case 0x30...0x39:
                 if intermediates.isEmpty {
                     number = min(99_999, (number ?? 0) * 10 + Int(b - 0x30))
@@ -115,7 +115,7 @@ struct ANSIParser: Hashable, Sendable {
             default: break
             }
         case .csiIgnore:
-            if b == 0x1B { enterEscape() } else if b < 0x20 { control(b, into: &screen) } else if b >= 0x40 && b < 0x7F {
+            if b == 0x1B { enterEscape() } else if b < 0x20 { screen.control(b) } else if b >= 0x40 && b < 0x7F {
                 state = .ground
             }
         case .string(let osc):
@@ -142,10 +142,6 @@ struct ANSIParser: Hashable, Sendable {
         number = nil
     }
 
-    private func control(_ b: UInt8, into screen: inout some TerminalActions) {
-        screen.control(b)
-    }
-
     private mutating func ground(_ b: UInt8, into screen: inout some TerminalActions) {
         if b < 0x80, !utf8.isEmpty {
             utf8 = []
@@ -162,8 +158,10 @@ struct ANSIParser: Hashable, Sendable {
             if utf8.count == utf8Expected {
                 var value = UInt32(utf8[0]) & (utf8Expected == 2 ? 0x1F : utf8Expected == 3 ? 0x0F : 0x07)
                 for c in utf8.dropFirst() { value = value << 6 | UInt32(c & 0x3F) }
+                // An overlong form (a control character in disguise) is malformed too.
+                let shortest: UInt32 = utf8Expected == 2 ? 0x80 : utf8Expected == 3 ? 0x800 : 0x10000
                 utf8 = []
-                screen.print(Unicode.Scalar(value) ?? "\u{FFFD}")
+                screen.print(value >= shortest ? Unicode.Scalar(value) ?? "\u{FFFD}" : "\u{FFFD}")
             }
         default:
             if !utf8.isEmpty { screen.print("\u{FFFD}") }

@@ -7,6 +7,8 @@ extension TerminalScreen: TerminalActions {
 
     mutating func print(_ scalar: Unicode.Scalar) {
         var scalar = scalar
+        // Control characters never reach a cell (the view's terminal would act on C1 ones).
+        if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { return }
         // Combining marks and other zero-width characters take no cell.
         if scalar.value >= 0x300 {
             switch scalar.properties.generalCategory {

@@ -92,6 +92,23 @@ import Testing
         #expect(hidden.message == "the program exited with code 1: w shows its last output")
     }
 
+    @Test("on a full-screen program's alternate screen PgUp/PgDn and the cursor keys (DECCKM) go to it")
+    func fullScreenKeys() {
+        var s = TUIFixtures.state(width: 100, height: 24)
+        s.output = ProgramOutput()
+        s = reduce(s, .output(Self.output("\u{1B}[?1049h\u{1B}[?1h\u{1B}=page 1", width: s.programSize.width,
+                                          height: s.programSize.height)))
+        s = TUIFixtures.press(s, [.char("w")])
+        for (key, bytes) in [(Key.pageUp, "\u{1B}[5~"), (.pageDown, "\u{1B}[6~"), (.up, "\u{1B}OA"), (.left, "\u{1B}OD")] {
+            s = reduce(s, .key(key))
+            #expect(s.effects == [.sendToProgram(Array(bytes.utf8))])
+            #expect(s.outputScroll == 0)
+        }
+        s = reduce(s, .output(Self.output("\u{1B}[?1049l\u{1B}[?1l", width: s.programSize.width, height: s.programSize.height)))
+        s = reduce(s, .key(.up))
+        #expect(s.effects == [.sendToProgram(Array("\u{1B}[A".utf8))], "back to normal cursor keys")
+    }
+
     @Test("PgUp and PgDn scroll the pane; a key sent goes back to the end")
     func scroll() {
         var s = TUIFixtures.state(width: 100, height: 24)

@@ -179,6 +179,9 @@ extension TerminalScreen {
         for b in bytes { parser.feed([b], into: &s) }
         parser.feed([0xFF, 0x41, 0xC3, 0x41, 0x65, 0xCC, 0x81], into: &s)
         #expect(s.lines[0] == "é✓🙂\u{FFFD}A\u{FFFD}Ae")
+        // An overlong ESC (C0 9B) and a C1 CSI (U+009B as C2 9B) never reach a cell.
+        parser.feed([0x0D, 0x0A, 0xC0, 0x9B, 0xC2, 0x9B, 0x5A], into: &s)
+        #expect(s.lines[1] == "\u{FFFD}Z")
     }
 
     @Test("REP repeats, DECALN fills, DSR and DA are answered, RIS resets but keeps the scroll-back")
