@@ -15,6 +15,9 @@ import Testing
         ("less", 60, 16),  // seq 1 30, then less over 120 lines: start, Space, /line.50, q; then echo done
         ("vim", 60, 16),  // vim -u NONE: start, G, ^B, ^Y×3, gg, dd, Ohello<Esc>, 10G, ^E×2, :q!
         ("top", 70, 16),  // top -d 30: start, q
+        // bash --norc -i: echo, ls --color, seq 1 30 (scrolls), printf colours and a tab, line
+        // editing, clear (ED 3 clears the scroll-back), seq 3, ^D
+        ("bash", 60, 12),
     ]
 
     struct Capture {
