@@ -45,17 +45,18 @@ import TestScratch
         #expect(copied.contains("Kqd-42 /dev/pts/"), "--child-output has a copy: \(copied)")
     }
 
-    /// The output pane's rows of a 120×40 tmux capture (rows 3...37: below the header, the pane's
-    /// title, above the message line and the footer), the text right of the list's `│`.
-    static func paneRows(_ screen: String) -> [String] {
+    /// The output pane's rows of a tmux capture of a window `height` rows high (from row 3: below
+    /// the header and the pane's title, above the message line and the footer), the text right
+    /// of the list's `│`.
+    static func paneRows(_ screen: String, height: Int = 40) -> [String] {
         let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        return lines[3...37].map { line in
+        return lines[3...(height - 3)].map { line in
             guard let bar = line.firstIndex(of: "│") else { return "" }
             return String(line[line.index(after: bar)...]).trimmingCharacters(in: .whitespaces)
         }
     }
 
-    @Test("less keeps its layout in the output pane: its status line on the pane's bottom row, Space pages, q gives the main screen back")
+    @Test("less keeps its layout in the output pane: its status line on the pane's bottom row, Space pages, a resize redraws it, q gives the main screen back")
     func fullScreenLess() throws {
         let dir = try TestScratch.directory("output-pane-less")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -84,8 +85,24 @@ import TestScratch
         #expect(pane[height - 1] == ":", "the prompt stays on the bottom row: \(pane)")
         #expect(!pane.contains("row 001"))
 
+        // A smaller window: the screen and less (SIGWINCH) take the new pane size.
+        try TmuxSession.run(["-L", t.socket, "resize-window", "-t", t.name, "-x", "100", "-y", "30"])
+        let deadline = Date().addingTimeInterval(20)
+        repeat {
+            usleep(100_000)
+            pane = Self.paneRows(try t.capture(), height: 30)
+        } while pane.last != ":" && Date() < deadline
+        #expect(pane.count == 25 && pane[0] == next, "less redrew from the same line: \(pane)")
+        #expect(pane[24] == ":", "its prompt is on the smaller pane's bottom row: \(pane)")
+        #expect(pane[23] == String(format: "row %03d", height + 23))
+        try TmuxSession.run(["-L", t.socket, "resize-window", "-t", t.name, "-x", "120", "-y", "40"])
+        try t.waitFor(String(format: "row %03d", height + 33))
+
         try t.send("q")
-        let ended = try t.waitFor("[exited with code 0]")
+        // (The header says how it ended as soon as it did; the pane shows the main screen once
+        // less's last bytes are read.)
+        try t.waitFor("│ TERM=xterm-256color size=")
+        let ended = try t.waitFor("│ [exited with code 0]")
         pane = Self.paneRows(ended)
         // The pane starts right of the list's │, less one column of margin.
         let bar = try #require(ended.split(separator: "\n")[3].firstIndex(of: "│"))
