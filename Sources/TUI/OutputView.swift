@@ -93,7 +93,7 @@ enum OutputView {
             }
         }
         // The program's cursor, while it has the keys and the pane shows its screen's end.
-        if s.outputFocus && scroll == 0 && screen.cursorVisible {
+        if s.outputFocus && scroll == 0 && screen.cursorVisible && !output.isEmpty && !s.hasEnded {
             let y = area.y + 1 + (end - first) - (screen.isAlternate ? screen.height : screen.usedRows) + screen.cursor.y
             let x = area.x + 1 + screen.cursor.x
             if y > area.y && y < area.maxY && x < area.maxX {

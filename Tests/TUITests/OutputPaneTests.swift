@@ -109,6 +109,22 @@ import Testing
         #expect(s.effects == [.sendToProgram(Array("\u{1B}[A".utf8))], "back to normal cursor keys")
     }
 
+    @Test("the program's cursor is shown (reverse video) while it has the keys, and not once hidden (?25l)")
+    func cursor() {
+        var s = TUIFixtures.state(width: 100, height: 24)
+        s.output = ProgramOutput()
+        let size = s.programSize
+        s = reduce(s, .output(Self.output("\u{1B}[?1049h\u{1B}[3;5Hx", width: size.width, height: size.height)))
+        s = TUIFixtures.press(s, [.char("w")])
+        let x = s.leftWidth + 2 + 5, y = 2 + 1 + 2  // pane title row, then row 3 of the screen
+        var buf = Screen.render(s)
+        #expect(buf[x - 1, y].character == "x")
+        #expect(buf[x, y].attributes.contains(.reverse) && !buf[x - 1, y].attributes.contains(.reverse))
+        s = reduce(s, .output(Self.output("\u{1B}[?1049h\u{1B}[?25l\u{1B}[3;5Hx", width: size.width, height: size.height)))
+        buf = Screen.render(s)
+        #expect(!buf[x, y].attributes.contains(.reverse))
+    }
+
     @Test("PgUp and PgDn scroll the pane; a key sent goes back to the end")
     func scroll() {
         var s = TUIFixtures.state(width: 100, height: 24)
