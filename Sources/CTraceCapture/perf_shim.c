@@ -4,6 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
+#if defined(__x86_64__)
+#include <asm/perf_regs.h>
+#endif
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -14,17 +17,17 @@
 #include <sys/prctl.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 _Static_assert(sizeof(struct perf_event_header) == 8, "perf_event_header is 8 bytes");
 _Static_assert(sizeof(((CTraceCapture_perf_ring *)0)->scratch) > 0xffff, "scratch holds any record");
-_Static_assert(sizeof(CTraceCapture_perf_sample) == 96, "CTraceCapture_perf_sample layout");
+_Static_assert(sizeof(CTraceCapture_perf_sample) == 120, "CTraceCapture_perf_sample layout");
 _Static_assert(offsetof(struct perf_event_mmap_page, data_head) == 1024, "data_head where the uapi says");
 
 int64_t CTraceCapture_perf_nr_execve(void) { return __NR_execve; }
-int64_t CTraceCapture_perf_nr_exit(void) { return __NR_exit; }
 int64_t CTraceCapture_perf_nr_exit_group(void) { return __NR_exit_group; }
 
 /// A zeroed attr of `type`/`config`, sized for this header's kernel ABI.
@@ -35,9 +38,25 @@ static void attr_init(struct perf_event_attr *attr, uint32_t type, uint64_t conf
     attr->config = config;
 }
 
-uint64_t CTraceCapture_perf_sample_type(int with_time, int with_id, int with_tid) {
+#if defined(__x86_64__)
+/// The user registers of a sys_enter sample: rcx, rsi, rip (the kernel writes them in bit order).
+static const uint64_t user_regs_mask = (1ULL << PERF_REG_X86_CX) | (1ULL << PERF_REG_X86_SI) | (1ULL << PERF_REG_X86_IP);
+#else
+static const uint64_t user_regs_mask = 0;
+#endif
+
+int CTraceCapture_perf_regs_supported(void) { return user_regs_mask != 0; }
+
+uint64_t CTraceCapture_perf_sample_type(int with_time, int with_id, int with_tid, int with_regs) {
     return PERF_SAMPLE_RAW | (with_tid ? PERF_SAMPLE_TID : 0) | (with_time ? PERF_SAMPLE_TIME : 0) |
-           (with_id ? PERF_SAMPLE_IDENTIFIER : 0);
+           (with_id ? PERF_SAMPLE_IDENTIFIER : 0) | (with_regs && user_regs_mask ? PERF_SAMPLE_REGS_USER : 0);
+}
+
+long CTraceCapture_read_memory(pid_t pid, uint64_t addr, void *buf, size_t len) {
+    struct iovec local = {buf, len};
+    struct iovec remote = {(void *)(uintptr_t)addr, len};
+    ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+    return n < 0 ? -errno : (long)n;
 }
 
 int CTraceCapture_perf_open(uint32_t tp_id, pid_t pid, int cpu, int inherit, int enable_on_exec,
@@ -46,6 +65,7 @@ int CTraceCapture_perf_open(uint32_t tp_id, pid_t pid, int cpu, int inherit, int
     attr_init(&attr, PERF_TYPE_TRACEPOINT, tp_id);
     attr.sample_period = 1;
     attr.sample_type = sample_type;
+    if (sample_type & PERF_SAMPLE_REGS_USER) attr.sample_regs_user = user_regs_mask;
     attr.disabled = enable_on_exec ? 1 : 0;
     attr.inherit = inherit ? 1 : 0;
     attr.enable_on_exec = enable_on_exec ? 1 : 0;
@@ -162,12 +182,18 @@ static uint16_t load_u16(const unsigned char *p) { uint16_t v; memcpy(&v, p, 2);
 
 /// Parses one PERF_RECORD_SAMPLE of `sample_type` (its fields in the kernel's order: IDENTIFIER
 /// u64, TID u32 pid + u32 tid, TIME u64, RAW u32 size + data); returns 1 when it is a sys_enter
-/// or sys_exit sample. Without TID the thread comes from the raw data's common_pid.
+/// or sys_exit sample. Without TID the thread comes from the raw data's common_pid. With
+/// REGS_USER, a sys_enter sample's raw data is followed by the ABI (u64) and, unless it is
+/// PERF_SAMPLE_REGS_ABI_NONE, rcx, rsi and rip (u64 each); sys_exit samples carry none.
 static int parse_sample(const unsigned char *rec, size_t rec_size, uint64_t sample_type,
                         const CTraceCapture_perf_layout *layout, CTraceCapture_perf_sample *out) {
     size_t at = sizeof(struct perf_event_header);
     out->id = 0;
     out->time = 0;
+    out->user_abi = 0;
+    out->user_cx = 0;
+    out->user_si = 0;
+    out->user_ip = 0;
     if (sample_type & PERF_SAMPLE_IDENTIFIER) {
         if (rec_size < at + 8) return 0;
         out->id = load_u64(rec + at);
@@ -204,6 +230,19 @@ static int parse_sample(const unsigned char *rec, size_t rec_size, uint64_t samp
         out->nr = (int64_t)load_u64(raw + layout->enter_id_offset);
         for (int i = 0; i < 6; i++) out->args[i] = load_u64(raw + layout->enter_args_offset + 8 * i);
         out->ret = 0;
+        if (sample_type & PERF_SAMPLE_REGS_USER) {
+            size_t regs = at + raw_size;
+            if (rec_size < regs + 8) return 0;
+            uint64_t abi = load_u64(rec + regs);
+            if (abi > PERF_SAMPLE_REGS_ABI_64) return 0;
+            out->user_abi = (uint32_t)abi;
+            if (abi != PERF_SAMPLE_REGS_ABI_NONE) {
+                if (rec_size < regs + 32) return 0;
+                out->user_cx = load_u64(rec + regs + 8);
+                out->user_si = load_u64(rec + regs + 16);
+                out->user_ip = load_u64(rec + regs + 24);
+            }
+        }
         return 1;
     }
     if (type == layout->exit_type) {

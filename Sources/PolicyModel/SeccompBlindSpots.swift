@@ -15,8 +15,10 @@ extension Policy {
     func mayAllow(_ syscall: String) -> Bool { possibleActions(of: syscall).contains(where: \.letsCallRun) }
 
     /// One sentence per blind spot of the policy: io_uring allowed by a rule (its operations bypass seccomp),
-    /// `clone` argument rules beside an allowed `clone3` (whose flags sit in memory), and i386's
-    /// multiplexed calls whose argument rules cannot be checked (`multiplexedWarnings`).
+    /// `clone` argument rules beside an allowed `clone3` (whose flags sit in memory), i386's
+    /// multiplexed calls whose argument rules cannot be checked (`multiplexedWarnings`), and
+    /// rules in no filter (`absentCallWarnings`). Every writer of a policy shows these: export,
+    /// generate, merge, enforce, ask, and the TUI's save.
     public func blindSpotWarnings() -> [String] {
         var out: [String] = []
         // A rule allows it: a policy allowing everything by default (a deny list) is not told.
@@ -30,7 +32,23 @@ extension Policy {
                 + "memory, where a filter cannot read them; refuse clone3 with errno ENOSYS (\"clone3: errno ENOSYS\") "
                 + "and glibc falls back to clone")
         }
-        return out + multiplexedWarnings()
+        return out + multiplexedWarnings() + absentCallWarnings()
+    }
+
+    /// One sentence naming the rules whose syscall has no number on any of the policy's
+    /// architectures: they are in no filter, so the call they name is decided elsewhere (by the
+    /// bad-architecture action, on an architecture not listed). Calls that exist on some of the
+    /// architectures are not named: a rule applies where its call exists.
+    public func absentCallWarnings(table: SyscallTable = .shared) -> [String] {
+        let names = Set(rules.map(\.syscall)).filter { name in
+            table.definition(named: name) != nil && architectures.allSatisfy { table.number(of: name, arch: $0) == nil }
+        }.sorted()
+        guard !names.isEmpty else { return [] }
+        let listed = names.count > 12 ? names.prefix(12).joined(separator: ", ") + " and \(names.count - 12) more"
+            : names.joined(separator: ", ")
+        return ["\(names.count == 1 ? "a rule names a call" : "rules name \(names.count) calls") with no syscall number on "
+            + "\(architectures.map(\.rawValue).joined(separator: ", ")), the policy's architectures, so "
+            + "\(names.count == 1 ? "it is" : "they are") in no filter: \(listed)"]
     }
 
     /// The policy with `clone3` refused with ENOSYS when `clone` has argument rules, as Docker's

@@ -29,7 +29,10 @@ enum HeaderView {
 
         var counts = ["calls \(Format.grouped(s.stats.total))", "\(Format.grouped(UInt64(max(0, s.rate.rounded()))))/s",
                       "syscalls \(s.stats.rows.count)"]
-        let lost = s.stats.lostEvents > 0 ? "lost \(Format.grouped(s.stats.lostEvents)) (incomplete)" : nil
+        let missing = [s.stats.lostEvents > 0 ? "lost \(Format.grouped(s.stats.lostEvents))" : nil,
+                       s.stats.unknownArchitectureCalls > 0 ? "arch unknown \(Format.grouped(s.stats.unknownArchitectureCalls))" : nil]
+            .compactMap { $0 }
+        let lost = missing.isEmpty ? nil : missing.joined(separator: ", ") + " (incomplete)"
         var view = ["unseen: \(Choices.describe(s.decisions.defaultAction))", "sort: \(s.sort.rawValue)",
                     "show: \(s.decisionFilter.rawValue)\(s.groupFilter.map { " \($0)" } ?? "")"]
         if s.loadedPolicy != nil { view.append("policy loaded") }

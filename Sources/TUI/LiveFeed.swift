@@ -44,10 +44,12 @@ final class LiveFeed: @unchecked Sendable {
         }
     }
 
-    /// Called once the trace ended (after the last batch), with the backend's final lost count.
-    func finish(_ e: TraceEnd, lostEvents: UInt64) {
+    /// Called once the trace ended (after the last batch), with the backend's final lost count
+    /// and its count of calls whose architecture it could not tell.
+    func finish(_ e: TraceEnd, lostEvents: UInt64, unknownArchitectureCalls: UInt64 = 0) {
         lock.withLock {
             working.metadata.lostEvents = max(working.metadata.lostEvents, lostEvents)
+            working.metadata.unknownArchitectureCalls &+= unknownArchitectureCalls
             end = e
             publishLocked()
         }

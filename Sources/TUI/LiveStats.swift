@@ -100,6 +100,8 @@ public struct LiveStats: Equatable, Sendable {
 
     var total: UInt64 { profile.metadata.totalCalls }
     var lostEvents: UInt64 { profile.metadata.lostEvents }
+    /// Calls the backend left out because it could not tell their architecture.
+    var unknownArchitectureCalls: UInt64 { profile.metadata.unknownArchitectureCalls }
 
     /// Adds a batch of events.
     mutating func fold(_ events: [SyscallEvent]) {
@@ -113,5 +115,6 @@ public struct LiveStats: Equatable, Sendable {
         return [Arch.host] + seen.subtracting([Arch.host]).sorted()
     }
 
-    public static func == (a: LiveStats, b: LiveStats) -> Bool { a.rows == b.rows && a.total == b.total && a.lostEvents == b.lostEvents }
+    public static func == (a: LiveStats, b: LiveStats) -> Bool { a.rows == b.rows && a.total == b.total && a.lostEvents == b.lostEvents
+        && a.unknownArchitectureCalls == b.unknownArchitectureCalls }
 }

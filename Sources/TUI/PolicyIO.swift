@@ -85,13 +85,12 @@ public enum PolicyIO {
 
     /// Encodes a policy in `format`; a policy the format cannot express is an error naming
     /// `file` (the input converted, or the output to be written).
-    /// What seccomp cannot see in the policy (`Policy.blindSpotWarnings`) goes to stderr.
+    /// What the written policy does not hold (`warnings(for:as:native:)`) goes to stderr, but for
+    /// the warnings in `warned` (printed before, e.g. for the policy a program ran under).
     public static func encode(_ policy: Policy, as format: PolicyFormat, weights: SyscallWeights = .uniform,
-                       source: String? = nil, naming file: String) throws -> [UInt8] {
-        warnBlindSpots(policy)
-        if format == .oci || format == .spo {
-            for w in OCIWriter.changes(policy) { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
-        }
+                       source: String? = nil, naming file: String, warned: [String] = [],
+                       native: Arch = .host) throws -> [UInt8] {
+        printWarnings(for: policy, as: format, native: native, except: warned)
         do {
             if format == .spo {
                 return try SeccompProfileObject.encode(policy, name: KubernetesName.from(path: file) ?? "seccomp-profile")
@@ -104,9 +103,29 @@ public enum PolicyIO {
         }
     }
 
-    /// Prints `policy`'s blind spots as warnings on stderr.
-    public static func warnBlindSpots(_ policy: Policy) {
-        for w in policy.blindSpotWarnings() { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+    /// What a policy written in `format` does not hold: its blind spots
+    /// (`Policy.blindSpotWarnings`), and for OCI JSON and SeccompProfiles what runtimes on a
+    /// `native` machine decide otherwise (`OCIWriter.changes`). Every writer shows these (the
+    /// commands on stderr, the TUI with its save).
+    public static func warnings(for policy: Policy, as format: PolicyFormat, native: Arch = .host) -> [String] {
+        policy.blindSpotWarnings() + (format == .oci || format == .spo ? OCIWriter.changes(policy, native: native) : [])
+    }
+
+    /// Prints `warnings(for:as:native:)` on stderr, but for those in `except`.
+    public static func printWarnings(for policy: Policy, as format: PolicyFormat, native: Arch = .host,
+                                     except: [String] = []) {
+        for w in warnings(for: policy, as: format, native: native) where !except.contains(w) {
+            FileHandle.standardError.write(Data("warning: \(w)\n".utf8))
+        }
+    }
+
+    /// Prints `policy`'s blind spots as warnings on stderr (for a policy a program runs under);
+    /// returns them.
+    @discardableResult
+    public static func warnBlindSpots(_ policy: Policy) -> [String] {
+        let warnings = policy.blindSpotWarnings()
+        for w in warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
+        return warnings
     }
 
     /// Encodes a policy in `format`.

@@ -15,6 +15,13 @@ public struct Recording {
             + "the profile may be incomplete: rerun with --backend ptrace)"
     }
 
+    /// The summary's line about calls left out because their architecture could not be told.
+    public static func unknownArchitectureWarning(_ metadata: ProfileMetadata) -> String? {
+        guard metadata.unknownArchitectureCalls > 0 else { return nil }
+        return "architecture unknown: \(metadata.unknownArchitectureCalls) calls were left out (the \(metadata.backend) "
+            + "backend could not tell i386 from x86_64 calls); `generate` refuses the profile: rerun with --backend ptrace"
+    }
+
     public static func run(target: TraceTarget, backend choice: BackendKind, options: TraceOptions) throws -> Recording {
         try run(target: target, backend: try TraceBackends.make(kind: choice), options: options)
     }
@@ -28,7 +35,7 @@ public struct Recording {
         defer { quit.cancel() }
         _ = try backend.start(target, options: options) { feed.add($0) }
         let end = backend.wait()
-        feed.finish(end, lostEvents: backend.lostEvents)
+        feed.finish(end, lostEvents: backend.lostEvents, unknownArchitectureCalls: backend.unknownArchitectureCalls)
         var profile = feed.counted
         profile.metadata.endTime = Date().timeIntervalSince1970
         switch end {

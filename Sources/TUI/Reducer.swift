@@ -52,8 +52,9 @@ private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
         s.savedPolicy = policy
         s.outputPath = path
         s.lastSavedPath = path
-        s.message = "saved \(format.title) policy to \(path)"
-        s.messageIsError = false
+        s.savedWarnings = PolicyIO.warnings(for: policy, as: format)
+        s.message = "saved \(format.title) policy to \(path)" + savedWarningSummary(s.savedWarnings)
+        s.messageIsError = !s.savedWarnings.isEmpty
         if s.prompt == .confirmQuit { s.prompt = nil }
         if s.quitAfterSave { s.shouldQuit = true }
     case .saveFailed(let reason):
@@ -613,6 +614,14 @@ private func clamp(_ old: TUIState) -> TUIState {
     let values = s.detailValues.count
     s.detailCursor = max(0, min(s.detailCursor, max(0, values - 1)))
     return s
+}
+
+/// The save message's tail for the saved policy's blind spots: the first in full, the number
+/// of the others (all of them are printed when the TUI ends).
+private func savedWarningSummary(_ warnings: [String]) -> String {
+    guard let first = warnings.first else { return "" }
+    let more = warnings.count > 1 ? " (\(warnings.count - 1) more warning\(warnings.count > 2 ? "s" : "") when you quit)" : ""
+    return "; warning: " + first + more
 }
 
 extension Verdict {

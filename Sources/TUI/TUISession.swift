@@ -76,7 +76,7 @@ public enum TUISession {
         let finished = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             let end = backend.wait()
-            feed.finish(end, lostEvents: backend.lostEvents)
+            feed.finish(end, lostEvents: backend.lostEvents, unknownArchitectureCalls: backend.unknownArchitectureCalls)
             finished.signal()
         }
         var ended = false
@@ -204,7 +204,8 @@ public enum TUISession {
         func resize(width: Int, height: Int) { terminal.resize(width: width, height: height) }
     }
 
-    /// One line on stderr after the screen is gone; a signal ends the process with 128+N.
+    /// One line on stderr after the screen is gone, then the saved policy's blind spots; a
+    /// signal ends the process with 128+N.
     private static func report(_ s: TUIState, signal sig: Int32) {
         let line: String
         switch (s.lastSavedPath, s.hasUnsavedChanges) {
@@ -213,6 +214,9 @@ public enum TUISession {
         case (nil, _): line = "seccomp-tui: quit without saving a policy"
         }
         FileHandle.standardError.write(Data((line + "\n").utf8))
+        for w in s.lastSavedPath == nil ? [] : s.savedWarnings {
+            FileHandle.standardError.write(Data("warning: \(w)\n".utf8))
+        }
         if sig != 0 { exit(128 + sig) }
     }
 }

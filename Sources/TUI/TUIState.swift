@@ -106,6 +106,9 @@ struct TUIState: Sendable {
     var outputPath: String?
     /// Where the policy was last saved in this session.
     var lastSavedPath: String?
+    /// What the policy last saved does not hold (`PolicyIO.warnings(for:as:)`, as the commands
+    /// print it): the first is shown with the save, all of them on stderr when the TUI ends.
+    var savedWarnings: [String] = []
 
     var sort: SortOrder = .count
     var groupFilter: String?

@@ -19,9 +19,11 @@ import Glibc
 ///   so a string read then could be wrong. Events carry no paths; the spawned command's own
 ///   `execve` (which happens before its events are enabled and is recorded by this backend
 ///   from what it knows) carries the resolved program path.
-/// - every call is reported in the host's architecture, except x32 calls, which carry
-///   `__X32_SYSCALL_BIT`; calls of 32-bit (i386 compat) tasks cannot be told apart and are
-///   attributed to the host.
+/// - the tracepoint has no architecture field: on x86_64 each sys_enter sample carries rcx and
+///   rip (PERF_SAMPLE_REGS_USER), from which `PerfCallArchitecture` tells i386 (compat) calls —
+///   `int $0x80`, 32-bit programs — from native ones (x32 by `__X32_SYSCALL_BIT`). A call it
+///   cannot tell is not recorded: `unknownArchitectureCalls` counts it. Other hosts report every
+///   call in the host's architecture.
 /// - when the consumer or the reader falls behind, the kernel drops records; `lostEvents` counts
 ///   them (so a profile may then be incomplete: rerun with the ptrace backend).
 /// - `attach` cannot learn the exit status of a process that is not our child: `wait()` then
@@ -68,6 +70,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
 
     private let lock = NSLock()
     private var lost: UInt64 = 0
+    private var unknownArchitecture: UInt64 = 0
     private var stopRequested = false
     private var detachedByStop = false
     private var childReaped = false
@@ -107,6 +110,16 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         defer { lock.unlock() }
         return lost
     }
+
+    /// Calls left out because their architecture could not be told (see `PerfCallArchitecture`).
+    public var unknownArchitectureCalls: UInt64 {
+        lock.lock()
+        defer { lock.unlock() }
+        return unknownArchitecture
+    }
+
+    /// How sys_enter samples are told apart by architecture (set before `start`; tests replace it).
+    var architectures = PerfCallArchitecture()
 
     // MARK: start
 
@@ -219,8 +232,11 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         // The traced thread writes every sample field on every syscall: TIME only to pair enters
         // with exits read from different CPUs, the event id only to drop duplicates when attaching,
         // TID only where FORK records cannot name each thread's process.
+        // The enter events also carry the two registers that tell i386 calls (x86_64 hosts).
         let sampleType = CTraceCapture_perf_sample_type(options.returns ? 1 : 0, enableOnExec ? 0 : 1,
-                                                        samplesCarryTID ? 1 : 0)
+                                                        samplesCarryTID ? 1 : 0, architectures.checks ? 1 : 0)
+        let exitSampleType = CTraceCapture_perf_sample_type(options.returns ? 1 : 0, enableOnExec ? 0 : 1,
+                                                            samplesCarryTID ? 1 : 0, 0)
         for cpu in cpus {
             for tid in tids {
                 var ids: [UInt64] = []
@@ -245,7 +261,7 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
                 if options.returns {
                     let exit = try openEvent(tracepoints.exitID, "sys_exit", tid: tid, cpu: cpu,
                                              enableOnExec: enableOnExec, forkRecords: false,
-                                             watermark: watermark, sampleType: sampleType)
+                                             watermark: watermark, sampleType: exitSampleType)
                     ids.append(CTraceCapture_perf_event_id(exit))
                     try redirect(exit, to: ringOwner[cpu]!)
                 }
@@ -311,7 +327,8 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
         out.reserveCapacity(configuration.batchSize)
         var live = fds
         var revents = [Int16](repeating: 0, count: live.count)
-        var gathered: [CTraceCapture_perf_sample] = []
+        var gathered: [(sample: CTraceCapture_perf_sample, arch: Arch)] = []
+        var unknownHere: UInt64 = 0
 
         func flush(force: Bool) {
             guard out.count >= configuration.batchSize || force else { return }
@@ -322,13 +339,22 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
             }
         }
 
-        /// A sample whose process is known.
+        /// A sample whose process is known. A call whose architecture cannot be told is counted,
+        /// not recorded.
         func take(_ s: CTraceCapture_perf_sample) {
             if !ownIDs.isEmpty, let own = ownIDs[s.tid], !own.contains(s.id) { return }
+            var arch = Arch.host
+            if s.kind == 0 {
+                guard let known = architectures.arch(of: s) else {
+                    unknownHere += 1
+                    return
+                }
+                arch = known
+            }
             if pairer.withReturns {
-                gathered.append(s)
+                gathered.append((s, arch))
             } else {
-                out.append(PerfSyscallPairer.event(from: s))
+                out.append(PerfSyscallPairer.event(from: s, arch: arch))
                 flush(force: false)
             }
         }
@@ -357,12 +383,18 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
             }
             for s in (last ? threads?.finish() : threads?.endPass()) ?? [] { take(s) }
             if !gathered.isEmpty {
-                gathered.sort { $0.time < $1.time }
-                for s in gathered {
-                    pairer.add(s, into: &out)
+                gathered.sort { $0.sample.time < $1.sample.time }
+                for g in gathered {
+                    pairer.add(g.sample, arch: g.arch, into: &out)
                     flush(force: false)
                 }
                 gathered.removeAll(keepingCapacity: true)
+            }
+            if unknownHere > 0 {
+                lock.lock()
+                unknownArchitecture += unknownHere
+                lock.unlock()
+                unknownHere = 0
             }
             flush(force: true)
         }

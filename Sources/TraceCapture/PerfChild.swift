@@ -46,7 +46,12 @@ final class PerfChild: @unchecked Sendable {
                 if r < 0 && errno == EINTR { continue }
                 if r < 0 { break }
                 if info.si_code == CLD_TRAPPED || info.si_code == CLD_STOPPED {
-                    _ = ChildWait.status(of: pid, flags: WNOHANG)  // takes the stop, lets the child go
+                    // Takes the stop and lets the child go. A child killed since it stopped (stop()
+                    // sends SIGSTOP, then SIGKILL) is reaped by that wait: its status is the end.
+                    if let status = ChildWait.status(of: pid, flags: WNOHANG) {
+                        end = status
+                        break
+                    }
                     continue
                 }
                 lock.lock()

@@ -10,8 +10,11 @@ struct PerfSyscallPairer {
     let withReturns: Bool
     private var pending: [Int32: (event: SyscallEvent, time: UInt64)] = [:]
     private var earlyExit: [Int32: (nr: Int64, ret: Int64, time: UInt64)] = [:]
-    private let nrExit = CTraceCapture_perf_nr_exit()
-    private let nrExitGroup = CTraceCapture_perf_nr_exit_group()
+    /// `exit` and `exit_group` on every architecture: calls that never return.
+    private let neverReturning: Set<SyscallKey> = Set(Arch.allCases.flatMap { arch in
+        ["exit", "exit_group"].compactMap { SyscallTable.shared.number(of: $0, arch: arch).map { SyscallKey(arch: arch, nr: $0) } }
+    })
+    private struct SyscallKey: Hashable { var arch: Arch; var nr: Int32 }
     /// Exits whose enter was never seen (lost, or begun before tracing), dropped at `finish`.
     private(set) var unmatchedExits: UInt64 = 0
 
@@ -19,15 +22,9 @@ struct PerfSyscallPairer {
         self.withReturns = withReturns
     }
 
-    /// The architecture of a number from the host's raw_syscalls tracepoint. x32 numbers carry
-    /// `__X32_SYSCALL_BIT`; i386 (compat) numbers cannot be told apart from native ones.
-    static func arch(ofNumber nr: Int64) -> Arch {
-        guard nr >= 0 else { return .host }
-        return Arch(auditArch: Arch.host.auditArch, nr: Int32(truncatingIfNeeded: nr)) ?? .host
-    }
-
-    static func event(from s: CTraceCapture_perf_sample) -> SyscallEvent {
-        SyscallEvent(pid: s.pid, tid: s.tid, arch: arch(ofNumber: s.nr), nr: Int32(truncatingIfNeeded: s.nr),
+    /// The event of a sys_enter sample made on `arch` (see `PerfCallArchitecture`).
+    static func event(from s: CTraceCapture_perf_sample, arch: Arch) -> SyscallEvent {
+        SyscallEvent(pid: s.pid, tid: s.tid, arch: arch, nr: Int32(truncatingIfNeeded: s.nr),
                      arguments: CallArguments(s.args.0, s.args.1, s.args.2, s.args.3, s.args.4, s.args.5))
     }
 
@@ -37,13 +34,14 @@ struct PerfSyscallPairer {
         if withReturns { pending[event.tid] = (event, 0) }
     }
 
-    mutating func add(_ s: CTraceCapture_perf_sample, into out: inout [SyscallEvent]) {
+    /// Takes a sys_enter sample made on `arch`, or a sys_exit sample (`arch` unused).
+    mutating func add(_ s: CTraceCapture_perf_sample, arch: Arch, into out: inout [SyscallEvent]) {
         if s.kind == 0 {
-            if !withReturns || s.nr == nrExit || s.nr == nrExitGroup {
-                out.append(Self.event(from: s))
+            if !withReturns || neverReturning.contains(SyscallKey(arch: arch, nr: Int32(truncatingIfNeeded: s.nr))) {
+                out.append(Self.event(from: s, arch: arch))
                 return
             }
-            var e = Self.event(from: s)
+            var e = Self.event(from: s, arch: arch)
             if let x = earlyExit.removeValue(forKey: s.tid) {
                 if x.time >= s.time && x.nr == s.nr {
                     e.returnValue = x.ret

@@ -62,4 +62,5 @@ public final class ProcessSetBackend: TraceBackend, @unchecked Sendable {
     }
 
     public var lostEvents: UInt64 { lock.withLock { backends.reduce(0) { $0 + $1.lostEvents } } }
+    public var unknownArchitectureCalls: UInt64 { lock.withLock { backends.reduce(0) { $0 + $1.unknownArchitectureCalls } } }
 }

@@ -69,4 +69,11 @@ public protocol TraceBackend: AnyObject, Sendable {
     func stop()
     /// Events the backend knows it lost (perf ring buffer overruns); 0 for ptrace.
     var lostEvents: UInt64 { get }
+    /// Calls seen but not recorded because their architecture could not be told (perf, see
+    /// `PerfCallArchitecture`); 0 for backends that always know it.
+    var unknownArchitectureCalls: UInt64 { get }
+}
+
+extension TraceBackend {
+    public var unknownArchitectureCalls: UInt64 { 0 }
 }

@@ -141,6 +141,8 @@ struct Ask: ParsableCommand {
         } catch {
             Self.fail("\(error); '\(cmd[0])' was not run")
         }
+        // The program runs under the base policy, as under enforce: its blind spots first.
+        let warned = base.map { PolicyIO.warnBlindSpots($0) } ?? []
         let reply = answer.answer(once: once)
         let quiet = self.quiet
         let box = SupervisorBox()
@@ -168,7 +170,8 @@ struct Ask: ParsableCommand {
             + "the \(supervisor.answeredRules.rules.count) \"always\" answer\(supervisor.answeredRules.rules.count == 1 ? "" : "s")")
         if let output, let profilePath {
             let saved = supervisor.savedPolicy
-            try AtomicFile.write(try PolicyIO.encode(saved, as: PolicyFormat(path: output) ?? .oci, naming: output), to: output)
+            try AtomicFile.write(try PolicyIO.encode(saved, as: PolicyFormat(path: output) ?? .oci, naming: output,
+                                                     warned: warned), to: output)
             try AtomicFile.write(supervisor.askedProfile.encodeJSON(), to: profilePath)
             Self.note("policy written to \(output), asked calls to \(profilePath)")
         }

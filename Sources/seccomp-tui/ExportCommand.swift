@@ -125,6 +125,8 @@ struct Export: ParsableCommand {
             throw ValidationError("give --format oci|bpf|text|c|spo")
         }
         var loaded = try loadForTarget()
+        // The runtime's machine: the target architecture (libseccomp adds it to every filter).
+        let native = targetArch.flatMap(Arch.init(name:)) ?? .host
         if runtime != .none {
             let (withRuntime, notes) = try loaded.adding(runtime: runtime)
             loaded = withRuntime
@@ -133,6 +135,7 @@ struct Export: ParsableCommand {
         let weights = try frequency.map(Export.readFrequency)
             ?? (profile.isEmpty ? .uniform : SyscallWeights(profile: Check.loadProfiles(profile)))
         if format == .spo {
+            PolicyIO.printWarnings(for: loaded, as: format, native: native)
             let objectName = name ?? [output, policy].compactMap { $0.flatMap(KubernetesName.from(path:)) }.first ?? "seccomp-profile"
             do {
                 return try SeccompProfileObject.encode(loaded, name: objectName, namespace: namespace)
@@ -140,7 +143,8 @@ struct Export: ParsableCommand {
                 throw FileError(path: policy, reason: "cannot be written as a SeccompProfile: \(e)")
             }
         }
-        return try PolicyIO.encode(loaded, as: format, weights: weights, source: policy, naming: policy)
+        return try PolicyIO.encode(loaded, as: format, weights: weights, source: policy, naming: policy,
+                                   native: native)
     }
 
     /// The largest frequency file read: one line per syscall is a few kilobytes.

@@ -60,6 +60,13 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         let loaded = try profiles.map(ProfileIO.load(path:))
+        // A call left out for want of its architecture may be one the program needs, and guessing
+        // would allow a call never made.
+        for (path, p) in zip(profiles, loaded) where p.metadata.unknownArchitectureCalls > 0 {
+            throw FileError(path: path, reason: "\(p.metadata.unknownArchitectureCalls) calls were left out of this "
+                + "profile: the \(p.metadata.backend) backend could not tell whether they were i386 or x86_64 calls; "
+                + "record it again with --backend ptrace")
+        }
         let options = PolicyGeneration.Options(defaultAction: try Self.parseAction(defaultAction),
                                                argumentRules: PolicyGeneration.ArgumentRules(rawValue: argRules) ?? .none)
         var result = PolicyGeneration.policy(from: loaded, options: options)

@@ -141,7 +141,9 @@ struct HookTracer {
             try AtomicFile.write(profile.encodeJSON(), to: request.output)
             let runtime = profile.metadata.runtimeSyscalls.values.reduce(0) { $0 + $1.count }
             HookLog.write("container \(id): wrote \(request.output): \(profile.metadata.totalCalls) calls of \(profile.syscalls.count) syscalls, \(runtime) of the runtime's"
-                + (profile.metadata.lostEvents > 0 ? ", \(profile.metadata.lostEvents) events lost" : ""))
+                + (profile.metadata.lostEvents > 0 ? ", \(profile.metadata.lostEvents) events lost" : "")
+                + (profile.metadata.unknownArchitectureCalls > 0
+                    ? ", \(profile.metadata.unknownArchitectureCalls) calls of unknown architecture left out" : ""))
         } catch {
             HookLog.write("container \(id): \(error)")
             throw ExitCode(1)
@@ -194,6 +196,7 @@ final class ContainerSplitBackend: TraceBackend, @unchecked Sendable {
     func wait() -> TraceEnd { inner.wait() }
     func stop() { inner.stop() }
     var lostEvents: UInt64 { inner.lostEvents }
+    var unknownArchitectureCalls: UInt64 { inner.unknownArchitectureCalls }
 }
 
 /// The splitter, shared between the thread that delivers batches and the one that finishes.

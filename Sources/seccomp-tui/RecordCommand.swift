@@ -70,7 +70,8 @@ struct Record: ParsableCommand {
         }
         FileHandle.standardError.write(Data(profile.summaryTable().utf8))
         for r in recordings {
-            if let warning = Recording.lostEventsWarning(r.profile.metadata) {
+            for warning in [Recording.lostEventsWarning(r.profile.metadata),
+                            Recording.unknownArchitectureWarning(r.profile.metadata)].compactMap({ $0 }) {
                 FileHandle.standardError.write(Data((warning + "\n").utf8))
             }
         }

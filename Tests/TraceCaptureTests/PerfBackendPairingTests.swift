@@ -21,9 +21,9 @@ import Testing
     func exitBeforeEnter() {
         var p = PerfSyscallPairer(withReturns: true)
         var out: [SyscallEvent] = []
-        p.add(sample(1, tid: 7, nr: 0, time: 20, ret: 5), into: &out)
+        p.add(sample(1, tid: 7, nr: 0, time: 20, ret: 5), arch: .host, into: &out)
         #expect(out.isEmpty)
-        p.add(sample(0, tid: 7, nr: 0, time: 10), into: &out)
+        p.add(sample(0, tid: 7, nr: 0, time: 10), arch: .host, into: &out)
         #expect(out.count == 1)
         #expect(out.first?.returnValue == 5 && out.first?.args[0] == 10)
         p.finish(into: &out)
@@ -34,12 +34,12 @@ import Testing
     func interleaved() {
         var p = PerfSyscallPairer(withReturns: true)
         var out: [SyscallEvent] = []
-        p.add(sample(0, tid: 1, nr: 0, time: 1), into: &out)
-        p.add(sample(0, tid: 2, nr: 1, time: 2), into: &out)
-        p.add(sample(1, tid: 2, nr: 1, time: 3, ret: -9), into: &out)
-        p.add(sample(0, tid: 3, nr: 7, time: 4), into: &out)  // never returns (blocked at the end)
-        p.add(sample(1, tid: 1, nr: 0, time: 5, ret: 4), into: &out)
-        p.add(sample(0, tid: 2, nr: CTraceCapture_perf_nr_exit_group(), time: 6), into: &out)
+        p.add(sample(0, tid: 1, nr: 0, time: 1), arch: .host, into: &out)
+        p.add(sample(0, tid: 2, nr: 1, time: 2), arch: .host, into: &out)
+        p.add(sample(1, tid: 2, nr: 1, time: 3, ret: -9), arch: .host, into: &out)
+        p.add(sample(0, tid: 3, nr: 7, time: 4), arch: .host, into: &out)  // never returns (blocked at the end)
+        p.add(sample(1, tid: 1, nr: 0, time: 5, ret: 4), arch: .host, into: &out)
+        p.add(sample(0, tid: 2, nr: CTraceCapture_perf_nr_exit_group(), time: 6), arch: .host, into: &out)
         p.finish(into: &out)
         #expect(out.map(\.tid) == [2, 1, 2, 3])
         #expect(out.map(\.returnValue) == [-9, 4, nil, nil])
@@ -49,9 +49,9 @@ import Testing
     func orphanExit() {
         var p = PerfSyscallPairer(withReturns: true)
         var out: [SyscallEvent] = []
-        p.add(sample(1, tid: 4, nr: 0, time: 5, ret: 1), into: &out)
-        p.add(sample(0, tid: 4, nr: 1, time: 6), into: &out)
-        p.add(sample(1, tid: 4, nr: 1, time: 7, ret: 2), into: &out)
+        p.add(sample(1, tid: 4, nr: 0, time: 5, ret: 1), arch: .host, into: &out)
+        p.add(sample(0, tid: 4, nr: 1, time: 6), arch: .host, into: &out)
+        p.add(sample(1, tid: 4, nr: 1, time: 7, ret: 2), arch: .host, into: &out)
         p.finish(into: &out)
         #expect(out.count == 1 && out.first?.nr == 1 && out.first?.returnValue == 2)
         #expect(p.unmatchedExits == 1)
@@ -59,9 +59,22 @@ import Testing
 
     @Test("x32 numbers are attributed to x32, others to the host")
     func arches() {
-        #expect(PerfSyscallPairer.arch(ofNumber: 0x4000_0000 + 1) == (Arch.host == .x86_64 ? .x32 : .host))
-        #expect(PerfSyscallPairer.arch(ofNumber: 1) == .host)
-        #expect(PerfSyscallPairer.arch(ofNumber: -1) == .host)
+        #expect(PerfCallArchitecture.arch(ofNumber: 0x4000_0000 + 1) == (Arch.host == .x86_64 ? .x32 : .host))
+        #expect(PerfCallArchitecture.arch(ofNumber: 1) == .host)
+        #expect(PerfCallArchitecture.arch(ofNumber: -1) == .host)
+    }
+
+    @Test("an i386 call whose number is x86_64's exit_group (231, i386 fgetxattr) waits for its return")
+    func i386NumbersAreNotNativeExits() {
+        var p = PerfSyscallPairer(withReturns: true)
+        var out: [SyscallEvent] = []
+        p.add(sample(0, tid: 5, nr: 231, time: 1), arch: .i386, into: &out)
+        #expect(out.isEmpty)
+        p.add(sample(1, tid: 5, nr: 231, time: 2, ret: -61), arch: .i386, into: &out)
+        p.add(sample(0, tid: 5, nr: 252, time: 3), arch: .i386, into: &out)  // i386 exit_group never returns
+        #expect(out.map(\.arch) == [.i386, .i386] && out.map(\.returnValue) == [-61, nil])
+        p.finish(into: &out)
+        #expect(out.count == 2 && p.unmatchedExits == 0)
     }
 
     @Test("a malformed tracepoint format line is an error naming the file and line")

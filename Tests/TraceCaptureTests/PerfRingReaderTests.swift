@@ -106,12 +106,12 @@ import Testing
 
     @Test("RAW only: the thread from common_pid, the process left unknown (0)")
     func rawOnly() {
-        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 0, 0))
+        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 0, 0, 0))
         ring.append(type: Self.sampleRecord, body: Self.sample(
             id: nil, pid: nil, tid: nil, time: nil, raw: Self.enterRaw(nr: 39, args: [1, 2, 3, 4, 5, 6], commonPID: 4321)))
         ring.append(type: Self.sampleRecord, body: Self.sample(
             id: nil, pid: nil, tid: nil, time: 77, raw: Self.exitRaw(nr: 39, ret: 5, commonPID: 4322)))
-        let r = FakeRing(sampleType: CTraceCapture_perf_sample_type(1, 0, 0))
+        let r = FakeRing(sampleType: CTraceCapture_perf_sample_type(1, 0, 0, 0))
         r.append(type: Self.sampleRecord, body: Self.sample(
             id: nil, pid: nil, tid: nil, time: 77, raw: Self.exitRaw(nr: 39, ret: 5, commonPID: 4322)))
         let a = ring.read()
@@ -126,7 +126,7 @@ import Testing
 
     @Test("FORK records give the new thread and its process; EXIT records pass quietly; short ones are skipped")
     func forkAndExit() {
-        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 0, 0))
+        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 0, 0, 0))
         ring.append(type: Self.forkRecord, body: Self.task(pid: 500, ppid: 400, tid: 501, ptid: 400))
         ring.append(type: Self.exitRecord, body: Self.task(pid: 500, ppid: 400, tid: 501, ptid: 400))
         ring.append(type: Self.forkRecord, body: Self.u32(1) + Self.u32(2))
@@ -142,7 +142,7 @@ import Testing
 
     @Test("TID and RAW: pid, tid, number and arguments; no id, no time")
     func tidRaw() {
-        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 0, 1))
+        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 0, 1, 0))
         ring.append(type: Self.sampleRecord, body: Self.sample(
             id: nil, pid: 10, tid: 11, time: nil, raw: Self.enterRaw(nr: 39, args: [1, 2, 3, 4, 5, 6])))
         let r = ring.read()
@@ -154,7 +154,7 @@ import Testing
 
     @Test("TID, TIME and RAW: an enter and an exit with their times and return value")
     func withTime() {
-        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(1, 0, 1))
+        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(1, 0, 1, 0))
         ring.append(type: Self.sampleRecord, body: Self.sample(
             id: nil, pid: 10, tid: 12, time: 1000, raw: Self.enterRaw(nr: 0, args: [7, 0, 0, 0, 0, 0])))
         ring.append(type: Self.sampleRecord, body: Self.sample(
@@ -167,7 +167,7 @@ import Testing
 
     @Test("IDENTIFIER, TID and RAW: the event id comes first")
     func withID() {
-        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 1, 1))
+        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 1, 1, 0))
         ring.append(type: Self.sampleRecord, body: Self.sample(
             id: 77, pid: 20, tid: 21, time: nil, raw: Self.enterRaw(nr: 110, args: [0, 0, 0, 0, 0, 0])))
         let r = ring.read()
@@ -177,7 +177,7 @@ import Testing
 
     @Test("lost records are counted; other records, other tracepoints and short samples are skipped")
     func lostAndSkipped() {
-        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(1, 1, 1))
+        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(1, 1, 1, 0))
         ring.append(type: Self.lostRecord, body: Self.u64(5) + Self.u64(1234))
         ring.append(type: 3, body: Self.u64(0))  // PERF_RECORD_COMM-like: not ours
         var other = Self.enterRaw(nr: 1, args: [0, 0, 0, 0, 0, 0])
@@ -199,7 +199,7 @@ import Testing
 
     @Test("a record that wraps around the end of the data area is read whole")
     func wraps() {
-        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 0, 1))
+        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 0, 1, 0))
         let body = Self.sample(id: nil, pid: 1, tid: 2, time: nil, raw: Self.enterRaw(nr: 3, args: [9, 9, 9, 9, 9, 9]))
         let recordSize = 8 + body.count
         let count = Self.dataPages * Self.page / recordSize + 3
@@ -216,10 +216,38 @@ import Testing
 
     @Test("a header whose size runs past data_head drops the rest of what was published")
     func badHeader() {
-        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 0, 1))
+        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(0, 0, 1, 0))
         ring.append(type: Self.sampleRecord, body: Self.u64(0), size: 200)
         let r = ring.read()
         #expect(r.samples.isEmpty && r.skipped == 1)
         #expect(CTraceCapture_perf_ring_pending(ring.ring) == 0)
+    }
+
+    @Test("REGS_USER: a sys_enter sample's ABI, rcx, rsi and rip after the raw data; exits carry none; an ABI-NONE sample no registers")
+    func userRegisters() throws {
+        try #require(CTraceCapture_perf_regs_supported() != 0, "x86_64 hosts only")
+        let ring = FakeRing(sampleType: CTraceCapture_perf_sample_type(1, 0, 0, 1))
+        ring.append(type: Self.sampleRecord, body: Self.sample(
+            id: nil, pid: nil, tid: nil, time: 5, raw: Self.enterRaw(nr: 102, args: [1, 0x4000, 0, 0, 0, 0], commonPID: 9))
+            + Self.u64(2) + Self.u64(0x4000) + Self.u64(0x77) + Self.u64(0x5555_1234))
+        ring.append(type: Self.sampleRecord, body: Self.sample(
+            id: nil, pid: nil, tid: nil, time: 6, raw: Self.exitRaw(nr: 102, ret: 3, commonPID: 9)))
+        ring.append(type: Self.sampleRecord, body: Self.sample(
+            id: nil, pid: nil, tid: nil, time: 7, raw: Self.enterRaw(nr: 20, args: [0, 0, 0, 0, 0, 0], commonPID: 9))
+            + Self.u64(0))
+        // Registers cut short, and an ABI value the kernel never writes: skipped.
+        ring.append(type: Self.sampleRecord, body: Self.sample(
+            id: nil, pid: nil, tid: nil, time: 8, raw: Self.enterRaw(nr: 20, args: [0, 0, 0, 0, 0, 0], commonPID: 9))
+            + Self.u64(1) + Self.u64(7))
+        ring.append(type: Self.sampleRecord, body: Self.sample(
+            id: nil, pid: nil, tid: nil, time: 9, raw: Self.enterRaw(nr: 20, args: [0, 0, 0, 0, 0, 0], commonPID: 9))
+            + Self.u64(3) + Self.u64(0) + Self.u64(0) + Self.u64(0))
+        let r = ring.read()
+        #expect(r.skipped == 2)
+        try #require(r.samples.count == 3)
+        #expect(r.samples[0].user_abi == 2 && r.samples[0].user_cx == 0x4000 && r.samples[0].user_si == 0x77)
+        #expect(r.samples[0].user_ip == 0x5555_1234)
+        #expect(r.samples[1].kind == 1 && r.samples[1].ret == 3 && r.samples[1].user_abi == 0)
+        #expect(r.samples[2].nr == 20 && r.samples[2].user_abi == 0 && r.samples[2].user_ip == 0)
     }
 }

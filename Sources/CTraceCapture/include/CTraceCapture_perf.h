@@ -24,7 +24,10 @@ typedef struct {
 /// fields are 0). `id` is the event id that produced a sample (`PERF_EVENT_IOC_ID` of the event
 /// that was opened, also for inherited events), 0 when the events were opened without
 /// PERF_SAMPLE_IDENTIFIER; `time` is 0 without PERF_SAMPLE_TIME. Without PERF_SAMPLE_TID a
-/// sample's `tid` is the raw record's `common_pid` and its `pid` is 0 (not known).
+/// sample's `tid` is the raw record's `common_pid` and its `pid` is 0 (not known). `user_abi`
+/// is the PERF_SAMPLE_REGS_ABI_* of a sys_enter sample taken with user registers (1: 32-bit
+/// code, 2: 64-bit code), 0 without them; `user_cx`, `user_si` and `user_ip` are then the
+/// thread's rcx, rsi and rip as the kernel saved them at entry (x86_64 only).
 typedef struct {
     uint64_t id;
     uint64_t time;
@@ -34,13 +37,27 @@ typedef struct {
     int32_t pid;
     int32_t tid;
     uint32_t kind;
+    uint32_t user_abi;
+    uint64_t user_cx;
+    uint64_t user_si;
+    uint64_t user_ip;
 } CTraceCapture_perf_sample;
 
 /// The sample_type of our events: RAW always; TID (`with_tid`: the process and thread ids as
 /// seen from our pid namespace), TIME (`with_time`, to order samples of different CPUs) and
 /// IDENTIFIER (`with_id`, to tell events apart) only when asked, since every field is written
-/// by the traced thread on every syscall.
-uint64_t CTraceCapture_perf_sample_type(int with_time, int with_id, int with_tid);
+/// by the traced thread on every syscall. `with_regs` (sys_enter events, x86_64 hosts only;
+/// ignored elsewhere) adds PERF_SAMPLE_REGS_USER with rcx, rsi and rip, which tell an i386
+/// (compat) call from a native one: `CTraceCapture_perf_open` then asks for those. A ring
+/// whose sample_type has REGS_USER expects them after the raw data of sys_enter samples only,
+/// so sys_exit events writing to it are opened without them.
+uint64_t CTraceCapture_perf_sample_type(int with_time, int with_id, int with_tid, int with_regs);
+/// Whether `CTraceCapture_perf_sample_type` can add user registers on this host (x86_64).
+int CTraceCapture_perf_regs_supported(void);
+
+/// Copies `len` bytes at `addr` of process (or thread) `pid`'s memory to `buf` with
+/// process_vm_readv. Returns the bytes copied, or -errno.
+long CTraceCapture_read_memory(pid_t pid, uint64_t addr, void *buf, size_t len);
 
 /// A mapped ring buffer: one metadata page followed by 2^n data pages. `sample_type` is that of
 /// every event writing to it.
@@ -119,9 +136,8 @@ void CTraceCapture_perf_warm_up_finish(void);
 /// 1 while a warm-up was started and not finished.
 int CTraceCapture_perf_warm_up_pending(void);
 
-/// `__NR_execve`, `__NR_exit` and `__NR_exit_group` on the host.
+/// `__NR_execve` and `__NR_exit_group` on the host.
 int64_t CTraceCapture_perf_nr_execve(void);
-int64_t CTraceCapture_perf_nr_exit(void);
 int64_t CTraceCapture_perf_nr_exit_group(void);
 
 #endif

@@ -28,14 +28,25 @@ public enum OCIWriter {
         var conditions: [Condition]
     }
 
-    /// What the profile will not say as the policy does, though runtimes still enforce it safely:
-    /// OCI has no bad-architecture action (runtimes kill the calling thread).
-    public static func changes(_ policy: Policy) -> [String] {
+    /// What the profile will not say as the policy does: OCI has no bad-architecture action
+    /// (runtimes kill the calling thread), and runtimes (runc, crun, podman through libseccomp)
+    /// add their `native` architecture to every filter, so a profile that does not list it still
+    /// decides that architecture's calls by its rules (resolved by name there) and its default
+    /// action, where the policy gives them its bad-architecture action.
+    public static func changes(_ policy: Policy, native: Arch = .host) -> [String] {
+        var out: [String] = []
         switch policy.badArchAction {
-        case .killThread, .killProcess: return []
+        case .killThread, .killProcess: break
         default:
-            return ["OCI profiles have no bad-architecture action: runtimes kill the thread that calls from an architecture the profile does not list (the policy says \(policy.badArchAction))"]
+            out.append("OCI profiles have no bad-architecture action: runtimes kill the thread that calls from an architecture the profile does not list (the policy says \(policy.badArchAction))")
         }
+        if !policy.architectures.contains(native) {
+            out.append("the profile does not list \(native) (\(native.ociName)), but libseccomp adds the native architecture "
+                + "to every filter: under runc, crun or podman on \(native), \(native) calls get the profile's rules and its "
+                + "default action (\(policy.defaultAction)), not the policy's bad-architecture action (\(policy.badArchAction)); "
+                + "add `\(native)` to the policy's architectures to write what the runtime will do")
+        }
+        return out
     }
 
     public static func encode(_ policy: Policy, options: Options = Options()) throws -> [UInt8] {

@@ -53,6 +53,8 @@ struct ProfileFileV1 {
         var startTime: Double?
         var endTime: Double?
         var lostEvents: UInt64
+        /// Written only when some calls were left out (older profiles lack it).
+        var unknownArchitectureCalls: UInt64?
         var pids: [Int32]
         var pidsOverflow: UInt64
         var exitCode: Int32?
@@ -106,6 +108,7 @@ struct ProfileFileV1 {
         let m = p.metadata
         metadata = Metadata(command: m.command, attachedPid: m.attachedPid, backend: m.backend,
                             startTime: m.startTime, endTime: m.endTime, lostEvents: m.lostEvents,
+                            unknownArchitectureCalls: m.unknownArchitectureCalls == 0 ? nil : m.unknownArchitectureCalls,
                             pids: m.pids.sorted(), pidsOverflow: m.pidsOverflow, exitCode: m.exitCode,
                             exitSignal: m.exitSignal, totalCalls: m.totalCalls, traces: m.traces,
                             runtimeSyscalls: m.runtimeSyscalls.isEmpty ? nil
@@ -137,6 +140,8 @@ struct ProfileFileV1 {
         var meta = ProfileMetadata(command: metadata.command, attachedPid: metadata.attachedPid,
                                    backend: metadata.backend, startTime: metadata.startTime, endTime: metadata.endTime)
         meta.lostEvents = try ProfileCount.checked(metadata.lostEvents, "metadata.lostEvents")
+        meta.unknownArchitectureCalls = try ProfileCount.checked(metadata.unknownArchitectureCalls ?? 0,
+                                                                 "metadata.unknownArchitectureCalls")
         meta.pids = Set(metadata.pids)
         meta.pidsOverflow = try ProfileCount.checked(metadata.pidsOverflow, "metadata.pidsOverflow")
         meta.exitCode = metadata.exitCode
@@ -200,7 +205,8 @@ extension ProfileFileV1.Metadata {
             ("pidsOverflow", .unsigned(pidsOverflow)),
             ("totalCalls", .unsigned(totalCalls)),
             ("traces", .signed(Int64(traces))),
-        ] + optional("attachedPid", attachedPid) { .signed(Int64($0)) }
+        ] + optional("unknownArchitectureCalls", unknownArchitectureCalls) { .unsigned($0) }
+          + optional("attachedPid", attachedPid) { .signed(Int64($0)) }
           + optional("startTime", startTime) { .double($0) }
           + optional("endTime", endTime) { .double($0) }
           + optional("exitCode", exitCode) { .signed(Int64($0)) }
@@ -350,6 +356,7 @@ extension ProfileFileV1.Metadata {
         startTime = try f.optional("startTime", F.double)
         endTime = try f.optional("endTime", F.double)
         lostEvents = try f.required("lostEvents", F.uint64)
+        unknownArchitectureCalls = try f.optional("unknownArchitectureCalls", F.uint64)
         pids = try f.required("pids") { (n, p) throws(ProfileError) in try F.array(n, p, F.int32) }
         pidsOverflow = try f.required("pidsOverflow", F.uint64)
         exitCode = try f.optional("exitCode", F.int32)

@@ -147,6 +147,7 @@ extension ProfileMetadata {
         if let s = o.startTime { startTime = min(startTime ?? s, s) }
         if let e = o.endTime { endTime = max(endTime ?? e, e) }
         lostEvents &+= o.lostEvents
+        unknownArchitectureCalls &+= o.unknownArchitectureCalls
         for p in o.pids.sorted() where !pids.contains(p) {
             if pids.count < pidLimit { pids.insert(p) } else { pidsOverflow &+= 1 }
         }

@@ -11,6 +11,9 @@ public struct ProfileMetadata: Hashable, Sendable {
     public var endTime: Double?
     /// Events the backend knows it lost; a profile with lost events may be incomplete.
     public var lostEvents: UInt64 = 0
+    /// Calls the backend saw but left out because it could not tell their architecture (the
+    /// perf backend, i386 against x86_64); a profile with any is incomplete and not generated from.
+    public var unknownArchitectureCalls: UInt64 = 0
     /// Distinct process ids seen (bounded; `pidsOverflow` counts those not kept).
     public internal(set) var pids: Set<Int32> = []
     public internal(set) var pidsOverflow: UInt64 = 0
