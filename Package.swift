@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "TraceCaptureTests", dependencies: ["TraceCapture", "PolicyModel", "CTraceCapture", "TestSupport"],
                     path: "Tests/TraceCaptureTests"),
         .testTarget(name: "TUITests", dependencies: ["TUI", "PolicyModel", "TraceCapture", "TestSupport"],
-                    path: "Tests/TUITests", exclude: ["Snapshots"]),
+                    path: "Tests/TUITests", exclude: ["Snapshots", "Recordings"]),
         .testTarget(name: "SeccompTUITests", dependencies: ["TUI", "PolicyModel", "TraceCapture", "TestSupport"],
                     path: "Tests/SeccompTUITests"),
     ]

@@ -30,3 +30,11 @@ int CTraceCapture_pty_resize(int controller, unsigned short rows, unsigned short
     struct winsize ws = { rows, columns, 0, 0 };
     return ioctl(controller, TIOCSWINSZ, &ws) == 0 ? 0 : -errno;
 }
+
+int CTraceCapture_pty_size(int fd, unsigned short *rows, unsigned short *columns) {
+    struct winsize ws;
+    if (ioctl(fd, TIOCGWINSZ, &ws) != 0) return -1;
+    *rows = ws.ws_row;
+    *columns = ws.ws_col;
+    return 0;
+}

@@ -19,14 +19,20 @@ final class PerfChild: @unchecked Sendable {
     private let ended = DispatchSemaphore(value: 0)
 
     /// Forks `command`, held before its exec. With `dieWithTracer` it is killed if this process dies.
-    init(_ command: [String], dieWithTracer: Bool, takeTerminal: Bool) throws(PerfBackendError) {
+    /// `environment` replaces this process's for the command (nil: the same).
+    init(_ command: [String], dieWithTracer: Bool, takeTerminal: Bool,
+         environment: [String]? = nil) throws(PerfBackendError) {
         let forked = DispatchSemaphore(value: 0)
         let box = ForkResult()
         let thread = Thread { [lock, ended] in
             var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
             var release: Int32 = -1, status: Int32 = -1
-            let pid = CTraceCapture_perf_spawn_held(command[0], &argv, dieWithTracer ? 1 : 0, takeTerminal ? 1 : 0, &release, &status)
-            for p in argv { free(p) }
+            var envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup($0) } + [nil] }
+            let pid = envp.withOptionalBuffer { env in
+                CTraceCapture_perf_spawn_held(command[0], &argv, env, dieWithTracer ? 1 : 0, takeTerminal ? 1 : 0,
+                                              &release, &status)
+            }
+            for p in argv + (envp ?? []) { free(p) }
             box.values = (pid, release, status)
             forked.signal()
             guard pid > 0 else { return }

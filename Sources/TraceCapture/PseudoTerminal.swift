@@ -35,6 +35,14 @@ public final class PseudoTerminal: @unchecked Sendable {
         _ = CTraceCapture_pty_resize(controller, UInt16(clamping: max(1, height)), UInt16(clamping: max(1, width)))
     }
 
+    /// The window size of the terminal `fd` (the user's), or nil when it is not a terminal or
+    /// has no size.
+    public static func windowSize(of fd: Int32) -> (width: Int, height: Int)? {
+        var rows: UInt16 = 0, columns: UInt16 = 0
+        guard CTraceCapture_pty_size(fd, &rows, &columns) == 0, rows > 0, columns > 0 else { return nil }
+        return (Int(columns), Int(rows))
+    }
+
     /// Writes the user's keys to the program (all of them, unless the program stopped reading
     /// and the terminal's buffer is full: then the rest is dropped rather than block the TUI).
     public func write(_ bytes: [UInt8]) {

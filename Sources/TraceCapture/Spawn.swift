@@ -49,13 +49,19 @@ public enum Spawn {
     /// `filterFlags` are the `SECCOMP_FILTER_FLAG_*` bits the filter is installed with.
     /// With `takeTerminal` the child starts a session whose controlling terminal is its standard
     /// input (the TUI's pseudo-terminal).
+    /// `environment` replaces this process's for the command (nil: the same).
     public static func start(_ command: [String], filter: [SockFilter], filterFlags: UInt32 = 0, noNewPrivs: NoNewPrivs,
-                             stopSelf: Bool, takeTerminal: Bool = false) throws(TraceError) -> Child {
+                             stopSelf: Bool, takeTerminal: Bool = false,
+                             environment: [String]? = nil) throws(TraceError) -> Child {
         var errorFD: Int32 = -1
         var report: UnsafeMutableRawPointer?
+        var envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup($0) } + [nil] }
+        defer { for p in envp ?? [] { free(p) } }
         let pid = withExecArguments(command, filter: filter) { path, argv, filterBytes in
-            CTraceCapture_spawn_flags(path, argv, environ, filterBytes, UInt16(filter.count), filterFlags, noNewPrivs.cValue,
-                                      stopSelf ? 1 : 0, takeTerminal ? 1 : 0, &errorFD, &report)
+            envp.withOptionalBuffer { env in
+                CTraceCapture_spawn_flags(path, argv, env ?? UnsafePointer(environ), filterBytes, UInt16(filter.count), filterFlags,
+                                          noNewPrivs.cValue, stopSelf ? 1 : 0, takeTerminal ? 1 : 0, &errorFD, &report)
+            }
         }
         switch Errno.result(pid) {
         case .failure(let e): throw .systemCall("fork", pid: nil, errno: e.rawValue)
@@ -80,6 +86,20 @@ public enum Spawn {
         case .success(let pid):
             return (Child(pid: pid, errorFD: errorFD, report: UInt(bitPattern: report)), listener)
         }
+    }
+
+    /// This process's environment with `TERM` set to `terminal`, for a command on a terminal of
+    /// that type; `COLUMNS`, `LINES` and `TERMCAP`, which would describe this process's
+    /// terminal rather than the command's, are left out.
+    public static func environment(terminal: String) -> [String] {
+        var env: [String] = []
+        var entry = environ
+        while let p = entry.pointee {
+            let s = String(cString: p)
+            if !["TERM", "COLUMNS", "LINES", "TERMCAP"].contains(where: { s.hasPrefix($0 + "=") }) { env.append(s) }
+            entry += 1
+        }
+        return env + ["TERM=" + terminal]
     }
 
     /// Calls `body` with the resolved path of `command[0]`, its NULL-terminated argv and the
@@ -116,4 +136,13 @@ public enum Spawn {
 
     /// The one-instruction filter `RET TRACE`: every syscall stops the ptrace tracer once.
     public static let traceEverything: [SockFilter] = [SockFilter(code: 0x06, k: 0x7FF0_0000)]
+}
+
+extension Optional where Wrapped == [UnsafeMutablePointer<CChar>?] {
+    /// Calls `body` with the NULL-terminated array's address, or nil when there is none.
+    mutating func withOptionalBuffer<R>(_ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>?) -> R) -> R {
+        guard var array = self else { return body(nil) }
+        defer { self = array }
+        return array.withUnsafeMutableBufferPointer { body(UnsafePointer($0.baseAddress)) }
+    }
 }

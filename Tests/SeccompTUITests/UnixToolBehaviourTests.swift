@@ -21,8 +21,25 @@ import TestSupport
         let piped = try ProcessRunner.run([TmuxSession.binary, "export", "--format", "bpf", policy])
         #expect(piped.status == 0)
         #expect(!piped.stdout.isEmpty, "a pipe gets the program")
-        let text = try ProcessRunner.run([TmuxSession.binary, "export", "--format", "c", policy])
-        #expect(text.status == 0 && text.stdout.contains("sock_filter"), "a C header is text: allowed anywhere")
+    }
+
+    @Test("export --format c (a .h) with no -o refuses a terminal the same way; to a pipe or -o it writes the header")
+    func cHeaderNotToTerminal() throws {
+        let dir = try TestScratch.directory("c-tty")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let policy = dir.appendingPathComponent("p.json").path
+        try Self.policyJSON.write(toFile: policy, atomically: true, encoding: .utf8)
+        let t = try TmuxSession("\(TmuxSession.binary) export --format c \(policy); echo \"exit=$?\"; sleep 30")
+        let screen = try t.waitFor("exit=")
+        #expect(screen.contains("refusing to write a C header to a terminal: give -o FILE.h"), "\(screen)")
+        #expect(!screen.contains("exit=0"))
+        #expect(!screen.contains("sock_filter"), "nothing of the header was written")
+        let piped = try ProcessRunner.run([TmuxSession.binary, "export", "--format", "c", policy])
+        #expect(piped.status == 0 && piped.stdout.contains("sock_filter"), "a pipe gets the header")
+        let file = dir.appendingPathComponent("p.h").path
+        let t2 = try TmuxSession("\(TmuxSession.binary) export \(policy) -o \(file); echo \"exit=$?\"; sleep 30")
+        try t2.waitFor("exit=0")
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains("sock_filter"), "-o FILE.h on a terminal writes it")
     }
 
     @Test("merge warns when two policies decide a call differently, naming the call and both decisions")
