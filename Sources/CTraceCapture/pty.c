@@ -33,7 +33,7 @@ int CTraceCapture_pty_resize(int controller, unsigned short rows, unsigned short
 
 int CTraceCapture_pty_size(int fd, unsigned short *rows, unsigned short *columns) {
     struct winsize ws;
-    if (ioctl(fd, TIOCGWINSZ, &ws) != 0) return -1;
+    if (ioctl(fd, TIOCGWINSZ, &ws) != 0) return -errno;
     *rows = ws.ws_row;
     *columns = ws.ws_col;
     return 0;

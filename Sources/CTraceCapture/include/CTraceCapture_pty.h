@@ -11,6 +11,6 @@ int CTraceCapture_pty_open(int *controller, int *terminal);
 /// Sets the window size (TIOCSWINSZ; the program's process group gets SIGWINCH). 0 or -errno.
 int CTraceCapture_pty_resize(int controller, unsigned short rows, unsigned short columns);
 
-/// The window size of the terminal `fd` (TIOCGWINSZ). 0 or -1.
+/// The window size of the terminal `fd` (TIOCGWINSZ). 0 or -errno.
 int CTraceCapture_pty_size(int fd, unsigned short *rows, unsigned short *columns);
 #endif
