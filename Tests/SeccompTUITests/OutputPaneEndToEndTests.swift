@@ -81,9 +81,10 @@ import TestSupport
 
         // A smaller window: the screen and less (SIGWINCH) take the new pane size.
         try TmuxSession.run(["-L", t.socket, "resize-window", "-t", t.name, "-x", "100", "-y", "30"])
+        // (Until less has redrawn: the old frame cut to the new size also ends in its prompt.)
         try waitFor(timeout: 20, interval: 0.1) {
             pane = Self.paneRows(try t.capture(), height: 30)
-            return pane.last == ":"
+            return pane.last == ":" && pane.first == next
         }
         #expect(pane.count == 25 && pane[0] == next, "less redrew from the same line: \(pane)")
         #expect(pane[24] == ":", "its prompt is on the smaller pane's bottom row: \(pane)")
