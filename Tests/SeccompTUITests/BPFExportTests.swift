@@ -11,8 +11,7 @@ import TestSupport
     ])
 
     func temporaryDirectory() throws -> URL {
-        let dir = TestScratch.root.appendingPathComponent("bpf-export-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("bpf-export")
         return dir
     }
 

@@ -20,8 +20,7 @@ import TestSupport
 
     /// A fresh directory for one test.
     private func tempDir() throws -> URL {
-        let url = TestScratch.root.appendingPathComponent("export-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let url = try TestScratch.directory("export-tests")
         return url
     }
 

@@ -43,8 +43,7 @@ import TestSupport
     }
 
     static func export(_ text: String) throws -> URL {
-        let dir = TestScratch.root.appendingPathComponent("runc-export-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("runc-export")
         let input = dir.appendingPathComponent("in.json")
         try Data(text.utf8).write(to: input)
         // Docker's profile lists x86_64, x32 and x86; with argument rules the OCI writer refuses

@@ -13,9 +13,7 @@ import TestSupport
     typealias S = EnforceTestSupport
 
     func scratch(_ name: String) throws -> URL {
-        let dir = TestScratch.root.appendingPathComponent("\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
+        try TestScratch.directory(name)
     }
 
     /// Learns the server in the TUI (ptrace backend) with one connection served; `limit` 0 saves

@@ -8,8 +8,7 @@ import TestSupport
 /// `Enforcer` against the kernel: real commands under real filters.
 @Suite(.serialized) struct EnforcerTests {
     func tempDir() throws -> URL {
-        let dir = TestScratch.root.appendingPathComponent("enforcer-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("enforcer")
         return dir
     }
 

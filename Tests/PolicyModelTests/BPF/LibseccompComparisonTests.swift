@@ -108,8 +108,7 @@ import TestSupport
 
     /// Builds each policy with libseccomp; nil where libseccomp refused it.
     static func libseccompPrograms(_ policies: [(Policy, Int)]) throws -> [[SockFilter]?] {
-        let dir = TestScratch.root.appendingPathComponent("libseccomp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("libseccomp")
         defer { try? FileManager.default.removeItem(at: dir) }
         let spec: [[String: Any]] = policies.map { p, optimize in
             ["default": p.defaultAction.returnValue, "badarch": p.badArchAction.returnValue, "optimize": optimize,

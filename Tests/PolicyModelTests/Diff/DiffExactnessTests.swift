@@ -219,8 +219,7 @@ import TestSupport
     /// `Fixtures/libseccomp_oci.py`'s `build` (runc's rules) and exported with `export_bpf`.
     static func runcProgram(_ policy: Policy) throws -> [SockFilter] {
         let fixture = try #require(Bundle.module.url(forResource: "libseccomp_oci", withExtension: "py", subdirectory: "Fixtures"))
-        let dir = TestScratch.root.appendingPathComponent("diff-libseccomp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("diff-libseccomp")
         defer { try? FileManager.default.removeItem(at: dir) }
         let profile = dir.appendingPathComponent("profile.json"), output = dir.appendingPathComponent("filter.bpf")
         try Data(try OCIWriter.encode(policy)).write(to: profile)
