@@ -45,14 +45,14 @@ let package = Package(
             ],
             path: "Sources/seccomp-tui"
         ),
-        .target(name: "TestScratch", path: "Tests/TestScratch"),
-        .testTarget(name: "PolicyModelTests", dependencies: ["PolicyModel", "TestScratch"], path: "Tests/PolicyModelTests",
+        .target(name: "TestSupport", dependencies: ["PolicyModel"], path: "Tests/TestSupport"),
+        .testTarget(name: "PolicyModelTests", dependencies: ["PolicyModel", "TestSupport"], path: "Tests/PolicyModelTests",
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "TraceCaptureTests", dependencies: ["TraceCapture", "PolicyModel", "CTraceCapture", "TestScratch"],
+        .testTarget(name: "TraceCaptureTests", dependencies: ["TraceCapture", "PolicyModel", "CTraceCapture", "TestSupport"],
                     path: "Tests/TraceCaptureTests"),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "PolicyModel", "TraceCapture", "TestScratch"],
-                    path: "Tests/TUITests", exclude: ["Snapshots"]),
-        .testTarget(name: "SeccompTUITests", dependencies: ["TUI", "PolicyModel", "TraceCapture", "TestScratch"],
+        .testTarget(name: "TUITests", dependencies: ["TUI", "PolicyModel", "TraceCapture", "TestSupport"],
+                    path: "Tests/TUITests", exclude: ["Snapshots", "Recordings"]),
+        .testTarget(name: "SeccompTUITests", dependencies: ["TUI", "PolicyModel", "TraceCapture", "TestSupport"],
                     path: "Tests/SeccompTUITests"),
     ]
 )

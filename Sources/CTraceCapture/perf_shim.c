@@ -315,8 +315,10 @@ size_t CTraceCapture_perf_ring_read(CTraceCapture_perf_ring *ring,
     return n;
 }
 
-pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[], int die_with_parent, int take_terminal,
-                                    int *release_fd, int *status_fd) {
+extern char **environ;
+
+pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[], char *const envp[], int die_with_parent,
+                                    int take_terminal, int *release_fd, int *status_fd) {
     pid_t parent = getpid();
     int rel[2], st[2];
     if (pipe2(rel, O_CLOEXEC) < 0) return -errno;
@@ -355,6 +357,7 @@ pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[], int di
         int e = 0;
         if (take_terminal && (setsid() < 0 || ioctl(0, TIOCSCTTY, 0) < 0)) e = errno;
         if (e == 0) {
+            if (envp) environ = (char **)envp;  // a pointer store: safe after fork
             execvp(file, argv);
             e = errno;
         }

@@ -72,17 +72,16 @@ static long child_install(volatile struct report *report, const void *filter, un
 
 /// Forks with every signal blocked around the fork, a CLOEXEC pipe (EOF in the parent once the
 /// child exec'd or ended) and the shared report page. In the child (returns 0): default handlers,
-/// no blocked signal. In the parent: the child's pid, `*fd` the pipe's read end; or -1 with errno.
+/// no blocked signal. In the parent: the child's pid, `*fd` the pipe's read end; or -errno.
 static pid_t fork_child(int *fd, volatile struct report **report) {
     int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return -1;
+    if (pipe2(fds, O_CLOEXEC) != 0) return -errno;
     volatile struct report *shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (shared == MAP_FAILED) {
         int e = errno;
         close(fds[0]);
         close(fds[1]);
-        errno = e;
-        return -1;
+        return -e;
     }
     shared->listener = -1;
     sigset_t all, old;
@@ -101,8 +100,7 @@ static pid_t fork_child(int *fd, volatile struct report **report) {
     if (pid < 0) {
         close(fds[0]);
         munmap((void *)shared, sizeof *shared);
-        errno = saved;
-        return -1;
+        return -saved;
     }
     *fd = fds[0];
     *report = shared;
@@ -168,8 +166,10 @@ static inline void cpu_relax(void) {
 
 pid_t CTraceCapture_spawn_supervised(const char *path, char *const argv[], char *const envp[],
                                      const void *filter, unsigned short filter_len, unsigned int filter_flags,
-                                     int nnp_mode, int *error_fd, void **report, int *listener_fd) {
+                                     int nnp_mode, int *error_fd, void **report, int *listener_fd,
+                                     int *listener_failed) {
     *listener_fd = -1;
+    *listener_failed = 0;
     int fd = -1;
     volatile struct report *shared = NULL;
     pid_t pid = fork_child(&fd, &shared);
@@ -182,7 +182,7 @@ pid_t CTraceCapture_spawn_supervised(const char *path, char *const argv[], char 
         execve(path, argv, envp);  // the listener is CLOEXEC: the command does not hold it
         child_fail(shared, CTraceCapture_SPAWN_STAGE_EXEC);
     }
-    if (pid < 0) return -1;
+    if (pid < 0) return pid;
     *error_fd = fd;
     *report = (void *)shared;
     // Wait for the child to install the filter, or to fail before (it exits: the pipe reads EOF).
@@ -212,8 +212,8 @@ pid_t CTraceCapture_spawn_supervised(const char *path, char *const argv[], char 
         while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR) {}
         close(fd);
         munmap((void *)shared, sizeof *shared);
-        errno = saved;
-        return -2;
+        *listener_failed = 1;
+        return -saved;
     }
     *listener_fd = taken;
     __atomic_store_n(&shared->go, 1, __ATOMIC_RELEASE);

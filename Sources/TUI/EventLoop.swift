@@ -101,12 +101,14 @@ final class EventLoop {
         return state
     }
 
-    /// Gives the program the output pane's size, when it changed.
+    /// Gives the program's screen and the program (TIOCSWINSZ, SIGWINCH) the output pane's size
+    /// less its title row and left margin, when it changed.
     private func resizeProgram() {
         guard let program else { return }
-        let size = (width: max(1, state.detailWidth - 1), height: max(1, state.detailHeight - 1))
+        let size = state.programSize
         if size != programSize {
             programSize = size
+            programOutput?.resize(width: size.width, height: size.height)
             program.resize(width: size.width, height: size.height)
         }
     }

@@ -108,7 +108,7 @@ enum KeyBindings {
         KeyBinding(keys: [.char("R")], action: .toggleRefusedView, scope: .global, label: nil,
                    help: "list the seen calls the selected syscall's rule refuses, or the syscall again"),
         KeyBinding(keys: [.char("w")], action: .toggleOutput, scope: .global, label: "Output",
-                   help: "show the program's terminal (what it wrote, in its colours) and give it the keys; "
+                   help: "show the program's terminal (its screen, in its colours) and give it the keys; "
                        + "^] gives the keys back to seccomp-tui, PgUp/PgDn scroll, w again hides it"),
         KeyBinding(keys: [.char("z")], action: .undo, scope: .global, label: nil, help: "undo the last decision"),
         KeyBinding(keys: [.char("Z")], action: .redo, scope: .global, label: nil, help: "redo"),
@@ -131,7 +131,8 @@ enum KeyBindings {
     ]
 
     /// While the output pane has the focus every key goes to the program but this one (Ctrl-],
-    /// as telnet and virsh console use it) and PgUp/PgDn, which scroll the pane.
+    /// as telnet and virsh console use it) and PgUp/PgDn, which scroll the pane back unless a
+    /// full-screen program's (alternate) screen is shown.
     static let leaveOutput = Key.ctrl("}")
 
     /// The action a key stands for in `pane`: a binding of the pane's own scope wins over a global one.

@@ -204,21 +204,23 @@ private func apply(_ old: TUIState, _ action: TUIAction) -> TUIState {
 // MARK: - Keys in prompts, the help screen and the output pane
 
 /// A key while the output pane has the focus: to the program, but for the key that gives the
-/// keys back and PgUp/PgDn, which scroll the pane.
+/// keys back and PgUp/PgDn, which scroll the pane over the main screen's scroll-back (on the
+/// alternate screen of a full-screen program, which has none, they go to the program).
 private func outputKey(_ old: TUIState, _ key: Key) -> TUIState {
     var s = old
     let page = max(1, s.detailHeight - 2)
+    let alternate = s.output?.screen.isAlternate ?? false
     switch key {
     case KeyBindings.leaveOutput:
         s.outputFocus = false
         s.message = "keys back to seccomp-tui; w hides the output, Tab gives the program the keys again"
-    case .pageUp:
-        s.outputScroll = min(s.outputScroll + page, max(0, (s.output?.lines.count ?? 0) - 1))
-    case .pageDown:
+    case .pageUp where !alternate:
+        s.outputScroll = min(s.outputScroll + page, OutputView.maxScroll(s))
+    case .pageDown where !alternate:
         s.outputScroll = max(0, s.outputScroll - page)
     default:
         s.message = nil
-        if let bytes = key.terminalBytes {
+        if let bytes = key.terminalBytes(applicationCursorKeys: s.output?.screen.applicationCursorKeys ?? false) {
             s.effects.append(.sendToProgram(bytes))
             s.outputScroll = 0
         }

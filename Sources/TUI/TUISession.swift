@@ -48,6 +48,7 @@ public enum TUISession {
         if case .spawn = target {
             terminal = try PseudoTerminal(width: 80, height: 24)
             traceOptions.takeTerminal = true
+            traceOptions.terminalType = ProgramOutput.terminalType
         }
         let copy = try openCopy(options.childOutput, terminal: terminal)
         defer {
@@ -57,7 +58,19 @@ public enum TUISession {
         let stdio = try TerminalStdio(programTerminal: terminal?.terminal,
                                       childOutput: terminal == nil ? options.childOutput : "/dev/null")
         defer { stdio.restore() }
-        terminal?.startReading(copyTo: copy) { programOutput.add($0) }
+        if let terminal, let size = PseudoTerminal.windowSize(of: stdio.ttyOut) {
+            // The program starts with the output pane's size, not after a first SIGWINCH.
+            let pane = TUIState(width: size.width, height: size.height, title: "").programSize
+            programOutput.resize(width: pane.width, height: pane.height)
+            terminal.resize(width: pane.width, height: pane.height)
+        }
+        if let terminal {
+            // The program's queries (cursor position, device attributes) are answered at once.
+            terminal.startReading(copyTo: copy) { bytes in
+                let replies = programOutput.add(bytes)
+                if !replies.isEmpty { terminal.write(replies) }
+            }
+        }
         let feed = LiveFeed()
         let pid = try backend.start(target, options: traceOptions) { feed.add($0) }
         let finished = DispatchSemaphore(value: 0)
@@ -144,7 +157,7 @@ public enum TUISession {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw TerminalStdio.Failure(description: "\(path): cannot open for the program's output: "
-                + String(cString: strerror(errno)))
+                + Errno.current.description)
         }
         return fd
     }

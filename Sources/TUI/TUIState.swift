@@ -356,6 +356,9 @@ struct TUIState: Sendable {
     /// The right pane's size.
     var detailWidth: Int { width - leftWidth - 1 }
     var detailHeight: Int { max(1, height - 4 - AskView.height(self)) }
+    /// The traced program's terminal: the output pane (the detail pane's place) less its title
+    /// row and left margin.
+    var programSize: (width: Int, height: Int) { (max(1, detailWidth - 1), max(1, detailHeight - 1)) }
     /// The list's width: half the screen when narrow; from 100 columns at least what the list
     /// needs to show names, counts, bars and whole group names (`ListView.columns`).
     var leftWidth: Int { width < 100 ? width / 2 : max(54, width * 2 / 5) }

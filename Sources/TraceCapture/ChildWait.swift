@@ -12,9 +12,8 @@ enum ChildWait {
     static func status(of pid: pid_t, flags: Int32 = 0) -> Int32? {
         var status: Int32 = 0
         while true {
-            let r = CTraceCapture_waitpid(pid, &status, flags)
-            if r < 0 && errno == EINTR { continue }
-            guard r == pid else { return nil }
+            // The shim retries on EINTR and returns -errno.
+            guard CTraceCapture_waitpid(pid, &status, flags) == pid else { return nil }
             guard CTraceCapture_WIFSTOPPED(status) != 0 else { return status }
             detach(pid, stoppedBy: CTraceCapture_WSTOPSIG(status))
         }

@@ -24,10 +24,11 @@ public final class KernelLog {
         while true {
             // One read returns one record; EAGAIN when there is none left, EPIPE when records
             // were overwritten before we read them (the next read continues).
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EPIPE || errno == EINTR { continue }
-                break
+            let n: Int
+            switch valueOrErrno(retryOnInterrupt: true, { buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }) {
+            case .success(let count): n = count
+            case .failure(let e) where e.rawValue == EPIPE: continue
+            case .failure: return out
             }
             if n == 0 { break }
             let text = String(decoding: buffer[0..<n], as: UTF8.self)

@@ -176,7 +176,8 @@ public final class PerfBackend: TraceBackend, @unchecked Sendable {
 
     private func spawn(_ command: [String], tracepoints: PerfTracepoints, cpus: [Int32]) throws -> pid_t {
         // A trace that may be left running (keepRunning) must not die with the tool.
-        let held = try PerfChild(command, dieWithTracer: !options.keepRunning, takeTerminal: options.takeTerminal)
+        let held = try PerfChild(command, dieWithTracer: !options.keepRunning, takeTerminal: options.takeTerminal,
+                                 environment: options.terminalType.map(Spawn.environment(terminal:)))
         do {
             try openEvents(tracepoints: tracepoints, tids: [held.pid], cpus: cpus, enableOnExec: true)
         } catch {

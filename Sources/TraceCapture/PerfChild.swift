@@ -19,14 +19,20 @@ final class PerfChild: @unchecked Sendable {
     private let ended = DispatchSemaphore(value: 0)
 
     /// Forks `command`, held before its exec. With `dieWithTracer` it is killed if this process dies.
-    init(_ command: [String], dieWithTracer: Bool, takeTerminal: Bool) throws(PerfBackendError) {
+    /// `environment` replaces this process's for the command (nil: the same).
+    init(_ command: [String], dieWithTracer: Bool, takeTerminal: Bool,
+         environment: [String]? = nil) throws(PerfBackendError) {
         let forked = DispatchSemaphore(value: 0)
         let box = ForkResult()
         let thread = Thread { [lock, ended] in
             var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
             var release: Int32 = -1, status: Int32 = -1
-            let pid = CTraceCapture_perf_spawn_held(command[0], &argv, dieWithTracer ? 1 : 0, takeTerminal ? 1 : 0, &release, &status)
-            for p in argv { free(p) }
+            var envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup($0) } + [nil] }
+            let pid = envp.withOptionalBuffer { env in
+                CTraceCapture_perf_spawn_held(command[0], &argv, env, dieWithTracer ? 1 : 0, takeTerminal ? 1 : 0,
+                                              &release, &status)
+            }
+            for p in argv + (envp ?? []) { free(p) }
             box.values = (pid, release, status)
             forked.signal()
             guard pid > 0 else { return }
@@ -36,9 +42,7 @@ final class PerfChild: @unchecked Sendable {
             var end: Int32?
             while true {
                 var info = siginfo_t()
-                let r = waitid(P_PID, id_t(pid), &info, WEXITED | WSTOPPED | WNOWAIT)
-                if r < 0 && errno == EINTR { continue }
-                if r < 0 { break }
+                guard case .success = valueOrErrno({ waitid(P_PID, id_t(pid), &info, WEXITED | WSTOPPED | WNOWAIT) }) else { break }
                 if info.si_code == CLD_TRAPPED || info.si_code == CLD_STOPPED {
                     // Takes the stop and lets the child go. A child killed since it stopped (stop()
                     // sends SIGSTOP, then SIGKILL) is reaped by that wait: its status is the end.

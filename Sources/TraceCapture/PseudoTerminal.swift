@@ -22,8 +22,8 @@ public final class PseudoTerminal: @unchecked Sendable {
     /// Opens a pair with the given window size.
     public init(width: Int, height: Int) throws(Failure) {
         var c: Int32 = -1, t: Int32 = -1
-        guard CTraceCapture_pty_open(&c, &t) == 0 else {
-            throw Failure(description: "cannot open a pseudo-terminal: \(String(cString: strerror(errno)))")
+        if case .failure(let e) = Errno.result(CTraceCapture_pty_open(&c, &t)) {
+            throw Failure(description: "cannot open a pseudo-terminal: \(e)")
         }
         controller = c
         terminal = t
@@ -35,6 +35,14 @@ public final class PseudoTerminal: @unchecked Sendable {
         _ = CTraceCapture_pty_resize(controller, UInt16(clamping: max(1, height)), UInt16(clamping: max(1, width)))
     }
 
+    /// The window size of the terminal `fd` (the user's), or nil when it is not a terminal or
+    /// has no size.
+    public static func windowSize(of fd: Int32) -> (width: Int, height: Int)? {
+        var rows: UInt16 = 0, columns: UInt16 = 0
+        guard CTraceCapture_pty_size(fd, &rows, &columns) == 0, rows > 0, columns > 0 else { return nil }
+        return (Int(columns), Int(rows))
+    }
+
     /// Writes the user's keys to the program (all of them, unless the program stopped reading
     /// and the terminal's buffer is full: then the rest is dropped rather than block the TUI).
     public func write(_ bytes: [UInt8]) {
@@ -42,9 +50,11 @@ public final class PseudoTerminal: @unchecked Sendable {
         while done < bytes.count {
             var p = pollfd(fd: controller, events: Int16(POLLOUT), revents: 0)
             guard poll(&p, 1, 100) > 0 else { return }
-            let n = bytes[done...].withUnsafeBytes { Glibc.write(controller, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR || errno == EAGAIN { continue } else { return } }
-            done += n
+            switch valueOrErrno({ bytes[done...].withUnsafeBytes { Glibc.write(controller, $0.baseAddress, $0.count) } }) {
+            case .success(let n): done += n
+            case .failure(let e) where e.rawValue == EAGAIN: continue
+            case .failure: return
+            }
         }
     }
 
@@ -59,12 +69,10 @@ public final class PseudoTerminal: @unchecked Sendable {
             var buf = [UInt8](repeating: 0, count: 16384)
             while !isStopping {
                 var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                let r = poll(&p, 1, 100)
-                if r < 0 && errno == EINTR { continue }
-                guard r > 0 else { continue }
-                let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-                if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
-                guard n > 0 else {
+                guard case .success(let r) = valueOrErrno({ poll(&p, 1, 100) }), r > 0 else { continue }
+                let read = valueOrErrno { buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) } }
+                if case .failure(let e) = read, e.rawValue == EAGAIN { continue }
+                guard case .success(let n) = read, n > 0 else {
                     // EIO or end of file: nothing holds the terminal side; wait for stop().
                     usleep(50_000)
                     continue
@@ -73,8 +81,9 @@ public final class PseudoTerminal: @unchecked Sendable {
                 if copyFD >= 0 {
                     var off = 0
                     while off < n {
-                        let w = chunk[off...].withUnsafeBytes { Glibc.write(copyFD, $0.baseAddress, $0.count) }
-                        if w < 0 { if errno == EINTR { continue } else { break } }
+                        guard case .success(let w) = valueOrErrno({ chunk[off...].withUnsafeBytes {
+                            Glibc.write(copyFD, $0.baseAddress, $0.count)
+                        } }) else { break }
                         off += w
                     }
                 }

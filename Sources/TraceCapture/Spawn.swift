@@ -3,7 +3,7 @@ import Glibc
 import PolicyModel
 
 /// Starting a command with a seccomp filter installed between fork and exec, the C way
-/// (`CTraceCapture_spawn`): used by the ptrace backend (a `RET TRACE` filter) and by `enforce`.
+/// (`CTraceCapture_spawn_flags`): used by the ptrace backend (a `RET TRACE` filter) and by `enforce`.
 public enum Spawn {
     /// When to set NO_NEW_PRIVS before installing the filter.
     public enum NoNewPrivs: Sendable {
@@ -49,16 +49,24 @@ public enum Spawn {
     /// `filterFlags` are the `SECCOMP_FILTER_FLAG_*` bits the filter is installed with.
     /// With `takeTerminal` the child starts a session whose controlling terminal is its standard
     /// input (the TUI's pseudo-terminal).
+    /// `environment` replaces this process's for the command (nil: the same).
     public static func start(_ command: [String], filter: [SockFilter], filterFlags: UInt32 = 0, noNewPrivs: NoNewPrivs,
-                             stopSelf: Bool, takeTerminal: Bool = false) throws(TraceError) -> Child {
+                             stopSelf: Bool, takeTerminal: Bool = false,
+                             environment: [String]? = nil) throws(TraceError) -> Child {
         var errorFD: Int32 = -1
         var report: UnsafeMutableRawPointer?
+        var envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup($0) } + [nil] }
+        defer { for p in envp ?? [] { free(p) } }
         let pid = withExecArguments(command, filter: filter) { path, argv, filterBytes in
-            CTraceCapture_spawn_flags(path, argv, environ, filterBytes, UInt16(filter.count), filterFlags, noNewPrivs.cValue,
-                                      stopSelf ? 1 : 0, takeTerminal ? 1 : 0, &errorFD, &report)
+            envp.withOptionalBuffer { env in
+                CTraceCapture_spawn_flags(path, argv, env ?? UnsafePointer(environ), filterBytes, UInt16(filter.count), filterFlags,
+                                          noNewPrivs.cValue, stopSelf ? 1 : 0, takeTerminal ? 1 : 0, &errorFD, &report)
+            }
         }
-        if pid < 0 { throw .systemCall("fork", pid: nil, errno: errno) }
-        return Child(pid: pid, errorFD: errorFD, report: UInt(bitPattern: report))
+        switch Errno.result(pid) {
+        case .failure(let e): throw .systemCall("fork", pid: nil, errno: e.rawValue)
+        case .success(let pid): return Child(pid: pid, errorFD: errorFD, report: UInt(bitPattern: report))
+        }
     }
 
     /// As `start`, with the filter installed with a user-notification listener that this process
@@ -66,15 +74,32 @@ public enum Spawn {
     /// installing the filter (`result(of:)` says why).
     public static func startSupervised(_ command: [String], filter: [SockFilter], filterFlags: UInt32,
                                        noNewPrivs: NoNewPrivs) throws(TraceError) -> (child: Child, listener: Int32) {
-        var errorFD: Int32 = -1, listener: Int32 = -1
+        var errorFD: Int32 = -1, listener: Int32 = -1, listenerFailed: Int32 = 0
         var report: UnsafeMutableRawPointer?
         let pid = withExecArguments(command, filter: filter) { path, argv, filterBytes in
             CTraceCapture_spawn_supervised(path, argv, environ, filterBytes, UInt16(filter.count), filterFlags,
-                                           noNewPrivs.cValue, &errorFD, &report, &listener)
+                                           noNewPrivs.cValue, &errorFD, &report, &listener, &listenerFailed)
         }
-        if pid == -1 { throw .systemCall("fork", pid: nil, errno: errno) }
-        if pid == -2 { throw .systemCall("pidfd_getfd (taking the seccomp listener)", pid: nil, errno: errno) }
-        return (Child(pid: pid, errorFD: errorFD, report: UInt(bitPattern: report)), listener)
+        switch Errno.result(pid) {
+        case .failure(let e):
+            throw .systemCall(listenerFailed != 0 ? "pidfd_getfd (taking the seccomp listener)" : "fork", pid: nil, errno: e.rawValue)
+        case .success(let pid):
+            return (Child(pid: pid, errorFD: errorFD, report: UInt(bitPattern: report)), listener)
+        }
+    }
+
+    /// This process's environment with `TERM` set to `terminal`, for a command on a terminal of
+    /// that type; `COLUMNS`, `LINES` and `TERMCAP`, which would describe this process's
+    /// terminal rather than the command's, are left out.
+    public static func environment(terminal: String) -> [String] {
+        var env: [String] = []
+        var entry = environ
+        while let p = entry.pointee {
+            let s = String(cString: p)
+            if !["TERM", "COLUMNS", "LINES", "TERMCAP"].contains(where: { s.hasPrefix($0 + "=") }) { env.append(s) }
+            entry += 1
+        }
+        return env + ["TERM=" + terminal]
     }
 
     /// Calls `body` with the resolved path of `command[0]`, its NULL-terminated argv and the
@@ -111,4 +136,13 @@ public enum Spawn {
 
     /// The one-instruction filter `RET TRACE`: every syscall stops the ptrace tracer once.
     public static let traceEverything: [SockFilter] = [SockFilter(code: 0x06, k: 0x7FF0_0000)]
+}
+
+extension Optional where Wrapped == [UnsafeMutablePointer<CChar>?] {
+    /// Calls `body` with the NULL-terminated array's address, or nil when there is none.
+    mutating func withOptionalBuffer<R>(_ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>?) -> R) -> R {
+        guard var array = self else { return body(nil) }
+        defer { self = array }
+        return array.withUnsafeMutableBufferPointer { body(UnsafePointer($0.baseAddress)) }
+    }
 }

@@ -24,6 +24,9 @@ public struct TraceOptions: Sendable, Equatable {
     /// A spawned command starts a session whose controlling terminal is its standard input (the
     /// TUI's pseudo-terminal, `PseudoTerminal`), as a shell would give it.
     public var takeTerminal = false
+    /// With `takeTerminal`: the `TERM` the spawned command is given (the TUI's terminal model),
+    /// in place of this process's; nil keeps the environment as it is.
+    public var terminalType: String?
 
     public init(returns: Bool = false, readPaths: Bool = true, keepRunning: Bool = false,
                 spawnFilter: [SockFilter]? = nil, seccompSignals: Bool = false) {

@@ -100,14 +100,13 @@ struct Ask: ParsableCommand {
     @Option(name: .long, help: "In the TUI: where CMD's standard output and error go.")
     var childOutput: String = "/dev/null"
 
-    @Argument(parsing: .captureForPassthrough, help: "The command to run (after --).")
-    var command: [String] = []
+    /// What to run: the command of `learn` and `record` (ask starts it confined: it cannot attach
+    /// to a running process, and the kernel, not a tracer, stops the calls).
+    @OptionGroup var program: TraceCommand
 
-    var commandLine: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
+    var commandLine: [String] { program.command }
 
     func validate() throws {
-        // The passthrough argument takes `--help` too when it comes first (not after `--`).
-        if ["--help", "-h"].contains(command.first) { throw CleanExit.helpRequest(self) }
         if commandLine.isEmpty { throw ValidationError("give the command to run after --") }
         if answer == nil && (once || profile != nil || quiet || timeout != nil) {
             throw ValidationError("--once, --profile, --quiet and --timeout need --answer (the TUI saves with s and -o)")

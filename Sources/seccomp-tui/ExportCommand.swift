@@ -162,11 +162,19 @@ struct Export: ParsableCommand {
     }
 
     func run() throws {
-        // Raw BPF is binary: not to a terminal (as gzip refuses), before any work is done.
-        if output == nil, (format ?? .oci) == .bpf, isatty(1) == 1 {
-            throw CommandFailure("refusing to write raw BPF (binary) to a terminal: give -o FILE.bpf or redirect "
-                + "standard output (seccomp-tui export ... > policy.bpf); --format c writes it as a C header, "
-                + "--format text for reading")
+        // Raw BPF is binary and a C header is meant for a file: neither to a terminal (as gzip
+        // refuses), before any work is done.
+        if output == nil, isatty(1) == 1 {
+            switch format ?? .oci {
+            case .bpf:
+                throw CommandFailure("refusing to write raw BPF (binary) to a terminal: give -o FILE.bpf or redirect "
+                    + "standard output (seccomp-tui export ... > policy.bpf); --format text for reading")
+            case .c:
+                throw CommandFailure("refusing to write a C header to a terminal: give -o FILE.h or redirect "
+                    + "standard output (seccomp-tui export ... > policy.h); --format text for reading, "
+                    + "`seccomp-tui disasm` for the instructions")
+            default: break
+            }
         }
         let bytes = try convertedBytes()
         if let output {

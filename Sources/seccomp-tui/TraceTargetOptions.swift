@@ -1,6 +1,12 @@
 import ArgumentParser
 import TraceCapture
 
+/// The command to run, after `--`: what `ask` runs, and one of the targets of `learn` and `record`.
+struct TraceCommand: ParsableArguments {
+    @Argument(parsing: .postTerminator, help: "The command to run, after --.")
+    var command: [String] = []
+}
+
 /// What `learn` and `record` trace, and with which backend: a command after `--`, a running
 /// process (`-p/--pid`) or a container's processes (`--container`).
 struct TraceTargetOptions: ParsableArguments {
@@ -13,8 +19,10 @@ struct TraceTargetOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Attach to every process of this running podman or docker container.", valueName: "name|id"))
     var container: String?
 
-    @Argument(parsing: .postTerminator, help: "The command to trace, after --.")
-    var command: [String] = []
+    @OptionGroup var program: TraceCommand
+
+    /// The command to start (empty when attaching).
+    var command: [String] { program.command }
 
     /// Exactly one target, and a pid above 0. Called by the commands' `validate()` (learn's
     /// synthetic feed needs none).

@@ -1,5 +1,6 @@
 import PolicyModel
 import Testing
+import TestSupport
 
 /// Ask mode's policies: the installed filter, the supervised set and the saved policy.
 struct AskPolicyTests {
@@ -28,7 +29,7 @@ struct AskPolicyTests {
         #expect(try action(data("execve")) == .userNotif, "the supervisor answers exec itself")
         #expect(try action(data("exit_group")) == .allow, "implicit calls never ask")
         #expect(try action(data("rt_sigreturn")) == .allow)
-        #expect(try action(SeccompData(nr: 3, arch: Arch.i386.auditArch)) == .killProcess, "bad architecture")
+        #expect(try action(SeccompData(nr: sysno("read", .i386), arch: Arch.i386.auditArch)) == .killProcess, "bad architecture")
         // The supervisor applies the policy's own decision to the exec.
         #expect(policy.ruleDecision(data("execve")) == .allow)
         #expect(policy.ruleDecision(data("write", [2])) == nil)

@@ -1,5 +1,6 @@
 import Testing
 @testable import PolicyModel
+import TestSupport
 
 @Suite struct DecideTests {
     @Test("most restrictive action wins among matching rules")
@@ -8,9 +9,9 @@ import Testing
             Rule(syscall: "write", action: .allow),
             Rule(syscall: "write", action: .errno(5), conditions: [Condition(index: 0, op: .eq, value: 2, width: .bits32)]),
         ])
-        #expect(p.decide(SeccompData(nr: 1, arch: .x86_64, args: [1])) == .allow)
-        #expect(p.decide(SeccompData(nr: 1, arch: .x86_64, args: [2])) == .errno(5))
-        #expect(p.decide(SeccompData(nr: 0, arch: .x86_64)) == .errno(1))
+        #expect(p.decide(SeccompData(nr: sysno("write", .x86_64), arch: .x86_64, args: [1])) == .allow)
+        #expect(p.decide(SeccompData(nr: sysno("write", .x86_64), arch: .x86_64, args: [2])) == .errno(5))
+        #expect(p.decide(SeccompData(nr: sysno("read", .x86_64), arch: .x86_64)) == .errno(1))
     }
 }
 

@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 @testable import PolicyModel
-import TestScratch
+import TestSupport
 
 /// strace decodes the same arguments: run one program under `strace` twice, once decoded and once
 /// with `-X raw`, and check that our decoders name every raw value as strace does.
-@Suite(.serialized) struct DecoderStraceTests {
+@Suite(.serialized, .requires(Requirement.strace), .requires(Requirement.cc)) struct DecoderStraceTests {
     static let traced = ["openat", "ioctl", "fcntl", "lseek", "socket", "setsockopt", "getsockopt",
                          "mmap", "mprotect", "madvise", "access", "unlinkat", "newfstatat",
                          "mkdirat", "fchmodat", "prctl", "prlimit64", "kill", "futex"]

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import PolicyModel
-import TestScratch
+import TestSupport
 
 /// Every constant of every decoder, as the system headers define it: one C file per decoder
 /// (its own headers), compiled with gcc and run at test time.
@@ -52,21 +52,9 @@ private func headerValues() throws -> [String: [String: UInt64]] {
 /// Runs a tool to its end; its standard output, or an error with its standard error.
 @discardableResult
 func runTool(_ path: String, _ arguments: [String]) throws -> String {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: path)
-    p.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    guard p.terminationStatus == 0 else {
-        throw DecoderTestError.failed(path, String(decoding: errData, as: UTF8.self))
-    }
-    return String(decoding: data, as: UTF8.self)
+    let r = try ProcessRunner.run([path] + arguments)
+    guard r.status == 0 else { throw DecoderTestError.failed(path, r.stderr) }
+    return r.stdout
 }
 
 enum DecoderTestError: Error { case failed(String, String) }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PolicyModel
+import TestSupport
 
 @Suite struct FilterSummaryTests {
     @Test("the summary of a compiled random policy holds every action Policy.decide gives, and a constant outcome only when decide agrees for every call")

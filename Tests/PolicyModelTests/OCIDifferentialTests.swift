@@ -1,13 +1,13 @@
 import Foundation
 import Testing
 @testable import PolicyModel
-import TestScratch
+import TestSupport
 
 /// Random policies written as OCI profiles, built by libseccomp as runc builds them
 /// (python3-seccomp, `seccomp_export_bpf`), and their filters run on calls with boundary values
 /// and high bits set: libseccomp's decision must be `Policy.decide`'s, every one. Policies the
 /// writer refuses are counted, not compared.
-@Suite struct OCIDifferentialTests {
+@Suite(.requires(Requirement.libseccompPython)) struct OCIDifferentialTests {
     /// Real syscalls (libseccomp resolves the names): arguments of both widths, i386's
     /// multiplexed calls and calls only they reach there (`accept`, `semop`).
     static let names = ["read", "write", "close", "lseek", "mprotect", "ioctl", "madvise", "kill", "fcntl", "prctl",
@@ -91,21 +91,11 @@ import TestScratch
     static func libseccompPrograms(_ profiles: [[UInt8]]) throws -> [[SockFilter]?] {
         let script = try #require(Bundle.module.url(forResource: "libseccomp_oci", withExtension: "py", subdirectory: "Fixtures"))
         let dir = try TestScratch.directory("oci-differential")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script.path, "--export-bpf", dir.path]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
         let list = try profiles.map { try JSONSerialization.jsonObject(with: Data($0)) }
-        let payload = try JSONSerialization.data(withJSONObject: list)
-        let writer = Thread { input.fileHandleForWriting.write(payload); try? input.fileHandleForWriting.close() }
-        writer.start()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "python3-seccomp failed")
-        let paths = try #require(try JSONSerialization.jsonObject(with: data) as? [String])
+        let r = try ProcessRunner.run(["/usr/bin/python3", script.path, "--export-bpf", dir.path],
+                                      input: try JSONSerialization.data(withJSONObject: list))
+        try #require(r.status == 0, "python3-seccomp failed: \(r.stderr)")
+        let paths = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String])
         return try paths.enumerated().map { i, path in
             if path.hasPrefix("hang:") {
                 Issue.record("libseccomp never finished building profile \(i):\n\(String(decoding: profiles[i], as: UTF8.self))")

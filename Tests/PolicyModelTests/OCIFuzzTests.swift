@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PolicyModel
+import TestSupport
 
 /// Mutated profiles never crash the reader: each either reads or throws `OCIProfileError`.
 @Suite struct OCIFuzzTests {

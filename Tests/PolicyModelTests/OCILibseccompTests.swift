@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 @testable import PolicyModel
+import TestSupport
 
 /// Written profiles loaded by libseccomp the way runc loads them, and the kernel's decisions
 /// compared with `Policy.decide` on the policy that was written.
-@Suite(.serialized) struct OCILibseccompTests {
+@Suite(.serialized, .requires(Requirement.libseccompPython)) struct OCILibseccompTests {
     /// Harmless calls whose arguments the filter sees: no arguments (tests compare 64 bits) and
     /// one `pid_t` (32 bits).
     static let syscalls = ["getppid", "getuid", "getgid", "getpgid", "getsid"]
@@ -70,21 +71,9 @@ import Testing
             items.append(["profile": try JSONSerialization.jsonObject(with: Data(bytes)),
                           "calls": calls.map { [UInt64(UInt32(bitPattern: $0.nr))] + $0.args }])
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script.path]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: items))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        try #require(process.terminationStatus == 0, "\(stderr)")
-        let results = try #require(try JSONSerialization.jsonObject(with: data) as? [Any])
+        let r = try ProcessRunner.run(["/usr/bin/python3", script.path], input: try JSONSerialization.data(withJSONObject: items))
+        try #require(r.status == 0, "\(r.stderr)")
+        let results = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [Any])
         #expect(results.count == policies.count)
         var compared = 0
         for (i, result) in results.enumerated() {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PolicyModel
+import TestSupport
 
 @Suite struct OCIWriterTests {
     static let table = OCIReadErrorTests.table

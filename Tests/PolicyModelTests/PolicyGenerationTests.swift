@@ -1,5 +1,6 @@
 import Testing
 @testable import PolicyModel
+import TestSupport
 
 private func call(_ name: String, _ args: [UInt64], arch: Arch = .x86_64) -> SyscallEvent {
     let nr = SyscallTable.shared.number(of: name, arch: arch)!
@@ -16,8 +17,8 @@ private func call(_ name: String, _ args: [UInt64], arch: Arch = .x86_64) -> Sys
         #expect(r.policy.architectures == [.x86_64])
         #expect(r.policy.syscallNames == (["openat", "read", "socket"] + PolicyMaker.implicitNames.filter { $0 != "sigreturn" }).sorted())
         #expect(r.policy.rules.allSatisfy { $0.action == .allow && $0.conditions.isEmpty })
-        #expect(r.policy.decide(SeccompData(nr: 0, arch: .x86_64)) == .allow)
-        #expect(r.policy.decide(SeccompData(nr: SyscallTable.shared.number(of: "ptrace", arch: .x86_64)!, arch: .x86_64)) == .errno(1))
+        #expect(r.policy.decide(SeccompData(nr: sysno("read", .x86_64), arch: .x86_64)) == .allow)
+        #expect(r.policy.decide(SeccompData(nr: sysno("ptrace", .x86_64), arch: .x86_64)) == .errno(1))
     }
 
     @Test("safe argument rules allow exactly the values seen, compared on the argument's width")

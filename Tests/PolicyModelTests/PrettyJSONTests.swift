@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PolicyModel
+import TestSupport
 
 /// The profile writer: JSONEncoder's pretty, sorted layout, strings escaped so that any path a
 /// tracee used reads back the same, and optional members left out when absent.
@@ -56,7 +57,7 @@ import Testing
     func optionalMembers() throws {
         var full = Profile(metadata: ProfileMetadata(command: ["x y", "\"q\""], attachedPid: 42, backend: "perf",
                                                      startTime: 1.5, endTime: 2.5))
-        full.add([SyscallEvent(pid: 7, tid: 8, arch: .x86_64, nr: 0, args: [1, 2, 3, 4, 5, 6], returnValue: -13,
+        full.add([SyscallEvent(pid: 7, tid: 8, arch: .x86_64, nr: sysno("read", .x86_64), args: [1, 2, 3, 4, 5, 6], returnValue: -13,
                                paths: [1: "/tmp/a \"b\"\n"])], time: 0.125)
         full.metadata.exitSignal = 9
         full.metadata.exitCode = 1

@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 @testable import PolicyModel
+import TestSupport
 
 /// Profiles are untrusted files: counts near UInt64.max must be refused with an error, never trap.
 @Suite struct ProfileHostileTests {
     /// A valid one-syscall profile (read, three argument histograms, returns) as a JSON object to tamper with.
     static func good() throws -> [String: Any] {
         var p = Profile()
-        p.add([SyscallEvent(pid: 1, tid: 1, arch: .x86_64, nr: 0, args: [3, 4, 5, 0, 0, 0], returnValue: -2)])
+        p.add([SyscallEvent(pid: 1, tid: 1, arch: .x86_64, nr: sysno("read", .x86_64), args: [3, 4, 5, 0, 0, 0], returnValue: -2)])
         return try #require(try JSONSerialization.jsonObject(with: Data(p.encodeJSON())) as? [String: Any])
     }
 
@@ -107,7 +108,7 @@ import Testing
     @Test("a negative count, a count beyond 64 bits, an infinite time and NaN are named by field and position")
     func numbersOutOfRange() throws {
         var p = Profile()
-        p.add([SyscallEvent(pid: 1, tid: 1, arch: .x86_64, nr: 0, args: [3, 4, 5, 0, 0, 0])])
+        p.add([SyscallEvent(pid: 1, tid: 1, arch: .x86_64, nr: sysno("read", .x86_64), args: [3, 4, 5, 0, 0, 0])])
         let good = String(decoding: p.encodeJSON(), as: UTF8.self)
         func error(_ old: String, _ new: String) -> ProfileError? {
             #expect(good.contains(old))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PolicyModel
+import TestSupport
 
 
 private func event(_ nr: Int32, _ args: [UInt64], pid: Int32 = 100, ret: Int64? = nil, paths: [Int: String] = [:]) -> SyscallEvent {

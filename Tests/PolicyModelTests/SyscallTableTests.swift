@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PolicyModel
+import TestSupport
 
 /// The generated table against the headers it came from and against libseccomp's own table.
 @Suite struct SyscallTableTests {
@@ -137,22 +138,10 @@ import Testing
                 for arch, value in arches.items():
                     print(arch, name, seccomp.resolve_syscall(value, name))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", script]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(names.joined(separator: "\n").data(using: .utf8)!)
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "python3 seccomp failed"])
-        }
+        let r = try ProcessRunner.run(["/usr/bin/python3", "-c", script], input: Data(names.joined(separator: "\n").utf8))
+        guard r.status == 0 else { throw ProcessRunner.Failure("python3 seccomp failed: \(r.stderr)") }
         var result: [Arch: [String: Int32]] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+        for line in r.stdout.split(separator: "\n") {
             let f = line.split(separator: " ")
             // Negative numbers are libseccomp's pseudo-syscalls: not on this architecture.
             guard f.count == 3, let arch = Arch(rawValue: String(f[0])), let n = Int32(f[2]), n >= 0
@@ -173,7 +162,7 @@ import Testing
         return names
     }
 
-    @Test("every architecture agrees with libseccomp's resolver, apart from named exceptions")
+    @Test("every architecture agrees with libseccomp's resolver, apart from named exceptions", .requires(Requirement.libseccompPython))
     func crossCheckLibseccomp() throws {
         let libseccompNames = try Self.libseccompNames()
         #expect(libseccompNames.count > 400)
@@ -297,14 +286,7 @@ import Testing
     @Test("the committed table is what scripts/gen-syscall-table writes")
     func generatedFileIsCurrent() throws {
         let root = Self.root
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [root.appendingPathComponent("scripts/gen-syscall-table").path, "--check"]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(message)")
+        let r = try ProcessRunner.run(["/usr/bin/python3", root.appendingPathComponent("scripts/gen-syscall-table").path, "--check"])
+        #expect(r.status == 0, "\(r.stderr)")
     }
 }

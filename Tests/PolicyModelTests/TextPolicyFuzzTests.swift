@@ -1,5 +1,6 @@
 import Testing
 @testable import PolicyModel
+import TestSupport
 
 /// Mutated policy texts: the reader either accepts them or throws one diagnostic that points
 /// inside the text; it never traps.

@@ -1,21 +1,14 @@
 import Foundation
 import Testing
 @testable import PolicyModel
-import TestScratch
+import TestSupport
 
 @Suite struct TextPolicyIncludeTests {
     typealias F = TextPolicyFixtures
 
     /// A fresh temporary directory holding `files` (relative names), removed by the caller.
     static func directory(_ files: [String: String]) throws -> String {
-        let dir = TestScratch.root.appendingPathComponent("textpolicy-\(UUID().uuidString)").path
-        for (name, text) in files {
-            let path = dir + "/" + name
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        }
-        return dir
+        try TestScratch.directory("textpolicy", files: files)
     }
 
     static func parseFile(_ path: String) throws -> ParsedTextPolicy {

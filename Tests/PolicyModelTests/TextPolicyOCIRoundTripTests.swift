@@ -1,5 +1,6 @@
 import Testing
 @testable import PolicyModel
+import TestSupport
 
 /// Random policies through the OCI codec, directly and after a pass through the text format:
 /// every decision `Policy.decide` makes is kept.

@@ -1,5 +1,6 @@
 import Testing
 @testable import PolicyModel
+import TestSupport
 
 /// Random policies and random policy texts, from a seeded generator: the writer's text is
 /// canonical, and reading it back keeps every decision `Policy.decide` makes.

@@ -2,40 +2,30 @@ import Foundation
 import Glibc
 import PolicyModel
 import Testing
+@testable import TraceCapture
+import TestSupport
 
 /// `seccomp-tui ask` headless, run as the real binary against the kernel.
-@Suite(.serialized)
+@Suite(.serialized, .requires(Requirement.userNotif))
 struct AskCommandTests {
-    static func compile(_ source: String, name: String, in dir: URL) throws -> String {
-        let src = dir.appendingPathComponent("\(name).c").path, bin = dir.appendingPathComponent(name).path
-        try source.write(toFile: src, atomically: true, encoding: .utf8)
-        let r = try EnforceTestSupport.run(["/usr/bin/gcc", "-O1", "-o", bin, src])
-        try #require(r.status == 0, "gcc failed: \(r.stderr)")
-        return bin
-    }
-
-    /// Whether every thread of `pid` is stopped (state `T` in /proc/PID/task/TID/stat).
+    /// Whether every thread of `pid` is stopped (state `T`).
     static func allStopped(_ pid: Int32) -> Bool {
-        guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task"), !tasks.isEmpty else { return false }
-        return tasks.allSatisfy { tid in
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return false }
-            return stat[stat.index(close, offsetBy: 2)] == "T"
-        }
+        let tasks = ProcFS.threads(of: pid)
+        return !tasks.isEmpty && tasks.allSatisfy { ProcFS.state(of: $0) == "T" }
     }
 
     @Test("the saved policy, enforced, runs the same program to the same output; denied calls stay denied")
     func savedPolicyRunsTheSame() throws {
-        let dir = try EnforceTestSupport.tempDir("ask")
+        let dir = try TestScratch.directory("ask")
         let script = "echo hello; ls /usr; (cat /etc/hostname) | wc -c"
         let command = ["/bin/sh", "-c", script]
-        let plain = try EnforceTestSupport.run(command)
+        let plain = try ProcessRunner.run(command)
         let policy = dir.appendingPathComponent("app.json").path
-        let asked = try EnforceTestSupport.run([try EnforceTestSupport.binary(), "ask", "--quiet", "--answer", "allow",
+        let asked = try ProcessRunner.run([try SeccompTUIBinary.path(), "ask", "--quiet", "--answer", "allow",
                                                 "-o", policy, "--"] + command)
         #expect(asked.status == 0, "\(asked.stderr)")
         #expect(asked.stdout == plain.stdout)
-        let enforced = try EnforceTestSupport.run([try EnforceTestSupport.binary(), "enforce", "--policy", policy, "--"] + command)
+        let enforced = try ProcessRunner.run([try SeccompTUIBinary.path(), "enforce", "--policy", policy, "--"] + command)
         #expect(enforced.status == 0, "\(enforced.stderr)")
         #expect(enforced.stdout == plain.stdout)
         // The profile of the asked calls is a profile the other commands read.
@@ -47,13 +37,13 @@ struct AskCommandTests {
         // Denying uname always: the saved text policy denies it, and enforce refuses it the same way.
         let denied = dir.appendingPathComponent("deny.policy").path
         let unameCommand = ["/bin/sh", "-c", "uname -s || echo refused"]
-        let d = try EnforceTestSupport.run([try EnforceTestSupport.binary(), "ask", "--policy", policy, "--answer", "deny:EACCES",
+        let d = try ProcessRunner.run([try SeccompTUIBinary.path(), "ask", "--policy", policy, "--answer", "deny:EACCES",
                                             "-o", denied, "--"] + unameCommand)
         #expect(d.stderr.contains("asked: uname("), "\(d.stderr)")
         #expect(d.stdout.contains("refused"))
         let text = try String(contentsOfFile: denied, encoding: .utf8)
         #expect(text.contains("uname: errno EACCES"))
-        let again = try EnforceTestSupport.run([try EnforceTestSupport.binary(), "enforce", "--policy", denied, "--"] + unameCommand)
+        let again = try ProcessRunner.run([try SeccompTUIBinary.path(), "enforce", "--policy", denied, "--"] + unameCommand)
         #expect(again.stdout == d.stdout)
     }
 
@@ -65,8 +55,8 @@ struct AskCommandTests {
                 .filter { !$0.hasPrefix("/proc/") }
                 .map { $0.split(separator: ":").first.map(String.init) ?? $0 }.sorted()  // "pipe", "socket", "anon_inode"
         }
-        let plain = try EnforceTestSupport.run(command)
-        let asked = try EnforceTestSupport.run([try EnforceTestSupport.binary(), "ask", "--quiet", "--answer", "allow", "--"] + command)
+        let plain = try ProcessRunner.run(command)
+        let asked = try ProcessRunner.run([try SeccompTUIBinary.path(), "ask", "--quiet", "--answer", "allow", "--"] + command)
         #expect(asked.status == 0)
         #expect(!asked.stdout.contains("seccomp"))
         #expect(asked.stdout.split(separator: "\n").count == plain.stdout.split(separator: "\n").count, "\(asked.stdout)")
@@ -75,8 +65,8 @@ struct AskCommandTests {
 
     @Test("killing the supervisor unblocks the waiting call with ENOSYS; the program runs on")
     func killedSupervisorUnblocks() throws {
-        let dir = try EnforceTestSupport.tempDir("ask")
-        let bin = try Self.compile("""
+        let dir = try TestScratch.directory("ask")
+        let bin = try ProcessRunner.compileC("""
             #include <errno.h>
             #include <stdio.h>
             #include <string.h>
@@ -92,18 +82,13 @@ struct AskCommandTests {
                 write(1, line, n);
                 return 0;
             }
-            """, name: "waiter", in: dir)
+            """, name: "waiter")
         // read and write are the policy's; everything else asks and is allowed always.
         let policy = dir.appendingPathComponent("base.policy").path
         try "@default errno EPERM\nread: allow\nwrite: allow\n".write(toFile: policy, atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try EnforceTestSupport.binary())
-        p.arguments = ["ask", "--quiet", "--policy", policy, "--answer", "allow", "--", bin]
         let input = Pipe(), output = Pipe()
-        p.standardInput = input
-        p.standardOutput = output
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try ProcessRunner.start([try SeccompTUIBinary.path(), "ask", "--quiet", "--policy", policy, "--answer", "allow",
+                                         "--", bin], stdin: input, stdout: output)
         let reader = output.fileHandleForReading
         var text = ""
         while !text.contains("ready\n") {
@@ -115,16 +100,11 @@ struct AskCommandTests {
         // The supervisor cannot answer while stopped: getppid waits in the kernel.
         kill(p.processIdentifier, SIGSTOP)
         // Each thread stops when it next runs: wait until all have (under load that takes a while).
-        let deadline = Date().addingTimeInterval(10)
-        while !Self.allStopped(p.processIdentifier) && Date() < deadline { usleep(10_000) }
-        try #require(Self.allStopped(p.processIdentifier))
+        try #require(waitFor { Self.allStopped(p.processIdentifier) })
         input.fileHandleForWriting.write(Data("x".utf8))
-        let flags = fcntl(reader.fileDescriptor, F_GETFL)
-        _ = fcntl(reader.fileDescriptor, F_SETFL, flags | O_NONBLOCK)
-        usleep(500_000)
-        var buf = [UInt8](repeating: 0, count: 64)
-        #expect(read(reader.fileDescriptor, &buf, buf.count) < 0, "the call returned without an answer")
-        _ = fcntl(reader.fileDescriptor, F_SETFL, flags)
+        // Nothing to read for half a second: the call waits for an answer that does not come.
+        var ready = pollfd(fd: reader.fileDescriptor, events: Int16(POLLIN), revents: 0)
+        #expect(poll(&ready, 1, 500) == 0, "the call returned without an answer")
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
         // The orphaned program ends once its call failed; its output pipe then closes.
@@ -134,27 +114,27 @@ struct AskCommandTests {
 
     @Test("--help says that ask is not a security boundary and why")
     func helpSafetyNote() throws {
-        let bin = try EnforceTestSupport.binary()
-        let help = try EnforceTestSupport.run([bin, "ask", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let bin = try SeccompTUIBinary.path()
+        let help = try ProcessRunner.run([bin, "ask", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(help.contains("Not a security boundary while learning"))
         #expect(help.contains("SECCOMP_USER_NOTIF_FLAG_CONTINUE"))
         #expect(help.contains("fail with ENOSYS"))
-        #expect(try EnforceTestSupport.run([bin, "--help"]).stdout.contains("ask"))
+        #expect(try ProcessRunner.run([bin, "--help"]).stdout.contains("ask"))
     }
 
     @Test("bad --answer values and a missing --answer are refused before anything runs")
     func badArguments() throws {
-        let bin = try EnforceTestSupport.binary()
-        let dir = try EnforceTestSupport.tempDir("ask")
+        let bin = try SeccompTUIBinary.path()
+        let dir = try TestScratch.directory("ask")
         let marker = dir.appendingPathComponent("ran").path
         for answer in ["deny:ENOTANERRNO", "deny:0", "deny:4096", "maybe", "allow:1"] {
-            let bad = try EnforceTestSupport.run([bin, "ask", "--answer", answer, "--", "/usr/bin/touch", marker])
+            let bad = try ProcessRunner.run([bin, "ask", "--answer", answer, "--", "/usr/bin/touch", marker])
             #expect(bad.status != 0)
             #expect(bad.stderr.contains("--answer"), "\(answer): \(bad.stderr)")
         }
-        let none = try EnforceTestSupport.run([bin, "ask", "--", "/usr/bin/touch", marker])
+        let none = try ProcessRunner.run([bin, "ask", "--", "/usr/bin/touch", marker])
         #expect(none.status != 0)
-        let missing = try EnforceTestSupport.run([bin, "ask", "--answer", "allow", "-o", "/nonexistent-dir/p.json", "--",
+        let missing = try ProcessRunner.run([bin, "ask", "--answer", "allow", "-o", "/nonexistent-dir/p.json", "--",
                                                   "/usr/bin/touch", marker])
         #expect(missing.status == 125)
         #expect(missing.stderr.contains("was not run"))
@@ -162,7 +142,7 @@ struct AskCommandTests {
         // deny:13 and a bare deny (EPERM): the written policy says which errno.
         for (answer, text) in [("deny:13", "errno EACCES"), ("deny", "errno EPERM")] {
             let out = dir.appendingPathComponent("p.policy").path
-            _ = try EnforceTestSupport.run([bin, "ask", "--quiet", "--answer", answer, "-o", out, "--", "/bin/true"])
+            _ = try ProcessRunner.run([bin, "ask", "--quiet", "--answer", answer, "-o", out, "--", "/bin/true"])
             #expect(try String(contentsOfFile: out, encoding: .utf8).contains("brk: \(text)"))
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("p.profile.json").path))
         }

@@ -3,21 +3,18 @@ import Glibc
 import PolicyModel
 import Testing
 import TUI
-import TestScratch
+import TestSupport
 
 /// `seccomp-tui ask` with the real TUI in tmux: a call the policy does not decide blocks as a
 /// prompt row until a key answers it; once-only answers ask again, "always" answers do not.
-@Suite(.serialized) struct AskTUIEndToEndTests {
+@Suite(.serialized, .requires(Requirement.tmux), .requires(Requirement.userNotif)) struct AskTUIEndToEndTests {
     @Test("prompt rows show the waiting call with its path; D denies once, a allows always; s saves")
     func promptAnswers() throws {
-        let dir = TestScratch.root.appendingPathComponent("ask-tui-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: dir)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TestScratch.directory("ask-tui").path
         let script = "mkdir \(dir)/one; echo first=$?; mkdir \(dir)/two; echo second=$?; sleep 30"
         // The base policy: every call the script makes, answered "allow" headless, but mkdir.
         let learned = dir + "/learned.policy"
-        let headless = try EnforceTestSupport.run([TmuxSession.binary, "ask", "--quiet", "--answer", "allow", "-o", learned,
+        let headless = try ProcessRunner.run([TmuxSession.binary, "ask", "--quiet", "--answer", "allow", "-o", learned,
                                                    "--", "/bin/sh", "-c", script.replacingOccurrences(of: "sleep 30", with: "true")])
         #expect(headless.status == 0, "\(headless.stderr)")
         try FileManager.default.removeItem(atPath: dir + "/one")
@@ -57,15 +54,13 @@ import TestScratch
         try t.send("q")
         // Quitting ends the program (the shell gets SIGTERM and is reaped). (The tmux pane itself
         // sometimes took long to show the end under load; see the notes.)
-        let deadline = Date().addingTimeInterval(60)
-        while kill(shell, 0) == 0 && Date() < deadline { usleep(50_000) }
-        #expect(kill(shell, 0) != 0, "the shell (pid \(shell)) still exists after quitting")
+        #expect(waitFor(timeout: 60) { kill(shell, 0) != 0 }, "the shell (pid \(shell)) still exists after quitting")
 
         let policy = try PolicyIO.load(path: out)
         #expect(policy.rules(for: "mkdir") == [Rule(syscall: "mkdir", action: .allow)])
         // The saved policy, enforced, runs the script the same way (both directories now made).
         try FileManager.default.removeItem(atPath: dir + "/two")
-        let enforced = try EnforceTestSupport.run([TmuxSession.binary, "enforce", "--policy", out, "--", "/bin/sh", "-c",
+        let enforced = try ProcessRunner.run([TmuxSession.binary, "enforce", "--policy", out, "--", "/bin/sh", "-c",
                                                    script.replacingOccurrences(of: "sleep 30", with: "true")])
         #expect(enforced.status == 0, "\(enforced.stderr)")
         #expect(enforced.stdout == "first=0\nsecond=0\n")
@@ -85,12 +80,10 @@ import TestScratch
 
     @Test("enforce --ask runs the policy with the TUI as the prompt: only undecided calls ask")
     func enforceAsk() throws {
-        let dir = TestScratch.root.appendingPathComponent("enforce-ask-\(getpid())").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TestScratch.directory("enforce-ask").path
         // Learned headless: everything /bin/true does is allowed, but brk (it asks).
         let learned = dir + "/true.policy", base = dir + "/base.policy"
-        _ = try EnforceTestSupport.run([TmuxSession.binary, "ask", "--quiet", "--answer", "allow", "-o", learned, "--", "/bin/true"])
+        _ = try ProcessRunner.run([TmuxSession.binary, "ask", "--quiet", "--answer", "allow", "-o", learned, "--", "/bin/true"])
         let text = try String(contentsOfFile: learned, encoding: .utf8)
         #expect(text.contains("brk: allow"))
         try text.split(separator: "\n").filter { !$0.hasPrefix("brk:") }.joined(separator: "\n")

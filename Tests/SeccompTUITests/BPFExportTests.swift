@@ -2,7 +2,7 @@ import Foundation
 import PolicyModel
 import Testing
 import TUI
-import TestScratch
+import TestSupport
 
 @Suite(.serialized) struct BPFExportTests {
     static let policy = Policy(defaultAction: .errno(1), architectures: [.x86_64, .x32], badArchAction: .killProcess, rules: [
@@ -11,8 +11,7 @@ import TestScratch
     ])
 
     func temporaryDirectory() throws -> URL {
-        let dir = TestScratch.root.appendingPathComponent("bpf-export-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("bpf-export")
         return dir
     }
 
@@ -34,17 +33,11 @@ import TestScratch
             return 0;
         }
         """.write(to: dir.appendingPathComponent("main.c"), atomically: true, encoding: .utf8)
-        let cc = Process()
-        cc.executableURL = URL(fileURLWithPath: "/usr/bin/cc")
-        cc.arguments = ["-Wall", "-Werror", "-o", dir.appendingPathComponent("dump").path, dir.appendingPathComponent("main.c").path]
-        try cc.run()
-        cc.waitUntilExit()
-        try #require(cc.terminationStatus == 0)
-        let dump = Process()
-        dump.executableURL = dir.appendingPathComponent("dump")
+        let cc = try ProcessRunner.run(["/usr/bin/cc", "-Wall", "-Werror", "-o", dir.appendingPathComponent("dump").path,
+                                        dir.appendingPathComponent("main.c").path])
+        try #require(cc.status == 0, "\(cc.stderr)")
         let pipe = Pipe()
-        dump.standardOutput = pipe
-        try dump.run()
+        let dump = try ProcessRunner.start([dir.appendingPathComponent("dump").path], stdout: pipe)
         let out = pipe.fileHandleForReading.readDataToEndOfFile()
         dump.waitUntilExit()
         #expect([UInt8](out) == raw)

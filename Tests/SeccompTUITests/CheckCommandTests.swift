@@ -1,7 +1,7 @@
 import Foundation
 import PolicyModel
 import Testing
-import TestScratch
+import TestSupport
 
 @Suite struct CheckCommandTests {
     func write(_ text: String, _ name: String, in dir: URL) throws -> String {
@@ -12,8 +12,7 @@ import TestScratch
 
     @Test("check exits 1 when a recorded call would be refused and succeeds when all are allowed")
     func exitStatus() throws {
-        let dir = TestScratch.root.appendingPathComponent("check-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("check")
         defer { try? FileManager.default.removeItem(at: dir) }
         var profile = Profile()
         let writeNr = SyscallTable.shared.number(of: "write", arch: .x86_64)!

@@ -3,18 +3,15 @@ import Glibc
 import PolicyModel
 import Testing
 import TUI
-import TestScratch
+import TestSupport
 
 /// `enforce --complain --tui` on the real binary in tmux: the calls a policy would refuse appear
 /// as rows to decide on (and only those), and saving writes the loaded policy extended with the
 /// decisions.
-@Suite(.serialized) struct ComplainTUIEndToEndTests {
+@Suite(.serialized, .requires(Requirement.tmux), .requires(Requirement.ptrace)) struct ComplainTUIEndToEndTests {
     @Test("refused calls become rows; allowing mkdir and saving extends the loaded policy")
     func complainRowsExtendPolicy() throws {
-        let dir = TestScratch.root.appendingPathComponent("complain-tui-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: dir)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TestScratch.directory("complain-tui").path
         // Everything a shell needs to start and exit is allowed; mkdir is refused.
         let base = dir + "/base.policy"
         let allowed = ["execve", "brk", "mmap", "mprotect", "munmap", "arch_prctl", "access", "openat", "newfstatat",
@@ -30,18 +27,12 @@ import TestScratch
             + "/bin/sh -c 'mkdir \(dir)/made'; echo \"exit=$?\"; sleep 30")
         try t.waitFor("exited with code 0")
         #expect(FileManager.default.fileExists(atPath: dir + "/made"), "complain mode refuses nothing")
-        try t.send("/")
-        try t.type("mkdir")
-        try t.send("Enter")
-        let screen = try t.waitFor("mkdir(const char")
+        let screen = try t.search("mkdir", until: "mkdir(const char")
         #expect(screen.contains("policy: mkdir: default (errno EPERM)"), "\(screen)")
         #expect(!screen.contains(" execve "), "allowed calls are not rows: \(screen)")
         try t.send("a")
         try t.waitFor("decision: allow")
-        try t.send("s")
-        try t.waitFor("saved OCI JSON policy to \(out)")
-        try t.send("q")
-        try t.waitFor("exit=0")
+        try t.saveAndQuit(saved: "saved OCI JSON policy to \(out)")
 
         let policy = try PolicyIO.load(path: out)
         let table = SyscallTable.shared

@@ -2,15 +2,16 @@ import Foundation
 import PolicyModel
 import Testing
 import TUI
+import TestSupport
 
 /// `record --runs N` and several profiles given to `merge` and `generate` say what each run
 /// added, so a user sees when more runs stop teaching anything.
-@Suite(.serialized) struct ConvergenceCommandTests {
+@Suite(.serialized, .requires(Requirement.ptrace)) struct ConvergenceCommandTests {
     typealias S = EnforceTestSupport
 
     @Test("record --runs 3 merges three runs; a program that does the same each time teaches nothing new after run 1")
     func recordRuns() throws {
-        let dir = try S.tempDir("converge-record")
+        let dir = try TestScratch.directory("converge-record")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("true.json").path
         let r = try S.seccompTUI(["record", "--runs", "3", "--backend", "ptrace", "-o", out, "--", "/bin/true"])
@@ -26,7 +27,7 @@ import TUI
 
     @Test("merge and generate name what each profile added")
     func mergeAndGenerate() throws {
-        let dir = try S.tempDir("converge-merge")
+        let dir = try TestScratch.directory("converge-merge")
         defer { try? FileManager.default.removeItem(at: dir) }
         let a = dir.appendingPathComponent("a.json").path, b = dir.appendingPathComponent("b.json").path
         #expect(try S.failure(["record", "--backend", "ptrace", "-o", a, "--", "/bin/true"]) == nil)

@@ -4,6 +4,7 @@ import PolicyModel
 import Testing
 import TraceCapture
 import TUI
+import TestSupport
 
 /// `diff` and `lint` as a user runs them: files of every format, a running process, exit statuses.
 @Suite(.serialized) struct DiffLintCommandTests {
@@ -34,61 +35,52 @@ import TUI
 
     @Test("diff: readable conditions and exit 1 when different, 0 when equal (text, OCI, raw BPF alike), 2 on an error")
     func diffFiles() throws {
-        let dir = try S.tempDir("diff")
+        let dir = try TestScratch.directory("diff")
         defer { try? FileManager.default.removeItem(at: dir) }
         let a = try Self.write(Self.a, "a.policy", in: dir), b = try Self.write(Self.b, "b.policy", in: dir)
-        let r = try S.run([try S.binary(), "diff", a, b])
+        let r = try ProcessRunner.run([try SeccompTUIBinary.path(), "diff", a, b])
         #expect(r.status == 1, "\(r.stderr)")
         #expect(r.stdout.contains("x86_64:\n  socket: B allows domain == AF_NETLINK, A refuses it with errno EPERM (1)\n      e.g. socket(16, 0, 0, 0, 0, 0)\n"),
                 "\(r.stdout)")
         #expect(!r.stdout.contains("write:") && !r.stdout.contains("read:"), "syscalls decided alike print nothing")
         // B is looser than A, not the other way round.
-        #expect(try S.run([try S.binary(), "diff", "--subset", a, b]).status == 1)
-        #expect(try S.run([try S.binary(), "diff", "--subset", b, a]).status == 0)
+        #expect(try ProcessRunner.run([try SeccompTUIBinary.path(), "diff", "--subset", a, b]).status == 1)
+        #expect(try ProcessRunner.run([try SeccompTUIBinary.path(), "diff", "--subset", b, a]).status == 0)
         // A policy and its raw BPF export are equal, from text and from OCI JSON.
         let json = dir.appendingPathComponent("a.json").path, bpf = dir.appendingPathComponent("a.bpf").path
         let jsonBPF = dir.appendingPathComponent("a-json.bpf").path
-        #expect(try S.run([try S.binary(), "export", a, "--format", "oci", "-o", json]).status == 0)
-        #expect(try S.run([try S.binary(), "export", a, "--format", "bpf", "-o", bpf]).status == 0)
-        #expect(try S.run([try S.binary(), "export", json, "--format", "bpf", "-o", jsonBPF]).status == 0)
-        let same = try S.run([try S.binary(), "diff", bpf, a])
+        #expect(try ProcessRunner.run([try SeccompTUIBinary.path(), "export", a, "--format", "oci", "-o", json]).status == 0)
+        #expect(try ProcessRunner.run([try SeccompTUIBinary.path(), "export", a, "--format", "bpf", "-o", bpf]).status == 0)
+        #expect(try ProcessRunner.run([try SeccompTUIBinary.path(), "export", json, "--format", "bpf", "-o", jsonBPF]).status == 0)
+        let same = try ProcessRunner.run([try SeccompTUIBinary.path(), "diff", bpf, a])
         #expect(same.status == 0 && same.stdout.contains("decide every call alike"), "\(same.stdout)\(same.stderr)")
-        #expect(try S.run([try S.binary(), "diff", json, jsonBPF]).status == 0)
+        #expect(try ProcessRunner.run([try SeccompTUIBinary.path(), "diff", json, jsonBPF]).status == 0)
         // OCI JSON has no bad-architecture action: read back, it is libseccomp's kill-thread, not the text's kill.
-        let viaJSON = try S.run([try S.binary(), "diff", a, json])
+        let viaJSON = try ProcessRunner.run([try SeccompTUIBinary.path(), "diff", a, json])
         #expect(viaJSON.status == 1)
         let i386Calls = SyscallTable.shared.definitions(for: .i386).count
         #expect(viaJSON.stdout.contains("i386:\n  every syscall (\(i386Calls)): A kills the process on it, B kills the thread on it\n"),
                 "\(viaJSON.stdout)")
         // --ignore-errno: EPERM against ENOSYS is no difference.
         let enosys = try Self.write(Self.a.replacingOccurrences(of: "errno EPERM", with: "errno ENOSYS"), "c.policy", in: dir)
-        #expect(try S.run([try S.binary(), "diff", a, enosys]).status == 1)
-        #expect(try S.run([try S.binary(), "diff", "--ignore-errno", a, enosys]).status == 0)
-        let missing = try S.run([try S.binary(), "diff", a, dir.appendingPathComponent("nope.json").path])
+        #expect(try ProcessRunner.run([try SeccompTUIBinary.path(), "diff", a, enosys]).status == 1)
+        #expect(try ProcessRunner.run([try SeccompTUIBinary.path(), "diff", "--ignore-errno", a, enosys]).status == 0)
+        let missing = try ProcessRunner.run([try SeccompTUIBinary.path(), "diff", a, dir.appendingPathComponent("nope.json").path])
         #expect(missing.status == 2 && missing.stderr.contains("nope.json: cannot read: no such file"), "\(missing.stderr)")
     }
 
     @Test("diff pid:N compares the filters a running process has (two stacked) with a policy, exactly")
     func diffProcess() throws {
-        let dir = try S.tempDir("diff-pid")
+        let dir = try TestScratch.directory("diff-pid")
         defer { try? FileManager.default.removeItem(at: dir) }
         let inner = Policy(defaultAction: .allow, rules: [
             Rule(syscall: "getcwd", action: .killProcess),
             Rule(syscall: "socket", action: .errno(97), conditions: [Condition(index: 0, op: .eq, value: 10, width: .bits32)]),
         ])
-        let innerPath = try S.writeOCI(inner, to: dir, name: "inner.json")
         let outer = Policy(defaultAction: .allow, rules: [Rule(syscall: "uname", action: .errno(1))])
-        let child = try Spawn.start([try S.binary(), "enforce", "--policy", innerPath, "--", "/bin/sleep", "20"],
-                                    filter: try BPFCompiler.compile(outer), noNewPrivs: .always, stopSelf: false)
-        var sleeper: Int32?
-        defer {
-            if let sleeper { kill(sleeper, SIGKILL) }
-            kill(child.pid, SIGKILL)
-            var status: Int32 = 0
-            waitpid(child.pid, &status, 0)
-        }
-        sleeper = S.child(of: child.pid, named: "sleep")
-        let pid = try #require(sleeper)
+        let stacked = try S.sleepUnderTwoFilters(outer: outer, inner: inner, in: dir)
+        defer { stacked.stop() }
+        let pid = stacked.sleeper, innerPath = stacked.innerPath
         // Both filters together mean exactly this policy. enforce installs the inner policy's
         // errno refusals as user_notif: its supervisor answers them with the errno (97).
         let combined = try Self.write("""
@@ -98,9 +90,9 @@ import TUI
             getcwd: kill
             socket: notify if domain == AF_INET6
             """, "combined.policy", in: dir)
-        let equal = try S.run([try S.binary(), "diff", "pid:\(pid)", combined])
+        let equal = try ProcessRunner.run([try SeccompTUIBinary.path(), "diff", "pid:\(pid)", combined])
         #expect(equal.status == 0, "\(equal.stdout)\(equal.stderr)")
-        let inside = try S.run([try S.binary(), "diff", innerPath, "pid:\(pid)"])
+        let inside = try ProcessRunner.run([try SeccompTUIBinary.path(), "diff", innerPath, "pid:\(pid)"])
         #expect(inside.status == 1)
         #expect(inside.stdout.contains("  uname: A allows it, B refuses it with errno EPERM (1)"), "\(inside.stdout)")
         #expect(kill(pid, 0) == 0, "the process keeps running")
@@ -108,24 +100,24 @@ import TUI
 
     @Test("lint: warnings with their fix, the score, --fail-on and --explain")
     func lint() throws {
-        let dir = try S.tempDir("lint")
+        let dir = try TestScratch.directory("lint")
         defer { try? FileManager.default.removeItem(at: dir) }
         let open = try Self.write("@default allow\n@arch x86_64\n", "open.policy", in: dir)
-        let r = try S.run([try S.binary(), "lint", open])
+        let r = try ProcessRunner.run([try SeccompTUIBinary.path(), "lint", open])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("high   default-allow: the default action is allow\n       fix: "), "\(r.stdout)")
         #expect(r.stdout.contains("high   io-uring [x86_64]: io_uring_setup is allowed"))
         #expect(r.stdout.contains("exposure: 9.1/10"), "\(r.stdout)")
-        #expect(try S.run([try S.binary(), "lint", open, "--fail-on", "high"]).status == 1)
+        #expect(try ProcessRunner.run([try SeccompTUIBinary.path(), "lint", open, "--fail-on", "high"]).status == 1)
         let a = try Self.write(Self.a.replacingOccurrences(of: "errno EPERM", with: "errno ENOSYS"), "a.policy", in: dir)
-        let tight = try S.run([try S.binary(), "lint", a, "--fail-on", "info"])
+        let tight = try ProcessRunner.run([try SeccompTUIBinary.path(), "lint", a, "--fail-on", "info"])
         #expect(tight.status == 0 && tight.stdout.hasPrefix("no warnings\nexposure: 0.0/10"), "\(tight.stdout)")
         let eperm = try Self.write(Self.a, "eperm.policy", in: dir)
-        #expect(try S.run([try S.binary(), "lint", eperm, "--fail-on", "medium"]).status == 1, "clone3 refused with EPERM")
-        #expect(try S.run([try S.binary(), "lint", eperm, "--fail-on", "high"]).status == 0)
-        let explain = try S.run([try S.binary(), "lint", "--explain", "clone3-errno"])
+        #expect(try ProcessRunner.run([try SeccompTUIBinary.path(), "lint", eperm, "--fail-on", "medium"]).status == 1, "clone3 refused with EPERM")
+        #expect(try ProcessRunner.run([try SeccompTUIBinary.path(), "lint", eperm, "--fail-on", "high"]).status == 0)
+        let explain = try ProcessRunner.run([try SeccompTUIBinary.path(), "lint", "--explain", "clone3-errno"])
         #expect(explain.status == 0 && explain.stdout.contains("fall back to clone only"), "\(explain.stdout)")
-        let unknown = try S.run([try S.binary(), "lint", "--explain", "nonsense"])
+        let unknown = try ProcessRunner.run([try SeccompTUIBinary.path(), "lint", "--explain", "nonsense"])
         #expect(unknown.status != 0 && unknown.stderr.contains("no warning is called 'nonsense'"))
     }
 }

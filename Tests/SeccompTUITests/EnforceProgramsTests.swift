@@ -1,18 +1,19 @@
 import Foundation
 import PolicyModel
 import Testing
+import TestSupport
 
 /// learn → generate → enforce: real programs give the same output under the policy learned from
 /// them (default action kill_process, so any call the learning missed would show).
-@Suite(.serialized) struct EnforceProgramsTests {
+@Suite(.serialized, .requires(Requirement.ptrace)) struct EnforceProgramsTests {
     typealias S = EnforceTestSupport
 
     /// Learns `command`, then runs it plainly and under `enforce`: same status, same output.
     func check(_ command: [String], in dir: URL, stdin: URL? = nil) throws {
         let policy = try S.learn(command, in: dir)
         let path = try S.writeOCI(policy, to: dir, name: "learned.json")
-        let plain = try S.run(command, stdin: stdin, in: dir)
-        let enforced = try S.run([try S.binary(), "enforce", "--policy", path, "--"] + command, stdin: stdin, in: dir)
+        let plain = try ProcessRunner.run(command, stdin: stdin, in: dir)
+        let enforced = try ProcessRunner.run([try SeccompTUIBinary.path(), "enforce", "--policy", path, "--"] + command, stdin: stdin, in: dir)
         #expect(plain.status == 0, "\(command): \(plain.stderr)")
         #expect(enforced.status == plain.status, "\(command): \(enforced.stderr)")
         #expect(enforced.stdout == plain.stdout, "\(command)")
@@ -21,9 +22,9 @@ import Testing
 
     @Test("a multi-threaded C program")
     func threads() throws {
-        let dir = try S.tempDir("enforce-threads")
+        let dir = try TestScratch.directory("enforce-threads")
         defer { try? FileManager.default.removeItem(at: dir) }
-        try """
+        let threads = try ProcessRunner.compileC("""
         #include <pthread.h>
         #include <stdio.h>
         static unsigned long sums[4];
@@ -41,23 +42,20 @@ import Testing
             for (int i = 0; i < 4; i++) printf("thread %d: %lu\\n", i, sums[i]);
             return 0;
         }
-        """.write(to: dir.appendingPathComponent("threads.c"), atomically: true, encoding: .utf8)
-        let cc = try S.run(["/usr/bin/cc", "-O1", "-pthread", "-o", dir.appendingPathComponent("threads").path,
-                            dir.appendingPathComponent("threads.c").path])
-        try #require(cc.status == 0, "\(cc.stderr)")
-        try check([dir.appendingPathComponent("threads").path], in: dir)
+        """, name: "threads")
+        try check([threads], in: dir)
     }
 
     @Test("a pipeline of several processes")
     func pipeline() throws {
-        let dir = try S.tempDir("enforce-pipeline")
+        let dir = try TestScratch.directory("enforce-pipeline")
         defer { try? FileManager.default.removeItem(at: dir) }
         try check(["/bin/sh", "-c", "seq 1 3000 | sort -rn | head -5 | tr 0-9 a-j; ls /usr/bin | grep -c ."], in: dir)
     }
 
     @Test("sqlite3, a database engine, on a file")
     func sqlite() throws {
-        let dir = try S.tempDir("enforce-sqlite")
+        let dir = try TestScratch.directory("enforce-sqlite")
         defer { try? FileManager.default.removeItem(at: dir) }
         let sql = dir.appendingPathComponent("script.sql")
         try """
@@ -73,7 +71,7 @@ import Testing
 
     @Test("xz and gzip, compressors")
     func compressors() throws {
-        let dir = try S.tempDir("enforce-compress")
+        let dir = try TestScratch.directory("enforce-compress")
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("input")
         try Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0 * 31 / 7) }).write(to: input)

@@ -2,76 +2,25 @@ import Foundation
 import PolicyModel
 import TraceCapture
 import TUI
-import TestScratch
+import TestSupport
 
-/// Running real programs for the enforce, runtime and bwrap tests.
+/// The built `seccomp-tui` run for the command tests, and what they share around it.
 enum EnforceTestSupport {
-    struct Output: Equatable {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func tempDir(_ prefix: String) throws -> URL {
-        let dir = TestScratch.root.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
-    /// Runs `arguments[0]` (an absolute path) with the rest, optionally feeding `stdin` from a file.
-    static func run(_ arguments: [String], stdin: URL? = nil, in directory: URL? = nil) throws -> Output {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: arguments[0])
-        p.arguments = Array(arguments.dropFirst())
-        if let directory { p.currentDirectoryURL = directory }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        if let stdin { p.standardInput = try FileHandle(forReadingFrom: stdin) } else { p.standardInput = FileHandle.nullDevice }
-        try p.run()
-        // Read both pipes concurrently so neither fills up.
-        let errData = LockedData()
-        let reader = Thread { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        while !errData.done { usleep(1000) }
-        let status = p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus
-        return Output(status: status, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData.value, as: UTF8.self))
-    }
-
-    final class LockedData: @unchecked Sendable {
-        private let lock = NSLock()
-        private var data = Data()
-        private var finished = false
-        func set(_ d: Data) { lock.withLock { data = d; finished = true } }
-        var done: Bool { lock.withLock { finished } }
-        var value: Data { lock.withLock { data } }
-    }
-
     /// The first child of `parent` whose command name is `comm`, waited for up to two seconds.
     static func child(of parent: Int32, named comm: String) -> Int32? {
-        for _ in 0..<200 {
-            let children = (try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8)) ?? ""
-            if let pid = children.split(separator: " ").first.flatMap({ Int32($0) }),
-               (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == comm + "\n" {
-                return pid
+        var found: Int32?
+        waitFor(timeout: 2) {
+            found = childProcesses(of: parent).first { pid in
+                (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == comm + "\n"
             }
-            usleep(10_000)
+            return found != nil
         }
-        return nil
-    }
-
-    /// The built `seccomp-tui`.
-    static func binary() throws -> String {
-        guard let url = ExportCommandTests.executable() else { throw CocoaError(.fileNoSuchFile) }
-        return url.path
+        return found
     }
 
     /// Runs the built `seccomp-tui` with `arguments`.
-    static func seccompTUI(_ arguments: [String], in directory: URL? = nil) throws -> Output {
-        try run([try binary()] + arguments, in: directory)
+    static func seccompTUI(_ arguments: [String], in directory: URL? = nil) throws -> ProcessOutput {
+        try ProcessRunner.run([try SeccompTUIBinary.path()] + arguments, in: directory)
     }
 
     /// The error `seccomp-tui` reports for `arguments` (its first stderr line without "Error: "),
@@ -83,7 +32,7 @@ enum EnforceTestSupport {
 
     /// A run of `seccomp-tui` that failed.
     struct Failure: Error, CustomStringConvertible {
-        var output: Output
+        var output: ProcessOutput
         /// Stderr without "Error: " and the usage lines after a command-line error.
         var message: String {
             var text = output.stderr
@@ -101,9 +50,9 @@ enum EnforceTestSupport {
     static func learn(_ command: [String], in dir: URL, defaultAction: String = "kill") throws -> Policy {
         let profilePath = dir.appendingPathComponent("learned-profile.json").path
         let policyPath = dir.appendingPathComponent("generated.json").path
-        let recorded = try run([try binary(), "record", "--backend", "ptrace", "-o", profilePath, "--"] + command, in: dir)
+        let recorded = try seccompTUI(["record", "--backend", "ptrace", "-o", profilePath, "--"] + command, in: dir)
         guard recorded.status == 0 else { throw CocoaError(.executableLoad, userInfo: ["stderr": recorded.stderr]) }
-        let generated = try run([try binary(), "generate", profilePath, "-o", policyPath, "--default-action", defaultAction])
+        let generated = try seccompTUI(["generate", profilePath, "-o", policyPath, "--default-action", defaultAction])
         guard generated.status == 0 else { throw CocoaError(.executableLoad, userInfo: ["stderr": generated.stderr]) }
         return try PolicyIO.load(path: policyPath)
     }
@@ -113,5 +62,35 @@ enum EnforceTestSupport {
         let path = dir.appendingPathComponent(name).path
         try Data(try PolicyIO.encode(policy, as: .oci)).write(to: URL(fileURLWithPath: path))
         return path
+    }
+
+    /// `sleep 20` under two stacked filters: `outer` installed by our own spawn, then `inner`
+    /// (written to `inner.json` in `dir`) by `seccomp-tui enforce` before it execs sleep.
+    struct StackedSleep {
+        var enforce: Spawn.Child
+        var sleeper: Int32
+        var innerPath: String
+
+        /// Kills both outright (the test runner's signal mask may block SIGTERM in its children)
+        /// and reaps enforce.
+        func stop() {
+            kill(sleeper, SIGKILL)
+            kill(enforce.pid, SIGKILL)
+            var status: Int32 = 0
+            _ = valueOrErrno { waitpid(enforce.pid, &status, 0) }
+        }
+    }
+
+    static func sleepUnderTwoFilters(outer: Policy, inner: Policy, in dir: URL) throws -> StackedSleep {
+        let innerPath = try writeOCI(inner, to: dir, name: "inner.json")
+        let enforce = try Spawn.start([try SeccompTUIBinary.path(), "enforce", "--policy", innerPath, "--", "/bin/sleep", "20"],
+                                      filter: try BPFCompiler.compile(outer), noNewPrivs: .always, stopSelf: false)
+        let failure = Spawn.result(of: enforce, command: ["seccomp-tui"])
+        let sleeper = child(of: enforce.pid, named: "sleep")
+        guard failure == nil, let sleeper else {
+            StackedSleep(enforce: enforce, sleeper: sleeper ?? -1, innerPath: innerPath).stop()
+            throw ProcessRunner.Failure("enforce under the outer filter did not start sleep: \(failure.map { "\($0)" } ?? "no sleep")")
+        }
+        return StackedSleep(enforce: enforce, sleeper: sleeper, innerPath: innerPath)
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import PolicyModel
 import Testing
 import TUI
-import TestScratch
+import TestSupport
 
 @Suite struct ExportCommandTests {
     static let profile = """
@@ -20,8 +20,7 @@ import TestScratch
 
     /// A fresh directory for one test.
     private func tempDir() throws -> URL {
-        let url = TestScratch.root.appendingPathComponent("export-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let url = try TestScratch.directory("export-tests")
         return url
     }
 
@@ -81,7 +80,7 @@ import TestScratch
             Condition(index: 0, op: .eq, value: 7, width: .bits32),
         ])))
         // minKernel 99.1 holds: read is killed; the unconditional allow beside it never decides a call.
-        #expect(policy.decide(SeccompData(nr: 0, arch: .x86_64, args: [3, 0, 0])) == .killThread)
+        #expect(policy.decide(SeccompData(nr: sysno("read", .x86_64), arch: .x86_64, args: [3, 0, 0])) == .killThread)
     }
 
     @Test("bad input writes no file and leaves an existing one unchanged")
@@ -144,36 +143,14 @@ import TestScratch
 
     @Test("the executable prints one error line and exits non-zero on bad input")
     func processExit() throws {
-        let binary = try #require(Self.executable(), "seccomp-tui binary not found next to the tests")
         let dir = try tempDir()
         let bad = try write("{\"defaultAction\": \"SCMP_ACT_DENY\"}", "bad.json", in: dir)
         let out = dir.appendingPathComponent("out.json").path
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["export", bad, "-o", out, "--kernel", "6.18"]
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = Pipe()
-        try process.run()
-        process.waitUntilExit()
-        let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus != 0)
+        let run = try EnforceTestSupport.seccompTUI(["export", bad, "-o", out, "--kernel", "6.18"])
+        let text = run.stderr
+        #expect(run.status != 0)
         #expect(text.split(separator: "\n").count == 1, "\(text)")
         #expect(text.contains("\(bad):1:19: defaultAction: unknown action \"SCMP_ACT_DENY\""))
         #expect(!FileManager.default.fileExists(atPath: out))
-    }
-
-    /// The built `seccomp-tui` next to the test bundle.
-    static func executable() -> URL? {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("seccomp-tui")
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDir), !isDir.boolValue {
-                return candidate
-            }
-            dir = dir.deletingLastPathComponent()
-        }
-        return nil
     }
 }

@@ -1,21 +1,16 @@
 import Foundation
 import PolicyModel
 import Testing
-import TestScratch
+import TestSupport
 
 /// `export --format oci` output handed to the real runc: it accepts it and enforces it.
 /// Runs a busybox container as root without cgroups (see DESIGN.md, "Facts measured").
-@Suite(.serialized) struct ExportRuncTests {
+@Suite(.serialized, .requiresRoot, .requires(Requirement.runc)) struct ExportRuncTests {
     static let runc = "/usr/sbin/runc"
     static let busybox = "/bin/busybox"
 
-    struct Outcome {
-        var status: Int32
-        var output: String
-    }
-
     /// Runs `script` under busybox sh in a fresh container whose seccomp section is `profile`.
-    static func runContainer(profile: URL, script: String) throws -> Outcome {
+    static func runContainer(profile: URL, script: String) throws -> ProcessOutput {
         let fm = FileManager.default
         let dir = TestScratch.root.appendingPathComponent("runc-\(UUID().uuidString)")
         let bin = dir.appendingPathComponent("bundle/rootfs/bin")
@@ -23,13 +18,13 @@ import TestScratch
         defer { try? fm.removeItem(at: dir) }
         // Copied by cp, not by this process: a program another test forks meanwhile would inherit
         // the open copy and runc's exec would then fail with ETXTBSY ("text file busy").
-        let copied = try run("/bin/cp", [busybox, bin.appendingPathComponent("busybox").path])
-        try #require(copied.status == 0, "\(copied.output)")
+        let copied = try ProcessRunner.run(["/bin/cp", busybox, bin.appendingPathComponent("busybox").path])
+        try #require(copied.status == 0, "\(copied.stderr)")
         for applet in ["sh", "mkdir", "grep", "unshare", "echo"] {
             try fm.createSymbolicLink(atPath: bin.appendingPathComponent(applet).path, withDestinationPath: "busybox")
         }
         let bundle = dir.appendingPathComponent("bundle")
-        _ = try run(runc, ["spec", "--bundle", bundle.path])
+        _ = try ProcessRunner.run([runc, "spec", "--bundle", bundle.path])
         let configURL = bundle.appendingPathComponent("config.json")
         var config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: configURL)) as? [String: Any])
         var linux = try #require(config["linux"] as? [String: Any])
@@ -43,27 +38,12 @@ import TestScratch
         process["args"] = ["/bin/sh", "-c", script]
         config["process"] = process
         try JSONSerialization.data(withJSONObject: config).write(to: configURL)
-        return try run(runc, ["--root", dir.appendingPathComponent("state").path, "run", "--bundle", bundle.path,
+        return try ProcessRunner.run([runc, "--root", dir.appendingPathComponent("state").path, "run", "--bundle", bundle.path,
                               "seccomp-tui-test-\(UUID().uuidString.prefix(8))"])
     }
 
-    static func run(_ path: String, _ args: [String]) throws -> Outcome {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Outcome(status: p.terminationStatus, output: String(decoding: data, as: UTF8.self))
-    }
-
     static func export(_ text: String) throws -> URL {
-        let dir = TestScratch.root.appendingPathComponent("runc-export-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("runc-export")
         let input = dir.appendingPathComponent("in.json")
         try Data(text.utf8).write(to: input)
         // Docker's profile lists x86_64, x32 and x86; with argument rules the OCI writer refuses
@@ -86,21 +66,19 @@ import TestScratch
 
     @Test("runc runs a container under the exported docker profile and denies what it denies")
     func dockerProfile() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.runc), "runc is installed by scripts/install-deps")
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../PolicyModelTests/Fixtures/docker-default.json")
         let profile = try Self.export(String(contentsOf: fixture, encoding: .utf8))
         let outcome = try Self.runContainer(profile: profile, script:
             "grep Seccomp: /proc/self/status; unshare -U echo inside; echo unshare=$?")
-        #expect(outcome.status == 0, "\(outcome.output)")
-        #expect(outcome.output.contains("Seccomp:\t2"), "\(outcome.output)")
-        #expect(outcome.output.contains("Operation not permitted"), "\(outcome.output)")
-        #expect(outcome.output.contains("unshare=1"), "\(outcome.output)")
+        #expect(outcome.status == 0, "\(outcome.combined)")
+        #expect(outcome.combined.contains("Seccomp:\t2"), "\(outcome.combined)")
+        #expect(outcome.combined.contains("Operation not permitted"), "\(outcome.combined)")
+        #expect(outcome.combined.contains("unshare=1"), "\(outcome.combined)")
     }
 
     @Test("runc enforces the errno of an exported rule")
     func errnoRule() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.runc), "runc is installed by scripts/install-deps")
         let profile = try Self.export("""
             {"defaultAction": "SCMP_ACT_ALLOW",
              "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13},
@@ -109,8 +87,8 @@ import TestScratch
         let written = try String(contentsOf: profile, encoding: .utf8)
         #expect(written.contains("\"errnoRet\": 13"))
         let outcome = try Self.runContainer(profile: profile, script: "mkdir /tmp/x; echo mkdir=$?")
-        #expect(outcome.status == 0, "\(outcome.output)")
-        #expect(outcome.output.contains("Permission denied"), "\(outcome.output)")  // EACCES = 13
-        #expect(outcome.output.contains("mkdir=1"), "\(outcome.output)")
+        #expect(outcome.status == 0, "\(outcome.combined)")
+        #expect(outcome.combined.contains("Permission denied"), "\(outcome.combined)")  // EACCES = 13
+        #expect(outcome.combined.contains("mkdir=1"), "\(outcome.combined)")
     }
 }

@@ -2,15 +2,12 @@ import Foundation
 import PolicyModel
 import Testing
 import TUI
-import TestScratch
+import TestSupport
 
 /// `export` of text policies, run as the built binary.
 @Suite struct ExportTextPolicyTests {
     static func directory(_ files: [String: String]) throws -> String {
-        let dir = TestScratch.root.appendingPathComponent("export-text-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        for (name, text) in files { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
-        return dir
+        try TestScratch.directory("export-text", files: files)
     }
 
     @Test("export: a .policy becomes canonical text or OCI JSON; a bad one writes nothing and leaves an old output alone")

@@ -1,23 +1,24 @@
 import Foundation
 import Testing
 import TUI
+import TestSupport
 
 /// `seccomp-tui hook` as a runtime calls it, without a runtime: the state on standard input.
 @Suite struct HookCommandTests {
     typealias S = EnforceTestSupport
 
-    func hook(state: String) throws -> S.Output {
-        let dir = try S.tempDir("hook")
+    func hook(state: String) throws -> ProcessOutput {
+        let dir = try TestScratch.directory("hook")
         defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("state.json")
         try state.write(to: input, atomically: true, encoding: .utf8)
-        return try S.run([try S.binary(), "hook", "--log", dir.appendingPathComponent("hook.log").path], stdin: input)
+        return try ProcessRunner.run([try SeccompTUIBinary.path(), "hook", "--log", dir.appendingPathComponent("hook.log").path], stdin: input)
     }
 
     @Test("a container without the annotation is left alone: exit 0, nothing said, nothing traced")
     func noAnnotation() throws {
         let r = try hook(state: #"{"ociVersion":"1.0.2","id":"c1","status":"created","pid":\#(getpid()),"bundle":"/nonexistent","annotations":{"other":"x"}}"#)
-        #expect(r == S.Output(status: 0, stdout: "", stderr: ""))
+        #expect(r == ProcessOutput(status: 0, stdout: "", stderr: ""))
     }
 
     @Test("a bad annotation or state fails the hook with one line naming it (the runtime then does not start the container)")

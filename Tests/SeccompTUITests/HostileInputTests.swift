@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TestScratch
+import TestSupport
 
 /// Hostile input files given to the built tool: each is refused with one clear error (or read,
 /// when it is merely large), never a crash, a hang, a raw control character on the terminal or
@@ -10,7 +10,7 @@ import TestScratch
     typealias S = EnforceTestSupport
 
     static func file(_ name: String, _ bytes: [UInt8]) throws -> String {
-        let path = try S.tempDir("hostile-input").appendingPathComponent(name).path
+        let path = try TestScratch.directory("hostile-input").appendingPathComponent(name).path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         return path
     }
@@ -18,8 +18,8 @@ import TestScratch
     static func file(_ name: String, _ text: String) throws -> String { try file(name, Array(text.utf8)) }
 
     /// `export FILE --format text -o OUT` under a deadline.
-    static func export(_ path: String, to output: String = "/dev/null") throws -> S.Output {
-        try S.run(["/usr/bin/timeout", "-s", "KILL", "120", try S.binary(), "export", path, "--format", "text", "-o", output])
+    static func export(_ path: String, to output: String = "/dev/null") throws -> ProcessOutput {
+        try ProcessRunner.run(["/usr/bin/timeout", "-s", "KILL", "120", try SeccompTUIBinary.path(), "export", path, "--format", "text", "-o", output])
     }
 
     @Test("JSON nested 100k levels deep is refused at the nesting limit (policy and profile)")
@@ -28,7 +28,7 @@ import TestScratch
         let policy = try Self.export(try Self.file("deep.json", #"{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": "# + deep + "}"))
         #expect(policy.status == 1)
         #expect(policy.stderr.contains("nested more than 64 levels deep"), "\(policy.stderr)")
-        let profile = try S.run([try S.binary(), "generate", try Self.file("deep-profile.json", deep), "-o", "/dev/null"])
+        let profile = try ProcessRunner.run([try SeccompTUIBinary.path(), "generate", try Self.file("deep-profile.json", deep), "-o", "/dev/null"])
         #expect(profile.status == 1)
         #expect(profile.stderr.contains("nested more than 64 levels deep"), "\(profile.stderr)")
     }
@@ -44,7 +44,7 @@ import TestScratch
         let text = #"{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"], "syscalls": ["#
             + entries.joined(separator: ", ") + "]}"
         #expect(text.utf8.count > 15 << 20)
-        let out = try S.tempDir("hostile-oci").appendingPathComponent("out.policy").path
+        let out = try TestScratch.directory("hostile-oci").appendingPathComponent("out.policy").path
         let r = try Self.export(try Self.file("big.json", text), to: out)
         #expect(r.status == 0, "\(r.stderr.prefix(500))")
         #expect(r.stderr.contains("too many rules to check every pair"), "\(r.stderr.prefix(500))")
@@ -56,7 +56,7 @@ import TestScratch
     func manyRules() throws {
         var text = "@default errno EPERM\n"
         for i in 0..<100_000 { text += "ioctl: cmd == \(i)\n" }
-        let out = try S.tempDir("hostile-rules").appendingPathComponent("out.policy").path
+        let out = try TestScratch.directory("hostile-rules").appendingPathComponent("out.policy").path
         let r = try Self.export(try Self.file("rules.policy", text), to: out)
         #expect(r.status == 0, "\(r.stderr.prefix(500))")
         let written = try String(contentsOfFile: out, encoding: .utf8)
@@ -114,7 +114,7 @@ import TestScratch
 
     @Test("an include cycle is refused, naming the chain")
     func includeCycle() throws {
-        let dir = try S.tempDir("hostile-include")
+        let dir = try TestScratch.directory("hostile-include")
         try "@default errno EPERM\n@include b.policy\n".write(to: dir.appendingPathComponent("a.policy"), atomically: true, encoding: .utf8)
         try "@include a.policy\n".write(to: dir.appendingPathComponent("b.policy"), atomically: true, encoding: .utf8)
         let r = try Self.export(dir.appendingPathComponent("a.policy").path)
@@ -124,7 +124,7 @@ import TestScratch
 
     @Test("a policy is read from a fifo, and written to one")
     func fifos() throws {
-        let dir = try S.tempDir("hostile-fifo")
+        let dir = try TestScratch.directory("hostile-fifo")
         let input = dir.appendingPathComponent("in.policy").path
         let output = dir.appendingPathComponent("out.policy").path
         try #require(mkfifo(input, 0o600) == 0 && mkfifo(output, 0o600) == 0)
@@ -135,7 +135,7 @@ import TestScratch
             close(fd)
         }
         writer.start()
-        let received = S.LockedData()
+        let received = Locked<Data?>(nil)
         let reader = Thread {
             let fd = open(output, O_RDONLY)
             var data = Data()
@@ -146,14 +146,13 @@ import TestScratch
                 data.append(contentsOf: buffer[0..<n])
             }
             close(fd)
-            received.set(data)
+            received.update { $0 = data }
         }
         reader.start()
         let r = try Self.export(input, to: output)
         #expect(r.status == 0, "\(r.stderr)")
-        let deadline = Date().addingTimeInterval(10)
-        while !received.done, Date() < deadline { usleep(10_000) }
-        #expect(String(decoding: received.value, as: UTF8.self).contains("read: allow"))
+        waitFor { received.value != nil }
+        #expect(String(decoding: received.value ?? Data(), as: UTF8.self).contains("read: allow"))
     }
 
     @Test("a full disk and a read-only directory are errors that say so, and nothing is left behind")
@@ -162,13 +161,13 @@ import TestScratch
         let full = try Self.export(policy, to: "/dev/full")
         #expect(full.status == 1)
         #expect(full.stderr.contains("/dev/full: cannot write: no space left on device"), "\(full.stderr)")
-        let dir = try S.tempDir("hostile-readonly")
+        let dir = try TestScratch.directory("hostile-readonly")
         chmod(dir.path, 0o555)
         chmod(policy, 0o644)
         chmod(URL(fileURLWithPath: policy).deletingLastPathComponent().path, 0o755)
         let out = dir.appendingPathComponent("out.policy").path
-        let r = try S.run(["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                           try S.binary(), "export", policy, "--format", "text", "-o", out])
+        let r = try ProcessRunner.run(["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                           try SeccompTUIBinary.path(), "export", policy, "--format", "text", "-o", out])
         #expect(r.status == 1)
         #expect(r.stderr.contains("cannot write: permission denied"), "\(r.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import TraceCapture
-import TestScratch
+@testable import TraceCapture
+import TestSupport
 
 /// Commands that work against their tracer or their policy: one that makes us its tracer with
 /// PTRACE_TRACEME, one that fails to exec under a policy refusing `write`, and the command of a
@@ -27,32 +27,27 @@ import TestScratch
         """
 
     static func traceme() throws -> String {
-        let dir = try S.tempDir("traceme")
-        try tracemeSource.write(to: dir.appendingPathComponent("traceme.c"), atomically: true, encoding: .utf8)
-        let exe = dir.appendingPathComponent("traceme").path
-        let r = try S.run(["/usr/bin/cc", "-O2", "-o", exe, dir.appendingPathComponent("traceme.c").path])
-        try #require(r.status == 0, "cc: \(r.stderr)")
-        return exe
+        try ProcessRunner.compileC(tracemeSource, name: "traceme", flags: ["-O2"])
     }
 
     /// `arguments` run under `timeout`: a hang fails the test instead of stopping the suite.
-    static func bounded(_ arguments: [String], seconds: Int = 30) throws -> S.Output {
-        try S.run(["/usr/bin/timeout", "-s", "KILL", "\(seconds)"] + arguments)
+    static func bounded(_ arguments: [String], seconds: Int = 30) throws -> ProcessOutput {
+        try ProcessRunner.run(["/usr/bin/timeout", "-s", "KILL", "\(seconds)"] + arguments)
     }
 
     @Test("a command that calls PTRACE_TRACEME runs to its end under record --backend perf, record --backend ptrace and enforce",
           arguments: ["perf", "ptrace", "enforce"])
     func tracemeRunsOn(_ mode: String) throws {
         let exe = try Self.traceme()
-        let dir = try S.tempDir("traceme-\(mode)")
-        let r: S.Output
+        let dir = try TestScratch.directory("traceme-\(mode)")
+        let r: ProcessOutput
         if mode == "enforce" {
             let policy = dir.appendingPathComponent("all.policy").path
             try "@default allow\n".write(toFile: policy, atomically: true, encoding: .utf8)
-            r = try Self.bounded([try S.binary(), "enforce", "--policy", policy, "--", exe])
+            r = try Self.bounded([try SeccompTUIBinary.path(), "enforce", "--policy", policy, "--", exe])
         } else {
             let out = dir.appendingPathComponent("p.json").path
-            r = try Self.bounded([try S.binary(), "record", "--backend", mode, "-o", out, "--", exe])
+            r = try Self.bounded([try SeccompTUIBinary.path(), "record", "--backend", mode, "-o", out, "--", exe])
             #expect(FileManager.default.fileExists(atPath: out), "\(r.stderr)")
         }
         // The shell's trap ran (the signal reached it) and its status is the command's.
@@ -63,7 +58,7 @@ import TestScratch
 
     /// A policy that allows the exec and the exit, and refuses everything else (write included).
     static func noWritePolicy() throws -> String {
-        let path = try S.tempDir("nowrite").appendingPathComponent("nowrite.policy").path
+        let path = try TestScratch.directory("nowrite").appendingPathComponent("nowrite.policy").path
         try "@default errno EPERM\nexecve: allow\nexit_group: allow\nexit: allow\n"
             .write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -71,59 +66,40 @@ import TestScratch
 
     @Test("enforce reports an exec failure even when the policy refuses write: 126 for a file that is not executable")
     func execPermissionDenied() throws {
-        let r = try Self.bounded([try S.binary(), "enforce", "--policy", try Self.noWritePolicy(), "--", "/etc/passwd"])
+        let r = try Self.bounded([try SeccompTUIBinary.path(), "enforce", "--policy", try Self.noWritePolicy(), "--", "/etc/passwd"])
         #expect(r.status == 126)
         #expect(r.stderr.contains("cannot run '/etc/passwd': permission denied"), "\(r.stderr)")
     }
 
     @Test("enforce reports an exec failure even when the policy refuses write: 127 for a missing command")
     func execNotFound() throws {
-        let r = try Self.bounded([try S.binary(), "enforce", "--policy", try Self.noWritePolicy(), "--", "no-such-command-here"])
+        let r = try Self.bounded([try SeccompTUIBinary.path(), "enforce", "--policy", try Self.noWritePolicy(), "--", "no-such-command-here"])
         #expect(r.status == 127)
         #expect(r.stderr.contains("cannot run 'no-such-command-here': no such file or directory"), "\(r.stderr)")
     }
 
-    /// The pids of `pid`'s children (every thread's).
-    static func children(of pid: Int32) -> [Int32] {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-        return tasks.flatMap { tid in
-            ((try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/children", encoding: .utf8)) ?? "")
-                .split(separator: " ").compactMap { Int32($0) }
-        }
-    }
 
     /// Whether `pid` still runs (exists and is not a zombie).
     static func runs(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
-        return !stat[stat.index(close, offsetBy: 2)...].hasPrefix("Z")
+        ![nil, "Z"].contains(ProcFS.state(of: pid))
     }
 
-    @Test("the command of a perf trace ends when the tracer is killed with SIGKILL")
+    @Test("the command of a perf trace ends when the tracer is killed with SIGKILL", .requires(TraceBackends.perfUnavailableReason()))
     func perfTracerKilled() throws {
-        try #require(PerfPermission.problem() == nil, "perf needs root or CAP_PERFMON")
-        let dir = try S.tempDir("perf-killed")
-        let record = Process()
-        record.executableURL = URL(fileURLWithPath: try S.binary())
-        record.arguments = ["record", "--backend", "perf", "-o", dir.appendingPathComponent("p.json").path,
-                            "--", "/bin/sleep", "60"]
-        record.standardOutput = FileHandle.nullDevice
-        record.standardError = FileHandle.nullDevice
-        try record.run()
+        let dir = try TestScratch.directory("perf-killed")
+        let record = try ProcessRunner.start([try SeccompTUIBinary.path(), "record", "--backend", "perf",
+                                              "-o", dir.appendingPathComponent("p.json").path, "--", "/bin/sleep", "60"])
         var command: Int32?
-        let started = Date()
-        while command == nil, Date().timeIntervalSince(started) < 20 {
-            command = Self.children(of: record.processIdentifier).first { pid in
+        waitFor(timeout: 20) {
+            command = childProcesses(of: record.processIdentifier).first { pid in
                 (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == "sleep\n"
             }
-            if command == nil { usleep(10_000) }
+            return command != nil
         }
         let sleep = try #require(command, "the traced sleep never started")
         defer { kill(sleep, SIGKILL) }
         kill(record.processIdentifier, SIGKILL)
         record.waitUntilExit()
-        let killed = Date()
-        while Self.runs(sleep), Date().timeIntervalSince(killed) < 10 { usleep(10_000) }
-        #expect(!Self.runs(sleep), "the command runs on, untraced, after its tracer died")
+        #expect(waitFor { !Self.runs(sleep) }, "the command runs on, untraced, after its tracer died")
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import PolicyModel
 import Testing
 import TUI
-import TestScratch
+import TestSupport
 
 /// Every file-reading command goes through one bounded reader with clear errors.
 @Suite struct InputFileTests {
@@ -60,7 +60,7 @@ import TestScratch
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var p = Profile()
-        p.add([SyscallEvent(pid: 1, tid: 1, arch: .x86_64, nr: 0, args: [3, 4, 5, 0, 0, 0])])
+        p.add([SyscallEvent(pid: 1, tid: 1, arch: .x86_64, nr: sysno("read", .x86_64), args: [3, 4, 5, 0, 0, 0])])
         let text = String(decoding: p.encodeJSON(), as: UTF8.self)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         try lines.prefix(5).joined(separator: "\n").write(toFile: dir + "/cut.json", atomically: false, encoding: .utf8)
@@ -93,7 +93,7 @@ import TestScratch
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var p = Profile()
-        p.add([SyscallEvent(pid: 1, tid: 1, arch: .x86_64, nr: 0, args: [3, 4, 5, 0, 0, 0])])
+        p.add([SyscallEvent(pid: 1, tid: 1, arch: .x86_64, nr: sysno("read", .x86_64), args: [3, 4, 5, 0, 0, 0])])
         try Data(p.encodeJSON()).write(to: URL(fileURLWithPath: dir + "/p.json"))
         try Data().write(to: URL(fileURLWithPath: dir + "/empty.json"))
         #expect(try Self.error(["merge", dir + "/p.json", dir + "/empty.json", "-o", dir + "/out.json"]) == "\(dir)/empty.json:1:1: the file is empty: expected a JSON value")

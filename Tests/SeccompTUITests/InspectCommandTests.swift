@@ -4,9 +4,10 @@ import PolicyModel
 import Testing
 import TraceCapture
 import TUI
+import TestSupport
 
 /// `inspect PID` and `disasm FILE` read filters back and summarize them.
-@Suite(.serialized) struct InspectCommandTests {
+@Suite(.serialized, .requiresRoot) struct InspectCommandTests {
     typealias S = EnforceTestSupport
 
     static let outer = Policy(defaultAction: .allow, rules: [Rule(syscall: "uname", action: .errno(1))])
@@ -17,25 +18,13 @@ import TUI
 
     @Test("inspect shows both stacked filters of a process, in install order, with their summaries; the process keeps running")
     func stackedFilters() throws {
-        let dir = try S.tempDir("inspect")
+        let dir = try TestScratch.directory("inspect")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let innerPath = try S.writeOCI(Self.inner, to: dir, name: "inner.json")
         // seccomp-tui enforce (under the outer filter) installs the inner one before exec'ing sleep.
-        let outerProgram = try BPFCompiler.compile(Self.outer)
-        let child = try Spawn.start([try S.binary(), "enforce", "--policy", innerPath, "--", "/bin/sleep", "20"],
-                                    filter: outerProgram, noNewPrivs: .always, stopSelf: false)
-        var sleeper: Int32?
-        defer {
-            // The test runner's signal mask may block SIGTERM in its children: kill both outright.
-            if let sleeper { kill(sleeper, SIGKILL) }
-            kill(child.pid, SIGKILL)
-            var status: Int32 = 0
-            waitpid(child.pid, &status, 0)
-        }
-        #expect(Spawn.result(of: child, command: ["seccomp-tui"]) == nil)
-        sleeper = S.child(of: child.pid, named: "sleep")
-        let pid = try #require(sleeper)
-        let r = try S.run([try S.binary(), "inspect", String(pid)])
+        let stacked = try S.sleepUnderTwoFilters(outer: Self.outer, inner: Self.inner, in: dir)
+        defer { stacked.stop() }
+        let pid = stacked.sleeper
+        let r = try ProcessRunner.run([try SeccompTUIBinary.path(), "inspect", String(pid)])
         #expect(r.status == 0, "\(r.stderr)")
         let text = r.stdout
         let first = try #require(text.range(of: "filter 1 of 2 (installed first"))
@@ -48,15 +37,13 @@ import TUI
         #expect(secondPart.contains("socket: notify | allow"), "\(secondPart)")
         #expect(secondPart.contains("return"), "the disassembly is shown")
         #expect(kill(pid, 0) == 0, "the process keeps running")
-        let missing = try S.run([try S.binary(), "inspect", "999999"])
+        let missing = try ProcessRunner.run([try SeccompTUIBinary.path(), "inspect", "999999"])
         #expect(missing.status != 0 && missing.stderr.contains("no process with pid 999999"))
     }
 
     @Test("inspect tells a process in seccomp strict mode from one without seccomp")
     func strictMode() throws {
-        let dir = try S.tempDir("inspect-strict")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try """
+        let strict = try ProcessRunner.compileC("""
         #include <linux/seccomp.h>
         #include <sys/prctl.h>
         #include <sys/syscall.h>
@@ -67,37 +54,29 @@ import TUI
             (void)read(0, &c, 1);
             syscall(SYS_exit, 0);
         }
-        """.write(to: dir.appendingPathComponent("strict.c"), atomically: true, encoding: .utf8)
-        let cc = try S.run(["/usr/bin/cc", "-o", dir.appendingPathComponent("strict").path, dir.appendingPathComponent("strict.c").path])
-        try #require(cc.status == 0, "\(cc.stderr)")
-        let p = Process()
-        p.executableURL = dir.appendingPathComponent("strict")
+        """, name: "strict")
         let input = Pipe()
-        p.standardInput = input
-        try p.run()
+        let p = try ProcessRunner.start([strict], stdin: input)
         defer {
             try? input.fileHandleForWriting.close()
             p.waitUntilExit()
         }
-        for _ in 0..<200 where FilterReader.mode(of: p.processIdentifier) != 1 { usleep(10_000) }
-        let r = try S.run([try S.binary(), "inspect", String(p.processIdentifier)])
+        try #require(waitFor { FilterReader.mode(of: p.processIdentifier) == 1 })
+        let r = try ProcessRunner.run([try SeccompTUIBinary.path(), "inspect", String(p.processIdentifier)])
         #expect(r.stdout.contains("runs in seccomp strict mode"), "\(r.stdout) \(r.stderr)")
-        let sleeper = Process()
-        sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
-        sleeper.arguments = ["10"]
-        try sleeper.run()
+        let sleeper = try ProcessRunner.start(["/bin/sleep", "10"])
         defer { kill(sleeper.processIdentifier, SIGKILL); sleeper.waitUntilExit() }
-        let free = try S.run([try S.binary(), "inspect", String(sleeper.processIdentifier)])
+        let free = try ProcessRunner.run([try SeccompTUIBinary.path(), "inspect", String(sleeper.processIdentifier)])
         #expect(free.stdout.contains("has no seccomp filter"), "\(free.stdout) \(free.stderr)")
     }
 
     @Test("disasm prints the per-syscall summary after the instructions")
     func disasmSummary() throws {
-        let dir = try S.tempDir("disasm-summary")
+        let dir = try TestScratch.directory("disasm-summary")
         defer { try? FileManager.default.removeItem(at: dir) }
         let bpf = dir.appendingPathComponent("inner.bpf")
         try Data(try PolicyIO.encode(Self.inner, as: .bpf)).write(to: bpf)
-        let r = try S.run([try S.binary(), "disasm", bpf.path])
+        let r = try ProcessRunner.run([try SeccompTUIBinary.path(), "disasm", bpf.path])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("What the filter does with each syscall:"))
         #expect(r.stdout.contains("socket: errno 97 | allow"))

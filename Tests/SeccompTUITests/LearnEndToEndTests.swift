@@ -3,18 +3,15 @@ import Glibc
 import PolicyModel
 import Testing
 import TUI
-import TestScratch
+import TestSupport
 
 /// The whole job, on the real binary in tmux: trace a script that creates a directory, find
 /// `mkdir`, deny it, save OCI JSON, quit; the file on disk says what was decided, and enforcing
 /// it refuses the script's mkdir with EPERM.
-@Suite(.serialized) struct LearnEndToEndTests {
+@Suite(.serialized, .requires(Requirement.tmux), .requires(Requirement.ptrace)) struct LearnEndToEndTests {
     @Test("trace, search mkdir, deny it, save OCI JSON, quit: the saved policy denies mkdir and allows the rest")
     func learnDenySave() throws {
-        let dir = TestScratch.root.appendingPathComponent("tui-e2e-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: dir)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TestScratch.directory("tui-e2e").path
         let script = dir + "/make-dir.sh"
         try "#!/bin/sh\nmkdir \"$1/made\"\necho done\n".write(toFile: script, atomically: true, encoding: .utf8)
         let out = dir + "/policy.json"
@@ -22,17 +19,11 @@ import TestScratch
         let t = try TmuxSession("\(TmuxSession.binary) -o \(out) -- /bin/sh \(script) \(dir); echo \"exit=$?\"; sleep 30")
         try t.waitFor("exited with code 0")
         #expect(FileManager.default.fileExists(atPath: dir + "/made"), "the traced script ran")
-        try t.send("/")
-        try t.type("mkdir")
-        try t.send("Enter")
-        let selected = try t.waitFor("mkdir(const char")
+        let selected = try t.search("mkdir", until: "mkdir(const char")
         #expect(selected.contains("decision: suggested"))
         try t.send("d")
         try t.waitFor("decision: deny with EPERM")
-        try t.send("s")
-        try t.waitFor("saved OCI JSON policy to \(out)")
-        try t.send("q")
-        let end = try t.waitFor("exit=0")
+        let end = try t.saveAndQuit(saved: "saved OCI JSON policy to \(out)")
         #expect(end.contains("seccomp-tui: policy saved to \(out)"))
 
         let policy = try PolicyIO.load(path: out)
@@ -49,15 +40,7 @@ import TestScratch
         // Enforced, the same script runs but its mkdir is refused with EPERM.
         let again = dir + "/again"
         try FileManager.default.createDirectory(atPath: again, withIntermediateDirectories: true)
-        let enforce = Process()
-        enforce.executableURL = URL(fileURLWithPath: TmuxSession.binary)
-        enforce.arguments = ["enforce", "--policy", out, "--", "/bin/sh", script, again]
-        let errors = Pipe()
-        enforce.standardError = errors
-        enforce.standardOutput = FileHandle.nullDevice
-        try enforce.run()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        enforce.waitUntilExit()
+        let stderr = try EnforceTestSupport.seccompTUI(["enforce", "--policy", out, "--", "/bin/sh", script, again]).stderr
         #expect(!FileManager.default.fileExists(atPath: again + "/made"), "mkdir was refused")
         #expect(stderr.contains("Operation not permitted"), "\(stderr)")
     }

@@ -1,25 +1,22 @@
 import Foundation
 import PolicyModel
 import Testing
-import TestScratch
+import TestSupport
 
 /// runc builds its filter with libseccomp, which adds the native architecture to every filter: a
 /// profile that does not list x86_64 still decides x86_64 calls by its rules and default action,
 /// where the policy kills them (its bad-architecture action). `export` says so; listing x86_64
 /// makes the profile say what runc does.
-@Suite(.serialized) struct OCINativeArchitectureTests {
+@Suite(.serialized, .requiresRoot, .requires(Requirement.runc)) struct OCINativeArchitectureTests {
     @Test("an i386-only profile under runc: x86_64 mkdir gets the profile's EACCES rule, not the policy's kill; export warns")
     func nativeAdded() throws {
         try #require(Arch.host == .x86_64, "the runtime's native architecture is x86_64 here")
-        try #require(FileManager.default.isExecutableFile(atPath: ExportRuncTests.runc), "runc is installed by scripts/install-deps")
-        let dir = TestScratch.root.appendingPathComponent("native-arch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        var outcomes: [String: ExportRuncTests.Outcome] = [:]
+        let dir = try TestScratch.directory("native-arch")
+        var outcomes: [String: ProcessOutput] = [:]
         for arches in ["i386", "x86_64 i386"] {
             let text = "@default allow\n@arch \(arches)\nmkdir: errno EACCES\nmkdirat: errno EACCES\n"
             let policy = try TextPolicy.parse(text, file: "p.policy").policy
-            let mkdirX86_64 = SeccompData(nr: try #require(SyscallTable.shared.number(of: "mkdir", arch: .x86_64)), arch: .x86_64)
+            let mkdirX86_64 = SeccompData(nr: sysno("mkdir", .x86_64), arch: .x86_64)
             #expect(policy.decide(mkdirX86_64) == (arches == "i386" ? .killProcess : .errno(13)))
             let input = dir.appendingPathComponent("\(arches.count).policy")
             let output = dir.appendingPathComponent("\(arches.count).json")
@@ -37,8 +34,8 @@ import TestScratch
         // Both containers run and refuse x86_64 mkdir with EACCES: runc decided it by the rule
         // either way; only the profile listing x86_64 says so.
         for (arches, outcome) in outcomes {
-            #expect(outcome.status == 0, "\(arches): \(outcome.output)")
-            #expect(outcome.output.contains("mkdir=1") && outcome.output.contains("Permission denied"), "\(arches): \(outcome.output)")
+            #expect(outcome.status == 0, "\(arches): \(outcome.combined)")
+            #expect(outcome.combined.contains("mkdir=1") && outcome.combined.contains("Permission denied"), "\(arches): \(outcome.combined)")
         }
     }
 }

@@ -1,13 +1,12 @@
 import Foundation
 import Testing
 import TUI
-import TestScratch
+import TestSupport
 
 @Suite struct OutputPreflightTests {
     @Test("record refuses an unwritable -o before running the program; a new file or a device passes")
     func refusedBeforeRunning() throws {
-        let dir = TestScratch.root.appendingPathComponent("preflight-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("preflight").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let marker = dir + "/ran"
         try "@default errno EPERM\n".write(toFile: dir + "/p.policy", atomically: false, encoding: .utf8)

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TestScratch
+import TestSupport
 import TraceCapture
 
 /// The perf warm-up is started only for command lines that trace (see also
@@ -9,21 +9,20 @@ import TraceCapture
 /// A record that traces joins the warm-up before it starts, so its count is certain; the TUI
 /// commands cannot run without a terminal, and a process that ends first may exit before the
 /// warm-up thread ran, so they are not among the command lines that must warm up.
-@Suite(.serialized) struct PerfWarmUpTests {
+@Suite(.serialized, .requires(Requirement.strace), .requires(TraceBackends.perfUnavailableReason())) struct PerfWarmUpTests {
     static let strace = "/usr/bin/strace"
 
     /// How many software perf events `seccomp-tui ARGS` opened (any thread), stdin not a terminal.
     static func warmUps(_ args: [String]) throws -> Int {
         let log = TestScratch.root.appendingPathComponent("warmup-\(UUID().uuidString).txt").path
-        _ = try EnforceTestSupport.run([strace, "-f", "-qq", "-e", "trace=perf_event_open", "-o", log,
-                                        try EnforceTestSupport.binary()] + args)
+        _ = try ProcessRunner.run([strace, "-f", "-qq", "-e", "trace=perf_event_open", "-o", log,
+                                        try SeccompTUIBinary.path()] + args)
         defer { try? FileManager.default.removeItem(atPath: log) }
         return try String(contentsOfFile: log, encoding: .utf8).components(separatedBy: "type=PERF_TYPE_SOFTWARE").count - 1
     }
 
     @Test("record warms perf up; other commands, help and --backend ptrace do not")
     func which() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.strace), "strace is installed by scripts/install-deps")
         let warm: [[String]] = [["record", "--", "/bin/true"], ["record", "--backend", "perf", "--", "/bin/true"],
                                 ["record", "--", "/bin/true", "--backend", "ptrace"], ["record", "--", "/bin/true", "--help"]]
         if PerfPermission.problem() == nil {

@@ -1,13 +1,13 @@
 import Foundation
 import PolicyModel
 import Testing
-import TestScratch
+import TestSupport
 import TUI
 
 /// The container round trip in real podman (runc): record a container through our OCI hook,
 /// generate a policy, run the same container under it. Needs root (podman's hooks, runc, perf);
 /// `scripts/install-deps` installs podman.
-@Suite(.serialized, .requiresRoot)
+@Suite(.serialized, .requiresRoot, .requires(Requirement.podman), .requires(Requirement.runc))
 struct PodmanTests {
     typealias S = EnforceTestSupport
 
@@ -23,7 +23,7 @@ struct PodmanTests {
     }
 
     /// podman with runc and the rlimits this machine can grant (it lacks CAP_SYS_RESOURCE).
-    static func podman(_ arguments: [String], hooks: URL? = nil) throws -> S.Output {
+    static func podman(_ arguments: [String], hooks: URL? = nil) throws -> ProcessOutput {
         let podman = try podmanPath()
         var args = [podman, "--runtime", "/usr/sbin/runc"]
         if let hooks { args += ["--hooks-dir", hooks.path] }
@@ -32,13 +32,13 @@ struct PodmanTests {
             args.insert(contentsOf: ["--pull", "never", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"],
                         at: args.firstIndex(of: "run")! + 1)
         }
-        return try S.run(args)
+        return try ProcessRunner.run(args)
     }
 
     /// The test image: a static busybox and an /etc/motd, imported (no registry here). Made once.
     static func makeImage() throws {
         if try podman(["image", "exists", image]).status == 0 { return }
-        let dir = try S.tempDir("podman-image")
+        let dir = try TestScratch.directory("podman-image")
         defer { try? FileManager.default.removeItem(at: dir) }
         let rootfs = dir.appendingPathComponent("rootfs")
         let bin = rootfs.appendingPathComponent("bin")
@@ -50,7 +50,7 @@ struct PodmanTests {
         }
         try "welcome\n".write(to: rootfs.appendingPathComponent("etc/motd"), atomically: true, encoding: .utf8)
         let tar = dir.appendingPathComponent("rootfs.tar")
-        let packed = try S.run(["/usr/bin/tar", "-C", rootfs.path, "-cf", tar.path, "."])
+        let packed = try ProcessRunner.run(["/usr/bin/tar", "-C", rootfs.path, "-cf", tar.path, "."])
         try #require(packed.status == 0, "\(packed.stderr)")
         let imported = try podman(["import", "-q", tar.path, image])
         try #require(imported.status == 0, "\(imported.stderr)")
@@ -63,7 +63,7 @@ struct PodmanTests {
             .deletingLastPathComponent().appendingPathComponent("contrib/hooks.d/seccomp-tui-hook.json")
         var config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: shipped)) as? [String: Any])
         var hook = try #require(config["hook"] as? [String: Any])
-        hook["path"] = try S.binary()
+        hook["path"] = try SeccompTUIBinary.path()
         hook["args"] = (hook["args"] as? [String] ?? []) + ["--log", dir.appendingPathComponent("hook.log").path, "--backend", backend]
         config["hook"] = hook
         let hooks = dir.appendingPathComponent("hooks.d")
@@ -75,17 +75,17 @@ struct PodmanTests {
     /// Runs the script in a container annotated for the hook and waits for the profile (the
     /// tracer writes it once the container's last process ended).
     static func recordThroughHook(_ annotation: String, output: URL, in dir: URL, script: String = script,
-                                  backend: String = "auto") throws -> S.Output {
+                                  backend: String = "auto") throws -> ProcessOutput {
         let run = try podman(["run", "--rm", "--annotation", "io.containers.trace-syscall=\(annotation)", image, "sh", "-c", script],
                              hooks: try hooksDir(in: dir, backend: backend))
-        for _ in 0..<200 where !FileManager.default.fileExists(atPath: output.path) { usleep(50_000) }
+        waitFor { FileManager.default.fileExists(atPath: output.path) }
         return run
     }
 
     @Test("hook → generate --runtime runc → podman run --security-opt seccomp=: the same output; a call outside the profile gets EPERM; without the runtime's calls the container does not start; Docker's default profile runs it")
     func roundTrip() throws {
         try Self.makeImage()
-        let dir = try S.tempDir("podman-round-trip")
+        let dir = try TestScratch.directory("podman-round-trip")
         defer { try? FileManager.default.removeItem(at: dir) }
         let profilePath = dir.appendingPathComponent("recorded.json")
         let recorded = try Self.recordThroughHook("of:\(profilePath.path)", output: profilePath, in: dir)
@@ -103,7 +103,7 @@ struct PodmanTests {
         #expect(log.contains("wrote \(profilePath.path)"), "\(log)")
 
         let policy = dir.appendingPathComponent("policy.json").path
-        let generated = try S.run([try S.binary(), "generate", profilePath.path, "--runtime", "runc", "-o", policy])
+        let generated = try ProcessRunner.run([try SeccompTUIBinary.path(), "generate", profilePath.path, "--runtime", "runc", "-o", policy])
         try #require(generated.status == 0, "\(generated.stderr)")
         #expect(generated.stderr.contains("allowed for runc (as recorded)'s init"))
         let confined = try Self.podman(["run", "--rm", "--security-opt", "seccomp=\(policy)", Self.image, "sh", "-c", Self.script])
@@ -115,7 +115,7 @@ struct PodmanTests {
         #expect(denied.stderr.contains("can't create directory '/tmp/d': Operation not permitted"), "\(denied.stderr)")
 
         let programOnly = dir.appendingPathComponent("program-only.json").path
-        let g2 = try S.run([try S.binary(), "generate", profilePath.path, "-o", programOnly])
+        let g2 = try ProcessRunner.run([try SeccompTUIBinary.path(), "generate", profilePath.path, "-o", programOnly])
         #expect(g2.stderr.contains("give --runtime to allow them"))
         let refused = try Self.podman(["run", "--rm", "--security-opt", "seccomp=\(programOnly)", Self.image, "sh", "-c", Self.script])
         #expect(refused.status != 0 && refused.stdout.isEmpty, "\(refused.stderr)")
@@ -130,7 +130,7 @@ struct PodmanTests {
     @Test("hook with if: merges the earlier profile into the new one; the ptrace backend records the runtime's calls apart too")
     func hookMergesInput() throws {
         try Self.makeImage()
-        let dir = try S.tempDir("podman-merge")
+        let dir = try TestScratch.directory("podman-merge")
         defer { try? FileManager.default.removeItem(at: dir) }
         let first = dir.appendingPathComponent("first.json"), second = dir.appendingPathComponent("second.json")
         _ = try Self.recordThroughHook("of:\(first.path)", output: first, in: dir, script: "echo one", backend: "ptrace")
@@ -149,7 +149,7 @@ struct PodmanTests {
     @Test("hook: an unreadable if: profile stops the container before it starts, with the reason")
     func hookRefusesBadInput() throws {
         try Self.makeImage()
-        let dir = try S.tempDir("podman-bad-input")
+        let dir = try TestScratch.directory("podman-bad-input")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("out.json")
         let run = try Self.podman(["run", "--rm", "--annotation", "io.containers.trace-syscall=if:/nonexistent/p.json;of:\(out.path)",
@@ -163,27 +163,21 @@ struct PodmanTests {
     @Test("record --container attaches to every process of a running container, with the start-up warning")
     func recordContainer() throws {
         try Self.makeImage()
-        let dir = try S.tempDir("podman-record")
+        let dir = try TestScratch.directory("podman-record")
         defer { try? FileManager.default.removeItem(at: dir) }
         let name = "seccomp-tui-test-\(UUID().uuidString.prefix(8))"
         defer { _ = try? Self.podman(["rm", "-f", name]) }
         // Two processes when the recording starts: the shell and its sleep.
         // Not waited for: Foundation sees a child's end when a socket it inherited closes, and
         // conmon inherits it and lives as long as the container.
-        let podman = Process()
-        podman.executableURL = URL(fileURLWithPath: try Self.podmanPath())
-        podman.arguments = ["--runtime", "/usr/sbin/runc", "run", "-d", "--pull", "never", "--ulimit", "nofile=1024:1024",
-                            "--ulimit", "nproc=1024:1024", "--name", name, Self.image, "sh", "-c", "sleep 3; ls /"]
-        podman.standardOutput = FileHandle.nullDevice
-        podman.standardError = FileHandle.nullDevice
-        podman.standardInput = FileHandle.nullDevice
-        try podman.run()
-        for _ in 0..<100 {
-            if try Self.podman(["inspect", "--format", "{{.State.Status}}", name]).stdout == "running\n" { break }
-            usleep(50_000)
-        }
+        _ = try ProcessRunner.start([try Self.podmanPath(), "--runtime", "/usr/sbin/runc", "run", "-d", "--pull", "never",
+                                     "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024", "--name", name, Self.image,
+                                     "sh", "-c", "sleep 3; ls /"])
+        try #require(try waitFor(timeout: 5) {
+            try Self.podman(["inspect", "--format", "{{.State.Status}}", name]).stdout == "running\n"
+        })
         let out = dir.appendingPathComponent("attached.json")
-        let recorded = try S.run([try S.binary(), "record", "--container", name, "-o", out.path])
+        let recorded = try ProcessRunner.run([try SeccompTUIBinary.path(), "record", "--container", name, "-o", out.path])
         #expect(recorded.status == 0, "\(recorded.stderr)")
         #expect(recorded.stderr.contains("warning: attached to running container \(name) (podman, 2 processes): the calls it made while starting are not recorded"))
         let profile = try ProfileIO.load(path: out.path)

@@ -2,16 +2,16 @@ import Foundation
 import PolicyModel
 import Testing
 import TUI
-import TestScratch
+import TestSupport
 
-@Suite(.serialized) struct RecordGenerateMergeTests {
+@Suite(.serialized, .requires(Requirement.ptrace)) struct RecordGenerateMergeTests {
     func tempDir() throws -> String {
         let path = TestScratch.root.path + "/seccomp-tui-cmd-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
 
-    func seccompTUI(_ arguments: [String]) throws -> EnforceTestSupport.Output {
+    func seccompTUI(_ arguments: [String]) throws -> ProcessOutput {
         try EnforceTestSupport.seccompTUI(arguments)
     }
 
@@ -36,13 +36,13 @@ import TestScratch
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         for backend in ["ptrace", "perf"] {
-            let missing = try EnforceTestSupport.run([try EnforceTestSupport.binary(), "record", "--backend", backend, "--",
+            let missing = try ProcessRunner.run([try SeccompTUIBinary.path(), "record", "--backend", backend, "--",
                                                       dir + "/missing"])
             #expect(missing.status == 127, "\(backend): \(missing.stderr)")
             #expect(missing.stderr.contains("cannot run '\(dir)/missing': no such file or directory"), "\(missing.stderr)")
         }
         try "not a program".write(toFile: dir + "/data", atomically: true, encoding: .utf8)
-        let data = try EnforceTestSupport.run([try EnforceTestSupport.binary(), "record", "--backend", "ptrace", "--",
+        let data = try ProcessRunner.run([try SeccompTUIBinary.path(), "record", "--backend", "ptrace", "--",
                                                dir + "/data"])
         #expect(data.status == 126, "\(data.stderr)")
     }

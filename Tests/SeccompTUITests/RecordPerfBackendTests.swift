@@ -3,11 +3,11 @@ import PolicyModel
 import Testing
 import TraceCapture
 import TUI
-import TestScratch
+import TestSupport
 
 /// `record --backend perf|auto`: backend selection, lost events in the profile and the summary,
 /// and the error an unprivileged user gets.
-@Suite(.serialized) struct RecordPerfBackendTests {
+@Suite(.serialized, .requiresRoot, .requires(TraceBackends.perfUnavailableReason())) struct RecordPerfBackendTests {
     static let getppidLoop = """
         #include <stdlib.h>
         #include <sys/syscall.h>
@@ -28,18 +28,13 @@ import TestScratch
     }
 
     static func getppidProgram() throws -> String {
-        let dir = try scratch()
-        try getppidLoop.write(toFile: dir + "/getppid.c", atomically: true, encoding: .utf8)
-        let r = try EnforceTestSupport.run(["/usr/bin/cc", "-O2", "-o", dir + "/getppid", dir + "/getppid.c"])
-        try #require(r.status == 0, "cc: \(r.stderr)")
-        return dir + "/getppid"
+        try ProcessRunner.compileC(getppidLoop, name: "getppid", flags: ["-O2"])
     }
 
     static let nobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 
     @Test("as root, auto resolves to perf, and each kind makes its backend")
     func selection() throws {
-        try #require(PerfPermission.problem() == nil, "these tests run as root")
         #expect(TraceBackends.resolve(.auto) == .perf)
         #expect(try TraceBackends.make(kind: .auto).name == "perf")
         #expect(try TraceBackends.make(kind: .perf).name == "perf")
@@ -50,7 +45,7 @@ import TestScratch
     func recordPerf() throws {
         let exe = try Self.getppidProgram()
         let out = try Self.scratch() + "/p.json"
-        let r = try EnforceTestSupport.run([try EnforceTestSupport.binary(), "record", "--backend", "perf", "-o", out, "--", exe, "4000", "3"])
+        let r = try ProcessRunner.run([try SeccompTUIBinary.path(), "record", "--backend", "perf", "-o", out, "--", exe, "4000", "3"])
         #expect(r.status == 3)
         #expect(!r.stderr.contains("lost events"))
         let profile = try Profile.decodeJSON(Array(try Data(contentsOf: URL(fileURLWithPath: out))))
@@ -82,9 +77,9 @@ import TestScratch
     func unprivileged() throws {
         let paranoid = try #require(PerfPermission.paranoidLevel())
         try #require(paranoid > -1, "the test needs perf_event_paranoid above -1 (it is \(paranoid))")
-        let tool = try EnforceTestSupport.binary()
+        let tool = try SeccompTUIBinary.path()
         let dir = try Self.scratch()
-        let perf = try EnforceTestSupport.run(Self.nobody + [tool, "record", "--backend", "perf", "-o", dir + "/perf.json", "--", "/bin/true"])
+        let perf = try ProcessRunner.run(Self.nobody + [tool, "record", "--backend", "perf", "-o", dir + "/perf.json", "--", "/bin/true"])
         #expect(perf.status != 0)
         #expect(perf.stderr.split(separator: "\n").count == 1, "\(perf.stderr)")
         #expect(perf.stderr.contains(
@@ -93,7 +88,7 @@ import TestScratch
         #expect(perf.stderr.contains("use --backend ptrace"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/perf.json"))
 
-        let auto = try EnforceTestSupport.run(Self.nobody + [tool, "record", "-o", dir + "/auto.json", "--", "/bin/true"])
+        let auto = try ProcessRunner.run(Self.nobody + [tool, "record", "-o", dir + "/auto.json", "--", "/bin/true"])
         #expect(auto.status == 0, "\(auto.stderr)")
         let profile = try Profile.decodeJSON(Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/auto.json"))))
         #expect(profile.metadata.backend == "ptrace")

@@ -1,10 +1,11 @@
 import Foundation
 import PolicyModel
 import Testing
+import TestSupport
 
 /// Real consumers of our exports: runc runs a minimal OCI bundle under a profile learned on the
 /// host (and under Docker's default profile after our import/export), bwrap installs our raw BPF.
-@Suite(.serialized) struct RuntimeConsumersTests {
+@Suite(.serialized, .requiresRoot, .requires(Requirement.runc), .requires(Requirement.bwrap)) struct RuntimeConsumersTests {
     typealias S = EnforceTestSupport
 
     static let script = "echo hi; ls /; cat /etc/hostname; uname -s"
@@ -17,13 +18,13 @@ import Testing
         try FileManager.default.createDirectory(at: rootfs.appendingPathComponent("etc"), withIntermediateDirectories: true)
         // Copied by cp: a copy open in this process could leak into a program another test forks,
         // and runc's exec would fail with ETXTBSY.
-        let copied = try S.run(["/bin/cp", "/bin/busybox", bin.appendingPathComponent("busybox").path])
+        let copied = try ProcessRunner.run(["/bin/cp", "/bin/busybox", bin.appendingPathComponent("busybox").path])
         try #require(copied.status == 0, "\(copied.stderr)")
         for applet in ["sh", "ls", "cat", "echo", "uname"] {
             try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent(applet).path, withDestinationPath: "busybox")
         }
         try "box\n".write(to: rootfs.appendingPathComponent("etc/hostname"), atomically: true, encoding: .utf8)
-        let spec = try S.run(["/usr/sbin/runc", "spec"], in: dir)
+        let spec = try ProcessRunner.run(["/usr/sbin/runc", "spec"], in: dir)
         try #require(spec.status == 0, "\(spec.stderr)")
     }
 
@@ -49,23 +50,23 @@ import Testing
         try JSONSerialization.data(withJSONObject: config).write(to: url)
     }
 
-    func runc(_ dir: URL) throws -> S.Output {
+    func runc(_ dir: URL) throws -> ProcessOutput {
         let id = "seccomp-tui-test-\(UUID().uuidString.prefix(8))"
-        defer { _ = try? S.run(["/usr/sbin/runc", "delete", "-f", id]) }
-        return try S.run(["/usr/sbin/runc", "run", "--bundle", dir.path, id])
+        defer { _ = try? ProcessRunner.run(["/usr/sbin/runc", "delete", "-f", id]) }
+        return try ProcessRunner.run(["/usr/sbin/runc", "run", "--bundle", dir.path, id])
     }
 
     /// `export POLICY --format oci --runtime R` through the binary.
     func export(_ policyPath: String, runtime: String, in dir: URL) throws -> String {
         let out = dir.appendingPathComponent("exported-\(runtime).json")
-        let r = try S.run([try S.binary(), "export", policyPath, "--format", "oci", "--runtime", runtime, "-o", out.path])
+        let r = try ProcessRunner.run([try SeccompTUIBinary.path(), "export", policyPath, "--format", "oci", "--runtime", runtime, "-o", out.path])
         try #require(r.status == 0, "\(r.stderr)")
         return try String(contentsOf: out, encoding: .utf8)
     }
 
     @Test("runc: a profile learned on the host, exported for runc, gives the container's unconfined output; without runc's calls the container cannot start")
     func runcLearnedProfile() throws {
-        let dir = try S.tempDir("runc-learned")
+        let dir = try TestScratch.directory("runc-learned")
         defer { try? FileManager.default.removeItem(at: dir) }
         try makeBundle(in: dir)
         try configure(dir, seccomp: nil)
@@ -90,7 +91,7 @@ import Testing
 
     @Test("runc: the learned profile without clone makes the shell's fork fail with EPERM")
     func runcRemovedSyscall() throws {
-        let dir = try S.tempDir("runc-removed")
+        let dir = try TestScratch.directory("runc-removed")
         defer { try? FileManager.default.removeItem(at: dir) }
         try makeBundle(in: dir)
         var learned = try S.learn(["/bin/busybox", "sh", "-c", Self.script], in: dir, defaultAction: "errno EPERM")
@@ -106,7 +107,7 @@ import Testing
 
     @Test("runc: Docker's default profile runs the container after our import and export")
     func runcDockerDefault() throws {
-        let dir = try S.tempDir("runc-docker")
+        let dir = try TestScratch.directory("runc-docker")
         defer { try? FileManager.default.removeItem(at: dir) }
         try makeBundle(in: dir)
         try configure(dir, seccomp: nil)
@@ -116,7 +117,7 @@ import Testing
         // For x86_64, x32 and x86 at once the OCI writer refuses argument rules (libseccomp 2.5.4
         // compiles them wrongly for the second architecture): the profile is taken for x86_64 alone.
         let text = dir.appendingPathComponent("docker.policy").path
-        let converted = try S.run([try S.binary(), "export", fixture, "--format", "text", "-o", text])
+        let converted = try ProcessRunner.run([try SeccompTUIBinary.path(), "export", fixture, "--format", "text", "-o", text])
         try #require(converted.status == 0, "\(converted.stderr)")
         let lines = try String(contentsOfFile: text, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         try lines.map { $0.hasPrefix("@arch") ? "@arch x86_64" : String($0) }.joined(separator: "\n")
@@ -131,18 +132,18 @@ import Testing
 
     @Test("bwrap: the raw BPF export of a learned profile runs the program with the same output, and refuses what was removed")
     func bwrapRawBPF() throws {
-        let dir = try S.tempDir("bwrap")
+        let dir = try TestScratch.directory("bwrap")
         defer { try? FileManager.default.removeItem(at: dir) }
         let command = ["/bin/busybox", "sh", "-c", "echo hi; ls /usr; cat /etc/hostname; uname -s"]
         var learned = try S.learn(command, in: dir, defaultAction: "errno EPERM")
-        let plain = try S.run(command, in: dir)
-        func underBwrap(_ policy: Policy) throws -> S.Output {
+        let plain = try ProcessRunner.run(command, in: dir)
+        func underBwrap(_ policy: Policy) throws -> ProcessOutput {
             let bpf = dir.appendingPathComponent("policy.bpf")
             let json = try S.writeOCI(policy, to: dir, name: "policy.json")
-            let e = try S.run([try S.binary(), "export", json, "--format", "bpf", "-o", bpf.path])
+            let e = try ProcessRunner.run([try SeccompTUIBinary.path(), "export", json, "--format", "bpf", "-o", bpf.path])
             try #require(e.status == 0, "\(e.stderr)")
             let quoted = command.map { "'\($0)'" }.joined(separator: " ")
-            return try S.run(["/bin/bash", "-c", "bwrap --ro-bind / / --seccomp 3 3<'\(bpf.path)' \(quoted)"], in: dir)
+            return try ProcessRunner.run(["/bin/bash", "-c", "bwrap --ro-bind / / --seccomp 3 3<'\(bpf.path)' \(quoted)"], in: dir)
         }
         let confined = try underBwrap(learned)
         #expect(confined.status == 0, "\(confined.stderr)")

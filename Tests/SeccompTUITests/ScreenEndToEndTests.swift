@@ -2,22 +2,20 @@ import Foundation
 import Glibc
 import PolicyModel
 import Testing
-import TestScratch
+import TestSupport
 
 /// The real binary in tmux: resizing, and a saved profile opened with a policy to check.
-@Suite(.serialized) struct ScreenEndToEndTests {
+@Suite(.serialized, .requires(Requirement.tmux), .requires(Requirement.ptrace)) struct ScreenEndToEndTests {
     @Test("a terminal resize (KEY_RESIZE) relayouts the screen to the new size")
     func resize() throws {
         let t = try TmuxSession("\(TmuxSession.binary) --synthetic-rate 1000", width: 120, height: 40)
         let before = try t.waitFor("F1Help")
         #expect(before.split(separator: "\n", omittingEmptySubsequences: false)[39].hasPrefix("F1Help"))
         try TmuxSession.run(["-L", t.socket, "resize-window", "-t", t.name, "-x", "70", "-y", "20"])
-        let deadline = Date().addingTimeInterval(10)
         var lines: [Substring] = []
-        while Date() < deadline {
+        try waitFor(interval: 0.05) {
             lines = try t.capture().split(separator: "\n", omittingEmptySubsequences: false)
-            if lines.count >= 20, lines[19].hasPrefix("F1Help") { break }
-            usleep(50_000)
+            return lines.count >= 20 && lines[19].hasPrefix("F1Help")
         }
         #expect(lines.count >= 20 && lines[19].hasPrefix("F1Help"), "the footer moved to the new last row")
         #expect(lines.allSatisfy { $0.count <= 70 })
@@ -26,18 +24,11 @@ import TestScratch
 
     @Test("open PROFILE --policy P marks the recorded calls the policy refuses, and v shows only them")
     func openWithPolicy() throws {
-        let dir = TestScratch.root.appendingPathComponent("tui-open-\(getpid())").path
-        try? FileManager.default.removeItem(atPath: dir)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try TestScratch.directory("tui-open").path
         let profile = dir + "/profile.json"
-        let record = Process()
-        record.executableURL = URL(fileURLWithPath: TmuxSession.binary)
-        record.arguments = ["record", "--backend", "ptrace", "-o", profile, "--", "/bin/sh", "-c", "mkdir \(dir)/m"]
-        record.standardError = FileHandle.nullDevice
-        try record.run()
-        record.waitUntilExit()
-        #expect(record.terminationStatus == 0)
+        let record = try EnforceTestSupport.seccompTUI(["record", "--backend", "ptrace", "-o", profile, "--",
+                                                        "/bin/sh", "-c", "mkdir \(dir)/m"])
+        #expect(record.status == 0, "\(record.stderr)")
         // Everything but mkdir allowed: only mkdir is refused.
         let seen = try Profile.decodeJSON(Array(try Data(contentsOf: URL(fileURLWithPath: profile)))).names()
         #expect(seen.contains("mkdir"))

@@ -2,6 +2,7 @@ import Foundation
 import PolicyModel
 import Testing
 import TUI
+import TestSupport
 
 /// Kubernetes SeccompProfile objects through the commands: export writes them, every reader reads them.
 @Suite struct SeccompProfileCommandTests {
@@ -12,11 +13,11 @@ import TUI
 
     @Test("export --format spo --name --namespace writes the object; -o NAME.yaml names it after the file")
     func export() throws {
-        let dir = try S.tempDir("spo-export")
+        let dir = try TestScratch.directory("spo-export")
         defer { try? FileManager.default.removeItem(at: dir) }
         let policy = dir.appendingPathComponent("web.policy")
         try Self.web.write(to: policy, atomically: true, encoding: .utf8)
-        let r = try S.run([try S.binary(), "export", policy.path, "--format", "spo", "--name", "web", "--namespace", "shop"])
+        let r = try ProcessRunner.run([try SeccompTUIBinary.path(), "export", policy.path, "--format", "spo", "--name", "web", "--namespace", "shop"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.hasPrefix("""
             apiVersion: security-profiles-operator.x-k8s.io/v1
@@ -32,33 +33,33 @@ import TUI
               - names:
             """))
         let out = dir.appendingPathComponent("Front End.yaml").path
-        let named = try S.run([try S.binary(), "export", policy.path, "-o", out])
+        let named = try ProcessRunner.run([try SeccompTUIBinary.path(), "export", policy.path, "-o", out])
         #expect(named.status == 0, "\(named.stderr)")
         #expect(try String(contentsOfFile: out, encoding: .utf8).contains("metadata:\n  name: front-end\n"))
-        let bad = try S.run([try S.binary(), "export", policy.path, "--format", "spo", "--name", "Web"])
+        let bad = try ProcessRunner.run([try SeccompTUIBinary.path(), "export", policy.path, "--format", "spo", "--name", "Web"])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("cannot be written as a SeccompProfile: 'Web' is not a Kubernetes object name"))
-        let misplaced = try S.run([try S.binary(), "export", policy.path, "--format", "oci", "--name", "web"])
+        let misplaced = try ProcessRunner.run([try SeccompTUIBinary.path(), "export", policy.path, "--format", "oci", "--name", "web"])
         #expect(misplaced.status != 0 && misplaced.stderr.contains("--name and --namespace apply to --format spo"))
     }
 
     @Test("profiles of several replicas, one file with several documents, merge into one policy; check and export read YAML")
     func readers() throws {
-        let dir = try S.tempDir("spo-read")
+        let dir = try TestScratch.directory("spo-read")
         defer { try? FileManager.default.removeItem(at: dir) }
         var docs: [String] = []
         for (name, text) in [("web", Self.web), ("worker", Self.worker)] {
             let p = dir.appendingPathComponent("\(name).policy")
             try text.write(to: p, atomically: true, encoding: .utf8)
             let y = dir.appendingPathComponent("\(name).yaml").path
-            let r = try S.run([try S.binary(), "export", p.path, "-o", y])
+            let r = try ProcessRunner.run([try SeccompTUIBinary.path(), "export", p.path, "-o", y])
             try #require(r.status == 0, "\(r.stderr)")
             docs.append(try String(contentsOfFile: y, encoding: .utf8))
         }
         let both = dir.appendingPathComponent("replicas.yml").path
         try ("---\n" + docs.joined(separator: "---\n")).write(toFile: both, atomically: true, encoding: .utf8)
         let merged = dir.appendingPathComponent("merged.policy").path
-        let m = try S.run([try S.binary(), "merge", both, "-o", merged])
+        let m = try ProcessRunner.run([try SeccompTUIBinary.path(), "merge", both, "-o", merged])
         #expect(m.status == 0, "\(m.stderr)")
         let text = try String(contentsOfFile: merged, encoding: .utf8)
         // The YAML holds OCI's form of `fd == 1`: a masked test on the low 32 bits, the same meaning.
@@ -68,7 +69,7 @@ import TUI
         // Read by content without a YAML extension too.
         let noExt = dir.appendingPathComponent("replicas-copy").path
         try FileManager.default.copyItem(atPath: both, toPath: noExt)
-        let t = try S.run([try S.binary(), "export", noExt, "--format", "text"])
+        let t = try ProcessRunner.run([try SeccompTUIBinary.path(), "export", noExt, "--format", "text"])
         #expect(t.status == 0 && t.stdout.contains("futex: allow"), "\(t.stderr)")
     }
 }

@@ -2,19 +2,18 @@ import Foundation
 import Glibc
 import PolicyModel
 import Testing
+@testable import TraceCapture
 import TUI
-import TestScratch
+import TestSupport
 
 /// Issue 13 end to end on the real binary: a small server learned in the TUI and saved while it
 /// runs holds in production (enforced, stopped and continued, inspected, serving, SIGTERM -> 0);
 /// learned through record + generate it gives the same policy as through the TUI.
-@Suite(.serialized) struct ServerPolicyEndToEndTests {
+@Suite(.serialized, .requiresRoot, .requires(Requirement.tmux), .requires(Requirement.ptrace)) struct ServerPolicyEndToEndTests {
     typealias S = EnforceTestSupport
 
     func scratch(_ name: String) throws -> URL {
-        let dir = TestScratch.root.appendingPathComponent("\(name)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
+        try TestScratch.directory(name)
     }
 
     /// Learns the server in the TUI (ptrace backend) with one connection served; `limit` 0 saves
@@ -32,16 +31,15 @@ import TestScratch
         try t.send("q")
         // A syscall the server makes after the save makes the session unsaved: q then asks
         // (never quitting as if saved), and s in the question saves what is on screen.
-        let deadline = Date().addingTimeInterval(30)
-        var screen = try t.capture()
-        while !screen.contains("exit=0") && Date() < deadline {
+        var screen = ""
+        try waitFor(timeout: 30, interval: 0.1) {
+            screen = try t.capture()
             if screen.contains("Unsaved changes. Quit anyway?") {
                 try t.send("s")
                 try t.waitFor("saved OCI JSON policy to \(out)")
                 try t.send("q")
             }
-            usleep(100_000)
-            screen = try t.capture()
+            return screen.contains("exit=0")
         }
         #expect(screen.contains("seccomp-tui: policy saved to \(out)\n"), "\(screen)")
         #expect(screen.contains("exit=0"), "\(screen)")
@@ -58,14 +56,14 @@ import TestScratch
             #expect(policy.rules(for: name).contains(Rule(syscall: name, action: .allow)), "\(name)")
         }
 
-        let served = try SmallServer.enforced(try S.binary(), policy: policyPath, in: dir)
+        let served = try SmallServer.enforced(try SeccompTUIBinary.path(), policy: policyPath, in: dir)
         defer { if served.enforce.isRunning { kill(served.enforce.processIdentifier, SIGKILL) } }
         SmallServer.waitUntilSleeping(served.pid)
         kill(served.pid, SIGSTOP)
-        usleep(200_000)
+        #expect(waitFor { ProcFS.state(of: served.pid) == "T" })
         kill(served.pid, SIGCONT)
         SmallServer.waitUntilSleeping(served.pid)
-        let inspected = try S.run([try S.binary(), "inspect", "--summary-only", String(served.pid)])
+        let inspected = try ProcessRunner.run([try SeccompTUIBinary.path(), "inspect", "--summary-only", String(served.pid)])
         #expect(inspected.status == 0, "\(inspected.stderr)")
         let end = served.serveThenStop()
         #expect(end.answer == "ok\n")

@@ -1,5 +1,7 @@
 import Foundation
 import Glibc
+import TestSupport
+@testable import TraceCapture
 
 /// A small TCP server (Debian's python3) for the tests of learned policies in production: it
 /// waits in `poll` with a 10 s timeout, answers each connection with "ok", exits 0 on SIGTERM
@@ -58,12 +60,9 @@ enum SmallServer {
     /// until it listens. The caller kills `enforce` if the test ends early.
     static func enforced(_ binary: String, policy: String, in dir: URL) throws -> Enforced {
         let ready = dir.appendingPathComponent("serve-\(UInt32.random(in: 0...UInt32.max)).port").path
-        let enforce = Process()
-        enforce.executableURL = URL(fileURLWithPath: binary)
-        enforce.arguments = ["enforce", "--policy", policy, "--"] + (try command(in: dir, ready: ready, limit: 0))
         let err = Pipe()
-        enforce.standardError = err
-        try enforce.run()
+        let enforce = try ProcessRunner.start([binary, "enforce", "--policy", policy, "--"] + (try command(in: dir, ready: ready, limit: 0)),
+                                              stderr: err)
         guard let port = waitForPort(ready), let pid = serverPid(under: enforce.processIdentifier) else {
             kill(enforce.processIdentifier, SIGKILL)
             throw CocoaError(.executableLoad, userInfo: ["reason": "the enforced server did not start"])
@@ -73,47 +72,33 @@ enum SmallServer {
 
     /// The port once the server listens (it writes `ready`), or nil after `seconds`.
     static func waitForPort(_ ready: String, seconds: Double = 30) -> Int? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if let text = try? String(contentsOfFile: ready, encoding: .utf8), let port = Int(text) { return port }
-            usleep(20_000)
+        var port: Int?
+        waitFor(timeout: seconds) {
+            port = (try? String(contentsOfFile: ready, encoding: .utf8)).flatMap { Int($0) }
+            return port != nil
         }
-        return nil
+        return port
     }
 
     /// Connects and returns what the server sent before closing ("" when it did not answer).
     static func ask(port: Int) -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = ["-c", "exec 3<>/dev/tcp/127.0.0.1/\(port) && timeout 10 cat <&3"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return "" }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        (try? ProcessRunner.run(["/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/\(port) && timeout 10 cat <&3"]))?.stdout ?? ""
     }
 
     /// The first child of `pid` whose command line runs the server script, waiting up to 10 s.
     static func serverPid(under pid: Int32) -> Int32? {
-        for _ in 0..<500 {
-            let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
-            for c in children.split(separator: " ").compactMap({ Int32($0) }) {
-                let cmdline = (try? String(contentsOfFile: "/proc/\(c)/cmdline", encoding: .utf8)) ?? ""
-                if cmdline.contains("server.py") { return c }
+        var found: Int32?
+        waitFor {
+            found = childProcesses(of: pid).first { c in
+                ((try? String(contentsOfFile: "/proc/\(c)/cmdline", encoding: .utf8)) ?? "").contains("server.py")
             }
-            usleep(20_000)
+            return found != nil
         }
-        return nil
+        return found
     }
 
     /// Waits until `pid` sleeps in a system call (state S), up to 10 s.
     static func waitUntilSleeping(_ pid: Int32) {
-        for _ in 0..<500 {
-            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-            if let close = stat.lastIndex(of: ")"), stat[stat.index(close, offsetBy: 2)] == "S" { return }
-            usleep(20_000)
-        }
+        waitFor { ProcFS.state(of: pid) == "S" }
     }
 }

@@ -1,22 +1,13 @@
 import Foundation
 import Testing
-import TestScratch
+import TestSupport
 
 /// The TUI commands' arguments and their errors, without a terminal.
 @Suite struct TUICommandTests {
     /// Runs the binary with no terminal; returns the status and stderr.
     static func run(_ args: [String]) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: TmuxSession.binary)
-        p.arguments = args
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = FileHandle.nullDevice
-        let err = Pipe()
-        p.standardError = err
-        try p.run()
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try EnforceTestSupport.seccompTUI(args)
+        return (r.status, r.stderr)
     }
 
     @Test("without a terminal the TUI refuses to start, and nothing is traced")

@@ -1,9 +1,10 @@
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 
 /// The real binary in tmux: the terminal is restored on every way out.
-@Suite(.serialized) struct TerminalRestoreTests {
+@Suite(.serialized, .requires(Requirement.tmux)) struct TerminalRestoreTests {
     /// The TUI over the synthetic feed, then the exit status and the terminal's canonical mode.
     static func start() throws -> TmuxSession {
         let cmd = "\(TmuxSession.binary) --synthetic-rate 5000; echo \"exit=$?\"; stty -a | grep -o -- '-\\?icanon'; sleep 30"

@@ -1,12 +1,11 @@
 import Foundation
 import Testing
 @testable import TUI
-import TestScratch
+import TestSupport
 
 @Suite struct AtomicFileTests {
     static func scratch() throws -> String {
-        let dir = TestScratch.root.appendingPathComponent("atomic-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("atomic").path
         return dir
     }
 

@@ -3,9 +3,10 @@ import PolicyModel
 import Testing
 import TraceCapture
 @testable import TUI
+import TestSupport
 
 /// The path of tracer batches to the screen: `LiveFeed` folds them, the UI takes snapshots.
-@Suite struct LiveFeedTests {
+@Suite(.requires(Requirement.ptrace)) struct LiveFeedTests {
     static let readNr = TUIFixtures.readNr
 
     static func batch(_ n: Int, lost: UInt64 = 0) -> EventBatch {
@@ -55,14 +56,10 @@ import TraceCapture
         }
         let names = ["clock_nanosleep", "nanosleep"]
         var version = -1
-        var seen = false
-        let deadline = Date().addingTimeInterval(10)
-        while !seen && Date() < deadline {
-            if let snap = feed.snapshot(after: version) {
-                version = snap.version
-                seen = snap.stats.rows.contains { names.contains($0.name) }
-            }
-            usleep(20_000)
+        let seen = waitFor {
+            guard let snap = feed.snapshot(after: version) else { return false }
+            version = snap.version
+            return snap.stats.rows.contains { names.contains($0.name) }
         }
         #expect(seen, "sleep's clock_nanosleep was never shown")
     }

@@ -2,14 +2,11 @@ import Foundation
 import PolicyModel
 import Testing
 @testable import TUI
-import TestScratch
+import TestSupport
 
 @Suite struct PolicyIOTextTests {
     static func directory(_ files: [String: String]) throws -> String {
-        let dir = TestScratch.root.appendingPathComponent("policyio-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir + "/inc", withIntermediateDirectories: true)
-        for (name, text) in files { try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
-        return dir
+        try TestScratch.directory("policyio", files: files)
     }
 
     @Test("a .policy file loads with its @include read from disk, and encodes back to the same text")

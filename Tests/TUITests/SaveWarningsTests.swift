@@ -2,6 +2,7 @@ import PolicyModel
 import TraceCapture
 import Testing
 @testable import TUI
+import TestSupport
 
 /// The TUI's save shows what seccomp cannot see in the saved policy, as export, generate, merge
 /// and enforce print it (`Policy.blindSpotWarnings`, one source): the first on the message line,

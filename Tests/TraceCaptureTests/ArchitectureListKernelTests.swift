@@ -1,6 +1,7 @@
 import Testing
 import PolicyModel
 @testable import TraceCapture
+import TestSupport
 
 /// Policies listing only i386, x32 without x86_64, or an architecture twice, compiled and installed: the
 /// kernel's errno for native, x32 and i386 calls is `Policy.decide`'s.
@@ -16,15 +17,15 @@ import PolicyModel
         let p = Policy(defaultAction: .errno(5), architectures: architectures, badArchAction: .errno(9), rules: rules)
         let program = try BPFCompiler.compile(p, table: table)
         var calls: [FilterProbe.Call] = []
-        for (nr, args) in [(110, [UInt64]()), (95, [0o22]), (95, [0x1_0000_0012]), (39, [])] {
-            calls.append(FilterProbe.Call(nr: nr, args: args))
-            calls.append(FilterProbe.Call(nr: nr | 0x4000_0000, args: args))
+        for (name, args) in [("getppid", [UInt64]()), ("umask", [0o22]), ("umask", [0x1_0000_0012]), ("getpid", [])] {
+            calls.append(FilterProbe.Call(name, args: args))
+            calls.append(FilterProbe.Call(nr: Int(sysno(name, .x32)), args: args))
         }
-        for (nr, args) in [(64, [UInt64]()), (60, [0o22]), (60, [0o23]), (20, [])] {
-            calls.append(FilterProbe.Call(nr: nr, args: args, compat: true))
+        for (name, args) in [("getppid", [UInt64]()), ("umask", [0o22]), ("umask", [0o23]), ("getpid", [])] {
+            calls.append(FilterProbe.Call(name, .i386, args: args))
         }
         // Without x86_64 the child's own exit_group would fail: it leaves through i386's.
-        let leave = architectures.contains(.x86_64) ? [] : [FilterProbe.Call(nr: 252, compat: true)]
+        let leave = architectures.contains(.x86_64) ? [] : [FilterProbe.Call("exit_group", .i386)]
         let result = try FilterProbe.run(program, calls: calls + leave)
         try #require(result.errnos.count == calls.count, "the child ended early: signal \(result.terminationSignal)")
         #expect(result.exitCode == 0)

@@ -4,9 +4,10 @@ import Glibc
 import PolicyModel
 import Testing
 @testable import TraceCapture
+import TestSupport
 
 /// Ask mode against the running kernel: calls wait in SECCOMP_RET_USER_NOTIF until answered.
-@Suite(.serialized)
+@Suite(.serialized, .requires(Requirement.userNotif))
 struct AskSupervisorTests {
     /// Answers the calls of `targets` (all when nil) with `target` (from another thread, after
     /// `delay`), every other call "allow always"; records the asked calls.
@@ -117,8 +118,8 @@ struct AskSupervisorTests {
 
     @Test("an uncovered call blocks until answered and gets exactly the answered errno, then the real result")
     func blocksUntilAnswered() throws {
-        let bin = try TestSupport.compile(Self.getppidProgram, name: "getppid")
-        let out = try TestSupport.tempDir("ask") + "/out"
+        let bin = try ProcessRunner.compileC(Self.getppidProgram, name: "getppid")
+        let out = try TestScratch.directory("ask").path + "/out"
         let asker = Asker(delay: 0.3) { _, i in i == 0 ? .denyOnce(errno: 77) : .allowOnce }
         let end = try asker.run([bin, out, "2"])
         #expect(end == .exited(0))
@@ -135,8 +136,8 @@ struct AskSupervisorTests {
 
     @Test("an \"always\" answer stops further prompts for that call; the saved policy has the rule")
     func alwaysStopsPrompts() throws {
-        let bin = try TestSupport.compile(Self.getppidProgram, name: "getppid")
-        let out = try TestSupport.tempDir("ask") + "/out"
+        let bin = try ProcessRunner.compileC(Self.getppidProgram, name: "getppid")
+        let out = try TestScratch.directory("ask").path + "/out"
         let asker = Asker { _, _ in .denyAlways(errno: 13, conditions: []) }
         _ = try asker.run([bin, out, "5"])
         let results = try Self.lines(out)
@@ -157,8 +158,8 @@ struct AskSupervisorTests {
 
     @Test("a call the policy decides never asks; an argument condition answers only matching calls")
     func policyAndConditions() throws {
-        let bin = try TestSupport.compile(Self.getppidProgram, name: "getppid")
-        let out = try TestSupport.tempDir("ask") + "/out"
+        let bin = try ProcessRunner.compileC(Self.getppidProgram, name: "getppid")
+        let out = try TestScratch.directory("ask").path + "/out"
         // fd == 1 only: the program's fopen'd file is another descriptor, so write still asks.
         let policy = Policy(defaultAction: .killProcess, rules: [
             Rule(syscall: "getppid", action: .errno(5)),
@@ -175,14 +176,14 @@ struct AskSupervisorTests {
 
     @Test("50 threads asking at once are all queued in arrival order and each gets its own answer")
     func fiftyThreads() throws {
-        let bin = try TestSupport.compile(Self.threadsProgram, name: "threads50")
-        let out = try TestSupport.tempDir("ask") + "/out"
+        let bin = try ProcessRunner.compileC(Self.threadsProgram, name: "threads50")
+        let out = try TestScratch.directory("ask").path + "/out"
         // Nothing is answered until all 50 wait; then each thread gets errno 100 + its place in the queue.
         let asker = Asker { _, _ in nil }
         let answered = DispatchSemaphore(value: 0)
         let end = try asker.run([bin, out], during: { s in
             DispatchQueue.global().async {
-                _ = TestSupport.eventually(30) { asker.calls("getppid").count == 50 }
+                _ = waitFor(timeout: 30) { asker.calls("getppid").count == 50 }
                 let waiting = s.waiting
                 for (i, call) in waiting.enumerated() { s.answer(call.id, .denyOnce(errno: UInt16(100 + i))) }
                 answered.signal()
@@ -204,13 +205,13 @@ struct AskSupervisorTests {
 
     @Test("an \"always\" answer to one of 50 waiting calls settles the other 49 with it")
     func alwaysSettlesWaiting() throws {
-        let bin = try TestSupport.compile(Self.threadsProgram, name: "threads50")
-        let out = try TestSupport.tempDir("ask") + "/out"
+        let bin = try ProcessRunner.compileC(Self.threadsProgram, name: "threads50")
+        let out = try TestScratch.directory("ask").path + "/out"
         let asker = Asker { _, _ in nil }
         let resolved = LockedIDs()
         let end = try asker.run([bin, out], during: { s in
             DispatchQueue.global().async {
-                _ = TestSupport.eventually(30) { asker.calls("getppid").count == 50 }
+                _ = waitFor(timeout: 30) { asker.calls("getppid").count == 50 }
                 s.answer(s.waiting[0].id, .denyAlways(errno: 42, conditions: []))
             }
         }, onResolved: { resolved.add($0) })
@@ -230,8 +231,8 @@ struct AskSupervisorTests {
 
     @Test("replaceRules (a front end's decisions) settles the waiting call and answers the later ones; onCall sees every counted call")
     func replaceRules() throws {
-        let bin = try TestSupport.compile(Self.getppidProgram, name: "getppid")
-        let out = try TestSupport.tempDir("ask") + "/out"
+        let bin = try ProcessRunner.compileC(Self.getppidProgram, name: "getppid")
+        let out = try TestScratch.directory("ask").path + "/out"
         let asker = Asker { _, _ in nil }
         let counted = LockedIDs()
         let s = AskSupervisor(policy: nil, command: [bin, out, "3"], onAsk: { asker.onAsk($0) },
@@ -241,7 +242,7 @@ struct AskSupervisorTests {
         let watchdog = DispatchWorkItem { s.stop() }
         DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
         defer { watchdog.cancel() }
-        _ = TestSupport.eventually(30) { asker.calls("getppid").count == 1 }
+        _ = waitFor(timeout: 30) { asker.calls("getppid").count == 1 }
         s.replaceRules(s.answeredRules.rules + [Rule(syscall: "getppid", action: .errno(9))])
         #expect(s.wait() == .exited(0))
         #expect(try Self.lines(out).map { $0[1] } == [9, 9, 9])
@@ -252,7 +253,7 @@ struct AskSupervisorTests {
 
     @Test("children and a new program keep asking; paths are read from the caller's memory")
     func childrenAndExec() throws {
-        let dir = try TestSupport.tempDir("ask")
+        let dir = try TestScratch.directory("ask").path
         let asker = Asker(targets: nil) { _, _ in .allowOnce }
         let end = try asker.run(["/bin/sh", "-c", "/bin/cat \(dir)/nothing-here 2>/dev/null; exec /bin/true"])
         #expect(end == .exited(0))
@@ -276,10 +277,10 @@ struct AskSupervisorTests {
             #include <unistd.h>
             int main(void) { long r = syscall(SYS_getppid); _exit(r < 0 ? errno : 0); }
             """
-        let bin = try TestSupport.compile(source, name: "stop")
+        let bin = try ProcessRunner.compileC(source, name: "stop")
         let asker = Asker { _, _ in nil }
         let end = try asker.run([bin], during: { s in
-            _ = TestSupport.eventually(10) { asker.calls("getppid").count == 1 }
+            _ = waitFor(timeout: 10) { asker.calls("getppid").count == 1 }
             s.stop()
         })
         #expect(end == .exited(ENOSYS))
@@ -287,8 +288,8 @@ struct AskSupervisorTests {
 
     @Test("kill kills the caller's process and becomes a kill rule")
     func killAnswer() throws {
-        let bin = try TestSupport.compile(Self.getppidProgram, name: "getppid")
-        let out = try TestSupport.tempDir("ask") + "/out"
+        let bin = try ProcessRunner.compileC(Self.getppidProgram, name: "getppid")
+        let out = try TestScratch.directory("ask").path + "/out"
         let asker = Asker { _, _ in .kill }
         let end = try asker.run([bin, out, "3"])
         #expect(end == .signaled(SIGKILL))
@@ -315,13 +316,13 @@ struct AskSupervisorTests {
                 _exit(r > 0 ? 0 : 1);
             }
             """
-        let bin = try TestSupport.compile(source, name: "interrupted")
+        let bin = try ProcessRunner.compileC(source, name: "interrupted")
         let asker = Asker { _, _ in nil }
         let end = try asker.run([bin], during: { s in
-            _ = TestSupport.eventually(10) { asker.calls("getppid").count == 1 }
+            _ = waitFor(timeout: 10) { asker.calls("getppid").count == 1 }
             let first = asker.calls("getppid")[0]
             kill(first.event.pid, SIGUSR1)
-            _ = TestSupport.eventually(10) { asker.calls("getppid").count == 2 }
+            _ = waitFor(timeout: 10) { asker.calls("getppid").count == 2 }
             #expect(s.pruneGone() == [first.id])
             #expect(s.answer(first.id, .denyOnce(errno: 1)) == false)
             let second = asker.calls("getppid")[1]

@@ -1,6 +1,7 @@
 import Testing
 import PolicyModel
 @testable import TraceCapture
+import TestSupport
 
 /// Hand-written programs (not the compiler's) against the real kernel: the ALU on values taken from
 /// the call's arguments, with X operands the compiler never produces (shifts by 32 or more), the
@@ -25,7 +26,7 @@ import PolicyModel
     @Test("ALU operations with X, shifts by 32 or more included, compute what the kernel computes",
           arguments: [BPF.add, BPF.sub, BPF.mul, BPF.div, BPF.and, BPF.or, BPF.xor, BPF.lsh, BPF.rsh])
     func aluWithX(op: UInt16) throws {
-        var g = FilterProbeKernelTests.Rng(state: UInt64(op) &+ 17)
+        var g = SplitMix64(seed: UInt64(op) &+ 17)
         let program = Self.program(op: op)
         try BPFValidator.validate(program)
         let calls = (0..<64).map { i -> FilterProbe.Call in
@@ -33,7 +34,7 @@ import PolicyModel
             // Shift amounts 0...70 (half of them 32 or more); never a zero divisor (that returns 0: kill).
             let x: UInt64 = (op == BPF.lsh || op == BPF.rsh) ? UInt64(i + i / 2 + Int.random(in: 0...1, using: &g))
                 : UInt64(UInt32.random(in: 1...UInt32.max, using: &g) >> UInt32.random(in: 0...31, using: &g))
-            return FilterProbe.Call(nr: 39, args: [a, max(x, 1)])
+            return FilterProbe.Call("getpid", args: [a, max(x, 1)])
         }
         let result = try FilterProbe.run(program, calls: calls)
         try #require(result.errnos.count == calls.count, "the child ended early: signal \(result.terminationSignal)")

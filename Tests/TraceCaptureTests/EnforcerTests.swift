@@ -3,13 +3,12 @@ import Glibc
 import PolicyModel
 import Testing
 import TraceCapture
-import TestScratch
+import TestSupport
 
 /// `Enforcer` against the kernel: real commands under real filters.
 @Suite(.serialized) struct EnforcerTests {
     func tempDir() throws -> URL {
-        let dir = TestScratch.root.appendingPathComponent("enforcer-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("enforcer")
         return dir
     }
 
@@ -59,7 +58,7 @@ import TestScratch
 
     @Test("--report never weakens a kill: a program with a SIGSYS handler dies of it as without --report")
     func reportKeepsKills() throws {
-        let bin = try TestSupport.compile("""
+        let bin = try ProcessRunner.compileC("""
             #include <signal.h>
             #include <stdio.h>
             #include <unistd.h>

@@ -1,7 +1,7 @@
 import Foundation
 import PolicyModel
 import Testing
-import TestScratch
+import TestSupport
 @testable import TraceCapture
 
 /// The one delivery path of both backends: a bounded queue of batches that carry the lost count.
@@ -35,7 +35,7 @@ import TestScratch
     @Test("perf: the lost count reaches the consumer with the batches, not only at the end",
           .requires(TraceBackends.perfUnavailableReason()))
     func perfBatchesCarryLosses() throws {
-        let exe = try PerfTestSupport.compileC("""
+        let exe = try ProcessRunner.compileC("""
             #include <stdlib.h>
             #include <sys/syscall.h>
             #include <unistd.h>

@@ -1,47 +1,23 @@
 import Testing
 import PolicyModel
 @testable import TraceCapture
+import TestSupport
 
 /// Compiled filters against the real kernel: every rule of every policy returns a distinct errno
 /// (and so do the default and bad-arch actions), so no probed call executes; the errno the kernel
 /// returns for each raw call must be the emulator's answer and `Policy.decide`'s.
 @Suite(.serialized) struct FilterProbeKernelTests {
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
-    /// Real x86_64 numbers (and the x32 numbers of the same calls) of calls harmless anyway,
-    /// with their argument widths; `exit_group` and `exit` so the child can leave.
-    static let table: SyscallTable = {
-        let calls: [(String, Int32, Int32, [ArgWidth])] = [
-            ("read", 0, 3, [.bits32, .bits64, .bits64]), ("close", 3, 6, [.bits32]),
-            ("lseek", 8, 19, [.bits32, .bits64, .bits32]), ("ioctl", 16, 54, [.bits32, .bits32, .bits64]),
-            ("dup", 32, 41, [.bits32]), ("getpid", 39, 20, []), ("exit", 60, 1, [.bits32]),
-            ("kill", 62, 37, [.bits32, .bits32]), ("fcntl", 72, 55, [.bits32, .bits32, .bits64]),
-            ("umask", 95, 60, [.bits32]), ("getuid", 102, 24, []), ("getppid", 110, 64, []),
-            ("personality", 135, 136, [.bits32]), ("getpriority", 140, 96, [.bits32, .bits32]),
-            ("futex", 202, 240, [.bits64, .bits32, .bits32, .bits64, .bits64, .bits32]), ("exit_group", 231, 252, [.bits32]),
-        ]
-        return SyscallTable(definitions: calls.map { name, nr, i386, widths in
-            SyscallDefinition(name: name, numbers: [.x86_64: nr, .x32: nr | 0x4000_0000, .i386: i386],
-                              arguments: widths.enumerated().map {
-                                  SyscallArgument(name: "a\($0.offset)", cType: "long", width: $0.element,
-                                                  isPointer: false, isPath: false)
-                              })
-        })
-    }()
+    /// Calls harmless anyway, as the syscall table has them (numbers of every architecture,
+    /// argument widths); `exit_group` and `exit` so the child can leave.
+    static let table = SyscallTable(definitions: [
+        "read", "close", "lseek", "ioctl", "dup", "getpid", "exit", "kill", "fcntl", "umask", "getuid", "getppid",
+        "personality", "getpriority", "futex", "exit_group",
+    ].map { SyscallTable.shared.definition(named: $0)! })
 
     static let values: [UInt64] = [0, 1, 2, 3, 5, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF, 0x1_0000_0000,
                                    0xFFFF_FFFF_FFFF_FFFF, 0xFFFF_FFFF_FFFF_FF9C, 0xFFFF_FF9C, 0xFFFF_FFFF_0000_0001]
 
-    static func policy(_ g: inout Rng) -> Policy {
+    static func policy(_ g: inout SplitMix64) -> Policy {
         var errno: UInt16 = 1
         func nextErrno() -> Action { errno += 1; return .errno(errno) }
         let names = table.definitions.map(\.name).filter { $0 != "exit" && $0 != "exit_group" }
@@ -61,7 +37,7 @@ import PolicyModel
         return Policy(defaultAction: nextErrno(), architectures: archs, badArchAction: nextErrno(), rules: rules)
     }
 
-    static func call(for p: Policy, _ g: inout Rng) -> FilterProbe.Call {
+    static func call(for p: Policy, _ g: inout SplitMix64) -> FilterProbe.Call {
         let probed = table.definitions.filter { $0.name != "exit" && $0.name != "exit_group" }
         let named = p.rules.map(\.syscall).filter { $0 != "exit" && $0 != "exit_group" }
         var nr: Int
@@ -93,7 +69,7 @@ import PolicyModel
 
     @Test("the kernel returns the errno the emulator predicts, on random policies and calls")
     func kernelAgreesWithEmulator() throws {
-        var g = Rng(state: 42)
+        var g = SplitMix64(seed: 42)
         var compared = 0
         for _ in 0..<300 {
             let p = Self.policy(&g)
@@ -121,9 +97,9 @@ import PolicyModel
     func compatCalls() throws {
         let rules = [Rule(syscall: "getppid", action: .errno(77)), Rule(syscall: "exit_group", action: .allow),
                      Rule(syscall: "umask", action: .errno(78), conditions: [Condition(index: 0, op: .eq, value: 0o22, width: .bits32)])]
-        let calls = [FilterProbe.Call(nr: 64, compat: true), FilterProbe.Call(nr: 20, compat: true),
-                     FilterProbe.Call(nr: 60, args: [0o22], compat: true), FilterProbe.Call(nr: 60, args: [0o23], compat: true),
-                     FilterProbe.Call(nr: 110)]
+        let calls = [FilterProbe.Call("getppid", .i386), FilterProbe.Call("getpid", .i386),
+                     FilterProbe.Call("umask", .i386, args: [0o22]), FilterProbe.Call("umask", .i386, args: [0o23]),
+                     FilterProbe.Call("getppid")]
         let withI386 = Policy(defaultAction: .errno(5), architectures: [.x86_64, .i386], badArchAction: .errno(9), rules: rules)
         let r1 = try FilterProbe.run(try BPFCompiler.compile(withI386, table: Self.table), calls: calls)
         #expect(r1.errnos == [77, 5, 78, 5, 77])
@@ -136,7 +112,7 @@ import PolicyModel
     func refusedFilter() {
         let bad = [SockFilter.loadWord(2), SockFilter.ret(Action.allow.returnValue)]  // misaligned load
         #expect(throws: FilterProbeError(operation: "seccomp(SECCOMP_SET_MODE_FILTER)", errno: 22)) {
-            _ = try FilterProbe.run(bad, calls: [FilterProbe.Call(nr: 39)])
+            _ = try FilterProbe.run(bad, calls: [FilterProbe.Call("getpid")])
         }
         #expect(throws: BPFValidationError.self) { try BPFValidator.validate(bad) }
     }
@@ -146,7 +122,8 @@ import PolicyModel
         let p = Policy(defaultAction: .errno(7), architectures: [.x86_64],
                        rules: [Rule(syscall: "getppid", action: .killProcess), Rule(syscall: "exit_group", action: .allow)])
         let program = try BPFCompiler.compile(p, table: Self.table)
-        let r = try FilterProbe.run(program, calls: [FilterProbe.Call(nr: 39), FilterProbe.Call(nr: 110), FilterProbe.Call(nr: 39)])
+        let getpid = FilterProbe.Call("getpid")
+        let r = try FilterProbe.run(program, calls: [getpid, FilterProbe.Call("getppid"), getpid])
         #expect(r.errnos == [7])
         #expect(r.terminationSignal == 31)  // SIGSYS
     }

@@ -3,6 +3,7 @@ import Glibc
 import PolicyModel
 import Testing
 import TraceCapture
+import TestSupport
 
 /// i386's `socketcall` and `ipc` against the kernel: an x86_64 program enters the i386 syscall
 /// table with `int $0x80` (no 32-bit toolchain is needed), so each call runs both directly and
@@ -36,8 +37,8 @@ import TraceCapture
 
     /// The five results of the program under `policy`, and how it ended.
     func results(_ policy: Policy) throws -> (lines: [Int], end: TraceEnd) {
-        let bin = try TestSupport.compile(Self.source, name: "int80")
-        let out = try TestSupport.tempDir("int80") + "/out"
+        let bin = try ProcessRunner.compileC(Self.source, name: "int80")
+        let out = try TestScratch.directory("int80").path + "/out"
         let end = try Enforcer.run(["/bin/sh", "-c", "exec \(bin) >\(out)"], policy: policy, mode: .enforce)
         let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
         return (text.split(separator: "\n").compactMap { Int($0) }, end)

@@ -2,10 +2,11 @@ import Foundation
 import PolicyModel
 import Testing
 @testable import TraceCapture
+import TestSupport
 
 /// `-p PID`: every existing thread gets its own events, later children inherit them, nothing is
 /// counted twice, and stopping detaches without disturbing the process.
-@Suite(.serialized) struct PerfBackendAttachTests {
+@Suite(.serialized, .requires(TraceBackends.perfUnavailableReason()), .requires(Requirement.libseccompPython)) struct PerfBackendAttachTests {
     /// Threads that exist before the tracer attaches, then work; then a forked child works.
     static let lateWorker = """
         #include <pthread.h>
@@ -35,22 +36,19 @@ import Testing
         """
 
     func launch(_ exe: String, _ args: [String]) throws -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = args
-        try p.run()
+        let p = try ProcessRunner.start([exe] + args)
         // Wait until all of its threads exist.
-        for _ in 0..<200 where ProcFS.threads(of: p.processIdentifier).count < 4 { usleep(5_000) }
+        try #require(waitFor { ProcFS.threads(of: p.processIdentifier).count >= 4 })
         return p
     }
 
     @Test("attaching to a running multi-threaded process records each thread's calls once, and its children's")
     func attachCounts() throws {
-        let exe = try PerfTestSupport.compileC(Self.lateWorker, name: "late")
+        let exe = try ProcessRunner.compileC(Self.lateWorker, name: "late")
         let getppid = try PerfTestSupport.number("getppid")
         let p = try launch(exe, ["2000", "400", "0"])
         #expect(ProcFS.threads(of: p.processIdentifier).count == 4)
-        let collector = PerfTestSupport.Collector()
+        let collector = EventSink()
         let backend = PerfBackend()
         let pid = try backend.start(.attach(pid: p.processIdentifier), options: TraceOptions()) { collector.add($0.events) }
         #expect(pid == p.processIdentifier)
@@ -59,7 +57,7 @@ import Testing
         #expect(end == .detached)
         #expect(p.terminationStatus == 3)
         #expect(backend.lostEvents == 0)
-        let calls = collector.events.filter { $0.nr == getppid }
+        let calls = collector.all.filter { $0.nr == getppid }
         #expect(calls.count == 4 * 2000)
         let byThread = Dictionary(grouping: calls, by: { $0.tid }).mapValues { $0.count }
         #expect(byThread.count == 4 && byThread.values.allSatisfy { $0 == 2000 })
@@ -68,19 +66,18 @@ import Testing
 
     @Test("stop detaches from an attached process, which runs on to its normal end")
     func attachStop() throws {
-        let exe = try PerfTestSupport.compileC(Self.lateWorker, name: "late")
+        let exe = try ProcessRunner.compileC(Self.lateWorker, name: "late")
         let p = try launch(exe, ["10", "100", "600"])
-        let collector = PerfTestSupport.Collector()
+        let collector = EventSink()
         let backend = PerfBackend()
         _ = try backend.start(.attach(pid: p.processIdentifier), options: TraceOptions()) { collector.add($0.events) }
-        usleep(300_000)
+        #expect(waitFor { collector.all.count > 0 })
         backend.stop()
         #expect(backend.wait() == .detached)
-        let seen = collector.events.count
-        #expect(seen > 0)
+        let seen = collector.all.count
         p.waitUntilExit()
         #expect(p.terminationStatus == 3)
-        #expect(collector.events.count == seen)
+        #expect(collector.all.count == seen)
     }
 
     @Test("attaching to a pid that does not exist is an error naming it")
@@ -96,7 +93,7 @@ import Testing
     func keepRunning() throws {
         let backend = PerfBackend()
         let pid = try backend.start(.spawn(command: ["/bin/sleep", "0.5"]), options: TraceOptions(keepRunning: true)) { _ in }
-        usleep(100_000)
+        #expect(waitFor { (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) == "sleep\n" })
         backend.stop()
         #expect(backend.wait() == .detached)
         #expect(kill(pid, 0) == 0)

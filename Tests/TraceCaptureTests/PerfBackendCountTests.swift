@@ -3,10 +3,11 @@ import Foundation
 import PolicyModel
 import Testing
 @testable import TraceCapture
+import TestSupport
 
 /// The perf backend counts exactly on deterministic programs, follows threads and children,
 /// pairs return values and reports how the program ended.
-@Suite(.serialized) struct PerfBackendCountTests {
+@Suite(.serialized, .requires(TraceBackends.perfUnavailableReason()), .requires(Requirement.libseccompPython)) struct PerfBackendCountTests {
     static let getppidLoop = """
         #include <stdlib.h>
         #include <sys/syscall.h>
@@ -48,7 +49,7 @@ import Testing
 
     @Test("a program doing exactly N getppid calls yields N getppid events and its exit status")
     func exactCount() throws {
-        let exe = try PerfTestSupport.compileC(Self.getppidLoop, name: "getppid")
+        let exe = try ProcessRunner.compileC(Self.getppidLoop, name: "getppid")
         let t = try PerfTestSupport.trace(PerfBackend(), [exe, "25000", "7"])
         #expect(t.lost == 0)
         #expect(t.count(of: getppid) == 25000)
@@ -61,7 +62,7 @@ import Testing
 
     @Test("threads and forked children are followed through inherit")
     func threadsAndChildren() throws {
-        let exe = try PerfTestSupport.compileC(Self.threads, name: "threads")
+        let exe = try ProcessRunner.compileC(Self.threads, name: "threads")
         let t = try PerfTestSupport.trace(PerfBackend(), [exe, "4", "2000"])
         #expect(t.lost == 0)
         #expect(t.end == .exited(0))
@@ -77,7 +78,7 @@ import Testing
 
     @Test("with returns, every getppid carries the tracer's pid as its return value")
     func returnValues() throws {
-        let exe = try PerfTestSupport.compileC(Self.getppidLoop, name: "getppid")
+        let exe = try ProcessRunner.compileC(Self.getppidLoop, name: "getppid")
         let t = try PerfTestSupport.trace(PerfBackend(), [exe, "5000"], options: TraceOptions(returns: true))
         #expect(t.lost == 0)
         let calls = t.events.filter { $0.nr == getppid }
@@ -100,8 +101,9 @@ import Testing
     @Test("stop kills the spawned command and its children, and wait reports the signal")
     func stopKills() throws {
         let backend = PerfBackend()
-        let t = try PerfTestSupport.trace(backend, ["/bin/sh", "-c", "sleep 30 & sleep 30; wait"]) { b in
-            usleep(300_000)
+        let t = try PerfTestSupport.trace(backend, ["/bin/sh", "-c", "sleep 30 & sleep 30; wait"]) { b, pid in
+            // Both sleeps started.
+            #expect(waitFor { PerfBackend.descendants(of: pid).count >= 2 })
             b.stop()
         }
         #expect(t.end == .signaled(SIGKILL))

@@ -2,12 +2,13 @@ import Foundation
 import PolicyModel
 import Testing
 @testable import TraceCapture
+import TestSupport
 
 /// When the ring buffers overflow, the kernel's PERF_RECORD_LOST counts reach `lostEvents`.
-@Suite(.serialized) struct PerfBackendLostTests {
+@Suite(.serialized, .requires(TraceBackends.perfUnavailableReason()), .requires(Requirement.strace), .requires(Requirement.libseccompPython)) struct PerfBackendLostTests {
     @Test("a one-page ring buffer and a burst of 200000 calls: events are lost and counted")
     func lostCounted() throws {
-        let exe = try PerfTestSupport.compileC(PerfBackendCountTests.getppidLoop, name: "getppid")
+        let exe = try ProcessRunner.compileC(PerfBackendCountTests.getppidLoop, name: "getppid")
         let getppid = try PerfTestSupport.number("getppid")
         let total = 200_000
         let straced = try PerfTestSupport.strace([exe, "10"])

@@ -3,6 +3,7 @@ import Foundation
 import PolicyModel
 import Testing
 @testable import TraceCapture
+import TestSupport
 
 /// Every event names the process and thread that made it, also for threads and processes made
 /// while tracing, whose first calls may be read (from another CPU's ring) before the FORK record
@@ -10,7 +11,7 @@ import Testing
 /// event can be checked against what the program itself knew. Both ways of naming the process
 /// are checked: FORK records (the default here) and PERF_SAMPLE_TID (used in other pid
 /// namespaces).
-@Suite(.serialized) struct PerfBackendProcessTests {
+@Suite(.serialized, .requires(TraceBackends.perfUnavailableReason()), .requires(Requirement.libseccompPython)) struct PerfBackendProcessTests {
     static let tree = """
         #include <pthread.h>
         #include <stdlib.h>
@@ -48,7 +49,7 @@ import Testing
           arguments: [TraceOptions(), TraceOptions(returns: true)], [false, true])
     func everyEventNamesItsMaker(options: TraceOptions, sampleTID: Bool) throws {
         let getppid = try PerfTestSupport.number("getppid")
-        let exe = try PerfTestSupport.compileC(Self.tree, name: "tree")
+        let exe = try ProcessRunner.compileC(Self.tree, name: "tree")
         // 1 + 4 x 3 processes, each with 3 threads and its main thread: 52 threads, 100 calls each.
         let backend = PerfBackend(configuration: .init(sampleTID: sampleTID))
         let t = try PerfTestSupport.trace(backend, [exe, "4", "3", "100"], options: options)
@@ -66,8 +67,8 @@ import Testing
     @Test("this test process runs in the initial pid namespace; a process in a new one is told so")
     func pidNamespace() throws {
         #expect(ProcFS.inInitialPIDNamespace())
-        let r = try PerfTestSupport.run(["/usr/bin/unshare", "--pid", "--fork", "/bin/readlink", "/proc/self/ns/pid"])
+        let r = try ProcessRunner.run(["/usr/bin/unshare", "--pid", "--fork", "/bin/readlink", "/proc/self/ns/pid"])
         #expect(r.status == 0)
-        #expect(!r.output.contains("4026531836") && r.output.hasPrefix("pid:["))
+        #expect(!r.stdout.contains("4026531836") && r.stdout.hasPrefix("pid:["))
     }
 }

@@ -2,17 +2,18 @@ import Foundation
 import PolicyModel
 import Testing
 @testable import TraceCapture
+import TestSupport
 
 /// The perf backend and the ptrace backend record the same syscall sets on real programs, and
 /// the same counts on a deterministic one.
-@Suite(.serialized) struct PerfBackendPtraceTests {
+@Suite(.serialized, .requires(TraceBackends.perfUnavailableReason()), .requires(Requirement.ptrace), .requires(Requirement.libseccompPython)) struct PerfBackendPtraceTests {
     /// Traces `command` with both backends, each in a fresh directory that `setup` prepares,
     /// and compares the sets of syscall numbers; `timingDependent` calls are left out.
     func compare(_ name: String, _ command: [String], timingDependent: [String] = [],
                  setup: ((String) throws -> Void)? = nil) throws {
         var traces: [PerfTestSupport.Trace] = []
         for backend in [PtraceBackend(), PerfBackend()] as [TraceBackend] {
-            let dir = try TestSupport.tempDir("perf")
+            let dir = try TestScratch.directory("perf").path
             try setup?(dir)
             let t = try PerfTestSupport.trace(backend, ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", dir] + command)
             #expect(t.end == .exited(0), "\(name) under \(backend.name)")
@@ -28,23 +29,16 @@ import Testing
             """)
     }
 
-    @Test("a multi-threaded C program that forks")
-    func threads() throws {
-        let exe = try PerfTestSupport.compileC(PerfBackendCountTests.threads, name: "threads")
-        try compare("threads", [exe, "4", "100"], timingDependent: ["futex"])
-    }
-
-    @Test("a shell pipeline: seq | sort | wc")
-    func pipeline() throws {
-        try compare("pipeline", ["/bin/sh", "-c", "seq 1000 | sort | wc -l >/dev/null"],
-                    timingDependent: ["rt_sigreturn"])
+    @Test("a multi-threaded C program that forks; a shell pipeline (seq | sort | wc)", arguments: PerfTestSupport.Workload.shared)
+    func workload(_ w: PerfTestSupport.Workload) throws {
+        try compare(w.description, try w.command(), timingDependent: w.timingDependent)
     }
 
     @Test("sqlite3, git status and xz")
     func realPrograms() throws {
         try compare("sqlite3", ["/usr/bin/sqlite3", "t.db", "create table t(x); insert into t values (1),(2);"])
         try compare("git", ["/usr/bin/git", "status", "--porcelain"]) { dir in
-            try PerfTestSupport.run(["/usr/bin/git", "-C", dir, "init", "-q"])
+            try ProcessRunner.run(["/usr/bin/git", "-C", dir, "init", "-q"])
             try "hello\n".write(toFile: dir + "/a.txt", atomically: true, encoding: .utf8)
         }
         try compare("xz", ["/usr/bin/xz", "-k", "-f", "-T1", "data.txt"]) { dir in
@@ -54,7 +48,7 @@ import Testing
 
     @Test("a deterministic program: the same count of every syscall, with the same return values")
     func counts() throws {
-        let exe = try PerfTestSupport.compileC(PerfBackendCountTests.getppidLoop, name: "getppid")
+        let exe = try ProcessRunner.compileC(PerfBackendCountTests.getppidLoop, name: "getppid")
         var counts: [[Int32: Int]] = []
         for backend in [PtraceBackend(), PerfBackend()] as [TraceBackend] {
             let t = try PerfTestSupport.trace(backend, [exe, "2000", "5"], options: TraceOptions(returns: true))

@@ -2,18 +2,19 @@ import Foundation
 import PolicyModel
 import Testing
 @testable import TraceCapture
+import TestSupport
 
 /// On real programs the perf backend sees the same set of system calls as strace -f, and the
 /// same counts on a deterministic program.
-@Suite(.serialized) struct PerfBackendStraceTests {
+@Suite(.serialized, .requires(TraceBackends.perfUnavailableReason()), .requires(Requirement.strace), .requires(Requirement.libseccompPython)) struct PerfBackendStraceTests {
     /// Runs `command` under strace and under the perf backend (each in a fresh copy of the
     /// working directory `setup` prepares) and compares the sets of syscall numbers.
     /// `timingDependent` names calls that one run makes and another may not for reasons of
     /// timing alone; they are left out of the comparison.
     func compare(_ name: String, _ command: [String], timingDependent: [String] = [],
                  setup: ((String) throws -> Void)? = nil) throws {
-        let straceDir = try TestSupport.tempDir("perf")
-        let perfDir = try TestSupport.tempDir("perf")
+        let straceDir = try TestScratch.directory("perf").path
+        let perfDir = try TestScratch.directory("perf").path
         try setup?(straceDir)
         try setup?(perfDir)
         // Both run under the same `sh -c 'cd DIR && exec CMD'` wrapper, so that each works in its
@@ -32,19 +33,9 @@ import Testing
                 "\(name): strace only \(PerfTestSupport.names(onlyStrace)), perf only \(PerfTestSupport.names(onlyPerf))")
     }
 
-    @Test("a multi-threaded C program that forks")
-    func threads() throws {
-        let exe = try PerfTestSupport.compileC(PerfBackendCountTests.threads, name: "threads")
-        // pthread_join waits in futex only when the thread has not ended yet.
-        try compare("threads", [exe, "4", "100"], timingDependent: ["futex"])
-    }
-
-    @Test("a shell pipeline: seq | sort | wc")
-    func pipeline() throws {
-        // dash's SIGCHLD handler runs (and returns with rt_sigreturn) only when a child ends
-        // while the shell is not blocked in wait4: under strace the children are slower.
-        try compare("pipeline", ["/bin/sh", "-c", "seq 1000 | sort | wc -l >/dev/null"],
-                    timingDependent: ["rt_sigreturn"])
+    @Test("a multi-threaded C program that forks; a shell pipeline (seq | sort | wc)", arguments: PerfTestSupport.Workload.shared)
+    func workload(_ w: PerfTestSupport.Workload) throws {
+        try compare(w.description, try w.command(), timingDependent: w.timingDependent)
     }
 
     @Test("sqlite3 creating a table and inserting rows")
@@ -59,12 +50,12 @@ import Testing
         // check says so, and otherwise drops the lock (unlink): timing decides which.
         try compare("git", ["/usr/bin/git", "status", "--porcelain"], timingDependent: ["rename", "unlink"]) { dir in
             let git = ["/usr/bin/git", "-C", dir, "-c", "user.name=t", "-c", "user.email=t@t"]
-            try PerfTestSupport.run(git + ["init", "-q"])
+            try ProcessRunner.run(git + ["init", "-q"])
             try "hello\n".write(toFile: dir + "/a.txt", atomically: true, encoding: .utf8)
-            try PerfTestSupport.run(git + ["add", "a.txt"])
-            try PerfTestSupport.run(git + ["commit", "-qm", "a"])
+            try ProcessRunner.run(git + ["add", "a.txt"])
+            try ProcessRunner.run(git + ["commit", "-qm", "a"])
             try "changed\n".write(toFile: dir + "/a.txt", atomically: true, encoding: .utf8)
-            try PerfTestSupport.run(git + ["status", "--porcelain"])
+            try ProcessRunner.run(git + ["status", "--porcelain"])
         }
     }
 
@@ -80,7 +71,7 @@ import Testing
 
     @Test("a deterministic program: the same count of every syscall as strace")
     func counts() throws {
-        let exe = try PerfTestSupport.compileC(PerfBackendCountTests.getppidLoop, name: "getppid")
+        let exe = try ProcessRunner.compileC(PerfBackendCountTests.getppidLoop, name: "getppid")
         let straced = try PerfTestSupport.strace([exe, "3000"])
         let t = try PerfTestSupport.trace(PerfBackend(), [exe, "3000"])
         #expect(t.lost == 0)

@@ -2,6 +2,7 @@ import CTraceCapture
 import PolicyModel
 import Testing
 @testable import TraceCapture
+import TestSupport
 
 /// How the perf backend tells i386 (compat) calls from native ones on x86_64, on plain values:
 /// the registers first, the instruction before rip only when they do not tell.
@@ -77,7 +78,7 @@ import Testing
 
     @Test("FRED is read from the cpuinfo flags; an unreadable file counts as FRED")
     func fred() throws {
-        let dir = try TestSupport.tempDir("fred")
+        let dir = try TestScratch.directory("fred").path
         try "processor\t: 0\nflags\t\t: fpu sse2 fred lass\n".write(toFile: dir + "/on", atomically: true, encoding: .utf8)
         try "processor\t: 0\nflags\t\t: fpu sse2 fredx\n".write(toFile: dir + "/off", atomically: true, encoding: .utf8)
         #expect(PerfCallArchitecture.fredEnabled(cpuinfo: dir + "/on"))

@@ -2,11 +2,12 @@ import Foundation
 import PolicyModel
 import Testing
 @testable import TraceCapture
+import TestSupport
 
 /// The perf backend records i386 (compat) calls as i386 calls, against the kernel: an x86_64
 /// program entering the i386 table with `int $0x80`, and a 32-bit program (gcc -m32), each
 /// traced by the perf and the ptrace backends and by strace.
-@Suite(.serialized) struct PerfCompatKernelTests {
+@Suite(.serialized, .requires(TraceBackends.perfUnavailableReason()), .requires(Requirement.ptrace), .requires(Requirement.strace)) struct PerfCompatKernelTests {
     /// i386 socketcall(SYS_SOCKET) (nr 102: x86_64 getuid), i386 getuid32 (199: x86_64
     /// fremovexattr), i386 getpid (20: x86_64 writev) with ecx and esi holding the return address
     /// (the registers fit both entries: the code before rip tells), x86_64 getpid (39) with rsi
@@ -65,7 +66,7 @@ import Testing
 
     /// Compiles the int80 program.
     func int80Program() throws -> String {
-        try PerfTestSupport.compileC(Self.int80Source, name: "compat-int80")
+        try ProcessRunner.compileC(Self.int80Source, name: "compat-int80")
     }
 
     @Test("int $0x80 from an x86_64 program: i386 socketcall, getuid32, getpid (not getuid, fremovexattr, writev), as ptrace and strace see them")
@@ -88,8 +89,8 @@ import Testing
         let ptraceSet = Set(Self.calls(traces[1]).map { "\($0.0) \($0.1)" })
         #expect(perfSet == ptraceSet, "perf only \(perfSet.subtracting(ptraceSet)), ptrace only \(ptraceSet.subtracting(perfSet))")
         // strace names the same calls by their i386 meaning (socketcall(SYS_SOCKET) as socket).
-        let dir = try TestSupport.tempDir("perf")
-        let r = try PerfTestSupport.run(["/usr/bin/strace", "-f", "-qq", "-n", "-o", dir + "/s.txt", exe])
+        let dir = try TestScratch.directory("perf").path
+        let r = try ProcessRunner.run(["/usr/bin/strace", "-f", "-qq", "-n", "-o", dir + "/s.txt", exe])
         #expect(r.status == 0)
         let strace = try String(contentsOfFile: dir + "/s.txt", encoding: .utf8)
         for line in ["[ 102] socket(AF_INET, SOCK_DGRAM", "[ 199] getuid32()", "[  20] getpid()", "[  39] getpid()"] {
@@ -137,10 +138,10 @@ import Testing
                 return 0;
             }
             """
-        let dir = try TestSupport.tempDir("perf")
+        let dir = try TestScratch.directory("perf").path
         try source.write(toFile: dir + "/p32.c", atomically: true, encoding: .utf8)
-        let cc = try PerfTestSupport.run(["/usr/bin/cc", "-m32", "-O2", "-o", dir + "/p32", dir + "/p32.c"])
-        try #require(cc.status == 0, "cc -m32 needs gcc-multilib (scripts/install-deps): \(cc.output)")
+        let cc = try ProcessRunner.run(["/usr/bin/cc", "-m32", "-O2", "-o", dir + "/p32", dir + "/p32.c"])
+        try #require(cc.status == 0, "cc -m32 needs gcc-multilib (scripts/install-deps): \(cc.combined)")
         let perf = PerfBackend()
         let backends: [TraceBackend] = [perf, PtraceBackend()]
         let traces = try backends.map { try PerfTestSupport.trace($0, [dir + "/p32"]) }

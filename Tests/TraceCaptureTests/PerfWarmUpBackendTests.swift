@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TestScratch
+import TestSupport
 @testable import TraceCapture
 
 /// The perf warm-up ends with the backend's start, whichever backend is made. (Whether it is

@@ -2,12 +2,13 @@ import Foundation
 import PolicyModel
 import Testing
 @testable import TraceCapture
+import TestSupport
 
 /// Several processes traced as one trace (`record --container`): each process has its own
 /// backend and delivery thread, and the consumer still gets one batch at a time, because it
 /// folds them into one profile without a lock (two threads folding at once made a profile name
 /// one syscall twice).
-@Suite(.serialized, .requiresRoot) struct ProcessSetBackendTests {
+@Suite(.serialized, .requiresRoot, .requires(Requirement.ptraceAttach), .requires(Requirement.libseccompPython)) struct ProcessSetBackendTests {
     /// Counts how many deliveries run at once, holding each long enough for another to overlap.
     final class OverlapProbe: @unchecked Sendable {
         private let lock = NSLock()
@@ -24,7 +25,7 @@ import Testing
     @Test("the processes' batches reach the consumer one at a time, and every call is counted once",
           arguments: [BackendKind.perf, .ptrace])
     func oneBatchAtATime(kind: BackendKind) throws {
-        let exe = try PerfTestSupport.compileC(PerfBackendAttachTests.lateWorker, name: "late")
+        let exe = try ProcessRunner.compileC(PerfBackendAttachTests.lateWorker, name: "late")
         let getppid = try PerfTestSupport.number("getppid")
         let attach = PerfBackendAttachTests()
         // Each works after 300 ms (3 threads, then a child, 500 getppid each), then exits.

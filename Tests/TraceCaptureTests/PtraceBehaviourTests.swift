@@ -3,50 +3,51 @@ import Glibc
 import PolicyModel
 import Testing
 @testable import TraceCapture
+import TestSupport
 
-@Suite(.serialized) struct PtraceBehaviourTests {
+@Suite(.serialized, .requires(Requirement.ptraceAttach)) struct PtraceBehaviourTests {
     @Test("a command that does not exist or cannot be executed is reported with its errno")
     func execFailures() throws {
         #expect(throws: TraceError.execFailed(command: "no-such-command-xyz", errno: ENOENT)) {
-            try TestSupport.trace(.spawn(command: ["no-such-command-xyz"]))
+            try TraceHelpers.trace(.spawn(command: ["no-such-command-xyz"]))
         }
         #expect(TraceError.execFailed(command: "x", errno: ENOENT).description == "cannot run 'x': no such file or directory")
-        let dir = try TestSupport.tempDir("noexec")
+        let dir = try TestScratch.directory("noexec").path
         let file = dir + "/script"
         try "#!/bin/sh\n".write(toFile: file, atomically: true, encoding: .utf8)
         #expect(throws: TraceError.execFailed(command: file, errno: EACCES)) {
-            try TestSupport.trace(.spawn(command: [file]))
+            try TraceHelpers.trace(.spawn(command: [file]))
         }
         #expect(TraceError.execFailed(command: "x", errno: EACCES).description == "cannot run 'x': permission denied")
     }
 
     @Test("the exit status passes through, and a signal death is 128+N")
     func exitStatus() throws {
-        #expect(try TestSupport.trace(.spawn(command: ["sh", "-c", "exit 7"])).end == .exited(7))
-        let killed = try TestSupport.trace(.spawn(command: ["sh", "-c", "kill -TERM $$"])).end
+        #expect(try TraceHelpers.trace(.spawn(command: ["sh", "-c", "exit 7"])).end == .exited(7))
+        let killed = try TraceHelpers.trace(.spawn(command: ["sh", "-c", "kill -TERM $$"])).end
         #expect(killed == .signaled(SIGTERM))
         #expect(killed.shellStatus == 128 + SIGTERM)
     }
 
     @Test("signals reach their handlers unchanged (queued value, code, sender)")
     func signalsToHandlers() throws {
-        let bin = try TestSupport.compile(TestPrograms.signals, name: "signals")
-        let dir = try TestSupport.tempDir("signals")
-        try TestSupport.spawnUntraced([bin, dir + "/untraced"])
-        let (events, end) = try TestSupport.trace(.spawn(command: [bin, dir + "/traced"]))
+        let bin = try ProcessRunner.compileC(TestPrograms.signals, name: "signals")
+        let dir = try TestScratch.directory("signals").path
+        try TraceHelpers.spawnUntraced([bin, dir + "/untraced"])
+        let (events, end) = try TraceHelpers.trace(.spawn(command: [bin, dir + "/traced"]))
         #expect(end == .exited(0))
         let untraced = try String(contentsOfFile: dir + "/untraced", encoding: .utf8)
         let traced = try String(contentsOfFile: dir + "/traced", encoding: .utf8)
         #expect(untraced == "usr1 value=4242 code=-1 self=1 usr2=2\n")
         #expect(traced == untraced)
-        #expect(events.contains { $0.nr == 15 })  // rt_sigreturn: the handlers ran
+        #expect(events.contains { $0.nr == sysno("rt_sigreturn", .host) })  // the handlers ran
     }
 
     @Test("a SIGSTOP group-stop holds the tracee until SIGCONT, then it goes on")
     func groupStop() throws {
-        let dir = try TestSupport.tempDir("stop")
-        let (_, end) = try TestSupport.trace(.spawn(command: ["sh", "-c", "kill -STOP $$; echo resumed > \"$0\"", dir + "/out"])) { pid in
-            #expect(TestSupport.eventually { ProcFS.state(of: pid).map { "tT".contains($0) } ?? false })
+        let dir = try TestScratch.directory("stop").path
+        let (_, end) = try TraceHelpers.trace(.spawn(command: ["sh", "-c", "kill -STOP $$; echo resumed > \"$0\"", dir + "/out"])) { pid in
+            #expect(waitFor { ProcFS.state(of: pid).map { "tT".contains($0) } ?? false })
             usleep(100_000)
             #expect(!FileManager.default.fileExists(atPath: dir + "/out"), "ran on while stopped")
             kill(pid, SIGCONT)
@@ -57,11 +58,11 @@ import Testing
 
     @Test("execve from a non-leader thread: the trace follows the pid switch")
     func execFromThread() throws {
-        let bin = try TestSupport.compile(TestPrograms.execThread, name: "exec_thread")
-        let (events, end) = try TestSupport.trace(.spawn(command: [bin, "sh", "-c", "exit 5"]), options: .init(returns: true))
+        let bin = try ProcessRunner.compileC(TestPrograms.execThread, name: "exec_thread")
+        let (events, end) = try TraceHelpers.trace(.spawn(command: [bin, "sh", "-c", "exit 5"]), options: .init(returns: true))
         #expect(end == .exited(5))
         let pid = try #require(events.first?.pid)
-        let execs = events.filter { $0.nr == 59 && $0.returnValue == 0 }
+        let execs = events.filter { $0.nr == sysno("execve", .host) && $0.returnValue == 0 }
         #expect(execs.count == 2)
         // The second execve is made by a thread that is not the leader, and succeeds.
         let threadExec = try #require(execs.last)
@@ -75,9 +76,9 @@ import Testing
 
     @Test("with returns, errors are recorded with their errno")
     func returns() throws {
-        let (events, end) = try TestSupport.trace(.spawn(command: ["cat", "/nonexistent/file"]), options: .init(returns: true))
+        let (events, end) = try TraceHelpers.trace(.spawn(command: ["cat", "/nonexistent/file"]), options: .init(returns: true))
         #expect(end == .exited(1))
-        let opens = events.filter { $0.nr == 257 }
+        let opens = events.filter { $0.nr == sysno("openat", .host) }
         #expect(opens.contains { $0.returnValue == -Int64(ENOENT) })
         #expect(opens.contains { ($0.returnValue ?? -1) >= 0 })
         #expect(events.filter { $0.nr != 231 }.allSatisfy { $0.returnValue != nil })
@@ -99,13 +100,12 @@ import Testing
     func stopKills() throws {
         let backend = PtraceBackend()
         let pid = try backend.start(.spawn(command: ["sh", "-c", "sleep 30 & sleep 30; wait"]), options: .init()) { _ in }
-        usleep(200_000)
-        let children = try TestSupport.run(["pgrep", "-P", "\(pid)"]).out.split(separator: "\n").compactMap { Int32($0) }
-        #expect(children.count == 2)
+        var children: [Int32] = []
+        #expect(waitFor { children = childProcesses(of: pid); return children.count == 2 })
         backend.stop()
         #expect(backend.wait() == .signaled(SIGKILL))
         #expect(kill(pid, 0) != 0)
-        for c in children { #expect(TestSupport.eventually { ProcFS.state(of: c) == nil || ProcFS.state(of: c) == "Z" }) }
+        for c in children { #expect(waitFor { ProcFS.state(of: c) == nil || ProcFS.state(of: c) == "Z" }) }
     }
 
     @Test("stop() with keepRunning detaches a spawned command, which runs on untraced")
@@ -113,39 +113,36 @@ import Testing
         let backend = PtraceBackend()
         let pid = try backend.start(.spawn(command: ["sh", "-c", "while :; do sleep 0.02; done"]),
                                     options: .init(keepRunning: true)) { _ in }
-        usleep(150_000)
+        #expect(waitFor { !childProcesses(of: pid).isEmpty }, "the loop runs")
         backend.stop()
         #expect(backend.wait() == .detached)
         defer { kill(pid, SIGKILL); var st: Int32 = 0; waitpid(pid, &st, 0) }
         #expect(ProcFS.tracerPid(of: pid) == 0)
-        usleep(100_000)
-        #expect(ProcFS.state(of: pid).map { "SR".contains($0) } == true)
+        #expect(waitFor { ProcFS.state(of: pid).map { "SR".contains($0) } == true })
         // Children forked after the detach are not traced either.
-        let kids = try TestSupport.run(["pgrep", "-P", "\(pid)"]).out.split(separator: "\n").compactMap { Int32($0) }
-        for k in kids { #expect(ProcFS.tracerPid(of: k).map { $0 == 0 } ?? true) }
+        for k in childProcesses(of: pid) { #expect(ProcFS.tracerPid(of: k).map { $0 == 0 } ?? true) }
     }
 
     @Test("attaching to a running multi-threaded process and detaching leaves it running untraced")
     func attachDetach() throws {
         // A process that is not our child: started through a shell that exits at once.
-        let pid = try TestSupport.startDetached("sh -c 'while :; do sleep 0.02; done'")
+        let pid = try TraceHelpers.startDetached("sh -c 'while :; do sleep 0.02; done'")
         defer { kill(pid, SIGKILL) }
         let backend = PtraceBackend()
         let sink = EventSink()
         #expect(try backend.start(.attach(pid: pid), options: .init()) { sink.add($0.events) } == pid)
-        #expect(TestSupport.eventually { (ProcFS.tracerPid(of: pid) ?? 0) != 0 })
-        usleep(300_000)
+        #expect(waitFor { (ProcFS.tracerPid(of: pid) ?? 0) != 0 })
+        // The shell waits for sleep (wait4 or waitid) and forks the next one (vfork, for dash).
+        let waits = Set(["wait4", "waitid"].map { sysno($0, .host) })
+        let forks = Set(["clone", "fork", "vfork", "clone3"].map { sysno($0, .host) })
+        func seen() -> Set<Int32> { Set(sink.all.map(\.nr)) }
+        #expect(waitFor { !seen().isDisjoint(with: waits) && !seen().isDisjoint(with: forks) }, "saw \(seen().sorted())")
         backend.stop()
         #expect(backend.wait() == .detached)
-        let nrs = Set(sink.all.map(\.nr))
-        #expect(nrs.contains(61) || nrs.contains(247))  // wait4 or waitid: the shell waits for sleep
-        #expect([56, 57, 58, 435].contains { nrs.contains($0) }, "saw \(nrs.sorted())")  // it forks (vfork, for dash) sleep
         #expect(ProcFS.tracerPid(of: pid) == 0)
-        usleep(100_000)
-        #expect(ProcFS.state(of: pid).map { "SR".contains($0) } == true)
+        #expect(waitFor { ProcFS.state(of: pid).map { "SR".contains($0) } == true })
         for t in ProcFS.threads(of: pid) { #expect(ProcFS.tracerPid(of: t) == 0) }
-        let kids = try TestSupport.run(["pgrep", "-P", "\(pid)"]).out.split(separator: "\n").compactMap { Int32($0) }
-        for k in kids { #expect(ProcFS.tracerPid(of: k).map { $0 == 0 } ?? true) }
+        for k in childProcesses(of: pid) { #expect(ProcFS.tracerPid(of: k).map { $0 == 0 } ?? true) }
     }
 
     @Test("attaching to every thread of a process with 20 threads")
@@ -156,17 +153,17 @@ import Testing
             static void *spin(void *a) { (void)a; for (;;) { getppid(); usleep(5000); } }
             int main(void) { pthread_t t; for (int i = 0; i < 20; i++) pthread_create(&t, NULL, spin, NULL); for (;;) pause(); }
             """
-        let bin = try TestSupport.compile(src, name: "spinners")
-        let pid = try TestSupport.startDetached(bin)
+        let bin = try ProcessRunner.compileC(src, name: "spinners")
+        let pid = try TraceHelpers.startDetached(bin)
         defer { kill(pid, SIGKILL) }
-        #expect(TestSupport.eventually { ProcFS.threads(of: pid).count == 21 })
+        #expect(waitFor { ProcFS.threads(of: pid).count == 21 })
         let backend = PtraceBackend()
         let sink = EventSink()
         _ = try backend.start(.attach(pid: pid), options: .init()) { sink.add($0.events) }
-        usleep(300_000)
+        let getppid = sysno("getppid", .host)
+        #expect(waitFor { Set(sink.all.filter { $0.nr == getppid }.map(\.tid)).count == 20 })
         backend.stop()
         #expect(backend.wait() == .detached)
-        #expect(Set(sink.all.filter { $0.nr == 110 }.map(\.tid)).count == 20)
         for t in ProcFS.threads(of: pid) {
             #expect(ProcFS.tracerPid(of: t) == 0)
             #expect(ProcFS.state(of: t).map { "SR".contains($0) } == true)
@@ -192,8 +189,8 @@ import Testing
 
     @Test("children that outlive their parent are traced to their end")
     func orphans() throws {
-        let dir = try TestSupport.tempDir("orphan")
-        let (events, end) = try TestSupport.trace(.spawn(command: ["sh", "-c", "(sleep 0.3; cat /dev/null; echo done > \"$0\") & exit 0", dir + "/out"]))
+        let dir = try TestScratch.directory("orphan").path
+        let (events, end) = try TraceHelpers.trace(.spawn(command: ["sh", "-c", "(sleep 0.3; cat /dev/null; echo done > \"$0\") & exit 0", dir + "/out"]))
         #expect(end == .exited(0))
         #expect(try String(contentsOfFile: dir + "/out", encoding: .utf8) == "done\n")
         #expect(Set(events.map(\.pid)).count >= 3)

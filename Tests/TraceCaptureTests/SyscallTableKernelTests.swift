@@ -19,10 +19,12 @@ import PolicyModel
             """)
         #expect(parsed.warnings.isEmpty)
         let program = try BPFCompiler.compile(parsed.policy)
+        // The kernel's numbers (fchmodat2, mseal, listmount, futex_wait, cachestat), written out
+        // and not taken from the table: what is checked is that the table's rules reach them.
         let calls = [FilterProbe.Call(nr: 452), FilterProbe.Call(nr: 462), FilterProbe.Call(nr: 458),
                      FilterProbe.Call(nr: 455), FilterProbe.Call(nr: 451),
                      FilterProbe.Call(nr: 452, compat: true), FilterProbe.Call(nr: 462, compat: true),
-                     FilterProbe.Call(nr: 39)]  // getpid: allowed
+                     FilterProbe.Call("getpid")]  // allowed
         let result = try FilterProbe.run(program, calls: calls)
         try #require(result.errnos.count == calls.count, "the child ended early: signal \(result.terminationSignal)")
         #expect(result.errnos == [33, 34, 35, 36, 37, 33, 34, 0])

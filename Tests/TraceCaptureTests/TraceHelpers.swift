@@ -3,39 +3,17 @@ import Glibc
 import PolicyModel
 import Testing
 @testable import TraceCapture
-import TestScratch
+import TestSupport
 
-/// Shared helpers for the tracer tests: running commands, compiling small C programs, traces.
-enum TestSupport {
-    /// A fresh temporary directory (removed with the test process's scratch root at exit).
-    static func tempDir(_ label: String) throws -> String {
-        try TestScratch.directory(label).path
-    }
-
-    /// Runs a command untraced; returns its exit status and stdout.
-    @discardableResult
-    static func run(_ args: [String], cwd: String? = nil) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Spawn.resolve(args[0]))
-        p.arguments = Array(args.dropFirst())
-        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
-
+/// Shared helpers for the tracer tests: commands run through our own spawn, traces, strace.
+enum TraceHelpers {
     /// Runs a command untraced through our own spawn (no filter): a clean signal mask and
     /// default handlers, unlike the test process's. Returns its exit status.
     @discardableResult
     static func spawnUntraced(_ args: [String]) throws -> Int32 {
         let child = try Spawn.start(args, filter: [], noNewPrivs: .never, stopSelf: false)
         var status: Int32 = 0
-        while waitpid(child.pid, &status, 0) < 0 && errno == EINTR {}
+        _ = valueOrErrno { waitpid(child.pid, &status, 0) }
         if let e = Spawn.result(of: child, command: args) { throw e }
         return status
     }
@@ -43,20 +21,10 @@ enum TestSupport {
     /// Starts `script` in the background through a shell that exits at once, so that the
     /// process is not our child; returns its pid.
     static func startDetached(_ script: String) throws -> Int32 {
-        let dir = try tempDir("bg")
+        let dir = try TestScratch.directory("bg").path
         try spawnUntraced(["sh", "-c", "\(script) </dev/null >/dev/null 2>&1 & echo $! > \"$0\"", dir + "/pid"])
         let text = try String(contentsOfFile: dir + "/pid", encoding: .utf8)
         return try #require(Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)))
-    }
-
-    /// Compiles a C program with `gcc -O1 -pthread` and returns the binary's path.
-    static func compile(_ source: String, name: String) throws -> String {
-        let dir = try tempDir("cc")
-        let src = dir + "/\(name).c", bin = dir + "/\(name)"
-        try source.write(toFile: src, atomically: true, encoding: .utf8)
-        let r = try run(["gcc", "-O1", "-pthread", "-o", bin, src])
-        try #require(r.status == 0, "gcc failed: \(r.err)")
-        return bin
     }
 
     /// Traces `command` to its end with the ptrace backend.
@@ -75,7 +43,7 @@ enum TestSupport {
     /// strace is started like our tracer starts commands (clean signal mask), so that both see
     /// the same program behaviour.
     static func straceNumbers(_ command: [String]) throws -> Set<Int32> {
-        let dir = try tempDir("strace")
+        let dir = try TestScratch.directory("strace").path
         let out = dir + "/summary"
         try spawnUntraced(["strace", "-f", "-c", "-U", "name", "-o", out, "--"] + command)
         try #require(FileManager.default.fileExists(atPath: out), "strace wrote no summary")
@@ -85,22 +53,9 @@ enum TestSupport {
         return try numbers(of: names)
     }
 
+    /// The x86_64 numbers of `names`, from libseccomp.
     static func numbers(of names: [String]) throws -> Set<Int32> {
-        guard !names.isEmpty else { return [] }
-        let script = "import seccomp,sys\nfor n in sys.argv[1:]: print(seccomp.resolve_syscall(seccomp.Arch.X86_64, n))"
-        let r = try run(["/usr/bin/python3", "-c", script] + names)
-        try #require(r.status == 0, "libseccomp could not resolve \(names): \(r.err)")
-        return Set(r.out.split(separator: "\n").compactMap { Int32($0) })
-    }
-
-    /// Waits (up to `seconds`) for `condition`.
-    static func eventually(_ seconds: Double = 5, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(10_000)
-        }
-        return condition()
+        names.isEmpty ? [] : Set(try PerfTestSupport.numbers(names, arch: "X86_64").values)
     }
 }
 
@@ -190,4 +145,13 @@ enum TestPrograms {
             return 0;
         }
         """
+}
+
+extension FilterProbe.Call {
+    /// A call of syscall `name` as the table numbers it on `arch`: x86_64, or i386 (through
+    /// `int $0x80`).
+    init(_ name: String, _ arch: Arch = .x86_64, args: [UInt64] = []) {
+        precondition(arch == .x86_64 || arch == .i386, "the probe calls x86_64 or i386")
+        self.init(nr: Int(sysno(name, arch)), args: args, compat: arch == .i386)
+    }
 }

@@ -3,15 +3,16 @@ import Glibc
 import PolicyModel
 import Testing
 @testable import TraceCapture
+import TestSupport
 
 /// Adversarial checks of the unsafe layer: failing closed when a filter cannot be installed,
 /// reading strings across page boundaries, detaching from a process that keeps making threads
 /// and children, stopping a failing start. (Descriptor leaks are checked on the binary, from a
 /// process without the test harness's descriptors: DescriptorLeakTests.)
-@Suite(.serialized) struct TracerEdgeCaseTests {
+@Suite(.serialized, .requires(Requirement.ptraceAttach)) struct TracerEdgeCaseTests {
     @Test("a filter the kernel refuses is reported with its errno and the command never runs")
     func refusedFilterNeverRuns() throws {
-        let dir = try TestSupport.tempDir("bad-filter")
+        let dir = try TestScratch.directory("bad-filter").path
         let marker = dir + "/ran"
         // A jump past the end of the program: the kernel's checker refuses it with EINVAL.
         let invalid = [SockFilter(code: 0x05, k: 3), SockFilter(code: 0x06, k: 0x7FFF_0000)]
@@ -19,12 +20,12 @@ import Testing
 
         let child = try Spawn.start(command, filter: invalid, noNewPrivs: .unlessCapSysAdmin, stopSelf: false)
         var status: Int32 = 0
-        while waitpid(child.pid, &status, 0) < 0 && errno == EINTR {}
+        _ = valueOrErrno { waitpid(child.pid, &status, 0) }
         #expect(Spawn.result(of: child, command: command) == .filterFailed(command: "touch", errno: EINVAL))
         #expect((status >> 8) & 0xFF == 127 && status & 0x7F == 0)
 
         #expect(throws: TraceError.filterFailed(command: "touch", errno: EINVAL)) {
-            try TestSupport.trace(.spawn(command: command), options: .init(spawnFilter: invalid))
+            try TraceHelpers.trace(.spawn(command: command), options: .init(spawnFilter: invalid))
         }
         #expect(!FileManager.default.fileExists(atPath: marker), "the command ran without its filter")
     }
@@ -50,10 +51,10 @@ import Testing
                 return 0;
             }
             """
-        let bin = try TestSupport.compile(src, name: "page-paths")
-        let (events, end) = try TestSupport.trace(.spawn(command: [bin]))
+        let bin = try ProcessRunner.compileC(src, name: "page-paths")
+        let (events, end) = try TraceHelpers.trace(.spawn(command: [bin]))
         #expect(end == .exited(0))
-        let paths = events.filter { $0.nr == 257 }.compactMap { $0.paths[1] }
+        let paths = events.filter { $0.nr == sysno("openat", .host) }.compactMap { $0.paths[1] }
         #expect(paths.contains("/nonexistent/crosses-the-page-boundary"), "\(paths)")
         #expect(paths.contains("/no-nul"), "\(paths)")
     }
@@ -78,21 +79,18 @@ import Testing
                 for (;;) { if (fork() == 0) { usleep(20000); _exit(0); } usleep(2000); }
             }
             """
-        let bin = try TestSupport.compile(src, name: "churn")
-        let pid = try TestSupport.startDetached(bin)
+        let bin = try ProcessRunner.compileC(src, name: "churn")
+        let pid = try TraceHelpers.startDetached(bin)
         defer { kill(pid, SIGKILL) }
-        #expect(TestSupport.eventually { ProcFS.threads(of: pid).count >= 5 })
+        #expect(waitFor { ProcFS.threads(of: pid).count >= 5 })
         for round in 0..<3 {
             let backend = PtraceBackend()
             let sink = EventSink()
             _ = try backend.start(.attach(pid: pid), options: .init()) { sink.add($0.events) }
-            usleep(200_000)
+            #expect(waitFor { sink.all.count > 0 })
             backend.stop()
             #expect(backend.wait() == .detached)
-            #expect(sink.all.count > 0)
-            usleep(50_000)
-            var processes = [pid]
-            processes += try TestSupport.run(["pgrep", "-P", "\(pid)"]).out.split(separator: "\n").compactMap { Int32($0) }
+            let processes = [pid] + childProcesses(of: pid)
             for p in processes {
                 for t in ProcFS.threads(of: p) {
                     #expect(ProcFS.tracerPid(of: t).map { $0 == 0 } ?? true, "round \(round): \(t) of \(p) still traced")
@@ -128,7 +126,7 @@ import Testing
 extension TracerEdgeCaseTests {
     @Test("reading the filters of, or attaching to, a process another tracer holds says which pid traces it")
     func alreadyTraced() throws {
-        let pid = try TestSupport.startDetached("sh -c 'while :; do sleep 0.02; done'")
+        let pid = try TraceHelpers.startDetached("sh -c 'while :; do sleep 0.02; done'")
         defer { kill(pid, SIGKILL) }
         let holder = PtraceBackend()
         _ = try holder.start(.attach(pid: pid), options: .init()) { _ in }
@@ -137,7 +135,7 @@ extension TracerEdgeCaseTests {
         #expect(tracer != 0)
         #expect(throws: TraceError.alreadyTraced(pid: pid, tracer: tracer)) { try FilterReader.filters(of: pid) }
         #expect(throws: TraceError.alreadyTraced(pid: pid, tracer: tracer)) {
-            try TestSupport.trace(.attach(pid: pid))
+            try TraceHelpers.trace(.attach(pid: pid))
         }
         #expect(TraceError.alreadyTraced(pid: 5, tracer: 7).description.hasPrefix("process 5 is already traced by pid 7"))
     }
@@ -147,14 +145,14 @@ extension TracerEdgeCaseTests {
     @Test("stopping an attached trace while the process is in a group-stop detaches it still stopped by its own signal; SIGCONT resumes it",
           .timeLimit(.minutes(1)))
     func stopDuringGroupStop() throws {
-        let pid = try TestSupport.startDetached("sh -c 'while :; do sleep 0.02; done'")
+        let pid = try TraceHelpers.startDetached("sh -c 'while :; do sleep 0.02; done'")
         defer { kill(pid, SIGKILL) }
         let backend = PtraceBackend()
         _ = try backend.start(.attach(pid: pid), options: .init()) { _ in }
-        #expect(TestSupport.eventually { (ProcFS.tracerPid(of: pid) ?? 0) != 0 })
+        #expect(waitFor { (ProcFS.tracerPid(of: pid) ?? 0) != 0 })
         kill(pid, SIGSTOP)
         // A group-stop lasts (a syscall stop, also "t", does not): settled after 300 ms.
-        #expect(TestSupport.eventually { ProcFS.state(of: pid) == "t" })
+        #expect(waitFor { ProcFS.state(of: pid) == "t" })
         usleep(300_000)
         try #require(ProcFS.state(of: pid) == "t")
         // The process is quiet now: only the wake-up signal can get the tracing thread out of
@@ -163,11 +161,11 @@ extension TracerEdgeCaseTests {
         #expect(backend.wait() == .detached)
         #expect(ProcFS.tracerPid(of: pid) == 0)
         // Detached, it runs for a moment back into its group-stop, and stays there.
-        #expect(TestSupport.eventually { ProcFS.state(of: pid) == "T" }, "the user's SIGSTOP still holds it")
+        #expect(waitFor { ProcFS.state(of: pid) == "T" }, "the user's SIGSTOP still holds it")
         usleep(100_000)
         #expect(ProcFS.state(of: pid) == "T")
         kill(pid, SIGCONT)
-        #expect(TestSupport.eventually { ProcFS.state(of: pid).map { "SR".contains($0) } == true })
+        #expect(waitFor { ProcFS.state(of: pid).map { "SR".contains($0) } == true })
     }
 }
 

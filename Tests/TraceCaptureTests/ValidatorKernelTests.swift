@@ -1,6 +1,7 @@
 import Testing
 import PolicyModel
 @testable import TraceCapture
+import TestSupport
 
 /// Random hand-written programs (valid and not) against the real kernel: `BPFValidator` accepts
 /// exactly the programs `seccomp(SECCOMP_SET_MODE_FILTER)` accepts, and on those the emulator's
@@ -11,7 +12,7 @@ import PolicyModel
         .loadWord(SeccompData.nrOffset), .jump(BPF.jmp | BPF.jeq | BPF.k, 231, 0, 1), .ret(Action.allow.returnValue),
     ]
 
-    static func instruction(_ g: inout FilterProbeKernelTests.Rng, valid: Bool) -> SockFilter {
+    static func instruction(_ g: inout SplitMix64, valid: Bool) -> SockFilter {
         let small = UInt32.random(in: 0...5, using: &g)
         let returns: [UInt32] = [Action.allow.returnValue, Action.log.returnValue, 0x7FF0_0003, Action.userNotif.returnValue,
                                  0x0005_0000 | UInt32.random(in: 0...0xFFFF, using: &g), 0x0005_0000 | small + 1,
@@ -47,7 +48,7 @@ import PolicyModel
 
     @Test("the validator accepts exactly what the kernel accepts, and the emulator predicts what the call gets")
     func validatorAndEmulatorMatchKernel() throws {
-        var g = FilterProbeKernelTests.Rng(state: 0xB0F)
+        var g = SplitMix64(seed: 0xB0F)
         var accepted = 0
         for _ in 0..<800 {
             let valid = Int.random(in: 0..<4, using: &g) > 0
@@ -55,7 +56,7 @@ import PolicyModel
             if Int.random(in: 0..<5, using: &g) > 0 { body.append(.ret(0x0005_0000 | UInt32.random(in: 1...9, using: &g))) }
             let program = Self.prefix + body
             let calls = (0..<3).map { _ in
-                FilterProbe.Call(nr: 39, args: (0..<6).map { _ in Bool.random(using: &g) ? UInt64.random(in: 0...40, using: &g) : g.next() })
+                FilterProbe.Call("getpid", args: (0..<6).map { _ in Bool.random(using: &g) ? UInt64.random(in: 0...40, using: &g) : g.next() })
             }
             let validated: BPFValidationError?
             do { try BPFValidator.validate(program); validated = nil } catch let e as BPFValidationError { validated = e }
@@ -100,7 +101,7 @@ import PolicyModel
             let program = Self.prefix + Array(repeating: .stmt(BPF.ld | BPF.imm, 1), count: count - Self.prefix.count - 1)
                 + [.ret(0x0005_0000 | 17)]
             #expect(program.count == count)
-            let call = FilterProbe.Call(nr: 39)
+            let call = FilterProbe.Call("getpid")
             if count <= BPF.maxInstructions {
                 try BPFValidator.validate(program)
                 #expect(try FilterProbe.run(program, calls: [call]).errnos == [17])

@@ -50,9 +50,10 @@ int CTraceCapture_notif_poll(int listener, int wake, int timeout_ms);
 /// system call, until it is taken. Returns the pid with `*error_fd` and `*report` as
 /// CTraceCapture_spawn_flags's, and `*listener_fd` (-1 when the child failed before installing
 /// the filter: CTraceCapture_spawn_result says why).
-/// Returns -1 with errno when fork failed; -2 with errno when the listener could not be taken
-/// (the child was killed and reaped, nothing ran).
+/// Returns -errno when fork failed, or when the listener could not be taken: then
+/// `*listener_failed` is 1 (the child was killed and reaped, nothing ran).
 pid_t CTraceCapture_spawn_supervised(const char *path, char *const argv[], char *const envp[],
                                      const void *filter, unsigned short filter_len, unsigned int filter_flags,
-                                     int nnp_mode, int *error_fd, void **report, int *listener_fd);
+                                     int nnp_mode, int *error_fd, void **report, int *listener_fd,
+                                     int *listener_failed);
 #endif

@@ -107,9 +107,9 @@ size_t CTraceCapture_perf_ring_read(CTraceCapture_perf_ring *ring,
 /// With `die_with_parent` the child is killed (PR_SET_PDEATHSIG, SIGKILL) when the calling
 /// thread ends, as ptrace's EXITKILL kills a tracee with its tracer; a child whose parent is
 /// already gone by then exits at once. With `take_terminal` it starts a session whose
-/// controlling terminal is its fd 0.
-pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[], int die_with_parent, int take_terminal,
-                                    int *release_fd, int *status_fd);
+/// controlling terminal is its fd 0. `envp` (NULL: this process's) is the command's environment.
+pid_t CTraceCapture_perf_spawn_held(const char *file, char *const argv[], char *const envp[], int die_with_parent,
+                                    int take_terminal, int *release_fd, int *status_fd);
 /// Releases the held child and waits for its exec: returns 0 once it exec'd, or -errno
 /// of the failed exec (the child then exits with status 127). Closes both fds.
 int CTraceCapture_perf_release(int release_fd, int status_fd);

@@ -132,7 +132,7 @@ enum {
 /// On success returns the child's pid, stores in `*error_fd` the read end of a CLOEXEC pipe
 /// that reads EOF once the child exec'd or ended, and in `*report` a shared page where the child
 /// notes a failure before it exits with 127 (no write(): the filter may refuse it).
-/// Returns -1 with errno when the fork itself failed.
+/// Returns -errno when the fork itself (or its pipe or page) failed.
 pid_t CTraceCapture_spawn_flags(const char *path, char *const argv[], char *const envp[],
                                 const void *filter, unsigned short filter_len, unsigned int filter_flags,
                                 int nnp_mode, int stop_self, int take_terminal, int *error_fd, void **report);

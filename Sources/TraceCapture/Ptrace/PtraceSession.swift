@@ -54,7 +54,8 @@ final class PtraceSession: @unchecked Sendable {
     /// Spawns the command and runs the trace until its exec succeeded (returns the pid) or failed.
     func spawn(_ command: [String]) throws(TraceError) -> Int32 {
         let child = try Spawn.start(command, filter: options.spawnFilter ?? (syscallStops ? [] : Spawn.traceEverything),
-                                    noNewPrivs: .unlessCapSysAdmin, stopSelf: true, takeTerminal: options.takeTerminal)
+                                    noNewPrivs: .unlessCapSysAdmin, stopSelf: true, takeTerminal: options.takeTerminal,
+                                    environment: options.terminalType.map(Spawn.environment(terminal:)))
         mainPid = child.pid
         var status: Int32 = 0
         let r = CTraceCapture_waitpid(child.pid, &status, CTraceCapture_WSTOPPED())

@@ -1,5 +1,6 @@
 import Testing
 @testable import PolicyModel
+import TestSupport
 
 /// Edges of the compiler: policies the kernel cannot enforce as written, jump offsets at the
 /// 255/256 boundary, and ALU semantics the compiler never uses but foreign programs may.
@@ -8,7 +9,7 @@ import Testing
     func noArchitectures() {
         let p = Policy(defaultAction: .allow, architectures: [], badArchAction: .killProcess,
                        rules: [Rule(syscall: "read", action: .allow)])
-        #expect(p.decide(SeccompData(nr: 0, arch: .x86_64)) == .killProcess)
+        #expect(p.decide(SeccompData(nr: sysno("read", .x86_64), arch: .x86_64)) == .killProcess)
         #expect {
             _ = try BPFCompiler.compile(p)
         } throws: { error in

@@ -1,5 +1,6 @@
 import Testing
 @testable import PolicyModel
+import TestSupport
 
 @Suite struct BPFEmulatorValidatorTests {
     static let ld = BPF.ld | BPF.w | BPF.abs

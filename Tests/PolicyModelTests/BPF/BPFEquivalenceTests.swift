@@ -1,5 +1,6 @@
 import Testing
 @testable import PolicyModel
+import TestSupport
 
 @Suite struct BPFEquivalenceTests {
     @Test("the emulated compiled filter decides exactly as Policy.decide on random policies and calls")

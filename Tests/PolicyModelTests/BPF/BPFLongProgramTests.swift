@@ -1,5 +1,6 @@
 import Testing
 @testable import PolicyModel
+import TestSupport
 
 @Suite struct BPFLongProgramTests {
     /// Many argument rules on many syscalls: jumps longer than 255 instructions.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PolicyModel
+import TestSupport
 
 /// The compiler on the real syscall table: Docker's default profile as runc would enforce it, and
 /// random policies over real syscall names, against `Policy.decide` and the cache duty.

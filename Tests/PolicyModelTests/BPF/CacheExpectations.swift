@@ -1,5 +1,6 @@
 import Testing
 @testable import PolicyModel
+import TestSupport
 
 /// Checks the kernel-cache duty on a compiled program: every listed (non-x32) architecture's
 /// syscall whose outcome is `allow` whatever the arguments is cached as always allowed, and

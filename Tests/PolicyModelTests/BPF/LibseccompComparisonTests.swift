@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import PolicyModel
-import TestScratch
+import TestSupport
 
 /// The same random policies built by libseccomp (python3-seccomp, `export_bpf`) and run through
 /// our emulator must decide as `Policy.decide` does. Policies are kept to what libseccomp accepts
@@ -12,7 +12,7 @@ import TestScratch
 /// (libseccomp compares all 64 bits, issue 383); no syscall number in 0x80000000...0xBFFFFFFF
 /// (libseccomp refuses all numbers ≥ 0x40000000 as x32, we only those with the x32 bit), and not -1
 /// (libseccomp lets it through to the default action for tracers that skip calls).
-@Suite struct LibseccompComparisonTests {
+@Suite(.requires(Requirement.libseccompPython)) struct LibseccompComparisonTests {
     /// Real x86_64 and i386 numbers, so libseccomp resolves the same names.
     static let table: SyscallTable = {
         let calls: [(String, Int32, Int32, [ArgWidth])] = [
@@ -108,8 +108,7 @@ import TestScratch
 
     /// Builds each policy with libseccomp; nil where libseccomp refused it.
     static func libseccompPrograms(_ policies: [(Policy, Int)]) throws -> [[SockFilter]?] {
-        let dir = TestScratch.root.appendingPathComponent("libseccomp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("libseccomp")
         defer { try? FileManager.default.removeItem(at: dir) }
         let spec: [[String: Any]] = policies.map { p, optimize in
             ["default": p.defaultAction.returnValue, "badarch": p.badArchAction.returnValue, "optimize": optimize,
@@ -123,16 +122,9 @@ import TestScratch
         try JSONSerialization.data(withJSONObject: spec).write(to: specURL)
         let scriptURL = dir.appendingPathComponent("build.py")
         try script.write(to: scriptURL, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [scriptURL.path, specURL.path, dir.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "python3-seccomp failed")
-        let paths = try #require(try JSONSerialization.jsonObject(with: output) as? [String])
+        let r = try ProcessRunner.run(["/usr/bin/python3", scriptURL.path, specURL.path, dir.path])
+        try #require(r.status == 0, "python3-seccomp failed: \(r.stderr)")
+        let paths = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String])
         return try paths.map { path in
             if path.hasPrefix("error:") { return nil }
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))

@@ -1,4 +1,5 @@
 @testable import PolicyModel
+import TestSupport
 
 /// Random policies and random calls for the equivalence tests.
 enum RandomFilterPolicies {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TestScratch
+import TestSupport
 @testable import PolicyModel
 
 /// `PolicyDiff` is exact: every difference it reports has a witness the reference decision and
@@ -167,9 +167,7 @@ import TestScratch
                                   conditions: [Condition(index: 0, op: .eq, value: 16, width: .bits32)]))
         let d2 = try PolicyDiff(try FilterPaths.explore([program]), try FilterPaths.explore([try BPFCompiler.compile(changed)]))
         // Docker's profile lists x86_64, x32 and i386: socket differs on each, nowhere else.
-        #expect(d2.differences.map(\.place) == [.syscall(.x86_64, name: "socket", nr: 41),
-                                                .syscall(.x32, name: "socket", nr: 0x4000_0029),
-                                                .syscall(.i386, name: "socket", nr: 359)])
+        #expect(d2.differences.map(\.place) == [Arch.x86_64, .x32, .i386].map { .syscall($0, name: "socket", nr: sysno("socket", $0)) })
         #expect(d2.lines().contains("  socket: A allows domain == AF_NETLINK, B refuses it with errno EACCES (13)"),
                 "\(d2.lines())")
     }
@@ -221,28 +219,23 @@ import TestScratch
     /// `Fixtures/libseccomp_oci.py`'s `build` (runc's rules) and exported with `export_bpf`.
     static func runcProgram(_ policy: Policy) throws -> [SockFilter] {
         let fixture = try #require(Bundle.module.url(forResource: "libseccomp_oci", withExtension: "py", subdirectory: "Fixtures"))
-        let dir = TestScratch.root.appendingPathComponent("diff-libseccomp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TestScratch.directory("diff-libseccomp")
         defer { try? FileManager.default.removeItem(at: dir) }
         let profile = dir.appendingPathComponent("profile.json"), output = dir.appendingPathComponent("filter.bpf")
         try Data(try OCIWriter.encode(policy)).write(to: profile)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", """
+        let r = try ProcessRunner.run(["/usr/bin/python3", "-c", """
             import json, sys
             source = open(sys.argv[1]).read()
             exec(source[:source.index("\\ndef run(")])
             f = build(json.load(open(sys.argv[2])))
             with open(sys.argv[3], "wb") as o:
                 f.export_bpf(o)
-            """, fixture.path, profile.path, output.path]
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "python3-seccomp failed")
+            """, fixture.path, profile.path, output.path])
+        try #require(r.status == 0, "python3-seccomp failed: \(r.stderr)")
         return try #require(SockFilter.program(from: [UInt8](try Data(contentsOf: output))))
     }
 
-    @Test("Docker's default for x86_64 written by us, built by libseccomp and by our compiler: no difference (32-bit arguments are written as masked tests on their low half)")
+    @Test("Docker's default for x86_64 written by us, built by libseccomp and by our compiler: no difference (32-bit arguments are written as masked tests on their low half)", .requires(Requirement.libseccompPython))
     func dockerThroughLibseccomp() throws {
         var docker = try OCIDockerProfileTests.policy().policy
         docker.architectures = [.x86_64]  // for several, the writer refuses argument tests (libseccomp 2.5.4)

@@ -20,6 +20,18 @@ public enum TestScratch {
         return dir
     }
 
+    /// A fresh directory `LABEL-XXXXXXXX` holding `files` (path relative to it → text; the
+    /// directories of a path are made); returns its path.
+    public static func directory(_ label: String, files: [String: String]) throws -> String {
+        let dir = try directory(label)
+        for (name, text) in files {
+            let file = dir.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: file, atomically: true, encoding: .utf8)
+        }
+        return dir.path
+    }
+
     private static func removeRoot() {
         try? FileManager.default.removeItem(at: root)
     }

@@ -1,19 +1,17 @@
 import Foundation
 import Testing
-import TestScratch
 
 /// The real binary in a detached tmux session on a private socket, driven by `send-keys` and
 /// read with `capture-pane`.
-final class TmuxSession {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static var binary: String { packageRoot.appendingPathComponent(".build/debug/seccomp-tui").path }
+public final class TmuxSession {
+    /// The built binary the sessions run.
+    public static var binary: String { SeccompTUIBinary.url?.path ?? "seccomp-tui" }
 
-    let socket: String
-    let name = "t"
+    public let socket: String
+    public let name = "t"
 
     /// Starts `command` (run by `sh -c`) in a `width`×`height` window.
-    init(_ command: String, width: Int = 120, height: Int = 40) throws {
+    public init(_ command: String, width: Int = 120, height: Int = 40) throws {
         socket = "seccomp-tui-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try Self.run(["-L", socket, "-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)",
                       "-s", name, "sh", "-c", command])
@@ -28,7 +26,7 @@ final class TmuxSession {
     /// Runs tmux through `system(3)` (which waits with `waitpid`), output captured in a file:
     /// the server tmux forks keeps inherited descriptors open, so no pipe is used.
     @discardableResult
-    static func run(_ args: [String], check: Bool = true) throws -> String {
+    public static func run(_ args: [String], check: Bool = true) throws -> String {
         let file = TestScratch.root
             .appendingPathComponent("tmux-out-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
         defer { unlink(file) }
@@ -41,39 +39,56 @@ final class TmuxSession {
         return text
     }
 
-    struct TmuxError: Error, CustomStringConvertible { var description: String }
+    public struct TmuxError: Error, CustomStringConvertible { public var description: String }
 
     /// Sends keys as tmux names them (`"Enter"`, `"Tab"`, `"q"`, `"-l"` + literal text).
-    func send(_ keys: String...) throws {
+    public func send(_ keys: String...) throws {
         try Self.run(["-L", socket, "send-keys", "-t", name] + keys)
     }
 
     /// Sends literal text.
-    func type(_ text: String) throws {
+    public func type(_ text: String) throws {
         try Self.run(["-L", socket, "send-keys", "-t", name, "-l", text])
     }
 
-    func capture() throws -> String {
+    public func capture() throws -> String {
         try Self.run(["-L", socket, "capture-pane", "-p", "-t", name])
     }
 
     /// The pid of the pane's process (the `sh -c`).
-    func panePid() throws -> Int32 {
+    public func panePid() throws -> Int32 {
         Int32(try Self.run(["-L", socket, "display-message", "-p", "-t", name, "#{pane_pid}"])
             .trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 
     /// Waits until the screen contains `text`; returns the screen. Fails the test on timeout.
     @discardableResult
-    func waitFor(_ text: String, timeout: Double = 20, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
+    public func waitFor(_ text: String, timeout: Double = 20, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         var screen = ""
-        while Date() < deadline {
-            screen = try capture()
-            if screen.contains(text) { return screen }
-            usleep(50_000)
+        if try TestSupport.waitFor(timeout: timeout, interval: 0.05, { screen = try capture(); return screen.contains(text) }) {
+            return screen
         }
         Issue.record("timed out waiting for \"\(text)\"; the screen was:\n\(screen)", sourceLocation: sourceLocation)
         return screen
+    }
+
+    /// Searches the TUI's list for `name` (`/`, the name, Enter) and waits until `shown` is on
+    /// the screen; returns the screen.
+    @discardableResult
+    public func search(_ name: String, until shown: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try send("/")
+        try type(name)
+        try send("Enter")
+        return try waitFor(shown, sourceLocation: sourceLocation)
+    }
+
+    /// Saves (`s`, waiting for `saved`), quits (`q`) and waits for the `exit=0` the session's
+    /// command echoes after the TUI; returns the screen.
+    @discardableResult
+    public func saveAndQuit(saved: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try send("s")
+        try waitFor(saved, sourceLocation: sourceLocation)
+        try send("q")
+        return try waitFor("exit=0", sourceLocation: sourceLocation)
     }
 }
