@@ -1,5 +1,6 @@
 import Testing
 @testable import PolicyModel
+import TestSupport
 
 /// `OCIProfile.read` decodes and converts each `syscalls` entry while the file is parsed. It must
 /// give what decoding the whole tree first gives: the same policy and warnings in the same

@@ -1,5 +1,6 @@
 import Testing
 @testable import PolicyModel
+import TestSupport
 
 /// `Profile.decodeJSON` checks and decodes each `syscalls` entry while the file is parsed. It must
 /// report what reading the whole tree first reports: the same profile, or the same first error,
