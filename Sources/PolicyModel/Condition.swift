@@ -39,16 +39,28 @@ public enum ArgWidth: Int, Codable, Hashable, Sendable {
 /// `width` is the argument's width on 64-bit architectures, from the syscall table. A 32-bit
 /// argument (`int`, `unsigned int`, `pid_t`, ...) is compared on its low 32 bits only, and so is
 /// every argument on a 32-bit architecture (i386, x32).
+///
+/// Stored compactly (stride 24: the two values, then one byte each for the index, the operator and
+/// the width): a policy read from a large file holds millions of them.
 public struct Condition: Hashable, Sendable, CustomStringConvertible {
-    public var index: Int
-    public var op: CompareOp
     public var value: UInt64
     public var valueTwo: UInt64
+    private var storedIndex: UInt8
+    public var op: CompareOp
     public var width: ArgWidth
+
+    /// The argument's index, 0...5.
+    public var index: Int {
+        get { Int(storedIndex) }
+        set {
+            precondition((0...5).contains(newValue), "argument index must be 0...5")
+            storedIndex = UInt8(newValue)
+        }
+    }
 
     public init(index: Int, op: CompareOp, value: UInt64, valueTwo: UInt64 = 0, width: ArgWidth = .bits64) {
         precondition((0...5).contains(index), "argument index must be 0...5")
-        self.index = index
+        self.storedIndex = UInt8(index)
         self.op = op
         self.value = value
         self.valueTwo = valueTwo
