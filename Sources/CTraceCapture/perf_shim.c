@@ -49,7 +49,7 @@ int CTraceCapture_perf_regs_supported(void) { return user_regs_mask != 0; }
 
 uint64_t CTraceCapture_perf_sample_type(int with_time, int with_id, int with_tid, int with_regs) {
     return PERF_SAMPLE_RAW | (with_tid ? PERF_SAMPLE_TID : 0) | (with_time ? PERF_SAMPLE_TIME : 0) |
-           (with_id ? PERF_SAMPLE_IDENTIFIER : 0) | (with_regs && user_regs_mask ? PERF_SAMPLE_REGS_USER : 0);
+           (with_id ? PERF_SAMPLE_IDENTIFIER : 0) | (with_regs && user_regs_mask != 0 ? PERF_SAMPLE_REGS_USER : 0);
 }
 
 long CTraceCapture_read_memory(pid_t pid, uint64_t addr, void *buf, size_t len) {
