@@ -7,8 +7,8 @@ struct TextPolicyLineParser {
     private var next: Token?
     private let location: TextPolicyLocation
     private let vocabulary: TextPolicyVocabulary
-    /// Column just past the last token, where "expected ... at the end of the line" points.
-    private let endColumn: Int
+    /// The line, for the column just past its end (worked out only when an error points there).
+    private let line: Substring
     /// When set, the alternatives of a rule naming one syscall go here one at a time, with the
     /// rule's target and action, instead of into its `RuleSyntax` (a line may hold hundreds of
     /// thousands of them).
@@ -20,12 +20,15 @@ struct TextPolicyLineParser {
     static let operatorList = "==, !=, <, <=, >, >=, &"
     private static let comparisons: [String: CompareOp] = ["==": .eq, "!=": .ne, "<": .lt, "<=": .le, ">": .gt, ">=": .ge]
 
-    init(lexer: TextPolicyLexer, lineLength: Int, vocabulary: TextPolicyVocabulary) {
+    init(lexer: TextPolicyLexer, line: Substring, vocabulary: TextPolicyVocabulary) {
         self.lexer = lexer
         self.location = lexer.location
         self.vocabulary = vocabulary
-        self.endColumn = lineLength + 1
+        self.line = line
     }
+
+    /// Column just past the last token, where "expected ... at the end of the line" points.
+    private var endColumn: Int { line.count + 1 }
 
     /// The line's statement, or nil for a blank or comment line. A lexical error anywhere in the
     /// line comes before a syntax error (as when a whole line is lexed before it is parsed).

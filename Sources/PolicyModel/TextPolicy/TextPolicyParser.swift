@@ -71,7 +71,7 @@ struct TextPolicyParser {
         for (n, line) in Self.lines(of: text).enumerated() {
             let location = TextPolicyLocation(file: file, line: n + 1, column: 1)
             var lineParser = TextPolicyLineParser(lexer: TextPolicyLexer(line: line, location: location),
-                                                  lineLength: line.count, vocabulary: vocabulary)
+                                                  line: line, vocabulary: vocabulary)
             var stream = TextPolicyRuleStream(vocabulary: vocabulary, location: location)
             lineParser.alternativeSink = { stream.add($0, $1) }
             guard let statement = try lineParser.statement() else { continue }
