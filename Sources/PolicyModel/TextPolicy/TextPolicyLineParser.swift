@@ -1,46 +1,52 @@
-/// Parses the tokens of one line into a `StatementSyntax` (grammar in `TextPolicy`), taking
-/// them from the lexer one at a time.
+/// Parses the lines of one text policy file (grammar in `TextPolicy`), taking each line's tokens
+/// from the lexer one at a time. A rule line's alternatives go to a `TextPolicyRuleStream` as they
+/// are read (a line may hold hundreds of thousands of them), those of a group's rule once the
+/// line is read; the conditions and terms of the alternative at hand are kept in lists reused
+/// from line to line.
 struct TextPolicyLineParser {
     private var lexer: TextPolicyLexer
     /// The token at hand and the one after it.
     private var current: Token?
     private var next: Token?
-    private let location: TextPolicyLocation
     private let vocabulary: TextPolicyVocabulary
-    /// The line, for the column just past its end (worked out only when an error points there).
-    private let line: Substring
-    /// When set, the alternatives of a rule naming one syscall go here one at a time, with the
-    /// rule's target and action, instead of into its `RuleSyntax` (a line may hold hundreds of
-    /// thousands of them).
-    var alternativeSink: ((RuleSyntax, [ConditionSyntax]) -> Void)?
+    private let syscalls: TextPolicySyscallNames
+    /// The alternatives of the rule at hand, not yet made into rules: their conditions, the
+    /// terms of their values, and (for a group's rule) where each alternative's conditions are.
+    private var conditions: [ConditionSyntax] = []
+    private var terms: [TermSyntax] = []
+    private var alternatives: [Range<Int>] = []
 
     static let directives = ["default", "arch", "include", "badarch", "flags"]
     static let actionWords = ["allow", "errno", "kill", "kill-process", "kill-thread", "trap", "log", "trace", "notify"]
     static let actionList = "allow, errno NAME, kill, kill-thread, trap, log, trace N, notify"
     static let operatorList = "==, !=, <, <=, >, >=, &"
-    private static let comparisons: [String: CompareOp] = ["==": .eq, "!=": .ne, "<": .lt, "<=": .le, ">": .gt, ">=": .ge]
 
-    init(lexer: TextPolicyLexer, line: Substring, vocabulary: TextPolicyVocabulary) {
-        self.lexer = lexer
-        self.location = lexer.location
+    init(source: TextPolicySource, file: String, vocabulary: TextPolicyVocabulary, syscalls: TextPolicySyscallNames) {
+        lexer = TextPolicyLexer(source: source, file: file)
         self.vocabulary = vocabulary
-        self.line = line
+        self.syscalls = syscalls
     }
 
-    /// Column just past the last token, where "expected ... at the end of the line" points.
-    private var endColumn: Int { line.count + 1 }
+    private var source: TextPolicySource { lexer.source }
 
-    /// The line's statement, or nil for a blank or comment line. A lexical error anywhere in the
-    /// line comes before a syntax error (as when a whole line is lexed before it is parsed).
-    mutating func statement() throws -> StatementSyntax? {
+    /// The statement of line `number`, whose text is the bytes of `line`, or nil for a blank or
+    /// comment line; a rule line's rules go to `stream`. A lexical error anywhere in the line
+    /// comes before a syntax error, and a syntax error before an error in the rules (as when a
+    /// whole line is lexed, then parsed, then made into rules).
+    mutating func statement(line: Range<Int>, number: Int, into stream: inout TextPolicyRuleStream) throws -> StatementSyntax? {
+        lexer.start(line: line, number: number)
+        stream.startLine(at: lexer.location)
+        let statement: StatementSyntax?
         do {
             current = try lexer.next()
             next = try current == nil ? nil : lexer.next()
-            return try statementOfLine()
+            statement = try statementOfLine(into: &stream)
         } catch let e as TextPolicyDiagnostic {
             try lexer.checkRest()
             throw e
         }
+        if let failure = stream.failure { throw failure }
+        return statement
     }
 
     // MARK: helpers
@@ -51,22 +57,29 @@ struct TextPolicyLineParser {
         next = try current == nil ? nil : lexer.next()
     }
 
-    private var column: Int { current?.column ?? endColumn }
+    private var column: Int { current?.column ?? lexer.endColumn }
 
     private func error(_ message: String, column: Int? = nil) -> TextPolicyDiagnostic {
-        var l = location
+        var l = lexer.location
         l.column = column ?? self.column
         return l.error(message)
     }
 
-    /// "'x'" for the current token or "the end of the line".
-    private var found: String { current.map { "'\($0.text)'" } ?? "the end of the line" }
+    private func text(_ t: Token) -> String { source.text(t.range) }
 
-    private func isSymbol(_ t: Token?, _ s: String) -> Bool { t?.kind == .symbol(s) }
+    /// "'x'" for the current token or "the end of the line".
+    private var found: String { current.map { "'\(text($0))'" } ?? "the end of the line" }
+
+    private func isSymbol(_ t: Token?, _ s: Token.Symbol) -> Bool { t?.kind == .symbol && t?.symbol == s }
+
+    private func isWord(_ t: Token?, _ s: StaticString) -> Bool {
+        guard let t, t.kind == .word else { return false }
+        return source.matches(t.range, s)
+    }
 
     private func isOperator(_ t: Token?) -> Bool {
-        guard case .symbol(let s)? = t?.kind else { return false }
-        return Self.comparisons[s] != nil || s == "&"
+        guard let t, t.kind == .symbol else { return false }
+        return t.symbol.comparison != nil || t.symbol == .and
     }
 
     private func expectEnd(after what: String) throws {
@@ -75,28 +88,32 @@ struct TextPolicyLineParser {
 
     // MARK: statements
 
-    private mutating func statementOfLine() throws -> StatementSyntax? {
+    private mutating func statementOfLine(into stream: inout TextPolicyRuleStream) throws -> StatementSyntax? {
         guard let first = current else { return nil }
         switch first.kind {
-        case .at(let name) where Self.directives.contains(name) && !isSymbol(next, ":"):
+        case .at:
+            let name = source.text(first.body)
+            if Self.directives.contains(name), !isSymbol(next, .colon) {
+                try advance()
+                return try directive(name)
+            }
+            let group = "@" + name
+            guard isSymbol(next, .colon) || vocabulary.groupMembers(group) != nil else {
+                let known = Self.directives.map { "@" + $0 }
+                throw error("unknown directive '\(group)': expected \(known.joined(separator: ", ")), or a group followed by ':'"
+                            + didYouMean(closestMatches(to: group, in: known + vocabulary.groupNames())))
+            }
             try advance()
-            return try directive(name, at: first)
-        case .at(let name) where !isSymbol(next, ":") && vocabulary.groupMembers("@" + name) == nil:
-            let known = Self.directives.map { "@" + $0 }
-            throw error("unknown directive '@\(name)': expected \(known.joined(separator: ", ")), or a group followed by ':'"
-                        + didYouMean(closestMatches(to: "@" + name, in: known + vocabulary.groupNames())))
-        case .at(let name):
+            return try rule(target: .group(group), column: first.column, into: &stream)
+        case .word:
             try advance()
-            return try rule(target: Word(text: "@" + name, column: first.column), isGroup: true)
-        case .word(let name):
-            try advance()
-            return try rule(target: Word(text: name, column: first.column), isGroup: false)
+            return try rule(target: .syscall(syscalls.find(source, first.range), first.range), column: first.column, into: &stream)
         default:
             throw error("expected a syscall name, a group (@name) or a directive (@default, @arch, @include) at the start of the line, found \(found)")
         }
     }
 
-    private mutating func directive(_ name: String, at token: Token) throws -> StatementSyntax {
+    private mutating func directive(_ name: String) throws -> StatementSyntax {
         switch name {
         case "default":
             let a = try action(after: "'@default'")
@@ -109,10 +126,10 @@ struct TextPolicyLineParser {
         case "arch", "flags":
             var words: [Word] = []
             while let t = current {
-                guard case .word(let w) = t.kind else {
+                guard t.kind == .word else {
                     throw error("expected \(name == "arch" ? "an architecture name (x86_64, x32, i386, aarch64)" : "a filter flag name") after '@\(name)', found \(found)")
                 }
-                words.append(Word(text: w, column: t.column))
+                words.append(Word(text: text(t), column: t.column))
                 try advance()
             }
             if words.isEmpty {
@@ -121,47 +138,105 @@ struct TextPolicyLineParser {
             }
             return name == "arch" ? .architectures(words) : .flags(words)
         default:  // include: the lexer has read the file name as one token
-            guard case .path(let p)? = current?.kind else { throw error("expected a file name after '@include'") }
-            let col = column
+            guard let t = current, t.kind == .path else { throw error("expected a file name after '@include'") }
             try advance()
             try expectEnd(after: "the file name")
-            return .include(path: p, column: col)
+            return .include(path: source.text(t.body), column: t.column)
         }
     }
 
     // MARK: rules
 
-    private mutating func rule(target: Word, isGroup: Bool) throws -> StatementSyntax {
-        guard isSymbol(current, ":") else {
-            throw error("expected ':' after '\(target.text)', found \(found)")
+    /// What a rule line names: a syscall (its entry, nil for an unknown name; its bytes) or a group.
+    private enum Target {
+        case syscall(Int?, Range<Int>)
+        case group(String)
+    }
+
+    private func name(of target: Target) -> String { Self.name(of: target, in: source) }
+
+    private static func name(of target: Target, in source: TextPolicySource) -> String {
+        switch target {
+        case .syscall(_, let range): source.text(range)
+        case .group(let name): name
+        }
+    }
+
+    private mutating func rule(target: Target, column: Int, into stream: inout TextPolicyRuleStream) throws -> StatementSyntax {
+        guard isSymbol(current, .colon) else {
+            throw error("expected ':' after '\(name(of: target))', found \(found)")
         }
         try advance()
         guard let first = current else {
-            throw error("expected an action (\(Self.actionList)) or a condition after '\(target.text):'")
+            throw error("expected an action (\(Self.actionList)) or a condition after '\(name(of: target)):'")
         }
-        if case .word(let w) = first.kind, !isOperator(next),
-           Self.actionWords.contains(w) || !looksLikeArgument(w, of: target, isGroup: isGroup) {
-            let a = try action(after: "'\(target.text):'")
-            var rule = RuleSyntax(target: target, isGroup: isGroup, action: a, alternatives: [])
+        var action = Action.allow
+        var unconditional = false
+        if first.kind == .word, !isOperator(next), isActionWord(first) || !looksLikeArgument(first, of: target) {
+            let source = self.source
+            action = try self.action(after: "'\(Self.name(of: target, in: source)):'")
             if current != nil {
-                guard current?.kind == .word("if") else {
-                    throw error("expected 'if' or the end of the line after the action '\(a)', found \(found)")
+                guard isWord(current, "if") else {
+                    throw error("expected 'if' or the end of the line after the action '\(action)', found \(found)")
                 }
                 try advance()
-                try expression(of: &rule)
+            } else {
+                unconditional = true
             }
-            return .rule(rule)
         }
-        var rule = RuleSyntax(target: target, isGroup: isGroup, action: .allow, alternatives: [])
-        try expression(of: &rule)
-        return .rule(rule)
+        conditions.removeAll(keepingCapacity: true)
+        terms.removeAll(keepingCapacity: true)
+        alternatives.removeAll(keepingCapacity: true)
+        switch target {
+        case .syscall(let entry, let range):
+            if let entry {
+                stream.begin(syscall: syscalls.entries[entry], action: action)
+            } else {
+                // The line's first error in its rules, reported once the line is read.
+                let name = source.text(range)
+                stream.begin(failure: error("unknown syscall '\(name)'" + didYouMean(vocabulary.table.closestNames(to: name)),
+                                            column: column))
+            }
+            if unconditional {
+                stream.addUnconditional()
+            } else {
+                try expression(into: &stream, streaming: true)
+            }
+            return .rule(syscall: entry, column: column)
+        case .group(let group):
+            if !unconditional { try expression(into: &stream, streaming: false) }
+            // The whole line is read: its rules are made for each member of the group.
+            guard let members = vocabulary.groupMembers(group) else {
+                throw error("unknown syscall group '\(group)'" + didYouMean(closestMatches(to: group, in: vocabulary.groupNames())),
+                            column: column)
+            }
+            let alternatives = self.alternatives.map { AlternativeSyntax(source: source, conditions: conditions[$0], terms: terms) }
+            for member in members {
+                let syscall = syscalls.find(member).map { syscalls.entries[$0] }
+                    ?? TextPolicySyscallNames.Entry(name: member, definition: nil)
+                try stream.addRules(of: syscall, inGroup: group, action: action, alternatives: alternatives)
+            }
+            return .rule(syscall: nil, column: column)
+        }
+    }
+
+    private func isActionWord(_ t: Token) -> Bool {
+        guard t.range.count <= 12 else { return false }
+        return Self.actionWords.contains(text(t))
     }
 
     /// Whether `w` names an argument of the target (so a missing operator is reported as such).
-    private func looksLikeArgument(_ w: String, of target: Word, isGroup: Bool) -> Bool {
-        if argumentIndex(w) != nil { return true }
-        let names = isGroup ? (vocabulary.groupMembers(target.text) ?? []) : [target.text]
-        return names.contains { vocabulary.table.definition(named: $0)?.argumentIndex(named: w) != nil }
+    private func looksLikeArgument(_ w: Token, of target: Target) -> Bool {
+        if Self.argumentIndex(source, w.range) != nil { return true }
+        let table = vocabulary.table
+        switch target {
+        case .syscall(let entry, _):
+            guard let d = entry.flatMap({ syscalls.entries[$0].definition }) else { return false }
+            return Self.argumentIndex(named: w.range, in: table.definitions[d].arguments, source) != nil
+        case .group(let group):
+            let name = text(w)
+            return (vocabulary.groupMembers(group) ?? []).contains { table.definition(named: $0)?.argumentIndex(named: name) != nil }
+        }
     }
 
     /// `arg0`...`arg5`.
@@ -169,117 +244,137 @@ struct TextPolicyLineParser {
         guard w.count == 4, w.hasPrefix("arg"), let d = Int(w.dropFirst(3)), (0...5).contains(d) else { return nil }
         return d
     }
-    private func argumentIndex(_ w: String) -> Int? { Self.argumentIndex(w) }
 
-    /// `cond (&& cond)* (|| cond (&& cond)*)*`: `&&` binds tighter than `||`. The alternatives go
-    /// into `rule`, or to `alternativeSink` for a rule naming one syscall.
-    private mutating func expression(of rule: inout RuleSyntax) throws {
-        let sink = rule.isGroup ? nil : alternativeSink
-        rule.alternativesStreamed = sink != nil
-        var conjunction: [ConditionSyntax] = []
-        func take(_ conjunction: [ConditionSyntax]) {
-            if let sink { sink(rule, conjunction) } else { rule.alternatives.append(conjunction) }
-        }
+    /// `arg0`...`arg5`, from the bytes of `range`.
+    static func argumentIndex(_ source: TextPolicySource, _ range: Range<Int>) -> Int? {
+        let s = range.lowerBound
+        guard range.count == 4, source[s] == UInt8(ascii: "a"), source[s + 1] == UInt8(ascii: "r"),
+              source[s + 2] == UInt8(ascii: "g") else { return nil }
+        let d = Int(source[s + 3]) - 0x30
+        return (0...5).contains(d) ? d : nil
+    }
+
+    /// The index of the argument whose name (or, failing that, an alias) is the bytes of `range`.
+    static func argumentIndex(named range: Range<Int>, in arguments: [SyscallArgument], _ source: TextPolicySource) -> Int? {
+        arguments.firstIndex { source.matches(range, $0.name) }
+            ?? arguments.firstIndex { $0.aliases.contains { source.matches(range, $0) } }
+    }
+
+    /// `cond (&& cond)* (|| cond (&& cond)*)*`: `&&` binds tighter than `||`. When `streaming`,
+    /// each alternative goes to `stream` as soon as it is read, and its conditions and terms are then
+    /// dropped; without, the alternatives are kept in `alternatives`.
+    private mutating func expression(into stream: inout TextPolicyRuleStream, streaming: Bool) throws {
+        var start = conditions.count
         while true {
             let c = try condition()
-            conjunction.append(c)
-            if isSymbol(current, "&&") {
+            conditions.append(c)
+            let end: Bool
+            if isSymbol(current, .andAnd) {
                 try advance()
-            } else if isSymbol(current, "||") {
+                continue
+            } else if isSymbol(current, .orOr) {
                 try advance()
-                take(conjunction)
-                conjunction = []
+                end = false
             } else if current == nil {
-                take(conjunction)
-                return
+                end = true
             } else {
-                throw error("expected '&&', '||' or the end of the line after '\(c.argument.text) \(c.op.symbol) \(c.mask.map { "\($0.text) == " } ?? "")\(c.value.text)', found \(found)")
+                let value = AlternativeSyntax(source: source, conditions: [], terms: terms)
+                throw error("expected '&&', '||' or the end of the line after '\(source.text(c.argument.range)) \(c.op.symbol) \(c.mask.map { "\(value.text(of: $0)) == " } ?? "")\(value.text(of: c.value))', found \(found)")
             }
+            if streaming {
+                stream.add(AlternativeSyntax(source: source, conditions: conditions[start...], terms: terms))
+                conditions.removeAll(keepingCapacity: true)
+                terms.removeAll(keepingCapacity: true)
+            } else {
+                alternatives.append(start..<conditions.count)
+            }
+            start = conditions.count
+            if end { return }
         }
     }
 
     private mutating func condition() throws -> ConditionSyntax {
-        guard case .word(let name)? = current?.kind else {
+        guard let a = current, a.kind == .word else {
             throw error("expected an argument name (such as fd, or arg0...arg5), found \(found)")
         }
-        let argument = Word(text: name, column: column)
+        let argument = NameSyntax(range: a.range, column: a.column)
         try advance()
-        guard case .symbol(let s)? = current?.kind, isOperator(current) else {
-            throw error("expected an operator (\(Self.operatorList)) after '\(name)', found \(found)")
+        guard let o = current, isOperator(o) else {
+            throw error("expected an operator (\(Self.operatorList)) after '\(text(a))', found \(found)")
         }
-        let opColumn = column
         try advance()
-        if s == "&" {
+        if o.symbol == .and {
             let mask = try value(after: "'&'")
-            guard isSymbol(current, "==") else {
-                throw error("expected '==' after the mask '\(mask.text)' (a masked argument is compared with == only), found \(found)")
+            guard isSymbol(current, .eq) else {
+                let value = AlternativeSyntax(source: source, conditions: [], terms: terms)
+                throw error("expected '==' after the mask '\(value.text(of: mask))' (a masked argument is compared with == only), found \(found)")
             }
             try advance()
             let v = try value(after: "'=='")
-            return ConditionSyntax(argument: argument, op: .maskedEq, opColumn: opColumn, mask: mask, value: v)
+            return ConditionSyntax(argument: argument, op: .maskedEq, opColumn: o.column, mask: mask, value: v)
         }
-        let v = try value(after: "'\(s)'")
-        return ConditionSyntax(argument: argument, op: Self.comparisons[s]!, opColumn: opColumn, mask: nil, value: v)
+        let source = self.source
+        let v = try value(after: "'\(source.text(o.range))'")
+        return ConditionSyntax(argument: argument, op: o.symbol.comparison!, opColumn: o.column, mask: nil, value: v)
     }
 
-    /// `term (| term)*`.
-    private mutating func value(after what: String) throws -> ValueSyntax {
-        var terms: [(term: ValueSyntax.Term, column: Int)] = []
-        var texts: [String] = []
+    /// `term (| term)*`, its terms added to `terms`.
+    private mutating func value(after what: @autoclosure () -> String) throws -> ValueSyntax {
+        let first = terms.count
         let start = column
         while true {
             guard let t = current else {
-                throw error("expected a value (a number or a constant such as O_RDONLY) after \(terms.isEmpty ? what : "'|'")")
+                throw error("expected a value (a number or a constant such as O_RDONLY) after \(terms.count == first ? what() : "'|'")")
             }
             switch t.kind {
-            case .number(let n): terms.append((.number(n), t.column))
-            case .negative(let n): terms.append((.negative(n), t.column))
-            case .word(let w): terms.append((.name(w), t.column))
+            case .number: terms.append(TermSyntax(kind: .number, value: t.value, range: t.range, column: t.column))
+            case .negative: terms.append(TermSyntax(kind: .negative, value: t.value, range: t.range, column: t.column))
+            case .word: terms.append(TermSyntax(kind: .name, value: 0, range: t.range, column: t.column))
             default:
-                throw error("expected a value (a number or a constant such as O_RDONLY) after \(terms.isEmpty ? what : "'|'"), found \(found)")
+                throw error("expected a value (a number or a constant such as O_RDONLY) after \(terms.count == first ? what() : "'|'"), found \(found)")
             }
-            texts.append(t.text)
             try advance()
-            guard isSymbol(current, "|") else { break }
+            guard isSymbol(current, .or) else { break }
             try advance()
         }
-        return ValueSyntax(terms: terms, column: start, text: texts.joined(separator: "|"))
+        return ValueSyntax(terms: first..<terms.count, column: start)
     }
 
     // MARK: actions
 
-    private mutating func action(after what: String) throws -> Action {
-        guard let t = current, case .word(let w) = t.kind else {
-            throw error("expected an action (\(Self.actionList)) after \(what), found \(found)")
+    private mutating func action(after what: @autoclosure () -> String) throws -> Action {
+        guard let t = current, t.kind == .word else {
+            throw error("expected an action (\(Self.actionList)) after \(what()), found \(found)")
         }
         try advance()
-        switch w {
-        case "allow": return .allow
-        case "log": return .log
-        case "notify": return .userNotif
-        case "trap": return .trap
-        case "kill", "kill-process": return .killProcess
-        case "kill-thread": return .killThread
-        case "errno": return .errno(try errnoValue())
-        case "trace":
-            guard case .number(let n)? = current?.kind else {
+        let r = t.range
+        if source.matches(r, "allow") { return .allow }
+        if source.matches(r, "log") { return .log }
+        if source.matches(r, "notify") { return .userNotif }
+        if source.matches(r, "trap") { return .trap }
+        if source.matches(r, "kill") || source.matches(r, "kill-process") { return .killProcess }
+        if source.matches(r, "kill-thread") { return .killThread }
+        if source.matches(r, "errno") { return .errno(try errnoValue()) }
+        if source.matches(r, "trace") {
+            guard let n = current, n.kind == .number else {
                 throw error("expected a number (0...65535) after 'trace', found \(found)")
             }
-            guard n <= UInt64(UInt16.max) else { throw error("trace value \(n) does not fit 16 bits (0...65535)") }
+            guard n.value <= UInt64(UInt16.max) else { throw error("trace value \(n.value) does not fit 16 bits (0...65535)") }
             try advance()
-            return .trace(UInt16(n))
-        default:
-            throw error("unknown action '\(w)': expected \(Self.actionList)" + didYouMean(closestMatches(to: w, in: Self.actionWords)),
-                        column: t.column)
+            return .trace(UInt16(n.value))
         }
+        let w = text(t)
+        throw error("unknown action '\(w)': expected \(Self.actionList)" + didYouMean(closestMatches(to: w, in: Self.actionWords)),
+                    column: t.column)
     }
 
     private mutating func errnoValue() throws -> UInt16 {
         guard let t = current else { throw error("expected an errno name or number after 'errno' (errno EPERM)") }
         let value: UInt64
         switch t.kind {
-        case .number(let n): value = n
-        case .word(let name):
+        case .number: value = t.value
+        case .word:
+            let name = text(t)
             guard let v = vocabulary.errnoValue(named: name) else {
                 let known = vocabulary.errnoDecoder?.constantNames
                     ?? vocabulary.constantNames().filter { $0.hasPrefix("E") && !$0.contains("_") }
@@ -290,7 +385,7 @@ struct TextPolicyLineParser {
             throw error("expected an errno name or number after 'errno' (errno EPERM), found \(found)")
         }
         guard value <= UInt64(Action.maxErrno) else {
-            throw error("errno \(t.text) is out of range (0...\(Action.maxErrno))")
+            throw error("errno \(text(t)) is out of range (0...\(Action.maxErrno))")
         }
         try advance()
         return UInt16(value)

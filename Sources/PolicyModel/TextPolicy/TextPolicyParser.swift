@@ -10,19 +10,24 @@ struct TextPolicyParser {
     private var badArchAction: (Action, TextPolicyLocation)?
     private var architectures: [Arch] = []
     private var flags: [FilterFlag] = []
-    private var rules: [Rule] = []
-    private var warnings: [TextPolicyDiagnostic] = []
+    /// The rules and their warnings, made as the lines are read.
+    private var stream: TextPolicyRuleStream
+    private let syscalls: TextPolicySyscallNames
     /// Syscalls named by a rule (not through a group), where: checked against `@arch` at the end.
     /// Only the first rule of each name is kept (the check says each name once): a policy may
     /// have a million rules and a few hundred names.
     private var namedSyscalls: [(name: String, location: TextPolicyLocation)] = []
-    private var named = Set<String>()
+    /// Whether each entry of `syscalls` is in `namedSyscalls`.
+    private var named: [Bool]
     /// The files being read, outermost first (normalized names).
     private var includeStack: [String] = []
 
     init(vocabulary: TextPolicyVocabulary, readFile: ((String) throws -> String)?) {
         self.vocabulary = vocabulary
         self.readFile = readFile
+        stream = TextPolicyRuleStream(vocabulary: vocabulary)
+        syscalls = TextPolicySyscallNames(table: vocabulary.table)
+        named = [Bool](repeating: false, count: syscalls.entries.count)
     }
 
     mutating func parse(_ text: String, file: String) throws -> ParsedTextPolicy {
@@ -31,11 +36,13 @@ struct TextPolicyParser {
             throw TextPolicyLocation(file: file, line: 1, column: 1)
                 .error("no '@default ACTION' line: a policy must say what happens to calls no rule matches (e.g. @default errno EPERM)")
         }
+        var (rules, warnings) = stream.take()
         let policy = Policy(defaultAction: defaultAction,
                             architectures: architectures.isEmpty ? [.host] : architectures,
                             badArchAction: badArchAction?.0 ?? .killProcess,
                             rules: rules, flags: flags)
-        checkArchitectures(of: namedSyscalls, in: policy)
+        rules = []
+        warnings += checkArchitectures(of: namedSyscalls, in: policy)
         return ParsedTextPolicy(policy: policy, warnings: warnings)
     }
 
@@ -43,8 +50,9 @@ struct TextPolicyParser {
     /// of that architecture: say so, naming the call and the architectures. A warning, not an
     /// error: policies written for several architectures (and the writer's output) name such calls.
     /// Group members are not checked: groups list the calls of every architecture.
-    private mutating func checkArchitectures(of named: [(name: String, location: TextPolicyLocation)],
-                                             in policy: Policy) {
+    private func checkArchitectures(of named: [(name: String, location: TextPolicyLocation)],
+                                    in policy: Policy) -> [TextPolicyDiagnostic] {
+        var warnings: [TextPolicyDiagnostic] = []
         let table = vocabulary.table
         var seen = Set<String>()
         for (name, location) in named where seen.insert(name).inserted {
@@ -63,48 +71,46 @@ struct TextPolicyParser {
                                                 + applies.joined(separator: ", ") + " only"))
             }
         }
+        return warnings
     }
 
     private mutating func parseFile(_ text: String, file: String) throws {
         includeStack.append(TextPolicyPaths.normalize(file))
         defer { includeStack.removeLast() }
-        for (n, line) in Self.lines(of: text).enumerated() {
-            let location = TextPolicyLocation(file: file, line: n + 1, column: 1)
-            var lineParser = TextPolicyLineParser(lexer: TextPolicyLexer(line: line, location: location),
-                                                  line: line, vocabulary: vocabulary)
-            var stream = TextPolicyRuleStream(vocabulary: vocabulary, location: location)
-            lineParser.alternativeSink = { stream.add($0, $1) }
-            guard let statement = try lineParser.statement() else { continue }
-            try apply(statement, at: location, streamed: stream)
-        }
-    }
-
-    /// The lines of `text`, one at a time (no array of them): split at line feeds and CR LF
-    /// pairs, then one more carriage return dropped from the end of a line.
-    static func lines(of text: String) -> some Sequence<Substring> {
-        var rest = text[...]
-        var done = false
-        return AnySequence {
-            AnyIterator { () -> Substring? in
-                guard !done else { return nil }
-                var line: Substring
-                if let lf = rest.utf8.firstIndex(of: UInt8(ascii: "\n")) {
-                    line = rest[..<lf]
-                    rest = rest[rest.utf8.index(after: lf)...]
-                    if line.utf8.last == UInt8(ascii: "\r") { line = line.dropLast() }
-                } else {
-                    line = rest
-                    done = true
+        try TextPolicySource.with(text) { source in
+            var lineParser = TextPolicyLineParser(source: source, file: file, vocabulary: vocabulary, syscalls: syscalls)
+            var start = 0
+            var number = 1
+            while true {
+                let (line, next) = Self.line(startingAt: start, in: source)
+                if let statement = try lineParser.statement(line: line, number: number, into: &stream) {
+                    try apply(statement, at: TextPolicyLocation(file: file, line: number, column: 1))
                 }
-                if line.utf8.last == UInt8(ascii: "\r") { line = line.dropLast() }
-                return line
+                guard let next else { return }
+                start = next
+                number += 1
             }
         }
     }
 
-    /// `streamed` holds the rules of a rule line whose alternatives were resolved as they were read.
-    private mutating func apply(_ statement: StatementSyntax, at location: TextPolicyLocation,
-                                streamed: TextPolicyRuleStream) throws {
+    /// The text of the line starting at byte `start`, and where the next line starts (nil after
+    /// the last). Lines end at line feeds; a carriage return before the line feed is dropped, then
+    /// one more carriage return.
+    static func line(startingAt start: Int, in source: TextPolicySource) -> (Range<Int>, next: Int?) {
+        let bytes = source.bytes
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+        let next = end < bytes.count ? end + 1 : nil
+        var textEnd = end
+        for _ in 0..<(next == nil ? 1 : 2) where textEnd > start && bytes[textEnd - 1] == UInt8(ascii: "\r") {
+            textEnd -= 1
+        }
+        return (start..<textEnd, next)
+    }
+
+    /// Applies a directive at `location`, and notes the syscall a rule line named (its rules
+    /// were made as it was read).
+    private mutating func apply(_ statement: StatementSyntax, at location: TextPolicyLocation) throws {
         func at(_ column: Int) -> TextPolicyLocation {
             var l = location
             l.column = column
@@ -140,19 +146,13 @@ struct TextPolicyParser {
             }
         case .include(let name, let column):
             try include(name, from: at(column))
-        case .rule(let syntax):
-            if !syntax.isGroup, named.insert(syntax.target.text).inserted {
-                namedSyscalls.append((syntax.target.text, at(syntax.target.column)))
+        case .rule(let syscall?, let column):
+            if !named[syscall] {
+                named[syscall] = true
+                namedSyscalls.append((syscalls.entries[syscall].name, at(column)))
             }
-            if syntax.alternativesStreamed {
-                if let failure = streamed.failure { throw failure }
-                if rules.isEmpty { rules = streamed.rules } else { rules += streamed.rules }  // no copy for the first
-                warnings += streamed.resolver.warnings
-                return
-            }
-            var resolver = TextPolicyResolver(vocabulary: vocabulary, location: location)
-            rules += try resolver.rules(for: syntax)
-            warnings += resolver.warnings
+        case .rule(nil, _):
+            break
         }
     }
 

@@ -1,12 +1,18 @@
-/// Turns parsed rule lines into `Rule`s: expands groups, resolves argument names, constants and
+/// Turns the alternatives of rule lines into `Rule`s: resolves argument names, constants and
 /// widths against the vocabulary, and checks that values fit their argument.
 struct TextPolicyResolver {
     let vocabulary: TextPolicyVocabulary
-    let location: TextPolicyLocation
+    private let table: SyscallTable
+    /// Where the line at hand is (the column of each error and warning is its own).
+    var location: TextPolicyLocation
     var warnings: [TextPolicyDiagnostic] = []
+    /// The warning for an `argN` beyond a syscall's arguments, by definition and index: one
+    /// string for every rule that says it.
+    private var beyondArgumentsMessages: [Int: String] = [:]
 
     init(vocabulary: TextPolicyVocabulary, location: TextPolicyLocation) {
         self.vocabulary = vocabulary
+        self.table = vocabulary.table
         self.location = location
     }
 
@@ -22,128 +28,128 @@ struct TextPolicyResolver {
         warnings.append(l.error(message))
     }
 
-    mutating func rules(for syntax: RuleSyntax) throws -> [Rule] {
-        var out: [Rule] = []
-        for syscall in try members(of: syntax) {
-            if syntax.alternatives.isEmpty {
-                out.append(Rule(syscall: syscall, action: syntax.action))
-                continue
-            }
-            for alternative in syntax.alternatives {
-                out.append(try rule(for: syntax, syscall: syscall, alternative: alternative))
-            }
-        }
-        return out
+    /// The syscall a rule is made for, and the group that named it, if any.
+    private struct Target {
+        var syscall: String
+        var definition: Int?
+        var group: String?
+
+        /// What messages add for a member of a group.
+        var origin: String { group.map { " (in \(syscall), a member of \($0))" } ?? "" }
     }
 
-    /// The rule of one alternative of `syntax` for `syscall` (one of its members).
-    mutating func rule(for syntax: RuleSyntax, syscall: String, alternative: [ConditionSyntax]) throws -> Rule {
-        let origin = syntax.isGroup ? " (in \(syscall), a member of \(syntax.target.text))" : ""
+    /// The rule of one alternative for `syscall` (named by the line, or a member of `group`).
+    mutating func rule(for syscall: TextPolicySyscallNames.Entry, inGroup group: String?, action: Action,
+                       _ alternative: AlternativeSyntax) throws -> Rule {
+        let target = Target(syscall: syscall.name, definition: syscall.definition, group: group)
+        let conditions = alternative.conditions
         // What the rule's `==` conditions say of each argument picks the decoder of the
-        // others (setsockopt's `optname` by its `level`). Worked out on a copy, so that
-        // its warnings and errors are not reported twice.
-        // A lone condition has no others to pick a decoder for.
+        // others (setsockopt's `optname` by its `level`): worked out without reporting, so that
+        // warnings and errors are not reported twice. Only constant names need it.
         var known: [Int: UInt64] = [:]
-        if alternative.count > 1 {
-            var scratch = self
-            scratch.warnings = []
-            for c in alternative where c.op == .eq {
-                if let r = try? scratch.condition(c, syscall: syscall, origin: origin, known: [:]) { known[r.index] = r.value }
+        if conditions.count > 1,
+           conditions.contains(where: { alternative.hasName($0.value) || $0.mask.map(alternative.hasName) == true }) {
+            for c in conditions where c.op == .eq {
+                if let r = try? condition(c, alternative, target, known: [:], report: false) { known[r.index] = r.value }
             }
         }
-        let conditions = try alternative.map { try condition($0, syscall: syscall, origin: origin, known: known) }
-        return Rule(syscall: syscall, action: syntax.action, conditions: conditions)
+        var resolved: [Condition] = []
+        resolved.reserveCapacity(conditions.count)
+        for c in conditions { resolved.append(try condition(c, alternative, target, known: known, report: true)) }
+        return Rule(syscall: syscall.name, action: action, conditions: resolved)
     }
 
-    func members(of syntax: RuleSyntax) throws -> [String] {
-        let name = syntax.target.text
-        if syntax.isGroup {
-            guard let members = vocabulary.groupMembers(name) else {
-                throw error("unknown syscall group '\(name)'" + didYouMean(closestMatches(to: name, in: vocabulary.groupNames())),
-                            at: syntax.target.column)
-            }
-            return members
-        }
-        guard vocabulary.table.definition(named: name) != nil || vocabulary.table.otherArchitectureNames.contains(name) else {
-            throw error("unknown syscall '\(name)'" + didYouMean(vocabulary.table.closestNames(to: name)), at: syntax.target.column)
-        }
-        return [name]
-    }
-
-    /// What the text calls an argument: its index, name, width, and whether its C type is signed.
+    /// What the text calls an argument: its index and width, and the table's argument when the
+    /// syscall has one there.
     private struct ArgumentInfo {
         var index: Int
-        var name: String
-        var cType: String?
         var width: ArgWidth
+        var argument: SyscallArgument?
+        /// The name as written, for an argument the syscall does not have.
+        var written: String
+
+        var name: String { argument?.name ?? written }
+        var cType: String? { argument?.cType }
         /// Worked out only for the comparisons that need it (it reads the C type's words).
-        var isSigned: Bool { cType.map(TextPolicyResolver.isSignedType) ?? false }
+        var isSigned: Bool { argument.map { TextPolicyResolver.isSignedType($0.cType) } ?? false }
     }
 
-    private mutating func argument(_ word: Word, syscall: String, origin: String) throws -> ArgumentInfo {
-        let definition = vocabulary.table.definition(named: syscall)
-        let arguments = definition?.arguments ?? []
+    private mutating func argument(_ word: NameSyntax, _ source: TextPolicySource, _ target: Target,
+                                   report: Bool) throws -> ArgumentInfo {
+        let arguments = target.definition.map { table.definitions[$0].arguments } ?? []
         let index: Int
-        if let i = TextPolicyLineParser.argumentIndex(word.text) {
+        if let i = TextPolicyLineParser.argumentIndex(source, word.range) {
             index = i
-        } else if let i = definition?.argumentIndex(named: word.text) {
+        } else if let i = TextPolicyLineParser.argumentIndex(named: word.range, in: arguments, source) {
             index = i
         } else {
             // Each argument with the man page's names for it: `cmd (request)`.
             let listed = arguments.isEmpty ? "arg0...arg5"
                 : arguments.map(\.nameWithAliases).joined(separator: ", ") + ", or arg0...arg\(arguments.count - 1)"
             let names = arguments.flatMap { [$0.name] + $0.aliases }
-            throw error("'\(syscall)' has no argument '\(word.text)'\(origin); expected \(listed)"
-                        + didYouMean(closestMatches(to: word.text, in: names)), at: word.column)
+            let written = source.text(word.range)
+            throw error("'\(target.syscall)' has no argument '\(written)'\(target.origin); expected \(listed)"
+                        + didYouMean(closestMatches(to: written, in: names)), at: word.column)
         }
         guard index < arguments.count else {
-            if definition != nil {
-                warn("'\(syscall)' takes \(arguments.count) argument\(arguments.count == 1 ? "" : "s"); '\(word.text)' is not one of them and is compared on 64 bits\(origin)",
-                     at: word.column)
+            let written = source.text(word.range)
+            if let d = target.definition, report {
+                let key = d * 8 + index
+                if target.group == nil, let message = beyondArgumentsMessages[key] {
+                    warn(message, at: word.column)
+                } else {
+                    let message = "'\(target.syscall)' takes \(arguments.count) argument\(arguments.count == 1 ? "" : "s"); '\(written)' is not one of them and is compared on 64 bits\(target.origin)"
+                    if target.group == nil { beyondArgumentsMessages[key] = message }
+                    warn(message, at: word.column)
+                }
             }
-            return ArgumentInfo(index: index, name: word.text, cType: nil, width: .bits64)
+            return ArgumentInfo(index: index, width: .bits64, argument: nil, written: written)
         }
         let a = arguments[index]
-        return ArgumentInfo(index: index, name: a.name, cType: a.cType, width: a.width)
+        return ArgumentInfo(index: index, width: a.width, argument: a, written: "")
     }
 
-    private mutating func condition(_ c: ConditionSyntax, syscall: String, origin: String,
-                                    known: [Int: UInt64]) throws -> Condition {
-        let arg = try argument(c.argument, syscall: syscall, origin: origin)
-        if c.op == .lt || c.op == .le || c.op == .gt || c.op == .ge, arg.isSigned {
-            warn("'\(c.argument.text)' is a signed \(arg.cType ?? "") but '\(c.op.symbol)' compares unsigned: negative values count as large numbers\(origin)",
+    private mutating func condition(_ c: ConditionSyntax, _ alternative: AlternativeSyntax, _ target: Target,
+                                    known: [Int: UInt64], report: Bool) throws -> Condition {
+        let arg = try argument(c.argument, alternative.source, target, report: report)
+        if report, c.op == .lt || c.op == .le || c.op == .gt || c.op == .ge, arg.isSigned {
+            warn("'\(alternative.source.text(c.argument.range))' is a signed \(arg.cType ?? "") but '\(c.op.symbol)' compares unsigned: negative values count as large numbers\(target.origin)",
                  at: c.opColumn)
         }
-        let v = try value(c.value, syscall: syscall, argument: arg, origin: origin, known: known)
+        let v = try value(c.value, alternative, syscall: target.syscall, argument: arg, origin: target.origin, known: known)
         if let maskSyntax = c.mask {
-            let mask = try value(maskSyntax, syscall: syscall, argument: arg, origin: origin, known: known)
+            let mask = try value(maskSyntax, alternative, syscall: target.syscall, argument: arg, origin: target.origin, known: known)
             return Condition(index: arg.index, op: .maskedEq, value: mask, valueTwo: v, width: arg.width)
         }
         return Condition(index: arg.index, op: c.op, value: v, width: arg.width)
     }
 
-    private func value(_ v: ValueSyntax, syscall: String, argument arg: ArgumentInfo, origin: String,
-                       known: [Int: UInt64]) throws -> UInt64 {
-        var others = known
-        others[arg.index] = nil
+    private func value(_ v: ValueSyntax, _ alternative: AlternativeSyntax, syscall: String, argument arg: ArgumentInfo,
+                       origin: @autoclosure () -> String, known: [Int: UInt64]) throws -> UInt64 {
         var result: UInt64 = 0
-        for (term, column) in v.terms {
-            switch term {
-            case .number(let n):
-                result |= n
-            case .negative(let n):
+        for term in alternative.terms[v.terms] {
+            switch term.kind {
+            case .number:
+                result |= term.value
+            case .negative:
+                let n = term.value
                 let limit: UInt64 = arg.width == .bits32 ? 1 << 31 : 1 << 63
                 guard n <= limit else {
-                    throw error("-\(n) is below the smallest \(arg.width.rawValue)-bit value (-\(limit)) of '\(arg.name)'\(origin)", at: column)
+                    throw error("-\(n) is below the smallest \(arg.width.rawValue)-bit value (-\(limit)) of '\(arg.name)'\(origin())",
+                                at: term.column)
                 }
                 result |= (0 &- n) & arg.width.mask
-            case .name(let name):
+            case .name:
+                let name = alternative.source.text(term.range)
+                var others = known
+                others[arg.index] = nil
                 let decoder = vocabulary.decoder(syscall, arg.index, others) ?? vocabulary.decoder(syscall, arg.index)
                 guard let n = Self.value(of: name, in: decoder) ?? Self.value(of: name, in: vocabulary.decoder(syscall, arg.index))
                     ?? vocabulary.constant(name) else {
                     var near = closestMatches(to: name, in: decoder?.constantNames ?? [])
                     if near.isEmpty { near = closestMatches(to: name, in: vocabulary.constantNames()) }
-                    throw error("unknown constant '\(name)' for '\(arg.name)' of '\(syscall)'\(origin)" + didYouMean(near), at: column)
+                    throw error("unknown constant '\(name)' for '\(arg.name)' of '\(syscall)'\(origin())" + didYouMean(near),
+                                at: term.column)
                 }
                 result |= n
             }
@@ -151,7 +157,7 @@ struct TextPolicyResolver {
         if arg.width == .bits32 {
             // A 32-bit value, or a negative 32-bit value sign-extended to 64 bits (AT_FDCWD).
             guard result <= 0xFFFF_FFFF || result >> 31 == 0x1_FFFF_FFFF else {
-                throw error("value '\(v.text)' (0x\(String(result, radix: 16))) does not fit the 32-bit argument '\(arg.name)' (\(arg.cType ?? "32 bits")) of '\(syscall)'\(origin)",
+                throw error("value '\(alternative.text(of: v))' (0x\(String(result, radix: 16))) does not fit the 32-bit argument '\(arg.name)' (\(arg.cType ?? "32 bits")) of '\(syscall)'\(origin())",
                             at: v.column)
             }
             result &= 0xFFFF_FFFF
@@ -171,21 +177,34 @@ struct TextPolicyResolver {
     /// reads as for argument `index` of `syscall`, or nil when the reader would refuse it.
     static func value(ofText text: String, syscall: String, index: Int, width: ArgWidth, known: [Int: UInt64],
                       vocabulary: TextPolicyVocabulary) -> UInt64? {
-        let location = TextPolicyLocation(file: "", line: 1, column: 1)
-        guard let tokens = try? TextPolicyLexer.tokens(of: text, at: location), tokens.count % 2 == 1 else { return nil }
-        var terms: [(term: ValueSyntax.Term, column: Int)] = []
-        for (i, t) in tokens.enumerated() {
-            switch (i % 2, t.kind) {
-            case (1, .symbol("|")): continue
-            case (0, .number(let n)): terms.append((.number(n), t.column))
-            case (0, .negative(let n)): terms.append((.negative(n), t.column))
-            case (0, .word(let w)): terms.append((.name(w), t.column))
-            default: return nil
+        TextPolicySource.with(text) { source -> UInt64? in
+            var lexer = TextPolicyLexer(source: source, file: "")
+            lexer.start(line: 0..<source.count, number: 1)
+            var terms: [TermSyntax] = []
+            var position = 0
+            while true {
+                let next: Token?
+                do { next = try lexer.next() } catch { return nil }
+                guard let t = next else { break }
+                defer { position += 1 }
+                if position % 2 == 1 {
+                    guard t.kind == .symbol, t.symbol == .or else { return nil }
+                    continue
+                }
+                switch t.kind {
+                case .number: terms.append(TermSyntax(kind: .number, value: t.value, range: t.range, column: t.column))
+                case .negative: terms.append(TermSyntax(kind: .negative, value: t.value, range: t.range, column: t.column))
+                case .word: terms.append(TermSyntax(kind: .name, value: 0, range: t.range, column: t.column))
+                default: return nil
+                }
             }
+            guard position % 2 == 1 else { return nil }
+            let resolver = TextPolicyResolver(vocabulary: vocabulary, location: lexer.location)
+            let arg = ArgumentInfo(index: index, width: width, argument: nil, written: "")
+            let alternative = AlternativeSyntax(source: source, conditions: [], terms: terms)
+            return try? resolver.value(ValueSyntax(terms: 0..<terms.count, column: 1), alternative, syscall: syscall,
+                                       argument: arg, origin: "", known: known)
         }
-        let resolver = TextPolicyResolver(vocabulary: vocabulary, location: location)
-        let arg = ArgumentInfo(index: index, name: "", cType: nil, width: width)
-        return try? resolver.value(ValueSyntax(terms: terms, column: 1, text: text), syscall: syscall, argument: arg, origin: "", known: known)
     }
 
     /// Whether a kernel C type is a signed integer (`int`, `long`, `pid_t`, `off_t`, ...).

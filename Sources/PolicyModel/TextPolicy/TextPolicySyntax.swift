@@ -1,11 +1,14 @@
-/// One line of a text policy, parsed but not yet resolved against the syscall table.
+/// One line of a text policy, parsed. A rule line's rules are made while it is parsed
+/// (`TextPolicyRuleStream`); what is left is the directives, and where a rule named its syscall.
 enum StatementSyntax: Sendable {
     case defaultAction(Action)
     case badArchAction(Action)
     case architectures([Word])
     case flags([Word])
     case include(path: String, column: Int)
-    case rule(RuleSyntax)
+    /// A rule line, its rules made. `syscall` is the `TextPolicySyscallNames` entry of the
+    /// syscall it names (nil for a group), at `column`.
+    case rule(syscall: Int?, column: Int)
 }
 
 /// A word and the column it starts at.
@@ -14,37 +17,57 @@ struct Word: Sendable {
     var column: Int
 }
 
-/// `target: action [if expression]` or `target: expression`.
-struct RuleSyntax: Sendable {
-    /// A syscall name, or a group name with its `@`.
-    var target: Word
-    var isGroup: Bool
-    var action: Action
-    /// Alternatives (`||`), each a list of conditions that must all hold (`&&`); empty for an
-    /// unconditional rule, and when they went to the line parser's `alternativeSink`.
-    var alternatives: [[ConditionSyntax]]
-    /// The alternatives went to the line parser's `alternativeSink` as they were read.
-    var alternativesStreamed = false
+/// A name in the source: its bytes and the column it starts at.
+struct NameSyntax {
+    var range: Range<Int>
+    var column: Int
+}
+
+/// One term of a value: a number, a negative number or a constant name.
+struct TermSyntax {
+    enum Kind {
+        case number
+        /// `-N`: `value` is the magnitude.
+        case negative
+        case name
+    }
+
+    var kind: Kind
+    var value: UInt64
+    /// The term as written (with its `-`).
+    var range: Range<Int>
+    var column: Int
+}
+
+/// `term | term | ...`: `terms` indexes the line's list of terms.
+struct ValueSyntax {
+    var terms: Range<Int>
+    var column: Int
 }
 
 /// `argument OP value`, or `argument & mask == value`.
-struct ConditionSyntax: Sendable {
-    var argument: Word
+struct ConditionSyntax {
+    var argument: NameSyntax
     var op: CompareOp
     var opColumn: Int
     var mask: ValueSyntax?
     var value: ValueSyntax
 }
 
-/// `term | term | ...`, each a number, a negative number or a constant name.
-struct ValueSyntax: Sendable {
-    enum Term: Sendable {
-        case number(UInt64)
-        case negative(UInt64)
-        case name(String)
+/// The conditions of one alternative (`&&`) and the terms of their values, with the bytes they
+/// were read from.
+struct AlternativeSyntax {
+    var source: TextPolicySource
+    var conditions: ArraySlice<ConditionSyntax>
+    var terms: [TermSyntax]
+
+    /// `O_RDONLY|O_CLOEXEC`: the value's terms as written, joined by `|`.
+    func text(of value: ValueSyntax) -> String {
+        terms[value.terms].map { source.text($0.range) }.joined(separator: "|")
     }
 
-    var terms: [(term: Term, column: Int)]
-    var column: Int
-    var text: String
+    /// Whether a term of `value` is a constant name (whose meaning may depend on the others).
+    func hasName(_ value: ValueSyntax) -> Bool {
+        terms[value.terms].contains { $0.kind == .name }
+    }
 }
