@@ -22,6 +22,13 @@ public struct Rule: Hashable, Sendable {
         set { storedConditions = StoredConditions(newValue) }
     }
 
+    /// The condition of a rule with exactly one, read without making an array (for loops over
+    /// millions of rules).
+    public var onlyCondition: Condition? {
+        if case .one(let condition) = storedConditions { return condition }
+        return nil
+    }
+
     /// A rule's conditions as they are kept: most rules have one condition, held in the rule
     /// itself rather than in an array of its own (a policy of a million one-condition rules takes
     /// 48 bytes a rule instead of 96). Always in this normal form, so the synthesised equality of
