@@ -3,17 +3,51 @@
 public struct Rule: Hashable, Sendable {
     public var syscall: String
     public var action: Action
-    public var conditions: [Condition]
+    private var storedConditions: StoredConditions
 
     public init(syscall: String, action: Action, conditions: [Condition] = []) {
         self.syscall = syscall
         self.action = action
-        self.conditions = conditions
+        self.storedConditions = StoredConditions(conditions)
+    }
+
+    /// The conditions that must all hold (AND); none for a rule that always applies.
+    public var conditions: [Condition] {
+        get {
+            switch storedConditions {
+            case .one(let condition): return [condition]
+            case .list(let list): return list
+            }
+        }
+        set { storedConditions = StoredConditions(newValue) }
+    }
+
+    /// The condition of a rule with exactly one, read without making an array (for loops over
+    /// millions of rules).
+    public var onlyCondition: Condition? {
+        if case .one(let condition) = storedConditions { return condition }
+        return nil
+    }
+
+    /// A rule's conditions as they are kept: most rules have one condition, held in the rule
+    /// itself rather than in an array of its own (a policy of a million one-condition rules takes
+    /// 48 bytes a rule instead of 96). Always in this normal form, so the synthesised equality of
+    /// `Rule` is that of the conditions.
+    private enum StoredConditions: Hashable, Sendable {
+        case one(Condition)
+        case list([Condition])
+
+        init(_ conditions: [Condition]) {
+            self = conditions.count == 1 ? .one(conditions[0]) : .list(conditions)
+        }
     }
 
     /// Whether every condition holds for `data`'s arguments on `arch`.
     public func matches(_ data: SeccompData, on arch: Arch) -> Bool {
-        conditions.allSatisfy { $0.holds(for: data.args[$0.index], on: arch) }
+        switch storedConditions {
+        case .one(let c): return c.holds(for: data.args[c.index], on: arch)
+        case .list(let list): return list.allSatisfy { $0.holds(for: data.args[$0.index], on: arch) }
+        }
     }
 }
 

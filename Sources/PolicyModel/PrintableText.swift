@@ -3,6 +3,7 @@ extension String {
     /// hostile file) written as `\u{0}`, and a run of more than `maxRun` characters without a
     /// space (a name of a megabyte) cut, saying how much was left out. Line breaks and tabs stay.
     public func printableForMessage(maxRun: Int = 256) -> String {
+        if isPrintableASCII(maxRun: maxRun) { return self }
         var out = ""
         var run = 0
         var cut = 0
@@ -27,5 +28,25 @@ extension String {
         }
         if cut > 0 { out += "...(\(cut) more characters)" }
         return out
+    }
+
+    /// Whether the message is plain printable ASCII without a run longer than `maxRun`: then
+    /// `printableForMessage` has nothing to change (the common case, checked on the bytes).
+    private func isPrintableASCII(maxRun: Int) -> Bool {
+        var copy = self
+        return copy.withUTF8 { bytes in
+            var run = 0
+            for byte in bytes {
+                if byte == 0x20 || byte == 0x0A || byte == 0x09 {
+                    run = 0
+                } else if byte > 0x20 && byte < 0x7F {
+                    run += 1
+                    if run > maxRun { return false }
+                } else {
+                    return false
+                }
+            }
+            return true
+        }
     }
 }

@@ -8,7 +8,25 @@ import Testing
         #expect(MemoryLayout<CompareOp>.size == 1)
         #expect(MemoryLayout<ArgWidth>.size == 1)
         #expect(MemoryLayout<Condition>.stride == 24)
-        #expect(MemoryLayout<Rule>.stride == 32)
+        // A one-condition rule keeps its condition inline: 48 bytes and no array of its own
+        // (was 32 bytes plus a 64-byte heap block).
+        #expect(MemoryLayout<Rule>.stride == 48)
+    }
+
+    @Test func ruleConditionsReadAndWriteAsAnArray() {
+        let a = Condition(index: 0, op: .eq, value: 1)
+        let b = Condition(index: 1, op: .gt, value: 2)
+        var rule = Rule(syscall: "read", action: .allow, conditions: [a])
+        #expect(rule.conditions == [a])
+        rule.conditions.append(b)
+        #expect(rule.conditions == [a, b])
+        #expect(rule == Rule(syscall: "read", action: .allow, conditions: [a, b]))
+        rule.conditions.removeLast()
+        #expect(rule == Rule(syscall: "read", action: .allow, conditions: [a]))
+        #expect(Set([rule, Rule(syscall: "read", action: .allow, conditions: [a])]).count == 1)
+        rule.conditions = []
+        #expect(rule.conditions.isEmpty && rule == Rule(syscall: "read", action: .allow))
+        #expect(rule != Rule(syscall: "read", action: .allow, conditions: [a]))
     }
 
     @Test func indexReadsAndWritesAsBefore() {

@@ -278,6 +278,45 @@ import TestSupport
         #expect(witness == overlaps)
     }
 
+    @Test("many rules of one syscall are written in linear time until the pairs to compare run out, then refused")
+    func manyRulesOfOneSyscall() throws {
+        func policy(_ count: Int) -> Policy {
+            Policy(defaultAction: .allow, architectures: [.x86_64], rules: (0..<count).map { i in
+                Rule(syscall: "read", action: .errno(UInt16(1 + i % 100)), conditions: [Condition(index: 0, op: .eq, value: UInt64(i))])
+            })
+        }
+        let fits = policy(1500)  // about 1.1M pairs with different actions
+        let back = try OCIProfile.read(try OCIWriter.encode(fits), source: "f.json", target: Self.target, table: Self.table).policy
+        for fd: UInt64 in [0, 7, 1499, 1500] {
+            let data = SeccompData(nr: 0, arch: .x86_64, args: [fd])
+            #expect(back.decide(data, table: Self.table) == fits.decide(data, table: Self.table), "fd \(fd)")
+        }
+        // 2100 rules: about 2.2M pairs, over OCIRuntimeRules.maxComparisons.
+        #expect(OCIRuntimeRules.maxComparisons == 2_000_000)
+        #expect { try OCIWriter.encode(policy(2100)) } throws: { error in
+            "\(error)".contains("read has 2100 rules with different actions, too many to check")
+        }
+    }
+
+    @Test("one-test rules (the quick path) overlap exactly when the same tests beside an always-true one do", arguments: 0..<500)
+    func quickOverlapAgrees(seed: Int) {
+        var rng = SplitMix64(seed: UInt64(seed))
+        func test() -> Condition {
+            let op = CompareOp.allCases[Int(rng.next() % UInt64(CompareOp.allCases.count))]
+            let edges: [UInt64] = [0, 1, 5, 6, 0xFFFF_FFFF, 0x1_0000_0000, 0x1_0000_0005, .max]
+            let value = rng.next() % 2 == 0 ? edges[Int(rng.next() % UInt64(edges.count))] : rng.next() % 8
+            return Condition(index: Int(rng.next() % 2), op: op, value: value, valueTwo: rng.next() % 8,
+                             width: rng.next() % 2 == 0 ? .bits32 : .bits64)
+        }
+        let x = test(), y = test()
+        let always = Condition(index: 5, op: .ge, value: 0)
+        let quick = Rule(syscall: "read", action: .allow, conditions: [x])
+            .mayOverlap(with: Rule(syscall: "read", action: .log, conditions: [y]))
+        let general = Rule(syscall: "read", action: .allow, conditions: [x, always])
+            .mayOverlap(with: Rule(syscall: "read", action: .log, conditions: [y, always]))
+        #expect(quick == general, "\(x) vs \(y)")
+    }
+
     @Test("the smallest value with fixed bits at or above a bound", arguments: 0..<2000)
     func smallestMatch(seed: Int) {
         var rng = SplitMix64(seed: UInt64(seed))

@@ -31,12 +31,20 @@ enum OCIRuntimeRules {
         return result
     }
 
+    /// The most pairs of one syscall's rules compared for overlaps (quadratic in its rules): a
+    /// syscall with more is refused rather than written after minutes.
+    static let maxComparisons = 2_000_000
+
     private static func rules(of input: [Rule], defaultAction: Action) throws -> [Rule] {
         // 1. Unreachable rules: a rule whose tests a more restrictive rule repeats exactly, and
         //    every rule not more restrictive than an unconditional one.
-        var rules = input.filter { r in
-            !input.contains { $0.action.isMoreRestrictive(than: r.action) && Set($0.conditions) == Set(r.conditions) }
+        var strongest: [Set<Condition>: Action] = [:]
+        for r in input {
+            let tests = Set(r.conditions)
+            if let known = strongest[tests], !r.action.isMoreRestrictive(than: known) { continue }
+            strongest[tests] = r.action
         }
+        var rules = input.filter { r in !strongest[Set(r.conditions)]!.isMoreRestrictive(than: r.action) }
         if let top = Action.mostRestrictive(rules.filter { $0.conditions.isEmpty }.map(\.action)) {
             let unconditional = rules.first { $0.conditions.isEmpty && $0.action == top }!
             rules = [unconditional] + rules.filter { !$0.conditions.isEmpty && $0.action.isMoreRestrictive(than: top) }
@@ -55,18 +63,30 @@ enum OCIRuntimeRules {
             rules = [Rule(syscall: u.syscall, action: u.action, conditions: tests.map(negated).sorted { $0.index < $1.index })]
                 + stronger
         }
+        // Steps 3 and 4 compare rules pairwise: refuse a syscall with more pairs than can be checked.
+        var budget = maxComparisons
+        func compare(_ a: Rule, _ b: Rule) throws -> Bool {
+            budget -= 1
+            if budget < 0 {
+                throw OCIWriteError(message: "\(a.syscall) has \(input.count) rules with different actions, too many to check "
+                    + "that no two can match the same call (runc (libseccomp) does not pick the more restrictive action); "
+                    + "merge its rules into fewer, or give them one action")
+            }
+            return a.mayOverlap(with: b)
+        }
         // 3. Rules with the default action.
         let defaults = rules.filter { $0.action == defaultAction }
         rules.removeAll { $0.action == defaultAction }
         for d in defaults {
-            if let weaker = rules.first(where: { defaultAction.isMoreRestrictive(than: $0.action) && d.mayOverlap(with: $0) }) {
+            if let weaker = try rules.first(where: { try defaultAction.isMoreRestrictive(than: $0.action) && compare(d, $0) }) {
                 throw OCIWriteError(message: "\(text(d)) has the default action, which OCI runtimes (runc) drop, "
                     + "and it narrows the less restrictive \(text(weaker))")
             }
         }
         // 4. Different actions must not meet.
         for i in rules.indices {
-            for j in rules.indices where j > i && rules[i].action != rules[j].action && rules[i].mayOverlap(with: rules[j]) {
+            for j in rules.indices where j > i && rules[i].action != rules[j].action {
+                guard try compare(rules[i], rules[j]) else { continue }
                 throw OCIWriteError(message: "\(text(rules[i])) and \(text(rules[j])) can match the same call: "
                     + "runc (libseccomp) does not pick the more restrictive action; make their tests exclude each other")
             }

@@ -107,8 +107,10 @@ public enum OCIWriter {
         }
         var runtime = try OCIRuntimeRules.rules(for: folded)
         runtime += try OCILibseccompForms.multiplexed(runtime, policy: folded)
+        var rulesPerSyscall: [String: Int] = [:]
+        for rule in runtime { rulesPerSyscall[rule.syscall, default: 0] += 1 }
         let written = try runtime.flatMap { rule in
-            let several = runtime.filter { $0.syscall == rule.syscall }.count > 1
+            let several = rulesPerSyscall[rule.syscall, default: 0] > 1
             guard let forms = OCILibseccompForms.rules(rule, .init(folded, severalRules: several)) else {
                 throw OCIWriteError(message: "\(OCIRuntimeRules.text(rule)) cannot be written for libseccomp: it compares "
                     + "32-bit arguments on all 64 bits and merges range tests of several rules of one syscall wrongly, so "
@@ -123,16 +125,20 @@ public enum OCIWriter {
             let key = "\(sortKey(rule.action))|" + conditions.map { "\($0.index) \($0.op.rawValue) \($0.value) \($0.valueTwo)" }.joined(separator: ",")
             groups[key, default: Entry(names: [], action: rule.action, conditions: conditions)].names.append(rule.syscall)
         }
-        var entries = Array(groups.values)
-        for i in entries.indices { entries[i].names = Array(Set(entries[i].names)).sorted() }
-        entries.sort { a, b in
-            if a.conditions.isEmpty != b.conditions.isEmpty { return a.conditions.isEmpty }
-            if a.conditions.isEmpty { return sortKey(a.action) < sortKey(b.action) }
-            if a.names != b.names { return a.names.lexicographicallyPrecedes(b.names) }
-            if a.action != b.action { return sortKey(a.action) < sortKey(b.action) }
-            return conditionKey(a.conditions).lexicographicallyPrecedes(conditionKey(b.conditions))
+        // Each entry's sort keys made once (not in every comparison).
+        var keyed = groups.values.map { entry in
+            var entry = entry
+            entry.names = Array(Set(entry.names)).sorted()
+            return (entry: entry, action: sortKey(entry.action), conditions: conditionKey(entry.conditions))
         }
-        return entries
+        keyed.sort { a, b in
+            if a.entry.conditions.isEmpty != b.entry.conditions.isEmpty { return a.entry.conditions.isEmpty }
+            if a.entry.conditions.isEmpty { return a.action < b.action }
+            if a.entry.names != b.entry.names { return a.entry.names.lexicographicallyPrecedes(b.entry.names) }
+            if a.entry.action != b.entry.action { return a.action < b.action }
+            return a.conditions.lexicographicallyPrecedes(b.conditions)
+        }
+        return keyed.map(\.entry)
     }
 
     private static func sortKey(_ a: Action) -> String {
