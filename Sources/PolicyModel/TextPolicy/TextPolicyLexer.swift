@@ -99,6 +99,14 @@ struct TextPolicyLexer {
             columnIndex = lineStart
             columnAtIndex = 1
         }
+        if let base = source.bytes.baseAddress {
+            // Eight bytes at a time: each but a continuation byte (10xxxxxx) starts a scalar.
+            while columnIndex + 8 <= index {
+                let w = UnsafeRawPointer(base + columnIndex).loadUnaligned(as: UInt64.self)
+                columnAtIndex += 8 - (w & ~(w << 1) & 0x8080_8080_8080_8080).nonzeroBitCount
+                columnIndex += 8
+            }
+        }
         while columnIndex < index {
             if source[columnIndex] & 0xC0 != 0x80 { columnAtIndex += 1 }
             columnIndex += 1

@@ -12,8 +12,8 @@ struct TextPolicyLineParser {
     private let syscalls: TextPolicySyscallNames
     /// The alternatives of the rule at hand, not yet made into rules: their conditions, the
     /// terms of their values, and (for a group's rule) where each alternative's conditions are.
-    private var conditions: [ConditionSyntax] = []
-    private var terms: [TermSyntax] = []
+    private var conditions = ReusedList<ConditionSyntax>()
+    private var terms = ReusedList<TermSyntax>()
     private var alternatives: [Range<Int>] = []
 
     static let directives = ["default", "arch", "include", "badarch", "flags"]
@@ -184,8 +184,8 @@ struct TextPolicyLineParser {
                 unconditional = true
             }
         }
-        conditions.removeAll(keepingCapacity: true)
-        terms.removeAll(keepingCapacity: true)
+        conditions.removeAll()
+        terms.removeAll()
         alternatives.removeAll(keepingCapacity: true)
         switch target {
         case .syscall(let entry, let range):
@@ -210,11 +210,11 @@ struct TextPolicyLineParser {
                 throw error("unknown syscall group '\(group)'" + didYouMean(closestMatches(to: group, in: vocabulary.groupNames())),
                             column: column)
             }
-            let alternatives = self.alternatives.map { AlternativeSyntax(source: source, conditions: conditions[$0], terms: terms) }
+            let alternatives = self.alternatives.map {
+                AlternativeSyntax(source: source, conditions: conditions.storage[$0], terms: terms.storage)
+            }
             for member in members {
-                let syscall = syscalls.find(member).map { syscalls.entries[$0] }
-                    ?? TextPolicySyscallNames.Entry(name: member, definition: nil)
-                try stream.addRules(of: syscall, inGroup: group, action: action, alternatives: alternatives)
+                try stream.addRules(of: syscalls.entry(named: member), inGroup: group, action: action, alternatives: alternatives)
             }
             return .rule(syscall: nil, column: column)
         }
@@ -278,13 +278,14 @@ struct TextPolicyLineParser {
             } else if current == nil {
                 end = true
             } else {
-                let value = AlternativeSyntax(source: source, conditions: [], terms: terms)
+                let value = AlternativeSyntax(source: source, conditions: [], terms: terms.storage)
                 throw error("expected '&&', '||' or the end of the line after '\(source.text(c.argument.range)) \(c.op.symbol) \(c.mask.map { "\(value.text(of: $0)) == " } ?? "")\(value.text(of: c.value))', found \(found)")
             }
             if streaming {
-                stream.add(AlternativeSyntax(source: source, conditions: conditions[start...], terms: terms))
-                conditions.removeAll(keepingCapacity: true)
-                terms.removeAll(keepingCapacity: true)
+                stream.add(AlternativeSyntax(source: source, conditions: conditions.storage[start..<conditions.count],
+                                             terms: terms.storage))
+                conditions.removeAll()
+                terms.removeAll()
             } else {
                 alternatives.append(start..<conditions.count)
             }
@@ -306,7 +307,7 @@ struct TextPolicyLineParser {
         if o.symbol == .and {
             let mask = try value(after: "'&'")
             guard isSymbol(current, .eq) else {
-                let value = AlternativeSyntax(source: source, conditions: [], terms: terms)
+                let value = AlternativeSyntax(source: source, conditions: [], terms: terms.storage)
                 throw error("expected '==' after the mask '\(value.text(of: mask))' (a masked argument is compared with == only), found \(found)")
             }
             try advance()

@@ -30,25 +30,27 @@ struct TextPolicyResolver {
 
     /// The syscall a rule is made for, and the group that named it, if any.
     private struct Target {
-        var syscall: String
-        var definition: Int?
+        var syscall: TextPolicySyscallNames.Entry
         var group: String?
 
         /// What messages add for a member of a group.
-        var origin: String { group.map { " (in \(syscall), a member of \($0))" } ?? "" }
+        var origin: String { group.map { " (in \(syscall.name), a member of \($0))" } ?? "" }
     }
 
     /// The rule of one alternative for `syscall` (named by the line, or a member of `group`).
     mutating func rule(for syscall: TextPolicySyscallNames.Entry, inGroup group: String?, action: Action,
                        _ alternative: AlternativeSyntax) throws -> Rule {
-        let target = Target(syscall: syscall.name, definition: syscall.definition, group: group)
+        let target = Target(syscall: syscall, group: group)
         let conditions = alternative.conditions
+        if conditions.count == 1 {
+            let c = try condition(conditions[conditions.startIndex], alternative, target, known: [:], report: true)
+            return Rule(syscall: syscall.name, action: action, conditions: [c])
+        }
         // What the rule's `==` conditions say of each argument picks the decoder of the
         // others (setsockopt's `optname` by its `level`): worked out without reporting, so that
         // warnings and errors are not reported twice. Only constant names need it.
         var known: [Int: UInt64] = [:]
-        if conditions.count > 1,
-           conditions.contains(where: { alternative.hasName($0.value) || $0.mask.map(alternative.hasName) == true }) {
+        if conditions.contains(where: { alternative.hasName($0.value) || $0.mask.map(alternative.hasName) == true }) {
             for c in conditions where c.op == .eq {
                 if let r = try? condition(c, alternative, target, known: [:], report: false) { known[r.index] = r.value }
             }
@@ -59,66 +61,76 @@ struct TextPolicyResolver {
         return Rule(syscall: syscall.name, action: action, conditions: resolved)
     }
 
-    /// What the text calls an argument: its index and width, and the table's argument when the
-    /// syscall has one there.
+    /// What the text calls an argument: its index and width, and where the table has it.
     private struct ArgumentInfo {
         var index: Int
         var width: ArgWidth
-        var argument: SyscallArgument?
+        /// The definition whose argument it is; nil when the syscall has no argument there.
+        var definition: Int?
         /// The name as written, for an argument the syscall does not have.
         var written: String
 
-        var name: String { argument?.name ?? written }
-        var cType: String? { argument?.cType }
-        /// Worked out only for the comparisons that need it (it reads the C type's words).
-        var isSigned: Bool { argument.map { TextPolicyResolver.isSignedType($0.cType) } ?? false }
+        func name(in table: SyscallTable) -> String {
+            definition.map { table.definitions[$0].arguments[index].name } ?? written
+        }
+
+        func cType(in table: SyscallTable) -> String? {
+            definition.map { table.definitions[$0].arguments[index].cType }
+        }
+
+        /// Whether its C type is signed (read only for the comparisons that need it).
+        func isSigned(in table: SyscallTable) -> Bool {
+            cType(in: table).map(TextPolicyResolver.isSignedType) ?? false
+        }
     }
 
     private mutating func argument(_ word: NameSyntax, _ source: TextPolicySource, _ target: Target,
                                    report: Bool) throws -> ArgumentInfo {
-        let arguments = target.definition.map { table.definitions[$0].arguments } ?? []
+        let syscall = target.syscall
         let index: Int
         if let i = TextPolicyLineParser.argumentIndex(source, word.range) {
             index = i
-        } else if let i = TextPolicyLineParser.argumentIndex(named: word.range, in: arguments, source) {
+        } else if let d = syscall.definition,
+                  let i = TextPolicyLineParser.argumentIndex(named: word.range, in: table.definitions[d].arguments, source) {
             index = i
         } else {
             // Each argument with the man page's names for it: `cmd (request)`.
+            let arguments = syscall.definition.map { table.definitions[$0].arguments } ?? []
             let listed = arguments.isEmpty ? "arg0...arg5"
                 : arguments.map(\.nameWithAliases).joined(separator: ", ") + ", or arg0...arg\(arguments.count - 1)"
             let names = arguments.flatMap { [$0.name] + $0.aliases }
             let written = source.text(word.range)
-            throw error("'\(target.syscall)' has no argument '\(written)'\(target.origin); expected \(listed)"
+            throw error("'\(syscall.name)' has no argument '\(written)'\(target.origin); expected \(listed)"
                         + didYouMean(closestMatches(to: written, in: names)), at: word.column)
         }
-        guard index < arguments.count else {
+        guard index < syscall.argumentCount else {
             let written = source.text(word.range)
-            if let d = target.definition, report {
+            if let d = syscall.definition, report {
+                let count = syscall.argumentCount
                 let key = d * 8 + index
                 if target.group == nil, let message = beyondArgumentsMessages[key] {
                     warn(message, at: word.column)
                 } else {
-                    let message = "'\(target.syscall)' takes \(arguments.count) argument\(arguments.count == 1 ? "" : "s"); '\(written)' is not one of them and is compared on 64 bits\(target.origin)"
+                    let message = "'\(syscall.name)' takes \(count) argument\(count == 1 ? "" : "s"); '\(written)' is not one of them and is compared on 64 bits\(target.origin)"
                     if target.group == nil { beyondArgumentsMessages[key] = message }
                     warn(message, at: word.column)
                 }
             }
-            return ArgumentInfo(index: index, width: .bits64, argument: nil, written: written)
+            return ArgumentInfo(index: index, width: .bits64, definition: nil, written: written)
         }
-        let a = arguments[index]
-        return ArgumentInfo(index: index, width: a.width, argument: a, written: "")
+        return ArgumentInfo(index: index, width: syscall.width(of: index), definition: syscall.definition, written: "")
     }
 
     private mutating func condition(_ c: ConditionSyntax, _ alternative: AlternativeSyntax, _ target: Target,
                                     known: [Int: UInt64], report: Bool) throws -> Condition {
         let arg = try argument(c.argument, alternative.source, target, report: report)
-        if report, c.op == .lt || c.op == .le || c.op == .gt || c.op == .ge, arg.isSigned {
-            warn("'\(alternative.source.text(c.argument.range))' is a signed \(arg.cType ?? "") but '\(c.op.symbol)' compares unsigned: negative values count as large numbers\(target.origin)",
+        if report, c.op == .lt || c.op == .le || c.op == .gt || c.op == .ge, arg.isSigned(in: table) {
+            warn("'\(alternative.source.text(c.argument.range))' is a signed \(arg.cType(in: table) ?? "") but '\(c.op.symbol)' compares unsigned: negative values count as large numbers\(target.origin)",
                  at: c.opColumn)
         }
-        let v = try value(c.value, alternative, syscall: target.syscall, argument: arg, origin: target.origin, known: known)
+        let v = try value(c.value, alternative, syscall: target.syscall.name, argument: arg, origin: target.origin, known: known)
         if let maskSyntax = c.mask {
-            let mask = try value(maskSyntax, alternative, syscall: target.syscall, argument: arg, origin: target.origin, known: known)
+            let mask = try value(maskSyntax, alternative, syscall: target.syscall.name, argument: arg, origin: target.origin, known: known)
             return Condition(index: arg.index, op: .maskedEq, value: mask, valueTwo: v, width: arg.width)
         }
         return Condition(index: arg.index, op: c.op, value: v, width: arg.width)
@@ -135,7 +147,7 @@ struct TextPolicyResolver {
                 let n = term.value
                 let limit: UInt64 = arg.width == .bits32 ? 1 << 31 : 1 << 63
                 guard n <= limit else {
-                    throw error("-\(n) is below the smallest \(arg.width.rawValue)-bit value (-\(limit)) of '\(arg.name)'\(origin())",
+                    throw error("-\(n) is below the smallest \(arg.width.rawValue)-bit value (-\(limit)) of '\(arg.name(in: table))'\(origin())",
                                 at: term.column)
                 }
                 result |= (0 &- n) & arg.width.mask
@@ -148,7 +160,7 @@ struct TextPolicyResolver {
                     ?? vocabulary.constant(name) else {
                     var near = closestMatches(to: name, in: decoder?.constantNames ?? [])
                     if near.isEmpty { near = closestMatches(to: name, in: vocabulary.constantNames()) }
-                    throw error("unknown constant '\(name)' for '\(arg.name)' of '\(syscall)'\(origin())" + didYouMean(near),
+                    throw error("unknown constant '\(name)' for '\(arg.name(in: table))' of '\(syscall)'\(origin())" + didYouMean(near),
                                 at: term.column)
                 }
                 result |= n
@@ -157,7 +169,7 @@ struct TextPolicyResolver {
         if arg.width == .bits32 {
             // A 32-bit value, or a negative 32-bit value sign-extended to 64 bits (AT_FDCWD).
             guard result <= 0xFFFF_FFFF || result >> 31 == 0x1_FFFF_FFFF else {
-                throw error("value '\(alternative.text(of: v))' (0x\(String(result, radix: 16))) does not fit the 32-bit argument '\(arg.name)' (\(arg.cType ?? "32 bits")) of '\(syscall)'\(origin())",
+                throw error("value '\(alternative.text(of: v))' (0x\(String(result, radix: 16))) does not fit the 32-bit argument '\(arg.name(in: table))' (\(arg.cType(in: table) ?? "32 bits")) of '\(syscall)'\(origin())",
                             at: v.column)
             }
             result &= 0xFFFF_FFFF
@@ -200,7 +212,7 @@ struct TextPolicyResolver {
             }
             guard position % 2 == 1 else { return nil }
             let resolver = TextPolicyResolver(vocabulary: vocabulary, location: lexer.location)
-            let arg = ArgumentInfo(index: index, width: width, argument: nil, written: "")
+            let arg = ArgumentInfo(index: index, width: width, definition: nil, written: "")
             let alternative = AlternativeSyntax(source: source, conditions: [], terms: terms)
             return try? resolver.value(ValueSyntax(terms: 0..<terms.count, column: 1), alternative, syscall: syscall,
                                        argument: arg, origin: "", known: known)

@@ -71,3 +71,22 @@ struct AlternativeSyntax {
         terms[value.terms].contains { $0.kind == .name }
     }
 }
+
+/// A list emptied and filled again for each alternative of each line: emptying it keeps what it
+/// holds and only forgets how many (its elements are plain values).
+struct ReusedList<Element> {
+    /// The elements; those from `count` on are left over.
+    private(set) var storage: [Element] = []
+    private(set) var count = 0
+
+    mutating func append(_ element: Element) {
+        if count < storage.count {
+            storage[count] = element
+        } else {
+            storage.append(element)
+        }
+        count += 1
+    }
+
+    mutating func removeAll() { count = 0 }
+}

@@ -8,6 +8,22 @@ struct TextPolicySyscallNames {
         /// The index of its definition in `SyscallTable.definitions`; nil for a name known only
         /// on architectures the table does not cover.
         let definition: Int?
+        /// How many arguments the definition has, and which are 64 bits wide (bit `i` for
+        /// argument `i`): what most conditions need of it, without a copy of its arguments.
+        let argumentCount: Int
+        private let wide: UInt8
+
+        init(name: String, definition: Int?, arguments: [SyscallArgument] = []) {
+            self.name = name
+            self.definition = definition
+            argumentCount = arguments.count
+            var wide: UInt8 = 0
+            for (i, a) in arguments.enumerated() where a.width == .bits64 { wide |= 1 << i }
+            self.wide = wide
+        }
+
+        /// The width of argument `index` (< `argumentCount`).
+        func width(of index: Int) -> ArgWidth { wide >> index & 1 == 1 ? .bits64 : .bits32 }
     }
 
     private(set) var entries: [Entry] = []
@@ -24,19 +40,21 @@ struct TextPolicySyscallNames {
         while capacity < 2 * count { capacity *= 2 }
         slots = [Int32](repeating: -1, count: capacity)
         mask = capacity - 1
-        for (i, d) in table.definitions.enumerated() { insert(d.name, definition: i) }
-        for name in table.otherArchitectureNames.sorted() { insert(name, definition: nil) }
+        for (i, d) in table.definitions.enumerated() {
+            insert(Entry(name: d.name, definition: i, arguments: d.arguments))
+        }
+        for name in table.otherArchitectureNames.sorted() { insert(Entry(name: name, definition: nil)) }
     }
 
-    private mutating func insert(_ name: String, definition: Int?) {
-        let utf8 = Array(name.utf8)
+    private mutating func insert(_ entry: Entry) {
+        let utf8 = Array(entry.name.utf8)
         var slot = utf8.withUnsafeBufferPointer { Self.hash($0[...]) } & mask
         while slots[slot] >= 0 {
             if entryBytesEqual(Int(slots[slot]), utf8) { return }  // the first one wins, as in the table
             slot = (slot + 1) & mask
         }
         slots[slot] = Int32(entries.count)
-        entries.append(Entry(name: name, definition: definition))
+        entries.append(entry)
         bytes += utf8
         offsets.append(bytes.count)
     }
@@ -62,6 +80,11 @@ struct TextPolicySyscallNames {
     /// The entry named by the bytes of `range`.
     func find(_ source: TextPolicySource, _ range: Range<Int>) -> Int? {
         find(source.bytes[range])
+    }
+
+    /// The entry named `name`, or one for a name the table does not know.
+    func entry(named name: String) -> Entry {
+        find(name).map { entries[$0] } ?? Entry(name: name, definition: nil)
     }
 
     /// The entry named `name`.
