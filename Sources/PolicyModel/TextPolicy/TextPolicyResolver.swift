@@ -221,7 +221,7 @@ struct TextPolicyResolver {
 
     /// Whether a kernel C type is a signed integer (`int`, `long`, `pid_t`, `off_t`, ...).
     static func isSignedType(_ cType: String) -> Bool {
-        if cType.contains("*") { return false }
+        if cType.utf8.contains(UInt8(ascii: "*")) { return false }
         let words = cType.split(separator: " ").filter { $0 != "const" && $0 != "__user" && $0 != "volatile" }
         if words.contains("unsigned") { return false }
         if words.contains("signed") { return true }

@@ -13,17 +13,28 @@ struct TextPolicyWriter {
         var bySyscall: [String: [Rule]] = [:]
         for r in policy.rules { bySyscall[r.syscall, default: []].append(r) }
         for syscall in bySyscall.keys.sorted() {
+            // What each condition needs of the syscall's arguments, worked out once per syscall.
+            let arguments = (vocabulary.table.definition(named: syscall)?.arguments ?? []).map {
+                (name: $0.name, isSigned: TextPolicyResolver.isSignedType($0.cType))
+            }
             var byAction: [Action: [Rule]] = [:]
             for r in bySyscall[syscall]! { byAction[r.action, default: []].append(r) }
             let actions = byAction.keys.sorted { ($0.severity, $0.data) < ($1.severity, $1.data) }
             for a in actions {
-                let rules = byAction[a]!
-                if rules.contains(where: \.conditions.isEmpty) { lines.append("\(syscall): \(action(a))") }
-                let alternatives = rules.filter { !$0.conditions.isEmpty }.map { rule in
-                    let known = Dictionary(rule.conditions.filter { $0.op == .eq }.map { ($0.index, $0.value & $0.width.mask) },
+                var unconditional = false
+                var alternatives: [String] = []
+                for rule in byAction[a]! {
+                    let conditions = rule.conditions
+                    if conditions.isEmpty {
+                        unconditional = true
+                        continue
+                    }
+                    let known = Dictionary(conditions.filter { $0.op == .eq }.map { ($0.index, $0.value & $0.width.mask) },
                                            uniquingKeysWith: { _, last in last })
-                    return rule.conditions.map { condition($0, syscall: syscall, known: known) }.joined(separator: " && ")
+                    alternatives.append(conditions.map { condition($0, syscall: syscall, arguments: arguments, known: known) }
+                        .joined(separator: " && "))
                 }
+                if unconditional { lines.append("\(syscall): \(action(a))") }
                 guard !alternatives.isEmpty else { continue }
                 let expression = alternatives.joined(separator: " || ")
                 lines.append(a == .allow ? "\(syscall): \(expression)" : "\(syscall): \(action(a)) if \(expression)")
@@ -41,13 +52,13 @@ struct TextPolicyWriter {
         return a.description
     }
 
-    private func condition(_ c: Condition, syscall: String, known: [Int: UInt64]) -> String {
-        let arguments = vocabulary.table.definition(named: syscall)?.arguments ?? []
+    private func condition(_ c: Condition, syscall: String, arguments: [(name: String, isSigned: Bool)],
+                           known: [Int: UInt64]) -> String {
         var name = "arg\(c.index)"
         var isSigned = false
         if c.index < arguments.count {
             let a = arguments[c.index]
-            isSigned = TextPolicyResolver.isSignedType(a.cType)
+            isSigned = a.isSigned
             // `argN` always means position N: an argument called `arg2` at index 1 is written `arg1`.
             if TextPolicyLineParser.argumentIndex(a.name) ?? c.index == c.index { name = a.name }
         }
