@@ -18,12 +18,19 @@ extension Condition {
     /// 32-bit argument (the argument is compared on its low half, so the constant would be cut).
     public func meaningProblem(on arch: Arch) -> String? {
         let w = width(on: arch)
-        let why = arch.is32Bit ? "arguments on \(arch.rawValue) are 32 bits wide" : "the argument is 32 bits wide (an int-sized C type)"
+        func cut(_ what: String, _ v: UInt64) -> String {
+            let why = arch.is32Bit ? "arguments on \(arch.rawValue) are 32 bits wide" : "the argument is 32 bits wide (an int-sized C type)"
+            return "the \(what) 0x\(String(v, radix: 16)) does not fit: \(why), so it would be cut to "
+                + "0x\(String(v & 0xFFFF_FFFF, radix: 16)); "
+                + (arch.is32Bit ? "write a separate policy for \(arch.rawValue) or a value below 2^32" : "use a value below 2^32")
+        }
+        // Messages are made only for a problem (this runs for every test of a policy).
         if w == .bits32 {
-            for (what, v) in op == .maskedEq ? [("mask", value), ("value", valueTwo)] : [("value", value)] where !Self.fits32(v) {
-                return "the \(what) 0x\(String(v, radix: 16)) does not fit: \(why), so it would be cut to "
-                    + "0x\(String(v & 0xFFFF_FFFF, radix: 16)); "
-                    + (arch.is32Bit ? "write a separate policy for \(arch.rawValue) or a value below 2^32" : "use a value below 2^32")
+            if op == .maskedEq {
+                if !Self.fits32(value) { return cut("mask", value) }
+                if !Self.fits32(valueTwo) { return cut("value", valueTwo) }
+            } else if !Self.fits32(value) {
+                return cut("value", value)
             }
         }
         if op == .maskedEq {
@@ -42,13 +49,19 @@ extension Policy {
     /// the policy's architectures (`Condition.meaningProblem`): such a test is an error, never
     /// silently cut or dropped.
     public func checkMeaning() throws(PolicyMeaningError) {
-        for rule in rules {
-            for c in rule.conditions {
-                for arch in architectures.sorted() {
-                    if let problem = c.meaningProblem(on: arch) {
-                        throw PolicyMeaningError("\(rule.syscall): \(c) on \(arch.rawValue): \(problem)")
-                    }
+        let archs = architectures.sorted()
+        func check(_ c: Condition, of rule: Rule) throws(PolicyMeaningError) {
+            for arch in archs {
+                if let problem = c.meaningProblem(on: arch) {
+                    throw PolicyMeaningError("\(rule.syscall): \(c) on \(arch.rawValue): \(problem)")
                 }
+            }
+        }
+        for rule in rules {
+            if let only = rule.onlyCondition {
+                try check(only, of: rule)  // without making an array: most rules of a big policy
+            } else {
+                for c in rule.conditions { try check(c, of: rule) }
             }
         }
     }

@@ -17,8 +17,8 @@ extension PolicyIO {
 
     private static func loadText(path: String, text: String, warn: (String) -> Void) throws -> Policy {
         let parsed = try TextPolicy.parse(text, file: path, readFile: readText)
-        for w in parsed.warnings {
-            warn(w.description)
+        Warnings.batch {
+            for w in parsed.warnings { warn(w.description) }
         }
         return parsed.policy
     }
@@ -39,7 +39,7 @@ extension PolicyIO {
     }
 
     private static func utf8(_ bytes: [UInt8], path: String) throws -> String {
-        guard let text = String(bytes: bytes, encoding: .utf8) else {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw FileError(path: path, reason: "is not UTF-8 text")
         }
         return text

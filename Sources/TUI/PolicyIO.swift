@@ -66,14 +66,14 @@ public enum PolicyIO {
             // One object or several (profiles of many nodes or replicas): their union, as merge makes it.
             let results = try SeccompProfileObject.read(bytes, source: path, target: options.target,
                                                         options: OCIProfile.ReadOptions(lenient: options.lenient))
-            for w in results.flatMap(\.warnings) { options.warn(w.description) }
+            Warnings.batch { for w in results.flatMap(\.warnings) { options.warn(w.description) } }
             let (policy, disagreements) = PolicyUnion.union(results.map(\.policy))
             for d in disagreements { options.warn("\(path): \(d)") }
             return policy
         default:
             let result = try OCIProfile.read(bytes, source: path, target: options.target,
                                              options: OCIProfile.ReadOptions(lenient: options.lenient))
-            for w in result.warnings { options.warn(w.description) }
+            Warnings.batch { for w in result.warnings { options.warn(w.description) } }
             return result.policy
         }
     }

@@ -38,10 +38,39 @@ public struct PolicyLoadOptions {
 public enum Warnings {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var printed: Set<String> = []
+    /// Open `batch` calls, and the warnings they have held back (written together at the end).
+    nonisolated(unsafe) private static var batches = 0
+    nonisolated(unsafe) private static var pending: [UInt8] = []
 
     public static func print(_ message: String) {
-        let inserted = lock.withLock { printed.insert(message).inserted }
-        guard inserted else { return }
-        FileHandle.standardError.write(Data("warning: \(message.printableForMessage())\n".utf8))
+        let line = lock.withLock { () -> [UInt8]? in
+            guard printed.insert(message).inserted else { return nil }
+            let line = Array("warning: \(message.printableForMessage())\n".utf8)
+            guard batches > 0 else { return line }
+            pending += line
+            return pending.count >= 1 << 16 ? take() : nil
+        }
+        if let line { FileHandle.standardError.write(Data(line)) }
+    }
+
+    /// Runs `body`, writing the warnings it prints in a few large writes rather than one each
+    /// (a policy file can raise a warning a line); they are all written when `body` returns or
+    /// throws, before anything else it might say.
+    public static func batch<T>(_ body: () throws -> T) rethrows -> T {
+        lock.withLock { batches += 1 }
+        defer {
+            let rest = lock.withLock { () -> [UInt8] in
+                batches -= 1
+                return batches == 0 ? take() : []
+            }
+            if !rest.isEmpty { FileHandle.standardError.write(Data(rest)) }
+        }
+        return try body()
+    }
+
+    /// The held-back warnings, emptied; with the lock held.
+    private static func take() -> [UInt8] {
+        defer { pending = [] }
+        return pending
     }
 }
