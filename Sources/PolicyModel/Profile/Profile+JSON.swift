@@ -22,9 +22,8 @@ extension Profile {
         let root: JSONNode
         var entries = ProfileEntryStream()
         do {
-            root = try JSONParser.parse(bytes, limits: JSONParser.Limits(maxBytes: bytes.count), streaming: "syscalls") {
-                entries.take($0)
-            }
+            root = try JSONParser.parse(bytes, limits: JSONParser.Limits(maxBytes: bytes.count), streaming: "syscalls",
+                                     read: { try entries.read(&$0) })
         } catch let e as JSONSyntaxError {
             throw .syntax(e)
         } catch {
