@@ -13,7 +13,7 @@ struct OCIRuleCollector {
     private var rules: [Rule] = []
     /// Where the name each rule came from is, for the overlap warnings (parallel to `rules`).
     private var origins: [(position: SourcePosition, path: OCIFieldPath)] = []
-    private var seen = Set<Rule>()
+    private var seen = Set<HashedRule>()
     /// Warnings of entries, in file order, with their entry's action.
     private var notes: [(action: Action, warning: OCIWarning)] = []
     /// The first error of an entry with each action, and its entry's place in the file.
@@ -33,9 +33,15 @@ struct OCIRuleCollector {
         // A whole-file conversion stops at the first error: later entries of that action cannot
         // change the outcome (the error is thrown, or the action is the default and dropped).
         guard errors[action] == nil else { return }
-        let indices = entry.args.map(\.index)
+        // Indices are 0...5 (the decoder checks): one bit each.
+        var indices: UInt8 = 0
+        var repeated = false
+        for arg in entry.args {
+            repeated = repeated || indices & (1 << arg.index) != 0
+            indices |= 1 << arg.index
+        }
         let conditionSets: [[OCIRawArg]]
-        if Set(indices).count != indices.count {
+        if repeated {
             notes.append((action, OCIWarning(source: source, position: entry.position, field: "\(entry.field).args",
                                              message: "several tests on one argument: each test is a separate alternative, as runc applies them")))
             conditionSets = entry.args.map { [$0] }
@@ -62,7 +68,7 @@ struct OCIRuleCollector {
                               width: arg.index < definition.arguments.count ? definition.arguments[arg.index].width : .bits64)
                 }
                 let rule = Rule(syscall: definition.name, action: action, conditions: conditions)
-                if seen.insert(rule).inserted {
+                if seen.insert(HashedRule(rule)).inserted {
                     rules.append(rule)
                     origins.append((name.position, name.path))
                 }
@@ -130,4 +136,20 @@ struct OCIRuleCollector {
         }
         return warnings
     }
+}
+
+/// A rule with its hash worked out once: the set of rules seen grows by doubling, and hashing
+/// every rule's name and conditions again at each step cost more than reading the file.
+private struct HashedRule: Hashable {
+    let rule: Rule
+    let hash: Int
+
+    init(_ rule: Rule) {
+        self.rule = rule
+        hash = rule.hashValue
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+    static func == (a: Self, b: Self) -> Bool { a.hash == b.hash && a.rule == b.rule }
 }
