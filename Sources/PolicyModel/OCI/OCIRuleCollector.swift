@@ -13,7 +13,7 @@ struct OCIRuleCollector {
     private var rules: [Rule] = []
     /// Where the name each rule came from is, for the overlap warnings (parallel to `rules`).
     private var origins: [(position: SourcePosition, path: OCIFieldPath)] = []
-    private var seen = Set<HashedRule>()
+    private var seen = RuleTable()
     /// Warnings of entries, in file order, with their entry's action.
     private var notes: [(action: Action, warning: OCIWarning)] = []
     /// The first error of an entry with each action, and its entry's place in the file.
@@ -68,7 +68,7 @@ struct OCIRuleCollector {
                               width: arg.index < definition.arguments.count ? definition.arguments[arg.index].width : .bits64)
                 }
                 let rule = Rule(syscall: definition.name, action: action, conditions: conditions)
-                if seen.insert(HashedRule(rule)).inserted {
+                if seen.insert(rule, into: rules) {
                     rules.append(rule)
                     origins.append((name.position, name.path))
                 }
@@ -82,7 +82,7 @@ struct OCIRuleCollector {
         if let first = errors.filter({ $0.key != defaultAction }).values.min(by: { $0.entry < $1.entry }) {
             throw first.error
         }
-        seen = []
+        seen = RuleTable()
         var warnings = warnings
         warnings += notes.lazy.filter { $0.action != defaultAction }.map(\.warning)
         notes = []
@@ -138,18 +138,40 @@ struct OCIRuleCollector {
     }
 }
 
-/// A rule with its hash worked out once: the set of rules seen grows by doubling, and hashing
-/// every rule's name and conditions again at each step cost more than reading the file.
-private struct HashedRule: Hashable {
-    let rule: Rule
-    let hash: Int
+/// The rules collected so far, found by hash: open addressing over indices into the collector's
+/// `rules`, each rule's hash kept, so that growing the table never hashes a rule again (a
+/// `Set<Rule>` hashed every name and condition anew at each doubling, more than the whole
+/// reading cost) and takes a few bytes per rule. The hashes are Swift's seeded ones.
+private struct RuleTable {
+    /// Indices into `hashes` (and the collector's `rules`); -1 for an empty slot. A power of two.
+    private var slots = [Int](repeating: -1, count: 64)
+    /// The hash of each rule, parallel to the collector's `rules`.
+    private var hashes: [Int] = []
 
-    init(_ rule: Rule) {
-        self.rule = rule
-        hash = rule.hashValue
+    /// True when `rule` is not among `rules` (which this table indexes): it is then recorded as
+    /// the next one, `rules[rules.count]`, which the caller appends.
+    mutating func insert(_ rule: Rule, into rules: [Rule]) -> Bool {
+        let hash = rule.hashValue
+        if (hashes.count + 1) * 4 > slots.count * 3 { grow() }
+        let mask = slots.count - 1
+        var i = hash & mask
+        while slots[i] >= 0 {
+            let k = slots[i]
+            if hashes[k] == hash && rules[k] == rule { return false }
+            i = (i + 1) & mask
+        }
+        slots[i] = hashes.count
+        hashes.append(hash)
+        return true
     }
 
-    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
-
-    static func == (a: Self, b: Self) -> Bool { a.hash == b.hash && a.rule == b.rule }
+    private mutating func grow() {
+        slots = [Int](repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (k, hash) in hashes.enumerated() {
+            var i = hash & mask
+            while slots[i] >= 0 { i = (i + 1) & mask }
+            slots[i] = k
+        }
+    }
 }
