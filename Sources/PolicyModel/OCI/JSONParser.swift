@@ -20,8 +20,10 @@ public struct JSONParser {
     /// Parses one JSON document.
     public static func parse(_ bytes: [UInt8], limits: Limits = .standard) throws -> JSONNode {
         try checkSize(bytes, limits)
-        var parser = JSONParser(bytes: bytes, limits: limits)
-        return try parser.document()
+        return try bytes.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(bytes: buffer, limits: limits)
+            return try parser.document()
+        }
     }
 
     /// Parses one JSON document whose top-level object holds a large array under `key` (an OCI
@@ -31,11 +33,24 @@ public struct JSONParser {
     /// elements are handed over in file order before anything after the array is read.
     public static func parse(_ bytes: [UInt8], limits: Limits = .standard, streaming key: String,
                              element: (JSONNode) throws -> Void) throws -> JSONNode {
+        try parse(bytes, limits: limits, streaming: key) { (parser: inout JSONParser) in
+            try element(try parser.value())
+        }
+    }
+
+    /// As `parse(_:limits:streaming:element:)`, but `read` reads each element from the parser
+    /// itself, at the element's first byte: as a tree (`value()`), or from its tokens through
+    /// `cursor` (coming back to where it started, with `cursor.reset(to:)`, to read it as a tree
+    /// when its tokens are not what it expects). It must pass exactly one value.
+    static func parse(_ bytes: [UInt8], limits: Limits, streaming key: String,
+                      read: (inout JSONParser) throws -> Void) throws -> JSONNode {
         try checkSize(bytes, limits)
-        return try withoutActuallyEscaping(element) { element in
-            var parser = JSONParser(bytes: bytes, limits: limits)
-            parser.streamed = (key, element)
-            return try parser.document()
+        return try withoutActuallyEscaping(read) { read in
+            try bytes.withUnsafeBufferPointer { buffer in
+                var parser = JSONParser(bytes: buffer, limits: limits)
+                parser.streamed = (key, read)
+                return try parser.document()
+            }
         }
     }
 
@@ -46,34 +61,26 @@ public struct JSONParser {
         }
     }
 
-    private let bytes: [UInt8]
-    private let limits: Limits
-    /// The top-level member whose array elements go to a handler instead of the tree.
-    private var streamed: (key: String, element: (JSONNode) throws -> Void)?
-    private var index = 0
-    private var line = 1
-    private var column = 1
-    private var depth = 0
+    /// Where the parser is; a streaming reader may read tokens with it (see `parse(_:limits:streaming:read:)`).
+    var cursor: JSONCursor
+    let limits: Limits
+    /// The top-level member whose array elements go to a reader instead of the tree.
+    private var streamed: (key: String, read: (inout JSONParser) throws -> Void)?
+    /// How many arrays and objects enclose the current place.
+    private(set) var depth = 0
 
-    private init(bytes: [UInt8], limits: Limits) {
-        self.bytes = bytes
+    private init(bytes: UnsafeBufferPointer<UInt8>, limits: Limits) {
+        cursor = JSONCursor(bytes: bytes)
         self.limits = limits
     }
 
-    private var position: SourcePosition { SourcePosition(line: line, column: column) }
-    private var atEnd: Bool { index >= bytes.count }
-    private var current: UInt8? { index < bytes.count ? bytes[index] : nil }
+    private var position: SourcePosition { cursor.position }
+    private var atEnd: Bool { cursor.atEnd }
+    private var current: UInt8? { cursor.current }
 
-    private mutating func advance() {
-        let b = bytes[index]
-        index += 1
-        if b == UInt8(ascii: "\n") {
-            line += 1
-            column = 1
-        } else if b & 0xC0 != 0x80 {
-            column += 1
-        }
-    }
+    private mutating func advance() { cursor.advance() }
+
+    private mutating func skipWhitespace() { cursor.skipWhitespace() }
 
     private func fail(_ message: String, at position: SourcePosition? = nil) -> JSONSyntaxError {
         JSONSyntaxError(position: position ?? self.position, message: message)
@@ -90,25 +97,11 @@ public struct JSONParser {
         }
     }
 
-    private mutating func skipWhitespace() {
-        // The hottest loop of a pretty-printed file: bytes read directly, not through `advance`.
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x09, 0x0D: column += 1
-            case 0x0A:
-                line += 1
-                column = 1
-            default: return
-            }
-            index += 1
-        }
-    }
-
     private mutating func document() throws -> JSONNode {
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+        cursor.skipByteOrderMark()
         skipWhitespace()
         if atEnd {
-            throw fail(bytes.isEmpty ? "the file is empty: expected a JSON value"
+            throw fail(cursor.bytes.isEmpty ? "the file is empty: expected a JSON value"
                        : "the file holds only white space: expected a JSON value")
         }
         let node = try value()
@@ -117,7 +110,8 @@ public struct JSONParser {
         return node
     }
 
-    private mutating func value() throws -> JSONNode {
+    /// The value that starts at the current byte, as a tree.
+    mutating func value() throws -> JSONNode {
         let start = position
         guard let b = current else { throw fail("expected a value \(found)") }
         switch b {
@@ -134,9 +128,10 @@ public struct JSONParser {
         }
     }
 
-    private mutating func literal(_ word: String) throws {
+    private mutating func literal(_ word: StaticString) throws {
         let start = position
-        for expected in word.utf8 {
+        let text = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        for expected in text {
             guard current == expected else {
                 throw fail("expected '\(word)' \(found)", at: atEnd ? position : start)
             }
@@ -151,8 +146,8 @@ public struct JSONParser {
         }
     }
 
-    /// An array; its elements go to `handler` instead of the result when one is given.
-    private mutating func array(handler: ((JSONNode) throws -> Void)? = nil) throws -> JSONValue {
+    /// An array; its elements go to `read` instead of the result when one is given.
+    private mutating func array(read: ((inout JSONParser) throws -> Void)? = nil) throws -> JSONValue {
         try enter()
         advance()  // [
         var elements: [JSONNode] = []
@@ -165,8 +160,8 @@ public struct JSONParser {
         while true {
             skipWhitespace()
             if current == UInt8(ascii: "]") { throw fail("expected a value after ',' (no trailing commas in JSON) \(found)") }
-            if let handler {
-                try handler(try value())
+            if let read {
+                try read(&self)
             } else {
                 elements.append(try value())
             }
@@ -219,7 +214,7 @@ public struct JSONParser {
             skipWhitespace()
             if depth == 1, let streamed, key == streamed.key, current == UInt8(ascii: "[") {
                 let start = position
-                let value = JSONNode(try array(handler: streamed.element), at: start)
+                let value = JSONNode(try array(read: streamed.read), at: start)
                 members.append(JSONMember(key: key, keyPosition: keyPosition, value: value))
             } else {
                 members.append(JSONMember(key: key, keyPosition: keyPosition, value: try value()))
@@ -237,7 +232,7 @@ public struct JSONParser {
     }
 
     private mutating func number() throws -> JSONNumber {
-        let start = index
+        let start = cursor.index
         if current == UInt8(ascii: "-") { advance() }
         guard let first = current, isDigit(first) else { throw fail("expected a digit \(found)") }
         advance()
@@ -256,27 +251,18 @@ public struct JSONParser {
             guard let b = current, isDigit(b) else { throw fail("expected a digit in the exponent \(found)") }
             while let b = current, isDigit(b) { advance() }
         }
-        return JSONNumber(text: String(decoding: bytes[start..<index], as: UTF8.self))
+        return JSONNumber(text: String(decoding: cursor.slice(start, cursor.index), as: UTF8.self))
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
 
     private mutating func string() throws -> String {
+        // Fast path: a run of plain bytes (no escape, no control character) ending in '"',
+        // made into a string at once when it is valid UTF-8. Anything else takes the checked
+        // path below, which also reports the exact position of a problem.
+        if let text = cursor.plainString() { return text }
         let open = position
         advance()  // "
-        // Fast path: a run of plain bytes (no escape, no control character) ending in '"',
-        // decoded at once when it is valid UTF-8. Anything else takes the checked path below,
-        // which also reports the exact position of a problem.
-        var end = index
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
-            end += 1
-        }
-        if end < bytes.count, bytes[end] == UInt8(ascii: "\""),
-           let text = String(validating: bytes[index..<end], as: UTF8.self) {
-            column += bytes[index..<end].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } + 1
-            index = end + 1
-            return text
-        }
         var scalars = String.UnicodeScalarView()
         while true {
             guard let b = current else { throw fail("expected '\"' to end the string that starts at \(open) \(found)") }
@@ -313,7 +299,8 @@ public struct JSONParser {
             throw fail("expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX \(found)")
         }
         // The backslash, one ASCII column before the 'u'.
-        let start = SourcePosition(line: line, column: column - 1)
+        var start = position
+        start.column -= 1
         advance()
         let high = try hex4()
         if (0xD800...0xDBFF).contains(high) {
@@ -357,6 +344,7 @@ public struct JSONParser {
 
     /// Decodes one multi-byte UTF-8 sequence, rejecting overlong forms, surrogates and values above U+10FFFF.
     private mutating func utf8Scalar() throws -> Unicode.Scalar {
+        let bytes = cursor.bytes, index = cursor.index
         let lead = bytes[index]
         let count: Int
         var value: UInt32
@@ -376,7 +364,7 @@ public struct JSONParser {
         guard value >= minimum, value <= 0x10FFFF, let scalar = Unicode.Scalar(value) else {
             throw fail("expected valid UTF-8 in the string (overlong form or surrogate)")
         }
-        for _ in 0..<count { advance() }
+        cursor.advance(count, continuationBytes: count - 1)
         return scalar
     }
 }

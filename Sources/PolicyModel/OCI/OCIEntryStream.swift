@@ -11,6 +11,22 @@ struct OCIEntryStream {
 
     init(source: String) { decoder = OCIDecoder(source: source) }
 
+    /// The element of `syscalls` at the parser's place, decoded: from its tokens when it is
+    /// plainly an entry (`OCIEntryTokens`), else from its tree by `next(_:)`. Nil once an entry
+    /// has failed.
+    mutating func read(_ parser: inout JSONParser) throws -> OCIRawSyscall? {
+        if failure == nil {
+            let start = parser.cursor.mark
+            if let entry = OCIEntryTokens.read(&parser.cursor, entry: count, depth: parser.depth,
+                                               maxDepth: parser.limits.maxDepth) {
+                count += 1
+                return entry
+            }
+            parser.cursor.reset(to: start)
+        }
+        return next(try parser.value())
+    }
+
     /// The next element of `syscalls` decoded, or nil once an entry has failed.
     mutating func next(_ node: JSONNode) -> OCIRawSyscall? {
         guard failure == nil else { return nil }

@@ -42,9 +42,9 @@ public enum OCIProfile {
         var stream = OCIEntryStream(source: source)
         let root: JSONNode
         do {
-            root = try JSONParser.parse(bytes, limits: limits, streaming: "syscalls") { node in
-                if let decoded = stream.next(node) { entry(decoded) }
-            }
+            root = try JSONParser.parse(bytes, limits: limits, streaming: "syscalls", read: { parser in
+                if let decoded = try stream.read(&parser) { entry(decoded) }
+            })
         } catch let e as JSONSyntaxError {
             throw OCIProfileError(source: source, position: e.position, field: "", message: e.message)
         }

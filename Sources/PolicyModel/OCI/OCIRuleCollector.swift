@@ -13,7 +13,7 @@ struct OCIRuleCollector {
     private var rules: [Rule] = []
     /// Where the name each rule came from is, for the overlap warnings (parallel to `rules`).
     private var origins: [(position: SourcePosition, path: OCIFieldPath)] = []
-    private var seen = Set<Rule>()
+    private var seen = RuleTable()
     /// Warnings of entries, in file order, with their entry's action.
     private var notes: [(action: Action, warning: OCIWarning)] = []
     /// The first error of an entry with each action, and its entry's place in the file.
@@ -33,9 +33,15 @@ struct OCIRuleCollector {
         // A whole-file conversion stops at the first error: later entries of that action cannot
         // change the outcome (the error is thrown, or the action is the default and dropped).
         guard errors[action] == nil else { return }
-        let indices = entry.args.map(\.index)
+        // Indices are 0...5 (the decoder checks): one bit each.
+        var indices: UInt8 = 0
+        var repeated = false
+        for arg in entry.args {
+            repeated = repeated || indices & (1 << arg.index) != 0
+            indices |= 1 << arg.index
+        }
         let conditionSets: [[OCIRawArg]]
-        if Set(indices).count != indices.count {
+        if repeated {
             notes.append((action, OCIWarning(source: source, position: entry.position, field: "\(entry.field).args",
                                              message: "several tests on one argument: each test is a separate alternative, as runc applies them")))
             conditionSets = entry.args.map { [$0] }
@@ -62,7 +68,7 @@ struct OCIRuleCollector {
                               width: arg.index < definition.arguments.count ? definition.arguments[arg.index].width : .bits64)
                 }
                 let rule = Rule(syscall: definition.name, action: action, conditions: conditions)
-                if seen.insert(rule).inserted {
+                if seen.insert(rule, into: rules) {
                     rules.append(rule)
                     origins.append((name.position, name.path))
                 }
@@ -76,7 +82,7 @@ struct OCIRuleCollector {
         if let first = errors.filter({ $0.key != defaultAction }).values.min(by: { $0.entry < $1.entry }) {
             throw first.error
         }
-        seen = []
+        seen = RuleTable()
         var warnings = warnings
         warnings += notes.lazy.filter { $0.action != defaultAction }.map(\.warning)
         notes = []
@@ -129,5 +135,43 @@ struct OCIRuleCollector {
             }
         }
         return warnings
+    }
+}
+
+/// The rules collected so far, found by hash: open addressing over indices into the collector's
+/// `rules`, each rule's hash kept, so that growing the table never hashes a rule again (a
+/// `Set<Rule>` hashed every name and condition anew at each doubling, more than the whole
+/// reading cost) and takes a few bytes per rule. The hashes are Swift's seeded ones.
+private struct RuleTable {
+    /// Indices into `hashes` (and the collector's `rules`); -1 for an empty slot. A power of two.
+    private var slots = [Int](repeating: -1, count: 64)
+    /// The hash of each rule, parallel to the collector's `rules`.
+    private var hashes: [Int] = []
+
+    /// True when `rule` is not among `rules` (which this table indexes): it is then recorded as
+    /// the next one, `rules[rules.count]`, which the caller appends.
+    mutating func insert(_ rule: Rule, into rules: [Rule]) -> Bool {
+        let hash = rule.hashValue
+        if (hashes.count + 1) * 4 > slots.count * 3 { grow() }
+        let mask = slots.count - 1
+        var i = hash & mask
+        while slots[i] >= 0 {
+            let k = slots[i]
+            if hashes[k] == hash && rules[k] == rule { return false }
+            i = (i + 1) & mask
+        }
+        slots[i] = hashes.count
+        hashes.append(hash)
+        return true
+    }
+
+    private mutating func grow() {
+        slots = [Int](repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (k, hash) in hashes.enumerated() {
+            var i = hash & mask
+            while slots[i] >= 0 { i = (i + 1) & mask }
+            slots[i] = k
+        }
     }
 }

@@ -22,9 +22,8 @@ extension Profile {
         let root: JSONNode
         var entries = ProfileEntryStream()
         do {
-            root = try JSONParser.parse(bytes, limits: JSONParser.Limits(maxBytes: bytes.count), streaming: "syscalls") {
-                entries.take($0)
-            }
+            root = try JSONParser.parse(bytes, limits: JSONParser.Limits(maxBytes: bytes.count), streaming: "syscalls",
+                                     read: { try entries.read(&$0) })
         } catch let e as JSONSyntaxError {
             throw .syntax(e)
         } catch {
@@ -307,7 +306,8 @@ extension ProfileFileV1.Syscall {
         var callCounts: [CallArguments: UInt64] = [:]
         for (i, c) in calls.entries.enumerated() {
             guard c.args.count == 6 else { throw .invalid(field: "calls.entries[\(i)].args", expected: "six values") }
-            let key = CallArguments(c.args.map(\.value))
+            let a = c.args
+            let key = CallArguments(a[0].value, a[1].value, a[2].value, a[3].value, a[4].value, a[5].value)
             callCounts[key] = try ProfileCount.checked(
                 try ProfileCount.checked(c.count, "calls.entries[\(i)].count") + callCounts[key, default: 0],
                 "calls.entries[\(i)].count")

@@ -17,9 +17,11 @@ enum ProfileCount {
         return total
     }
 
-    /// `value`, checked against the bound; `field` names it in the error.
-    static func checked(_ value: UInt64, _ field: String) throws(ProfileError) -> UInt64 {
-        guard value <= max else { throw .invalid(field: field, expected: "a count of at most 2^53 (\(max)), not \(value)") }
+    /// `value`, checked against the bound; `field` names it in the error (made only then: a
+    /// large profile has millions of counts).
+    @inline(__always)
+    static func checked(_ value: UInt64, _ field: @autoclosure () -> String) throws(ProfileError) -> UInt64 {
+        guard value <= max else { throw .invalid(field: field(), expected: "a count of at most 2^53 (\(max)), not \(value)") }
         return value
     }
 }

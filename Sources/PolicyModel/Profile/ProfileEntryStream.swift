@@ -13,6 +13,25 @@ struct ProfileEntryStream {
     private(set) var syscalls: [SyscallProfile] = []
     private var count = 0
 
+    /// Reads the entry at the parser's place: from its tokens when it is plainly an entry as
+    /// this program writes it (`ProfileEntryTokens`), else as a tree, which `take(_:)` checks.
+    mutating func read(_ parser: inout JSONParser) throws {
+        let start = parser.cursor.mark
+        guard let entry = ProfileEntryTokens.read(&parser.cursor, depth: parser.depth, maxDepth: parser.limits.maxDepth) else {
+            parser.cursor.reset(to: start)
+            take(try parser.value())
+            return
+        }
+        // No number out of range and no field amiss: only the model may refuse it.
+        defer { count += 1 }
+        guard numberError == nil, decodeError == nil, modelError == nil else { return }
+        do throws(ProfileError) {
+            syscalls.append(try entry.model())
+        } catch {
+            modelError = error.within("syscalls[\(count)]")
+        }
+    }
+
     mutating func take(_ node: JSONNode) {
         defer { count += 1 }
         guard numberError == nil else { return }
