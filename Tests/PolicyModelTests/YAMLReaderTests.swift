@@ -118,6 +118,14 @@ import Testing
         #expect(docs.map(shape) == ["{a:{s:[],t:[2]},b:[3]}", "{a:{s:[]}}"])
     }
 
+    @Test("a key repeated in a large mapping is found as in a small one")
+    func repeatedKeyInLargeMapping() throws {
+        let keys = (0..<40).map { "k\($0): \($0)\n" }.joined()
+        #expect(try read(keys).map(shape).first?.hasPrefix("{k0:0,k1:1,") == true)
+        #expect { try read(keys + "k3: again\n") } throws: { "\($0)" == "41:1: the key 'k3' repeats in this mapping" }
+        #expect { try read(keys + "k39: again\n") } throws: { "\($0)" == "41:1: the key 'k39' repeats in this mapping" }
+    }
+
     @Test("nesting is bounded")
     func depth() {
         let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)

@@ -347,7 +347,9 @@ struct BlockParser {
     private mutating func mapping(indent: Int, path: Int?) throws(YAMLSyntaxError) -> JSONNode {
         let first = lineAt(index)
         var members: [JSONMember] = []
-        var seen = Set<String>()
+        // Keys compared one by one while they are few (a Set per small mapping cost more than
+        // its lookups); a Set once the mapping is large.
+        var seen: Set<String>?
         while has(index), lineAt(index).indent == indent {
             let line = lineAt(index)
             guard let (keyText, valueStart) = mappingKey(line.content) else {
@@ -355,7 +357,14 @@ struct BlockParser {
             }
             let keyPosition = SourcePosition(line: line.number, column: indent + 1)
             let key = try keyString(keyText, line: line, column: indent)
-            guard seen.insert(key).inserted else { throw fail(line, indent, "the key '\(key)' repeats in this mapping") }
+            let repeated: Bool
+            if members.count < 16 {
+                repeated = members.contains { $0.key == key }
+            } else {
+                if seen == nil { seen = Set(members.map(\.key)) }
+                repeated = !seen!.insert(key).inserted
+            }
+            guard !repeated else { throw fail(line, indent, "the key '\(key)' repeats in this mapping") }
             var childPath: Int?
             if let path, let streamed, path < streamed.path.count, streamed.path[path] == key { childPath = path + 1 }
             let value = YAMLLine.trimmed(bytes, ByteRange(start: valueStart, end: line.content.end))
