@@ -221,6 +221,31 @@ import Testing
             == "f.yaml:5:3: spec.defaultErrnoRet: not a member of the SeccompProfile spec (expected one of architectures, baseProfileName, defaultAction, flags, listenerMetadata, listenerPath, state, syscalls)")
         #expect(error("# nothing\n") == "f.yaml: holds no YAML document (expected a SeccompProfile object)")
     }
+
+    @Test("spec.syscalls entries converted as they are parsed give what a flow sequence (kept whole) gives, and the first bad entry's error")
+    func streamedEntries() throws {
+        let target = OCITarget(arch: .x86_64, capabilities: [], kernel: KernelVersion(kernel: 6, major: 18))
+        let head = "apiVersion: security-profiles-operator.x-k8s.io/v1\nkind: SeccompProfile\nspec:\n  defaultAction: SCMP_ACT_ERRNO\n"
+        func read(_ yaml: String) throws -> [OCIImport] {
+            try SeccompProfileObject.read(Array(yaml.utf8), source: "f.yaml", target: target)
+        }
+        func error(_ yaml: String) -> String {
+            do { _ = try read(yaml); return "no error" } catch { return "\(error)" }
+        }
+        let block = try read(head + "  syscalls:\n  - names: [read, write]\n    action: SCMP_ACT_ALLOW\n  - names:\n    - openat\n"
+                             + "    action: SCMP_ACT_ALLOW\n    args:\n    - index: 1\n      value: 0\n      op: SCMP_CMP_EQ\n")
+        let flow = try read(head + "  syscalls: [{names: [read, write], action: SCMP_ACT_ALLOW}, "
+                            + "{names: [openat], action: SCMP_ACT_ALLOW, args: [{index: 1, value: 0, op: SCMP_CMP_EQ}]}]\n")
+        #expect(block.map(\.policy) == flow.map(\.policy))
+        #expect(block.first?.policy.rules.count == 3)
+        #expect(error(head + "  syscalls:\n  - names: [read]\n    action: SCMP_ACT_ALLOW\n  - names: [nosuchcall]\n    action: SCMP_ACT_ALLOW\n"
+                      + "  - names: [write]\n    action: SCMP_ACT_BOGUS\n").hasPrefix("f.yaml:11:13: spec.syscalls[2].action: unknown action \"SCMP_ACT_BOGUS\""))
+        #expect(error(head + "  syscalls:\n  - names: [read]\n    action: SCMP_ACT_ALLOW\n  - names:\n    - nosuchcall\n    action: SCMP_ACT_ALLOW\n")
+            == "f.yaml:9:7: spec.syscalls[1].names[0]: unknown syscall \"nosuchcall\"")
+        // The kind is checked before the entries, which were read first.
+        #expect(error("apiVersion: security-profiles-operator.x-k8s.io/v1\nkind: Pod\nspec:\n  syscalls:\n  - names: [x]\n")
+            == "f.yaml:2:7: kind: expected SeccompProfile")
+    }
 }
 
 extension JSONNode {

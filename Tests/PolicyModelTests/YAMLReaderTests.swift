@@ -93,6 +93,39 @@ import Testing
         #expect { try read(text) } throws: { "\($0)" == message }
     }
 
+    @Test("columns count characters on lines that are not ASCII", arguments: [
+        ("a: [\u{e9}, &x]\n", "1:8: anchors, aliases and tags are not supported"),
+        ("a: ['\u{1F44D}\u{1F3FD}', *x]\n", "1:10: anchors, aliases and tags are not supported"),
+        ("k\u{e9}y: 1\nk\u{e9}y: 2\n", "2:1: the key 'k\u{e9}y' repeats in this mapping"),
+    ])
+    func columns(text: String, message: String) {
+        #expect { try read(text) } throws: { "\($0)" == message }
+    }
+
+    @Test("a plain value is trimmed of Unicode spaces; lines may end in CR LF")
+    func trimmingAndLineEnds() throws {
+        #expect(try read("a: \u{e9}t\u{e9} \u{2003} \nb: \u{3000}7\n").map(shape) == ["{a:'\u{e9}t\u{e9}',b:7}"])
+        let crlf = try read("a: 1\r\nb:\r\n- x # c\r\n")
+        #expect(crlf.map(shape) == ["{a:1,b:['x']}"])
+    }
+
+    @Test("the items of a block sequence at the streamed key path are handed over one by one, not kept")
+    func streaming() throws {
+        let text = "a:\n  s:\n  - 1\n  - {k: v}\n  t:\n  - 2\nb: [3]\n---\na:\n  s:\n    - 4\n"
+        var seen: [String] = []
+        let docs = try YAMLReader.documents(Array(text.utf8), streaming: ["a", "s"]) { n, node in seen.append("\(n):" + shape(node)) }
+        #expect(seen == ["0:1", "0:{k:'v'}", "1:4"])
+        #expect(docs.map(shape) == ["{a:{s:[],t:[2]},b:[3]}", "{a:{s:[]}}"])
+    }
+
+    @Test("a key repeated in a large mapping is found as in a small one")
+    func repeatedKeyInLargeMapping() throws {
+        let keys = (0..<40).map { "k\($0): \($0)\n" }.joined()
+        #expect(try read(keys).map(shape).first?.hasPrefix("{k0:0,k1:1,") == true)
+        #expect { try read(keys + "k3: again\n") } throws: { "\($0)" == "41:1: the key 'k3' repeats in this mapping" }
+        #expect { try read(keys + "k39: again\n") } throws: { "\($0)" == "41:1: the key 'k39' repeats in this mapping" }
+    }
+
     @Test("nesting is bounded")
     func depth() {
         let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)

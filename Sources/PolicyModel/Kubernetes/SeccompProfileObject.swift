@@ -41,11 +41,28 @@ public enum SeccompProfileObject {
 
     /// Reads every `SeccompProfile` of a YAML file (one object or several documents) as the
     /// policy a runtime would enforce on `target`.
+    ///
+    /// The entries of `spec.syscalls` (a block sequence) are decoded and converted as they are
+    /// parsed, as `OCIProfile.read` does for JSON: memory holds the rules, not a tree of them.
     public static func read(_ bytes: [UInt8], source: String, target: OCITarget,
                             options: OCIProfile.ReadOptions = .init(), table: SyscallTable = .shared) throws -> [OCIImport] {
+        /// Per document with streamed entries: their decoding and their rules.
+        final class Streamed {
+            var stream: OCIEntryStream
+            var collector: OCIRuleCollector
+            init(_ source: String, _ options: OCIProfile.ReadOptions, _ table: SyscallTable) {
+                stream = OCIEntryStream(source: source)
+                collector = OCIRuleCollector(source: source, lenient: options.lenient, table: table)
+            }
+        }
+        var streamed: [Int: Streamed] = [:]
         let documents: [JSONNode]
         do {
-            documents = try YAMLReader.documents(bytes)
+            documents = try YAMLReader.documents(bytes, streaming: ["spec", "syscalls"]) { n, node in
+                let s = streamed[n] ?? Streamed(source, options, table)
+                streamed[n] = s
+                if let entry = s.stream.next(node), entry.applies(to: target) { s.collector.add(entry) }
+            }
         } catch {
             throw OCIProfileError(source: source, position: error.position, field: "", message: error.message)
         }
@@ -57,8 +74,14 @@ public enum SeccompProfileObject {
             let spec = try self.spec(of: doc, source: source, label: label)
             var decoder = OCIDecoder(source: source)
             do {
-                let raw = try decoder.profile(spec)
-                var result = try raw.resolved(for: target).policy(lenient: options.lenient, table: table)
+                var result: OCIImport
+                if let s = streamed.removeValue(forKey: n) {
+                    let raw = try decoder.profile(spec, streamed: s.stream)
+                    result = try raw.resolved(for: target).policy(collected: s.collector)
+                } else {
+                    let raw = try decoder.profile(spec)
+                    result = try raw.resolved(for: target).policy(lenient: options.lenient, table: table)
+                }
                 result.warnings = decoder.warnings + result.warnings
                 return result
             } catch var e as OCIProfileError {

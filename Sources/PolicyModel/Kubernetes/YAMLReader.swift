@@ -1,5 +1,3 @@
-import Foundation
-
 /// A strict reader for the part of YAML that Kubernetes objects are written in (what
 /// `kubectl get -o yaml` and the Security Profiles Operator write): documents separated by
 /// `---`, block mappings and sequences (a sequence may sit at its key's indentation), plain,
@@ -9,43 +7,81 @@ import Foundation
 /// column, never guessed. Values come out as `JSONNode`s (positions are the YAML's), so the
 /// JSON readers' checks apply unchanged: plain `null`/`~`, `true`/`false`, integers (decimal,
 /// `0x`, `0o`) and decimals are typed; everything quoted is a string.
+///
+/// Works on the file's UTF-8 bytes: a line is a range of the buffer, and a `String` is made only
+/// for a value kept. Columns count characters, as before (a line of ASCII is counted by bytes).
 public enum YAMLReader {
     public static let maxBytes = 32 << 20
     static let maxDepth = 64
 
     /// The documents of `bytes`, empty ones left out.
     public static func documents(_ bytes: [UInt8]) throws(YAMLSyntaxError) -> [JSONNode] {
+        try documents(bytes, streaming: nil)
+    }
+
+    /// The documents of `bytes`; with `streaming`, the items of the block sequence at that key
+    /// path (from a document's top mapping) go to `element` with their document's index (among
+    /// the documents returned) as they are parsed, and that sequence is an empty array in the tree.
+    static func documents(_ bytes: [UInt8], streaming path: [String]?,
+                          element: @escaping (Int, JSONNode) -> Void = { _, _ in }) throws(YAMLSyntaxError) -> [JSONNode] {
         guard bytes.count <= maxBytes else {
             throw YAMLSyntaxError(position: SourcePosition(line: 1, column: 1), message: "larger than \(maxBytes) bytes")
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        if bytes.contains(where: { $0 >= 0x80 }), String(validating: bytes, as: UTF8.self) == nil {
             throw YAMLSyntaxError(position: SourcePosition(line: 1, column: 1), message: "not UTF-8 text")
         }
-        var docs: [[Line]] = [[]]
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var s = Substring(raw)
-            if s.hasSuffix("\r") { s = s.dropLast() }
-            let number = i + 1
-            if s == "---" || s.hasPrefix("--- ") || s == "..." {
-                if s.hasPrefix("--- "), !Line.stripComment(s.dropFirst(4)).isEmpty {
+        // One pass over the lines for what is refused wherever it is (before any document is
+        // parsed, so these come first), finding the documents; their lines are made as parsed.
+        var docs = [DocumentLines(start: 0, firstNumber: 1)]
+        var start = 0
+        var number = 0
+        let count = bytes.count
+        while start <= count {
+            var end = start
+            while end < count, bytes[end] != 0x0A { end += 1 }
+            number += 1
+            let next = end + 1
+            if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+            let length = end - start
+            func at(_ k: Int) -> UInt8 { bytes[start + k] }
+            let isDash3 = length >= 3 && at(0) == 0x2D && at(1) == 0x2D && at(2) == 0x2D
+            if (isDash3 && (length == 3 || at(3) == 0x20))
+                || (length == 3 && at(0) == 0x2E && at(1) == 0x2E && at(2) == 0x2E) {
+                if isDash3, length > 3, !YAMLLine.commentStripped(bytes, start + 4, end).isEmpty {
                     throw YAMLSyntaxError(position: SourcePosition(line: number, column: 5),
                                           message: "content after '---' on the same line is not supported; start it on the next line")
                 }
-                docs.append([])
-                continue
-            }
-            if s.hasPrefix("%") {
+                docs.append(DocumentLines(start: next, firstNumber: number + 1))
+            } else if length > 0, at(0) == 0x25 {
                 throw YAMLSyntaxError(position: SourcePosition(line: number, column: 1), message: "YAML directives are not supported")
+            } else {
+                try YAMLLine.checkIndentation(bytes, number: number, start: start, end: end)
+                docs[docs.count - 1].count += 1
+                if !docs[docs.count - 1].hasContent, !YAMLLine.commentStripped(bytes, start, end).isEmpty {
+                    docs[docs.count - 1].hasContent = true
+                }
             }
-            docs[docs.count - 1].append(try Line(number: number, raw: s))
+            start = next
         }
         var out: [JSONNode] = []
-        for lines in docs where lines.contains(where: { !$0.isBlank }) {
-            var parser = BlockParser(lines: lines)
+        for lines in docs where lines.hasContent {
+            var parser = BlockParser(bytes: bytes, lines: lines)
+            if let path {
+                let n = out.count
+                parser.streamed = (path, { element(n, $0) })
+            }
             out.append(try parser.document())
         }
         return out
     }
+}
+
+/// Where a document's lines are: from byte `start` (line `firstNumber`), `count` lines.
+struct DocumentLines {
+    var start: Int
+    var firstNumber: Int
+    var count = 0
+    var hasContent = false
 }
 
 /// A YAML text that is not in the supported subset, or not YAML.
@@ -55,178 +91,298 @@ public struct YAMLSyntaxError: Error, Equatable, Sendable, CustomStringConvertib
     public var description: String { "\(position): \(message)" }
 }
 
-/// One line: its indentation and its text after the indentation (comments still in).
-struct Line {
-    var number: Int
-    var indent: Int
-    var text: Substring
-    /// The text without a trailing comment, trimmed; empty for blank and comment lines.
-    var content: Substring
+/// A range of the file's bytes.
+struct ByteRange: Equatable {
+    var start: Int
+    var end: Int
+    var isEmpty: Bool { start >= end }
+    var count: Int { end - start }
+}
 
-    init(number: Int, raw: Substring) throws(YAMLSyntaxError) {
-        self.number = number
-        let body = raw.drop { $0 == " " }
-        indent = raw.count - body.count
-        if body.first == "\t", !body.allSatisfy({ $0 == " " || $0 == "\t" }) {
-            throw YAMLSyntaxError(position: SourcePosition(line: number, column: indent + 1), message: "a tab in the indentation (YAML indents with spaces)")
+/// One line: its indentation and, as offsets into the file, its text after the indentation
+/// (comments still in) and its content (without a trailing comment, trimmed).
+struct YAMLLine {
+    private var storedNumber: Int32
+    private var storedIndent: Int32
+    private var textStart: Int32
+    private var textEnd: Int32
+    private var contentStart: Int32
+    private var contentEnd: Int32
+    /// The first byte of the text that is not ASCII (`textEnd` when none): columns before it are
+    /// counted by bytes.
+    private var storedFirstNonASCII: Int32
+
+    var number: Int { Int(storedNumber) }
+    var indent: Int { Int(storedIndent) }
+    var text: ByteRange { ByteRange(start: Int(textStart), end: Int(textEnd)) }
+    var content: ByteRange { ByteRange(start: Int(contentStart), end: Int(contentEnd)) }
+    var isBlank: Bool { contentStart >= contentEnd }
+    var firstNonASCII: Int { Int(storedFirstNonASCII) }
+
+    /// Refuses a tab in the indentation of a line that is not blank.
+    static func checkIndentation(_ bytes: [UInt8], number: Int, start: Int, end: Int) throws(YAMLSyntaxError) {
+        var body = start
+        while body < end, bytes[body] == 0x20 { body += 1 }
+        if body < end, bytes[body] == 0x09, !bytes[body..<end].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+            throw YAMLSyntaxError(position: SourcePosition(line: number, column: body - start + 1), message: "a tab in the indentation (YAML indents with spaces)")
         }
-        text = body
-        content = Line.stripComment(body)
     }
 
-    var isBlank: Bool { content.isEmpty }
+    /// The line `bytes[start..<end]` (without its line break), its indentation checked before.
+    init(_ bytes: [UInt8], number: Int, start: Int, end: Int) {
+        var body = start
+        while body < end, bytes[body] == 0x20 { body += 1 }
+        var nonASCII = body
+        while nonASCII < end, bytes[nonASCII] < 0x80 { nonASCII += 1 }
+        let content = YAMLLine.commentStripped(bytes, body, end)
+        self.init(number: number, indent: body - start, text: ByteRange(start: body, end: end), content: content, firstNonASCII: nonASCII)
+    }
 
-    /// `s` without a `#` comment (one at the start, or after a space, outside quotes), trimmed.
-    static func stripComment(_ s: Substring) -> Substring {
-        var quote: Character?
-        var previous: Character = " "
-        var end = s.endIndex
-        for i in s.indices {
-            let c = s[i]
-            if let q = quote {
-                if c == q { quote = nil }
-            } else if c == "\"" || c == "'" {
-                if previous == " " || previous == "[" || previous == "{" || previous == "," || previous == ":" { quote = c }
-            } else if c == "#" && (previous == " " || previous == "\t") {
-                end = i
+    init(number: Int, indent: Int, text: ByteRange, content: ByteRange, firstNonASCII: Int) {
+        storedNumber = Int32(clamping: number)
+        storedIndent = Int32(clamping: indent)
+        textStart = Int32(text.start)
+        textEnd = Int32(text.end)
+        contentStart = Int32(content.start)
+        contentEnd = Int32(content.end)
+        storedFirstNonASCII = Int32(firstNonASCII)
+    }
+
+    /// This line from `column` on (its indentation now `column`), for a `- ` item's content.
+    func dropping(to column: Int, contentStart start: Int, textStart: Int) -> YAMLLine {
+        YAMLLine(number: number, indent: column, text: ByteRange(start: textStart, end: Int(textEnd)),
+                 content: ByteRange(start: start, end: Int(contentEnd)), firstNonASCII: firstNonASCII)
+    }
+
+    /// The 0-based column of byte `offset` of this line's text.
+    func column(of offset: Int, in bytes: [UInt8]) -> Int {
+        if offset <= firstNonASCII { return indent + offset - Int(textStart) }
+        return indent + String(decoding: bytes[Int(textStart)..<offset], as: UTF8.self).count
+    }
+
+    /// `bytes[start..<end]` without a `#` comment (one at the start, or after a space, outside
+    /// quotes), trimmed of spaces and tabs.
+    static func commentStripped(_ bytes: [UInt8], _ start: Int, _ end: Int) -> ByteRange {
+        var quote: UInt8 = 0
+        var previous: UInt8 = 0x20
+        var stop = end
+        var i = start
+        while i < end {
+            let c = bytes[i]
+            if quote != 0 {
+                if c == quote { quote = 0 }
+            } else if c == 0x22 || c == 0x27 {
+                if previous == 0x20 || previous == 0x5B || previous == 0x7B || previous == 0x2C || previous == 0x3A { quote = c }
+            } else if c == 0x23 && (previous == 0x20 || previous == 0x09) {
+                stop = i
                 break
             }
             previous = c
+            i += 1
         }
-        return s[s.startIndex..<end].trimmingSpaces
+        return trimmed(bytes, ByteRange(start: start, end: stop))
+    }
+
+    /// `r` without leading and trailing spaces and tabs.
+    static func trimmed(_ bytes: [UInt8], _ r: ByteRange) -> ByteRange {
+        var s = r.start, e = r.end
+        while s < e, bytes[s] == 0x20 || bytes[s] == 0x09 { s += 1 }
+        while e > s, bytes[e - 1] == 0x20 || bytes[e - 1] == 0x09 { e -= 1 }
+        return ByteRange(start: s, end: e)
     }
 }
 
-extension Substring {
-    var trimmingSpaces: Substring {
-        var s = self
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        return s
+extension [UInt8] {
+    func string(_ r: ByteRange) -> String { String(decoding: self[r.start..<r.end], as: UTF8.self) }
+
+    /// Whether `r` is `- ...` or `-` alone (a block sequence entry).
+    func isEntry(_ r: ByteRange) -> Bool {
+        r.count >= 1 && self[r.start] == 0x2D && (r.count == 1 || self[r.start + 1] == 0x20)
     }
+
+    func starts(_ r: ByteRange, with byte: UInt8) -> Bool { r.count > 0 && self[r.start] == byte }
 }
 
 /// Parses one document's lines into a node.
 struct BlockParser {
-    var lines: [Line]
+    let bytes: [UInt8]
     var index = 0
     var depth = 0
+    /// The key path whose block sequence's items go to a handler instead of the tree.
+    var streamed: (path: [String], element: (JSONNode) -> Void)?
+    /// The lines from `windowBase` on made so far; those before `index` are let go, as the
+    /// parser never goes back, so a large document is not held as lines.
+    private var window: [YAMLLine] = []
+    private var windowBase = 0
+    /// The next line to make: its byte, its number, how many are left.
+    private var nextByte: Int
+    private var nextNumber: Int
+    private var remaining: Int
 
-    init(lines: [Line]) { self.lines = lines }
+    init(bytes: [UInt8], lines: DocumentLines) {
+        self.bytes = bytes
+        nextByte = lines.start
+        nextNumber = lines.firstNumber
+        remaining = lines.count
+    }
+
+    /// Whether the document has a line `i` (made when it is not yet).
+    private mutating func has(_ i: Int) -> Bool {
+        while i >= windowBase + window.count {
+            guard remaining > 0 else { return false }
+            if index - windowBase >= 4096 {
+                window.removeFirst(index - windowBase)
+                windowBase = index
+            }
+            var end = nextByte
+            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            let next = end + 1
+            if end > nextByte, bytes[end - 1] == 0x0D { end -= 1 }
+            window.append(YAMLLine(bytes, number: nextNumber, start: nextByte, end: end))
+            nextByte = next
+            nextNumber += 1
+            remaining -= 1
+        }
+        return true
+    }
+
+    /// Line `i`, made before by `has(i)`.
+    private func lineAt(_ i: Int) -> YAMLLine { window[i - windowBase] }
 
     mutating func document() throws(YAMLSyntaxError) -> JSONNode {
         skipBlank()
-        let node = try block(minIndent: 0)
+        let node = try block(minIndent: 0, path: streamed == nil ? nil : 0)
         skipBlank()
-        if index < lines.count {
-            throw fail(lines[index], lines[index].indent, "unexpected indentation (the value above has ended)")
+        if has(index) {
+            throw fail(lineAt(index), lineAt(index).indent, "unexpected indentation (the value above has ended)")
         }
         return node
     }
 
     private mutating func skipBlank() {
-        while index < lines.count, lines[index].isBlank { index += 1 }
+        while has(index), lineAt(index).isBlank { index += 1 }
     }
 
-    private func fail(_ line: Line, _ column: Int, _ message: String) -> YAMLSyntaxError {
+    func fail(_ line: YAMLLine, _ column: Int, _ message: String) -> YAMLSyntaxError {
         YAMLSyntaxError(position: SourcePosition(line: line.number, column: column + 1), message: message)
     }
 
-    /// The node starting on the current line, indented at least `minIndent`.
-    private mutating func block(minIndent: Int) throws(YAMLSyntaxError) -> JSONNode {
+    /// The node starting on the current line, indented at least `minIndent`. `path`: how many
+    /// keys of the streamed path lead here (nil when off that path).
+    private mutating func block(minIndent: Int, path: Int?) throws(YAMLSyntaxError) -> JSONNode {
         depth += 1
         defer { depth -= 1 }
-        let line = lines[index]
+        let line = lineAt(index)
         guard depth <= YAMLReader.maxDepth else { throw fail(line, line.indent, "nested deeper than \(YAMLReader.maxDepth) levels") }
-        if line.content == "-" || line.content.hasPrefix("- ") { return try sequence(indent: line.indent) }
-        if Self.mappingKey(line.content) != nil { return try mapping(indent: line.indent) }
+        if bytes.isEntry(line.content) { return try sequence(indent: line.indent, streams: isStreamed(path)) }
+        if mappingKey(line.content) != nil { return try mapping(indent: line.indent, path: path) }
         index += 1
         return try value(line.content, line: line, column: line.indent, parentIndent: minIndent - 1)
+    }
+
+    private func isStreamed(_ path: Int?) -> Bool {
+        guard let path, let streamed else { return false }
+        return path == streamed.path.count
     }
 
     /// The value `text` (at `column` of `line`) and the lines that continue it: a plain scalar
     /// goes on over the following lines indented deeper than `parentIndent`, joined with a space
     /// (blank lines between give newlines); quoted and flow values must end on their line.
-    private mutating func value(_ text: Substring, line: Line, column: Int, parentIndent: Int) throws(YAMLSyntaxError) -> JSONNode {
+    private mutating func value(_ text: ByteRange, line: YAMLLine, column: Int, parentIndent: Int) throws(YAMLSyntaxError) -> JSONNode {
         let node = try scalarOrFlow(text, line: line, column: column)
-        var joined = String(text)
+        var joined: [UInt8] = []
         var continued = false
         var breaks = 0
         var look = index
-        while look < lines.count {
-            let l = lines[look]
+        while has(look) {
+            let l = lineAt(look)
             if l.isBlank { breaks += 1; look += 1; continue }
             guard l.indent > parentIndent else { break }
-            guard let f = text.first, !"\"'[{".contains(f) else {
+            guard !text.isEmpty, ![0x22, 0x27, 0x5B, 0x7B].contains(bytes[text.start]) else {
                 throw fail(l, l.indent, "a quoted or flow value continued on the next line is not supported; write it on one line")
             }
-            if l.content == "-" || l.content.hasPrefix("- ") || Self.mappingKey(l.content) != nil {
+            if bytes.isEntry(l.content) || mappingKey(l.content) != nil {
                 throw fail(l, l.indent, "unexpected indentation: a plain value cannot go on with a mapping or a sequence entry")
             }
-            joined += breaks > 0 ? String(repeating: "\n", count: breaks) : " "
-            joined += l.content
+            if !continued { joined += bytes[text.start..<text.end] }
+            if breaks > 0 { joined += repeatElement(0x0A, count: breaks) } else { joined.append(0x20) }
+            joined += bytes[l.content.start..<l.content.end]
             breaks = 0
             continued = true
             look += 1
             index = look
         }
-        return continued ? JSONNode(.string(joined), at: node.position) : node
+        return continued ? JSONNode(.string(String(decoding: joined, as: UTF8.self)), at: node.position) : node
     }
 
-    private mutating func sequence(indent: Int) throws(YAMLSyntaxError) -> JSONNode {
-        let first = lines[index]
+    private mutating func sequence(indent: Int, streams: Bool) throws(YAMLSyntaxError) -> JSONNode {
+        let first = lineAt(index)
         var items: [JSONNode] = []
-        while index < lines.count, lines[index].indent == indent,
-              lines[index].content == "-" || lines[index].content.hasPrefix("- ") {
-            let line = lines[index]
-            let rest = line.content.dropFirst(1).drop { $0 == " " }
-            if rest.isEmpty {
+        while has(index), lineAt(index).indent == indent, bytes.isEntry(lineAt(index).content) {
+            let line = lineAt(index)
+            var restStart = line.content.start + 1
+            while restStart < line.content.end, bytes[restStart] == 0x20 { restStart += 1 }
+            let item: JSONNode
+            if restStart == line.content.end {
                 index += 1
                 skipBlank()
-                if index < lines.count, lines[index].indent > indent {
-                    items.append(try block(minIndent: indent + 1))
+                if has(index), lineAt(index).indent > indent {
+                    item = try block(minIndent: indent + 1, path: nil)
                 } else {
-                    items.append(JSONNode(.null, at: SourcePosition(line: line.number, column: indent + 1)))
+                    item = JSONNode(.null, at: SourcePosition(line: line.number, column: indent + 1))
                 }
             } else {
                 // `- key: value` or `- - x`: the rest is a block node at its own column.
-                let column = indent + (line.content.count - rest.count)
-                lines[index] = Line(number: line.number, indent: column, text: line.text.dropFirst(column - indent), content: rest)
-                items.append(try block(minIndent: column))
+                // The content starts where the text does (the `-` and spaces before it are ASCII).
+                let column = line.column(of: restStart, in: bytes)
+                window[index - windowBase] = line.dropping(to: column, contentStart: restStart, textStart: restStart)
+                item = try block(minIndent: column, path: nil)
             }
+            if streams, let streamed { streamed.element(item) } else { items.append(item) }
             skipBlank()
         }
         return JSONNode(.array(items), at: SourcePosition(line: first.number, column: indent + 1))
     }
 
-    private mutating func mapping(indent: Int) throws(YAMLSyntaxError) -> JSONNode {
-        let first = lines[index]
+    private mutating func mapping(indent: Int, path: Int?) throws(YAMLSyntaxError) -> JSONNode {
+        let first = lineAt(index)
         var members: [JSONMember] = []
-        var seen = Set<String>()
-        while index < lines.count, lines[index].indent == indent {
-            let line = lines[index]
-            guard let (keyText, valueStart) = Self.mappingKey(line.content) else {
+        // Keys compared one by one while they are few (a Set per small mapping cost more than
+        // its lookups); a Set once the mapping is large.
+        var seen: Set<String>?
+        while has(index), lineAt(index).indent == indent {
+            let line = lineAt(index)
+            guard let (keyText, valueStart) = mappingKey(line.content) else {
                 throw fail(line, indent, "expected 'key: value' in this mapping")
             }
             let keyPosition = SourcePosition(line: line.number, column: indent + 1)
-            let key = try Self.keyString(keyText, line: line, column: indent, parser: self)
-            guard seen.insert(key).inserted else { throw fail(line, indent, "the key '\(key)' repeats in this mapping") }
-            let value = line.content[valueStart...].trimmingSpaces
-            let valueColumn = indent + line.content.distance(from: line.content.startIndex, to: valueStart)
-                + (line.content[valueStart...].count - line.content[valueStart...].drop { $0 == " " }.count)
+            let key = try keyString(keyText, line: line, column: indent)
+            let repeated: Bool
+            if members.count < 16 {
+                repeated = members.contains { $0.key == key }
+            } else {
+                if seen == nil { seen = Set(members.map(\.key)) }
+                repeated = !seen!.insert(key).inserted
+            }
+            guard !repeated else { throw fail(line, indent, "the key '\(key)' repeats in this mapping") }
+            var childPath: Int?
+            if let path, let streamed, path < streamed.path.count, streamed.path[path] == key { childPath = path + 1 }
+            let value = YAMLLine.trimmed(bytes, ByteRange(start: valueStart, end: line.content.end))
+            var valueFirst = valueStart
+            while valueFirst < line.content.end, bytes[valueFirst] == 0x20 { valueFirst += 1 }
+            let valueColumn = line.column(of: valueFirst, in: bytes)
             index += 1
             let node: JSONNode
             if value.isEmpty {
                 skipBlank()
-                if index < lines.count, lines[index].indent > indent {
-                    node = try block(minIndent: indent + 1)
-                } else if index < lines.count, lines[index].indent == indent,
-                          lines[index].content == "-" || lines[index].content.hasPrefix("- ") {
-                    node = try sequence(indent: indent)
+                if has(index), lineAt(index).indent > indent {
+                    node = try block(minIndent: indent + 1, path: childPath)
+                } else if has(index), lineAt(index).indent == indent, bytes.isEntry(lineAt(index).content) {
+                    node = try sequence(indent: indent, streams: isStreamed(childPath))
                 } else {
                     node = JSONNode(.null, at: keyPosition)
                 }
-            } else if value.first == "|" || value.first == ">" {
+            } else if bytes[value.start] == 0x7C || bytes[value.start] == 0x3E {
                 node = try blockScalar(value, line: line, column: valueColumn, parentIndent: indent)
             } else {
                 node = try self.value(value, line: line, column: valueColumn, parentIndent: indent)
@@ -238,95 +394,100 @@ struct BlockParser {
     }
 
     /// `|`, `|-`, `|+`, `>`, `>-`, `>+`: the lines indented deeper than the parent.
-    private mutating func blockScalar(_ header: Substring, line: Line, column: Int, parentIndent: Int) throws(YAMLSyntaxError) -> JSONNode {
-        let folded = header.first == ">"
-        let chomp = header.dropFirst()
-        guard chomp.isEmpty || chomp == "-" || chomp == "+" else {
-            throw fail(line, column, "block scalar header '\(header)': only |, |-, |+, >, >-, >+ are supported")
+    private mutating func blockScalar(_ header: ByteRange, line: YAMLLine, column: Int, parentIndent: Int) throws(YAMLSyntaxError) -> JSONNode {
+        let folded = bytes[header.start] == 0x3E
+        let chomp: UInt8? = header.count == 1 ? nil : header.count == 2 ? bytes[header.start + 1] : 0
+        guard chomp == nil || chomp == 0x2D || chomp == 0x2B else {
+            throw fail(line, column, "block scalar header '\(bytes.string(header))': only |, |-, |+, >, >-, >+ are supported")
         }
-        var body: [Substring] = []
+        var body: [(pad: Int, text: ByteRange)] = []
         var blockIndent: Int?
-        while index < lines.count {
-            let l = lines[index]
+        while has(index) {
+            let l = lineAt(index)
             let raw = l.text
-            if raw.allSatisfy({ $0 == " " }) { body.append(""); index += 1; continue }
+            if bytes[raw.start..<raw.end].allSatisfy({ $0 == 0x20 }) { body.append((0, ByteRange(start: 0, end: 0))); index += 1; continue }
             guard l.indent > parentIndent else { break }
             if blockIndent == nil { blockIndent = l.indent }
             guard let bi = blockIndent, l.indent >= bi else {
                 throw fail(l, l.indent, "this line is indented less than the block scalar's first line")
             }
-            body.append(Substring(String(repeating: " ", count: l.indent - bi)) + raw)
+            body.append((l.indent - bi, raw))
             index += 1
         }
         var trailing = 0
-        while let last = body.last, last.isEmpty { body.removeLast(); trailing += 1 }
-        var text = ""
+        while let last = body.last, last.pad == 0, last.text.isEmpty { body.removeLast(); trailing += 1 }
+        func isEmpty(_ l: (pad: Int, text: ByteRange)) -> Bool { l.pad == 0 && l.text.isEmpty }
+        func startsWithSpace(_ l: (pad: Int, text: ByteRange)) -> Bool { l.pad > 0 || bytes.starts(l.text, with: 0x20) }
+        var text: [UInt8] = []
         for (i, l) in body.enumerated() {
             if i > 0 {
                 // Folding: a break between two plain lines is a space; before blank lines it is
                 // dropped (each blank line gives one newline); around more-indented lines it stays.
                 let previous = body[i - 1]
-                if !folded || l.isEmpty || previous.first == " " || l.first == " " {
-                    text += folded && previous.isEmpty && !l.isEmpty && l.first != " " ? "" : "\n"
-                } else if !previous.isEmpty {
-                    text += " "
+                if !folded || isEmpty(l) || startsWithSpace(previous) || startsWithSpace(l) {
+                    if !(folded && isEmpty(previous) && !isEmpty(l) && !startsWithSpace(l)) { text.append(0x0A) }
+                } else if !isEmpty(previous) {
+                    text.append(0x20)
                 }
             }
-            text += l
+            text += repeatElement(0x20, count: l.pad)
+            text += bytes[l.text.start..<l.text.end]
         }
         if !body.isEmpty {
             switch chomp {
-            case "-": break
-            case "+": text += String(repeating: "\n", count: trailing + 1)
-            default: text += "\n"
+            case 0x2D?: break
+            case 0x2B?: text += repeatElement(0x0A, count: trailing + 1)
+            default: text.append(0x0A)
             }
         }
-        return JSONNode(.string(text), at: SourcePosition(line: line.number, column: column + 1))
+        return JSONNode(.string(String(decoding: text, as: UTF8.self)), at: SourcePosition(line: line.number, column: column + 1))
     }
 
     /// The key of a `key: value` line and where its value starts, or nil when it is not one.
-    static func mappingKey(_ s: Substring) -> (Substring, Substring.Index)? {
-        if let q = s.first, q == "\"" || q == "'" {
-            var i = s.index(after: s.startIndex)
-            while i < s.endIndex {
-                if s[i] == "\\" && q == "\"" { i = s.index(after: i); if i < s.endIndex { i = s.index(after: i) }; continue }
-                if s[i] == q {
-                    let after = s.index(after: i)
-                    if after < s.endIndex, s[after] == q, q == "'" { i = s.index(after: after); continue }
-                    guard after < s.endIndex, s[after] == ":" else { return nil }
-                    let v = s.index(after: after)
-                    return v == s.endIndex || s[v] == " " ? (s[s.startIndex..<after], v) : nil
+    func mappingKey(_ s: ByteRange) -> (ByteRange, Int)? {
+        guard !s.isEmpty else { return nil }
+        let q = bytes[s.start]
+        if q == 0x22 || q == 0x27 {
+            var i = s.start + 1
+            while i < s.end {
+                if bytes[i] == 0x5C && q == 0x22 { i += 1; if i < s.end { i += 1 }; continue }
+                if bytes[i] == q {
+                    let after = i + 1
+                    if after < s.end, bytes[after] == q, q == 0x27 { i = after + 1; continue }
+                    guard after < s.end, bytes[after] == 0x3A else { return nil }
+                    let v = after + 1
+                    return v == s.end || bytes[v] == 0x20 ? (ByteRange(start: s.start, end: after), v) : nil
                 }
-                i = s.index(after: i)
+                i += 1
             }
             return nil
         }
-        if let f = s.first, f == "[" || f == "{" { return nil }
-        var i = s.startIndex
-        while i < s.endIndex {
-            if s[i] == ":" {
-                let v = s.index(after: i)
-                if v == s.endIndex || s[v] == " " { return (s[s.startIndex..<i].trimmingSpaces, v) }
+        if q == 0x5B || q == 0x7B { return nil }
+        var i = s.start
+        while i < s.end {
+            if bytes[i] == 0x3A {
+                let v = i + 1
+                if v == s.end || bytes[v] == 0x20 { return (YAMLLine.trimmed(bytes, ByteRange(start: s.start, end: i)), v) }
             }
-            i = s.index(after: i)
+            i += 1
         }
         return nil
     }
 
-    static func keyString(_ key: Substring, line: Line, column: Int, parser: BlockParser) throws(YAMLSyntaxError) -> String {
-        let node = try parser.scalarOrFlow(key, line: line, column: column)
+    func keyString(_ key: ByteRange, line: YAMLLine, column: Int) throws(YAMLSyntaxError) -> String {
+        let node = try scalarOrFlow(key, line: line, column: column)
         switch node.value {
         case .string(let s): return s
         case .number(let n): return n.text
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"
-        default: throw parser.fail(line, column, "a key must be a scalar")
+        default: throw fail(line, column, "a key must be a scalar")
         }
     }
 
     /// A scalar or a one-line flow collection.
-    func scalarOrFlow(_ text: Substring, line: Line, column: Int) throws(YAMLSyntaxError) -> JSONNode {
-        var flow = FlowParser(text: text, line: line, baseColumn: column)
+    func scalarOrFlow(_ text: ByteRange, line: YAMLLine, column: Int) throws(YAMLSyntaxError) -> JSONNode {
+        var flow = FlowParser(bytes: bytes, text: text, line: line, baseColumn: column)
         let node = try flow.value(depth: depth)
         flow.skipSpaces()
         if !flow.atEnd {
@@ -338,121 +499,178 @@ struct BlockParser {
 
 /// Values on one line: quoted and plain scalars, `[...]` and `{...}`.
 struct FlowParser {
-    let chars: [Character]
-    var i = 0
-    let line: Line
-    let baseColumn: Int
+    let bytes: [UInt8]
+    var i: Int
+    let end: Int
+    let line: YAMLLine
+    /// A column counted before (byte offset, 0-based column), from which later ones are counted
+    /// on lines that are not ASCII.
+    private var counted: (offset: Int, column: Int)
 
-    init(text: Substring, line: Line, baseColumn: Int) {
-        chars = Array(text)
+    init(bytes: [UInt8], text: ByteRange, line: YAMLLine, baseColumn: Int) {
+        self.bytes = bytes
+        i = text.start
+        end = text.end
         self.line = line
-        self.baseColumn = baseColumn
+        counted = (text.start, baseColumn)
     }
 
-    var atEnd: Bool { i >= chars.count }
-    var column: Int { baseColumn + i }
-    var position: SourcePosition { SourcePosition(line: line.number, column: column + 1) }
+    var atEnd: Bool { i >= end }
+    var column: Int { columnAt(i) }
 
-    mutating func skipSpaces() { while i < chars.count, chars[i] == " " { i += 1 } }
+    private func columnAt(_ offset: Int) -> Int {
+        if offset <= line.firstNonASCII { return line.indent + offset - line.text.start }
+        if offset >= counted.offset {
+            return counted.column + String(decoding: bytes[counted.offset..<offset], as: UTF8.self).count
+        }
+        return line.column(of: offset, in: bytes)
+    }
 
-    func fail(_ message: String) -> YAMLSyntaxError { YAMLSyntaxError(position: position, message: message) }
+    /// The position of the current byte, remembered so that a long line is counted once.
+    private mutating func position() -> SourcePosition {
+        let c = columnAt(i)
+        if i > line.firstNonASCII { counted = (i, c) }
+        return SourcePosition(line: line.number, column: c + 1)
+    }
+
+    mutating func skipSpaces() { while i < end, bytes[i] == 0x20 { i += 1 } }
+
+    func fail(_ message: String) -> YAMLSyntaxError {
+        YAMLSyntaxError(position: SourcePosition(line: line.number, column: column + 1), message: message)
+    }
+
+    /// The character starting at byte `k`, for messages.
+    private func character(at k: Int) -> Character {
+        String(decoding: bytes[k..<min(end, k + 32)], as: UTF8.self).first ?? " "
+    }
 
     mutating func value(depth: Int, inFlow: Bool = false) throws(YAMLSyntaxError) -> JSONNode {
         skipSpaces()
         guard depth <= YAMLReader.maxDepth else { throw fail("nested deeper than \(YAMLReader.maxDepth) levels") }
-        let start = position
-        guard i < chars.count else { return JSONNode(.null, at: start) }
-        switch chars[i] {
-        case "\"": return JSONNode(.string(try doubleQuoted()), at: start)
-        case "'": return JSONNode(.string(try singleQuoted()), at: start)
-        case "[":
+        let start = position()
+        guard i < end else { return JSONNode(.null, at: start) }
+        switch bytes[i] {
+        case 0x22: return JSONNode(.string(try doubleQuoted()), at: start)
+        case 0x27: return JSONNode(.string(try singleQuoted()), at: start)
+        case 0x5B:
             i += 1
             var items: [JSONNode] = []
             skipSpaces()
-            if i < chars.count, chars[i] == "]" { i += 1; return JSONNode(.array(items), at: start) }
+            if i < end, bytes[i] == 0x5D { i += 1; return JSONNode(.array(items), at: start) }
             while true {
                 items.append(try value(depth: depth + 1, inFlow: true))
                 skipSpaces()
-                guard i < chars.count else { throw fail("a flow sequence must close on the same line with ']'") }
-                if chars[i] == "]" { i += 1; return JSONNode(.array(items), at: start) }
-                guard chars[i] == "," else { throw fail("expected ',' or ']'") }
+                guard i < end else { throw fail("a flow sequence must close on the same line with ']'") }
+                if bytes[i] == 0x5D { i += 1; return JSONNode(.array(items), at: start) }
+                guard bytes[i] == 0x2C else { throw fail("expected ',' or ']'") }
                 i += 1
             }
-        case "{":
+        case 0x7B:
             i += 1
             var members: [JSONMember] = []
             skipSpaces()
-            if i < chars.count, chars[i] == "}" { i += 1; return JSONNode(.object(members), at: start) }
+            if i < end, bytes[i] == 0x7D { i += 1; return JSONNode(.object(members), at: start) }
             while true {
                 skipSpaces()
-                let keyPosition = position
+                let keyPosition = position()
                 let key = try value(depth: depth + 1, inFlow: true)
                 guard case .string(let k) = key.value else { throw YAMLSyntaxError(position: keyPosition, message: "a key must be a string") }
                 skipSpaces()
-                guard i < chars.count, chars[i] == ":" else { throw fail("expected ':' after the key") }
+                guard i < end, bytes[i] == 0x3A else { throw fail("expected ':' after the key") }
                 i += 1
                 if members.contains(where: { $0.key == k }) { throw YAMLSyntaxError(position: keyPosition, message: "the key '\(k)' repeats") }
                 members.append(JSONMember(key: k, keyPosition: keyPosition, value: try value(depth: depth + 1, inFlow: true)))
                 skipSpaces()
-                guard i < chars.count else { throw fail("a flow mapping must close on the same line with '}'") }
-                if chars[i] == "}" { i += 1; return JSONNode(.object(members), at: start) }
-                guard chars[i] == "," else { throw fail("expected ',' or '}'") }
+                guard i < end else { throw fail("a flow mapping must close on the same line with '}'") }
+                if bytes[i] == 0x7D { i += 1; return JSONNode(.object(members), at: start) }
+                guard bytes[i] == 0x2C else { throw fail("expected ',' or '}'") }
                 i += 1
             }
-        case "&", "*", "!":
+        case 0x26, 0x2A, 0x21:
             throw fail("anchors, aliases and tags are not supported")
-        case "|", ">":
+        case 0x7C, 0x3E:
             throw fail("a block scalar must be a mapping's value")
-        case "@", "`":
-            throw fail("'\(chars[i])' cannot start a plain value; quote it")
+        case 0x40, 0x60:
+            throw fail("'\(character(at: i))' cannot start a plain value; quote it")
         default:
-            var end = i
-            while end < chars.count {
-                let c = chars[end]
-                if inFlow && (c == "," || c == "]" || c == "}") { break }
-                if c == ":" && (end + 1 == chars.count || chars[end + 1] == " ") { break }
-                end += 1
+            var stop = i
+            while stop < end {
+                let c = bytes[stop]
+                if inFlow && (c == 0x2C || c == 0x5D || c == 0x7D) { break }
+                if c == 0x3A && (stop + 1 == end || bytes[stop + 1] == 0x20) { break }
+                stop += 1
             }
-            let text = String(String(chars[i..<end]).trimmingCharacters(in: .whitespaces))
-            i = end
-            return JSONNode(FlowParser.typed(text), at: start)
+            let plain = ByteRange(start: i, end: stop)
+            i = stop
+            return JSONNode(FlowParser.plain(bytes, plain), at: start)
         }
+    }
+
+    /// A plain scalar's value, trimmed of whitespace (tabs and Unicode spaces, as Foundation's
+    /// `.whitespaces`): null, a boolean, a number, or a string.
+    static func plain(_ bytes: [UInt8], _ r: ByteRange) -> JSONValue {
+        let t = YAMLLine.trimmed(bytes, r)
+        if t.isEmpty || (bytes[t.start] < 0x80 && bytes[t.end - 1] < 0x80) {
+            return typed(bytes, t) { bytes.string(t) }
+        }
+        var scalars = Substring(bytes.string(t)).unicodeScalars
+        func isSpace(_ u: Unicode.Scalar) -> Bool { u == "\t" || u.properties.generalCategory == .spaceSeparator }
+        while let f = scalars.first, isSpace(f) { scalars.removeFirst() }
+        while let l = scalars.last, isSpace(l) { scalars.removeLast() }
+        return typed(String(Substring(scalars)))
     }
 
     /// A plain scalar's value: null, a boolean, a number, or a string.
     static func typed(_ s: String) -> JSONValue {
-        switch s {
-        case "", "~", "null", "Null", "NULL": return .null
-        case "true", "True", "TRUE": return .bool(true)
-        case "false", "False", "FALSE": return .bool(false)
-        default: break
+        let b = Array(s.utf8)
+        return typed(b, ByteRange(start: 0, end: b.count)) { s }
+    }
+
+    private static let nulls = ["", "~", "null", "Null", "NULL"].map { Array($0.utf8) }
+    private static let trues = ["true", "True", "TRUE"].map { Array($0.utf8) }
+    private static let falses = ["false", "False", "FALSE"].map { Array($0.utf8) }
+
+    static func typed(_ bytes: [UInt8], _ r: ByteRange, _ string: () -> String) -> JSONValue {
+        let s = bytes[r.start..<r.end]
+        if r.count <= 5 {
+            if nulls.contains(where: { $0.elementsEqual(s) }) { return .null }
+            if trues.contains(where: { $0.elementsEqual(s) }) { return .bool(true) }
+            if falses.contains(where: { $0.elementsEqual(s) }) { return .bool(false) }
         }
-        let digits = s.hasPrefix("-") || s.hasPrefix("+") ? s.dropFirst() : Substring(s)
-        let sign = s.hasPrefix("-") ? "-" : ""
-        if !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit) {
-            let trimmed = digits.drop { $0 == "0" }
-            return .number(JSONNumber(text: sign + (trimmed.isEmpty ? "0" : String(trimmed))))
+        func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+        let signed = !s.isEmpty && (s.first == 0x2D || s.first == 0x2B)
+        let digits = signed ? s.dropFirst() : s
+        let sign = s.first == 0x2D ? "-" : ""
+        if !digits.isEmpty, digits.allSatisfy(isDigit) {
+            let trimmed = digits.drop { $0 == 0x30 }
+            return .number(JSONNumber(text: sign + (trimmed.isEmpty ? "0" : String(decoding: trimmed, as: UTF8.self))))
         }
-        for (prefix, radix) in [("0x", 16), ("0o", 8)] where digits.hasPrefix(prefix) {
-            if let v = UInt64(digits.dropFirst(2), radix: radix) { return .number(JSONNumber(text: sign + String(v))) }
+        if digits.count >= 2, digits.first == 0x30 {
+            let marker = digits[digits.startIndex + 1]
+            let radix = marker == 0x78 ? 16 : marker == 0x6F ? 8 : 0
+            if radix != 0, let v = UInt64(String(decoding: digits.dropFirst(2), as: UTF8.self), radix: radix) {
+                return .number(JSONNumber(text: sign + String(v)))
+            }
         }
-        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
-        if parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }) {
-            return .number(JSONNumber(text: sign + String(digits)))
+        if let dot = digits.firstIndex(of: 0x2E) {
+            let whole = digits[..<dot], fraction = digits[(dot + 1)...]
+            if !whole.isEmpty, !fraction.isEmpty, whole.allSatisfy(isDigit), fraction.allSatisfy(isDigit) {
+                return .number(JSONNumber(text: sign + String(decoding: digits, as: UTF8.self)))
+            }
         }
-        return .string(s)
+        return .string(string())
     }
 
     private mutating func singleQuoted() throws(YAMLSyntaxError) -> String {
         i += 1
-        var out = ""
-        while i < chars.count {
-            if chars[i] == "'" {
-                if i + 1 < chars.count, chars[i + 1] == "'" { out.append("'"); i += 2; continue }
+        var out: [UInt8] = []
+        while i < end {
+            if bytes[i] == 0x27 {
+                if i + 1 < end, bytes[i + 1] == 0x27 { out.append(0x27); i += 2; continue }
                 i += 1
-                return out
+                return String(decoding: out, as: UTF8.self)
             }
-            out.append(chars[i])
+            out.append(bytes[i])
             i += 1
         }
         throw fail("a quoted value must close on the same line")
@@ -460,30 +678,30 @@ struct FlowParser {
 
     private mutating func doubleQuoted() throws(YAMLSyntaxError) -> String {
         i += 1
-        var out = ""
-        while i < chars.count {
-            let c = chars[i]
-            if c == "\"" { i += 1; return out }
-            if c == "\\" {
-                guard i + 1 < chars.count else { break }
-                let e = chars[i + 1]
-                i += 2
+        var out: [UInt8] = []
+        while i < end {
+            let c = bytes[i]
+            if c == 0x22 { i += 1; return String(decoding: out, as: UTF8.self) }
+            if c == 0x5C {
+                guard i + 1 < end else { break }
+                let e = character(at: i + 1)
+                i += 1 + e.utf8.count
                 switch e {
-                case "\"": out.append("\"")
-                case "\\": out.append("\\")
-                case "/": out.append("/")
-                case "n": out.append("\n")
-                case "t": out.append("\t")
-                case "r": out.append("\r")
-                case "b": out.append("\u{8}")
-                case "f": out.append("\u{c}")
-                case "0": out.append("\u{0}")
-                case " ": out.append(" ")
+                case "\"": out.append(0x22)
+                case "\\": out.append(0x5C)
+                case "/": out.append(0x2F)
+                case "n": out.append(0x0A)
+                case "t": out.append(0x09)
+                case "r": out.append(0x0D)
+                case "b": out.append(0x08)
+                case "f": out.append(0x0C)
+                case "0": out.append(0x00)
+                case " ": out.append(0x20)
                 case "x", "u", "U":
                     let count = e == "x" ? 2 : (e == "u" ? 4 : 8)
-                    guard i + count <= chars.count, let v = UInt32(String(chars[i..<i + count]), radix: 16),
+                    guard i + count <= end, let v = UInt32(String(decoding: bytes[i..<i + count], as: UTF8.self), radix: 16),
                           let scalar = Unicode.Scalar(v) else { throw fail("a bad \\\(e) escape") }
-                    out.unicodeScalars.append(scalar)
+                    out += Array(String(Character(scalar)).utf8)
                     i += count
                 default: throw fail("the escape '\\\(e)' is not known")
                 }
@@ -493,14 +711,5 @@ struct FlowParser {
             i += 1
         }
         throw fail("a quoted value must close on the same line")
-    }
-}
-
-extension Line {
-    init(number: Int, indent: Int, text: Substring, content: Substring) {
-        self.number = number
-        self.indent = indent
-        self.text = text
-        self.content = content
     }
 }
