@@ -41,4 +41,17 @@ import Testing
         let beforeLast = "read: " + (0..<99_999).map { "arg4 == \($0)" }.joined(separator: " || ") + " || "
         #expect(parsed.warnings.last?.column == beforeLast.count + 1)
     }
+
+    @Test("the rules reserved up front: lines with a colon, at most one per 16 bytes")
+    func estimatedRules() {
+        func estimate(_ text: String) -> Int {
+            var text = text
+            return text.withUTF8 { TextPolicyParser.estimatedRules(in: $0) }
+        }
+        let policy = "@default errno EPERM\n# a comment\nread: allow\nwrite: arg0 == 1 || arg0 == 2\nclose: allow"
+        #expect(estimate(policy) == 3)
+        #expect(estimate(String(repeating: ":", count: 1600)) == 1)  // one line
+        #expect(estimate(String(repeating: ":\n", count: 800)) == 100)  // 800 lines, 1600 bytes
+        #expect(estimate("") == 0)
+    }
 }
