@@ -8,9 +8,10 @@ import TestSupport
 @Suite(.serialized, .requires(Requirement.ptrace)) struct EnforceProgramsTests {
     typealias S = EnforceTestSupport
 
-    /// Learns `command`, then runs it plainly and under `enforce`: same status, same output.
+    /// Learns `command` (three recorded runs merged: which calls a program makes can depend on
+    /// timing), then runs it plainly and under `enforce`: same status, same output.
     func check(_ command: [String], in dir: URL, stdin: URL? = nil) throws {
-        let policy = try S.learn(command, in: dir)
+        let policy = try S.learn(command, in: dir, runs: 3)
         let path = try S.writeOCI(policy, to: dir, name: "learned.json")
         let plain = try ProcessRunner.run(command, stdin: stdin, in: dir)
         let enforced = try ProcessRunner.run([try SeccompTUIBinary.path(), "enforce", "--policy", path, "--"] + command, stdin: stdin, in: dir)

@@ -47,11 +47,21 @@ enum EnforceTestSupport {
     /// Learns `command` with `seccomp-tui record` run in `dir` (the environment of the later runs:
     /// a shell calls getcwd only when started outside $PWD), then `seccomp-tui generate` with
     /// `defaultAction` for everything unseen; returns the policy read back.
-    static func learn(_ command: [String], in dir: URL, defaultAction: String = "kill") throws -> Policy {
+    /// With `runs` above 1 the command is recorded that many times and the profiles merged, as a
+    /// user learns a program whose calls depend on timing (a thread that finishes before it is
+    /// joined makes no futex call; xz polls a pipe only when a write would block).
+    static func learn(_ command: [String], in dir: URL, defaultAction: String = "kill", runs: Int = 1) throws -> Policy {
         let profilePath = dir.appendingPathComponent("learned-profile.json").path
         let policyPath = dir.appendingPathComponent("generated.json").path
-        let recorded = try seccompTUI(["record", "--backend", "ptrace", "-o", profilePath, "--"] + command, in: dir)
-        guard recorded.status == 0 else { throw CocoaError(.executableLoad, userInfo: ["stderr": recorded.stderr]) }
+        let runPaths = runs == 1 ? [profilePath] : (1...runs).map { dir.appendingPathComponent("learned-profile-\($0).json").path }
+        for path in runPaths {
+            let recorded = try seccompTUI(["record", "--backend", "ptrace", "-o", path, "--"] + command, in: dir)
+            guard recorded.status == 0 else { throw CocoaError(.executableLoad, userInfo: ["stderr": recorded.stderr]) }
+        }
+        if runs > 1 {
+            let merged = try seccompTUI(["merge"] + runPaths + ["-o", profilePath])
+            guard merged.status == 0 else { throw CocoaError(.executableLoad, userInfo: ["stderr": merged.stderr]) }
+        }
         let generated = try seccompTUI(["generate", profilePath, "-o", policyPath, "--default-action", defaultAction])
         guard generated.status == 0 else { throw CocoaError(.executableLoad, userInfo: ["stderr": generated.stderr]) }
         return try PolicyIO.load(path: policyPath)
