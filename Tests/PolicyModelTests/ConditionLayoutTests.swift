@@ -8,9 +8,9 @@ import Testing
         #expect(MemoryLayout<CompareOp>.size == 1)
         #expect(MemoryLayout<ArgWidth>.size == 1)
         #expect(MemoryLayout<Condition>.stride == 24)
-        // A one-condition rule keeps its condition inline: 48 bytes and no array of its own
-        // (was 32 bytes plus a 64-byte heap block).
-        #expect(MemoryLayout<Rule>.stride == 48)
+        // A one-condition rule keeps its condition inline, its action in the condition's padding:
+        // 40 bytes and no array of its own (was 32 bytes plus a 64-byte heap block, then 48).
+        #expect(MemoryLayout<Rule>.stride == 40)
     }
 
     @Test func ruleConditionsReadAndWriteAsAnArray() {

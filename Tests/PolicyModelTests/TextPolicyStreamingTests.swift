@@ -42,16 +42,22 @@ import Testing
         #expect(parsed.warnings.last?.column == beforeLast.count + 1)
     }
 
-    @Test("the rules reserved up front: lines with a colon, at most one per 16 bytes")
+    @Test("the rules reserved up front: lines with a colon and their `||`s, at most one per 12 bytes")
     func estimatedRules() {
         func estimate(_ text: String) -> Int {
             var text = text
             return text.withUTF8 { TextPolicyParser.estimatedRules(in: $0) }
         }
         let policy = "@default errno EPERM\n# a comment\nread: allow\nwrite: arg0 == 1 || arg0 == 2\nclose: allow"
-        #expect(estimate(policy) == 3)
+        #expect(estimate(policy) == 4)
         #expect(estimate(String(repeating: ":", count: 1600)) == 1)  // one line
-        #expect(estimate(String(repeating: ":\n", count: 800)) == 100)  // 800 lines, 1600 bytes
+        #expect(estimate(String(repeating: ":\n", count: 800)) == 133)  // 800 lines, 1600 bytes
+        // `||` before the colon counts too (a malformed line; the estimate only sizes an array);
+        // "|||" is one `||`; a line without a colon gives no rule.
+        #expect(estimate("read: arg0 == 1 |||| arg0 == 2 ||| arg0 == 3 || arg0 == 4 \n||||||||||||||||||||") == 5)
+        let alternatives = "read: " + (0..<1000).map { "arg0 == \($0)" }.joined(separator: " || ")
+        #expect(estimate(alternatives) == 1000)
+        #expect(estimate(String(repeating: "a: ||\n", count: 100)) == 50)  // 200 by count; 600 bytes / 12
         #expect(estimate("") == 0)
     }
 }

@@ -73,17 +73,13 @@ private extension JSONCursor {
             case 1: h.total = try r.uint64()
             case 2: h.overflowed = try r.bool()
             default:
-                try r.elements { (r) throws(JSONCursor.Refused) in
-                    var v = V.Value(value: HexValue(0), count: 0, error: 0)
-                    let seen = try r.members(K.valueKeys) { (r, key) throws(JSONCursor.Refused) in
-                        switch key {
-                        case 0: v.value = HexValue(try r.hex())
-                        case 1: v.count = try r.uint64()
-                        default: v.error = try r.uint64()
-                        }
+                try r.objects(K.valueKeys, from: V.Value(value: HexValue(0), count: 0, error: 0),
+                              into: &h.values) { (r, key, v) throws(JSONCursor.Refused) in
+                    switch key {
+                    case 0: v.value = HexValue(try r.hex())
+                    case 1: v.count = try r.uint64()
+                    default: v.error = try r.uint64()
                     }
-                    guard seen == 0b111 else { throw JSONCursor.Refused() }
-                    h.values.append(v)
                 }
             }
         }
@@ -98,18 +94,14 @@ private extension JSONCursor {
             case 0: calls.capacity = try r.int()
             case 1: calls.overflow = try r.uint64()
             default:
-                try r.elements { (r) throws(JSONCursor.Refused) in
-                    var call = V.Call(args: [], count: 0)
-                    let seen = try r.members(K.callKeys) { (r, key) throws(JSONCursor.Refused) in
-                        switch key {
-                        case 0:
-                            call.args.reserveCapacity(6)
-                            try r.elements { (r) throws(JSONCursor.Refused) in call.args.append(HexValue(try r.hex())) }
-                        default: call.count = try r.uint64()
-                        }
+                try r.objects(K.callKeys, from: V.Call(args: [], count: 0),
+                              into: &calls.entries) { (r, key, call) throws(JSONCursor.Refused) in
+                    switch key {
+                    case 0:
+                        call.args.reserveCapacity(6)
+                        try r.elements { (r) throws(JSONCursor.Refused) in call.args.append(HexValue(try r.hex())) }
+                    default: call.count = try r.uint64()
                     }
-                    guard seen == 0b11 else { throw JSONCursor.Refused() }
-                    calls.entries.append(call)
                 }
             }
         }
@@ -125,16 +117,12 @@ private extension JSONCursor {
             case 1: p.capacity = try r.int()
             case 2: p.other = try r.uint64()
             default:
-                try r.elements { (r) throws(JSONCursor.Refused) in
-                    var sample = V.Sample(string: "", count: 0)
-                    let seen = try r.members(K.sampleKeys) { (r, key) throws(JSONCursor.Refused) in
-                        switch key {
-                        case 0: sample.string = try r.string()
-                        default: sample.count = try r.uint64()
-                        }
+                try r.objects(K.sampleKeys, from: V.Sample(string: "", count: 0),
+                              into: &p.samples) { (r, key, sample) throws(JSONCursor.Refused) in
+                    switch key {
+                    case 0: sample.string = try r.string()
+                    default: sample.count = try r.uint64()
                     }
-                    guard seen == 0b11 else { throw JSONCursor.Refused() }
-                    p.samples.append(sample)
                 }
             }
         }
@@ -149,16 +137,12 @@ private extension JSONCursor {
             case 0: returns.returned = try r.uint64()
             case 1: returns.errors = try r.uint64()
             default:
-                try r.elements { (r) throws(JSONCursor.Refused) in
-                    var e = V.Errno(errno: 0, count: 0)
-                    let seen = try r.members(K.errnoKeys) { (r, key) throws(JSONCursor.Refused) in
-                        switch key {
-                        case 0: e.errno = try r.int32()
-                        default: e.count = try r.uint64()
-                        }
+                try r.objects(K.errnoKeys, from: V.Errno(errno: 0, count: 0),
+                              into: &returns.errnos) { (r, key, e) throws(JSONCursor.Refused) in
+                    switch key {
+                    case 0: e.errno = try r.int32()
+                    default: e.count = try r.uint64()
                     }
-                    guard seen == 0b11 else { throw JSONCursor.Refused() }
-                    returns.errnos.append(e)
                 }
             }
         }
@@ -166,4 +150,17 @@ private extension JSONCursor {
         return returns
     }
 
+    /// An array of objects whose members are `keys`, each present once: every element read into
+    /// a copy of `empty` by `member` (given the key's index), then appended to `list`.
+    mutating func objects<T>(_ keys: [StaticString], from empty: T, into list: inout [T],
+                             _ member: (inout JSONCursor, Int, inout T) throws(JSONCursor.Refused) -> Void)
+        throws(JSONCursor.Refused) {
+        let all: UInt32 = (1 << keys.count) - 1
+        try elements { (r) throws(JSONCursor.Refused) in
+            var value = empty
+            let seen = try r.members(keys) { (r, key) throws(JSONCursor.Refused) in try member(&r, key, &value) }
+            guard seen == all else { throw JSONCursor.Refused() }
+            list.append(value)
+        }
+    }
 }

@@ -94,22 +94,34 @@ struct TextPolicyParser {
         }
     }
 
-    /// About how many rules a file gives, for reserving them at once: its lines with a ':' (a
-    /// line with `||` gives more, a group line many; those grow the array as before), at most one
-    /// for every 16 bytes, so a hostile file of colons reserves no more than 3x its size.
+    /// About how many rules a file gives, for reserving them at once: one for each line with a
+    /// ':' and one more for each `||` on it (a group line gives many; those grow the array as
+    /// before), at most one for every 12 bytes (the shortest alternative, `|| arg0 == 0`, has 12),
+    /// so a hostile file of colons or bars reserves no more than about 3x its size.
     static func estimatedRules(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var lines = 0
-        var colonInLine = false
+        var rules = 0
+        var inLine = 0  // the rules of the line so far: 0 until its colon, then 1 + its `||`s
+        var bars = 0  // the `||`s of the line so far
+        var previous: UInt8 = 0
         for byte in bytes {
-            if byte == UInt8(ascii: ":") {
-                colonInLine = true
-            } else if byte == UInt8(ascii: "\n") {
-                if colonInLine { lines += 1 }
-                colonInLine = false
+            switch byte {
+            case UInt8(ascii: ":"):
+                inLine = 1
+            case UInt8(ascii: "|") where previous == UInt8(ascii: "|"):
+                bars += 1
+                previous = 0  // "|||" is one `||` and a bar
+                continue
+            case UInt8(ascii: "\n"):
+                if inLine > 0 { rules += inLine + bars }
+                inLine = 0
+                bars = 0
+            default:
+                break
             }
+            previous = byte
         }
-        if colonInLine { lines += 1 }
-        return min(lines, bytes.count / 16)
+        if inLine > 0 { rules += inLine + bars }
+        return min(rules, bytes.count / 12)
     }
 
     /// The text of the line starting at byte `start`, and where the next line starts (nil after
