@@ -7,16 +7,18 @@ extension PolicyIO {
     /// Reads a `.policy` file and the files it includes. Warnings go to `warn` and errors are
     /// thrown, both as `file:line:column: message`.
     static func loadText(path: String, warn: (String) -> Void) throws -> Policy {
-        try loadText(path: path, text: try readText(path), warn: warn)
+        try loadText(path: path, warn: warn) { try readText(path) }
     }
 
     /// The same for a main file already read (`bytes`); its `@include`s are read from disk.
     static func loadText(path: String, bytes: [UInt8], warn: (String) -> Void) throws -> Policy {
-        try loadText(path: path, text: try utf8(bytes, path: path), warn: warn)
+        try loadText(path: path, warn: warn) { try utf8(bytes, path: path) }
     }
 
-    private static func loadText(path: String, text: String, warn: (String) -> Void) throws -> Policy {
-        let parsed = try TextPolicy.parse(text, file: path, readFile: readText)
+    /// The policy of the text `read` gives. The text is a temporary, released once parsed and
+    /// before the warnings are written (a large file can raise one a line).
+    private static func loadText(path: String, warn: (String) -> Void, read: () throws -> String) throws -> Policy {
+        let parsed = try TextPolicy.parse(try read(), file: path, readFile: readText)
         Warnings.batch {
             for w in parsed.warnings { warn(w.description) }
         }

@@ -37,14 +37,17 @@ public struct PolicyLoadOptions {
 /// several places, would repeat it), control characters escaped.
 public enum Warnings {
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var printed: Set<String> = []
+    /// The hashes of the messages printed (8 bytes each where the messages would take about 150:
+    /// a text policy can raise a warning a line). Two different messages share one with a chance
+    /// of about n²/2⁶⁵: 10⁻⁹ for 200,000 warnings; the later one would then not be printed.
+    nonisolated(unsafe) private static var printed: Set<Int> = []
     /// Open `batch` calls, and the warnings they have held back (written together at the end).
     nonisolated(unsafe) private static var batches = 0
     nonisolated(unsafe) private static var pending: [UInt8] = []
 
     public static func print(_ message: String) {
         let line = lock.withLock { () -> [UInt8]? in
-            guard printed.insert(message).inserted else { return nil }
+            guard printed.insert(message.hashValue).inserted else { return nil }
             let line = Array("warning: \(message.printableForMessage())\n".utf8)
             guard batches > 0 else { return line }
             pending += line
