@@ -8,8 +8,20 @@ import Testing
         #expect(w.counts == [.host: ["read": 12, "write": 5]])
     }
 
+    @Test("CR LF lines, tabs and Unicode spaces around the fields; a syscall of another architecture counts")
+    func lineEndsAndSpaces() throws {
+        let text = "read: 1\r\n\twrite\u{00A0}:\u{2003}7\t\r\n\u{3000}# only a comment\r\nread :2"
+        let w = try SyscallWeights.parseFrequency(text)
+        #expect(w.counts == [.host: ["read": 3, "write": 7]])
+        let other = try #require(SyscallTable.shared.otherArchitectureNames.sorted().first)
+        #expect(try SyscallWeights.parseFrequency("\(other): 4").counts == [.host: [other: 4]])
+    }
+
     @Test("errors name the line and what was expected", arguments: [
-        ("read: 1\nwrite 5\n", "line 2: expected `syscall: count`"),
+        ("read: 1\nwrite 5\n", "line 2: expected `syscall: count`, found `write 5`"),
+        ("read: 1\r\n  write 5 \u{2003} # five\r\n", "line 2: expected `syscall: count`, found `write 5`"),
+        ("read: -1\n", "line 1: count `-1` is not a non-negative integer"),
+        ("read: 18446744073709551616\n", "line 1: count `18446744073709551616` is not a non-negative integer"),
         ("read: x\n", "line 1: count `x` is not a non-negative integer"),
         ("\n\nraed: 3\n", "line 3: unknown syscall `raed` (did you mean read"),
         (": 3\n", "line 1: missing syscall name"),
