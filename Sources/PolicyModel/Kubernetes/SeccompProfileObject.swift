@@ -46,6 +46,14 @@ public enum SeccompProfileObject {
     /// parsed, as `OCIProfile.read` does for JSON: memory holds the rules, not a tree of them.
     public static func read(_ bytes: [UInt8], source: String, target: OCITarget,
                             options: OCIProfile.ReadOptions = .init(), table: SyscallTable = .shared) throws -> [OCIImport] {
+        try read(bytes, source: source, target: target, options: options, table: table, fromLines: true)
+    }
+
+    /// `read`; with `fromLines`, entries in the usual shape are read straight from their lines
+    /// (`SeccompEntryLines`), the others parsed as a tree and decoded; without, all are (for tests:
+    /// both give the same).
+    static func read(_ bytes: [UInt8], source: String, target: OCITarget, options: OCIProfile.ReadOptions,
+                     table: SyscallTable, fromLines: Bool) throws -> [OCIImport] {
         /// Per document with streamed entries: their decoding and their rules.
         final class Streamed {
             var stream: OCIEntryStream
@@ -56,13 +64,24 @@ public enum SeccompProfileObject {
             }
         }
         var streamed: [Int: Streamed] = [:]
+        func entries(_ n: Int) -> Streamed {
+            if let s = streamed[n] { return s }
+            let s = Streamed(source, options, table)
+            streamed[n] = s
+            return s
+        }
+        let fromBytes: (Int, YAMLItemStart) -> YAMLItemEnd? = { n, start in
+            let s = entries(n)
+            guard let taken = s.stream.next(by: { SeccompEntryLines.read(bytes, start, entry: $0) }) else { return nil }
+            if taken.0.applies(to: target) { s.collector.add(taken.0) }
+            return taken.1
+        }
         let documents: [JSONNode]
         do {
-            documents = try YAMLReader.documents(bytes, streaming: ["spec", "syscalls"]) { n, node in
-                let s = streamed[n] ?? Streamed(source, options, table)
-                streamed[n] = s
+            documents = try YAMLReader.documents(bytes, streaming: ["spec", "syscalls"], element: { n, node in
+                let s = entries(n)
                 if let entry = s.stream.next(node), entry.applies(to: target) { s.collector.add(entry) }
-            }
+            }, item: fromLines ? fromBytes : nil)
         } catch {
             throw OCIProfileError(source: source, position: error.position, field: "", message: error.message)
         }

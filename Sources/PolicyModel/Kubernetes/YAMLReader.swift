@@ -22,8 +22,13 @@ public enum YAMLReader {
     /// The documents of `bytes`; with `streaming`, the items of the block sequence at that key
     /// path (from a document's top mapping) go to `element` with their document's index (among
     /// the documents returned) as they are parsed, and that sequence is an empty array in the tree.
+    ///
+    /// `item`, when given, is offered each such item first, with its document's index, and may
+    /// take it straight from the bytes (`SeccompEntryLines`): it says how many lines it took,
+    /// and those are not parsed; when it returns nil, the item is parsed and goes to `element`.
     static func documents(_ bytes: [UInt8], streaming path: [String]?,
-                          element: @escaping (Int, JSONNode) -> Void = { _, _ in }) throws(YAMLSyntaxError) -> [JSONNode] {
+                          element: @escaping (Int, JSONNode) -> Void = { _, _ in },
+                          item: ((Int, YAMLItemStart) -> YAMLItemEnd?)? = nil) throws(YAMLSyntaxError) -> [JSONNode] {
         guard bytes.count <= maxBytes else {
             throw YAMLSyntaxError(position: SourcePosition(line: 1, column: 1), message: "larger than \(maxBytes) bytes")
         }
@@ -68,7 +73,9 @@ public enum YAMLReader {
             var parser = BlockParser(bytes: bytes, lines: lines)
             if let path {
                 let n = out.count
-                parser.streamed = (path, { element(n, $0) })
+                var itemOf: ((YAMLItemStart) -> YAMLItemEnd?)?
+                if let item { itemOf = { item(n, $0) } }
+                parser.streamed = (path, { element(n, $0) }, itemOf)
             }
             out.append(try parser.document())
         }
@@ -208,8 +215,9 @@ struct BlockParser {
     let bytes: [UInt8]
     var index = 0
     var depth = 0
-    /// The key path whose block sequence's items go to a handler instead of the tree.
-    var streamed: (path: [String], element: (JSONNode) -> Void)?
+    /// The key path whose block sequence's items go to a handler instead of the tree, and what
+    /// may take an item from the bytes before it is parsed.
+    var streamed: (path: [String], element: (JSONNode) -> Void, item: ((YAMLItemStart) -> YAMLItemEnd?)?)?
     /// The lines from `windowBase` on made so far; those before `index` are let go, as the
     /// parser never goes back, so a large document is not held as lines.
     private var window: [YAMLLine] = []
@@ -320,6 +328,11 @@ struct BlockParser {
         var items: [JSONNode] = []
         while has(index), lineAt(index).indent == indent, bytes.isEntry(lineAt(index).content) {
             let line = lineAt(index)
+            if streams, let taken = takenFromBytes(line, indent: indent) {
+                skip(taken, after: line)
+                skipBlank()
+                continue
+            }
             var restStart = line.content.start + 1
             while restStart < line.content.end, bytes[restStart] == 0x20 { restStart += 1 }
             let item: JSONNode
@@ -342,6 +355,26 @@ struct BlockParser {
             skipBlank()
         }
         return JSONNode(.array(items), at: SourcePosition(line: first.number, column: indent + 1))
+    }
+
+    /// What the streamed path's `item` reader took of the item on `line` (the last line made,
+    /// as it is unless a line ahead was looked at), if anything.
+    private func takenFromBytes(_ line: YAMLLine, indent: Int) -> YAMLItemEnd? {
+        guard let read = streamed?.item, windowBase + window.count == index + 1 else { return nil }
+        let lineStart = line.text.start - line.indent
+        guard lineStart == 0 || bytes[lineStart - 1] == 0x0A else { return nil }
+        return read(YAMLItemStart(lineStart: lineStart, number: line.number, indent: indent, lines: remaining + 1, depth: depth))
+    }
+
+    /// Goes past the lines taken from the bytes from `line` (the current, last made, line) on:
+    /// the line after them is the next to make.
+    private mutating func skip(_ taken: YAMLItemEnd, after line: YAMLLine) {
+        window.removeAll(keepingCapacity: true)
+        index += taken.lines
+        windowBase = index
+        remaining -= taken.lines - 1
+        nextNumber = line.number + taken.lines
+        nextByte = taken.next
     }
 
     private mutating func mapping(indent: Int, path: Int?) throws(YAMLSyntaxError) -> JSONNode {

@@ -27,6 +27,16 @@ struct OCIEntryStream {
         return next(try parser.value())
     }
 
+    /// The next element of `syscalls` decoded by `read` (given its entry index) without a tree,
+    /// as `read(_:)` does from tokens; nil when `read` refuses it (the caller then gives its tree
+    /// to `next(_:)`) or once an entry has failed. `read` must give what `OCIDecoder.syscall`
+    /// makes of the element's tree, without a warning, or nil.
+    mutating func next<T>(by read: (Int) -> (OCIRawSyscall, T)?) -> (OCIRawSyscall, T)? {
+        guard failure == nil, let taken = read(count) else { return nil }
+        count += 1
+        return taken
+    }
+
     /// The next element of `syscalls` decoded, or nil once an entry has failed.
     mutating func next(_ node: JSONNode) -> OCIRawSyscall? {
         guard failure == nil else { return nil }
