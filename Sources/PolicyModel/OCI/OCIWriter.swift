@@ -50,10 +50,6 @@ public enum OCIWriter {
     }
 
     public static func encode(_ policy: Policy, options: Options = Options()) throws -> [UInt8] {
-        Array(try text(policy, options: options).utf8)
-    }
-
-    public static func text(_ policy: Policy, options: Options = Options()) throws -> String {
         if policy.defaultAction == .userNotif {
             throw OCIWriteError(message: "the default action cannot be notify: runc refuses SCMP_ACT_NOTIFY as a default action")
         }
@@ -71,28 +67,57 @@ public enum OCIWriter {
             throw OCIWriteError(message: error.description)
         }
         let entries = try self.entries(policy)
-        var out = "{\n"
-        var top: [String] = []
-        top.append("  \"defaultAction\": \(quote(ociName(policy.defaultAction)))")
-        if case .errno = policy.defaultAction { top.append("  \"defaultErrnoRet\": \(policy.defaultAction.data)") }
-        if case .trace = policy.defaultAction { top.append("  \"defaultErrnoRet\": \(policy.defaultAction.data)") }
-        let arches = Array(Set(policy.architectures)).sorted()
-        top.append("  \"architectures\": " + list(arches.map { quote($0.ociName) }, indent: "  "))
+        // An upper bound for most profiles: untouched capacity costs no memory, and a buffer
+        // that must grow is copied once or twice.
+        var capacity = 1024
+        for e in entries { capacity += 160 + e.names.count * 48 + e.conditions.count * 160 }
+        var out = OutputBytes(capacity: capacity)
+        out.append("{\n  \"defaultAction\": ")
+        quote(ociName(policy.defaultAction), into: &out)
+        switch policy.defaultAction {
+        case .errno, .trace:
+            out.append(",\n  \"defaultErrnoRet\": ")
+            out.appendDecimal(UInt64(policy.defaultAction.data))
+        default: break
+        }
+        out.append(",\n  \"architectures\": ")
+        scalarList(Array(Set(policy.architectures)).sorted().map(\.ociName), into: &out)
         let flags = FilterFlag.allCases.filter(policy.flags.contains)
-        if !flags.isEmpty { top.append("  \"flags\": " + list(flags.map { quote($0.rawValue) }, indent: "  ")) }
-        if let path = options.listenerPath { top.append("  \"listenerPath\": \(quote(path))") }
-        if let meta = options.listenerMetadata { top.append("  \"listenerMetadata\": \(quote(meta))") }
-        top.append("  \"syscalls\": " + list(entries.map(entryText), indent: "  "))
-        out += top.joined(separator: ",\n")
-        out += "\n}\n"
-        return out
+        if !flags.isEmpty {
+            out.append(",\n  \"flags\": ")
+            scalarList(flags.map(\.rawValue), into: &out)
+        }
+        if let path = options.listenerPath {
+            out.append(",\n  \"listenerPath\": ")
+            quote(path, into: &out)
+        }
+        if let meta = options.listenerMetadata {
+            out.append(",\n  \"listenerMetadata\": ")
+            quote(meta, into: &out)
+        }
+        out.append(",\n  \"syscalls\": ")
+        if entries.isEmpty {
+            out.append("[]")
+        } else {
+            out.append("[\n")
+            for (i, e) in entries.enumerated() {
+                if i > 0 { out.append(",\n") }
+                entry(e, into: &out)
+            }
+            out.append("\n  ]")
+        }
+        out.append("\n}\n")
+        return out.bytes
+    }
+
+    public static func text(_ policy: Policy, options: Options = Options()) throws -> String {
+        String(decoding: try encode(policy, options: options), as: UTF8.self)
     }
 
     /// Groups the rules into entries, in canonical order. Throws for rules runc would not
     /// enforce as meant (see `OCIRuntimeRules`); tests are written in the forms libseccomp
     /// compiles exactly (`OCILibseccompForms`), with i386's multiplexed calls covered.
     static func entries(_ policy: Policy) throws -> [Entry] {
-        var groups: [String: Entry] = [:]
         let folded = OCILibseccompForms.folded(policy)
         // On i386 libseccomp adds tests of socketcall's and ipc's first argument itself.
         let multiplexed = folded.architectures.contains(.i386)
@@ -109,7 +134,11 @@ public enum OCIWriter {
         runtime += try OCILibseccompForms.multiplexed(runtime, policy: folded)
         var rulesPerSyscall: [String: Int] = [:]
         for rule in runtime { rulesPerSyscall[rule.syscall, default: 0] += 1 }
-        let written = try runtime.flatMap { rule in
+        // Rules with the same action and the same tests (compared without their widths) are one
+        // entry; the entry keeps the first one's tests.
+        var groups: [EntryKey: Int] = [:]
+        var entries: [Entry] = []
+        for rule in runtime {
             let several = rulesPerSyscall[rule.syscall, default: 0] > 1
             guard let forms = OCILibseccompForms.rules(rule, .init(folded, severalRules: several)) else {
                 throw OCIWriteError(message: "\(OCIRuntimeRules.text(rule)) cannot be written for libseccomp: it compares "
@@ -118,64 +147,140 @@ public enum OCIWriter {
                     + "\(OCILibseccompForms.maxAlternatives) rules or, for a 64-bit argument with a 32-bit architecture "
                     + "listed, mean something else there; use fewer '!=', '<', '<=', '>', '>=' tests, or one range test a syscall")
             }
-            return forms
+            for form in forms {
+                let key: EntryKey
+                var conditions: [Condition]? = nil
+                if let only = form.onlyCondition {
+                    key = EntryKey(action: form.action, only: TestKey(only), several: [])
+                } else {
+                    let sorted = form.conditions.sorted { $0.index < $1.index }
+                    key = EntryKey(action: form.action, only: nil, several: sorted.map(TestKey.init))
+                    conditions = sorted
+                }
+                if let e = groups[key] {
+                    entries[e].names.append(form.syscall)
+                } else {
+                    groups[key] = entries.count
+                    entries.append(Entry(names: [form.syscall], action: form.action, conditions: conditions ?? form.conditions))
+                }
+            }
         }
-        for rule in written {
-            let conditions = rule.conditions.sorted { $0.index < $1.index }
-            let key = "\(sortKey(rule.action))|" + conditions.map { "\($0.index) \($0.op.rawValue) \($0.value) \($0.valueTwo)" }.joined(separator: ",")
-            groups[key, default: Entry(names: [], action: rule.action, conditions: conditions)].names.append(rule.syscall)
+        groups = [:]
+        for e in entries.indices where entries[e].names.count > 1 {
+            entries[e].names = Array(Set(entries[e].names)).sorted()
         }
-        // Each entry's sort keys made once (not in every comparison).
-        var keyed = groups.values.map { entry in
-            var entry = entry
-            entry.names = Array(Set(entry.names)).sorted()
-            return (entry: entry, action: sortKey(entry.action), conditions: conditionKey(entry.conditions))
+        // Unconditional entries first, by action; then by names, action and tests. Indices are
+        // sorted, with each entry's action key made once.
+        let actionKeys = entries.map { sortKey($0.action) }
+        var order = Array(entries.indices)
+        order.sort { i, j in
+            let a = entries[i], b = entries[j]
+            if a.conditions.isEmpty != b.conditions.isEmpty { return a.conditions.isEmpty }
+            if a.conditions.isEmpty { return actionKeys[i] < actionKeys[j] }
+            if a.names != b.names { return a.names.lexicographicallyPrecedes(b.names) }
+            if a.action != b.action { return actionKeys[i] < actionKeys[j] }
+            return conditionsPrecede(a.conditions, b.conditions)
         }
-        keyed.sort { a, b in
-            if a.entry.conditions.isEmpty != b.entry.conditions.isEmpty { return a.entry.conditions.isEmpty }
-            if a.entry.conditions.isEmpty { return a.action < b.action }
-            if a.entry.names != b.entry.names { return a.entry.names.lexicographicallyPrecedes(b.entry.names) }
-            if a.entry.action != b.entry.action { return a.action < b.action }
-            return a.conditions.lexicographicallyPrecedes(b.conditions)
-        }
-        return keyed.map(\.entry)
+        return order.map { entries[$0] }
     }
 
-    private static func sortKey(_ a: Action) -> String {
-        let s = String(a.severity), d = String(a.data)
-        return s + ":" + String(repeating: "0", count: 5 - d.count) + d
+    /// What makes rules one entry: the action and the tests, without their widths (which OCI
+    /// JSON does not write). One test is held inline, as most rules of a big policy have one.
+    private struct EntryKey: Hashable {
+        var action: Action
+        var only: TestKey?
+        var several: [TestKey]
     }
 
-    private static func conditionKey(_ cs: [Condition]) -> [UInt64] {
-        cs.flatMap { [UInt64($0.index), UInt64(CompareOp.allCases.firstIndex(of: $0.op)!), $0.value, $0.valueTwo] }
+    private struct TestKey: Hashable {
+        var index: Int
+        var op: CompareOp
+        var value: UInt64
+        var valueTwo: UInt64
+
+        init(_ c: Condition) {
+            index = c.index
+            op = c.op
+            value = c.value
+            valueTwo = c.valueTwo
+        }
+    }
+
+    /// The action's place in the order: by severity, then by its errno or trace value.
+    private static func sortKey(_ a: Action) -> Int {
+        a.severity << 16 | Int(a.data)
+    }
+
+    /// The order of `CompareOp.allCases`.
+    private static func opRank(_ op: CompareOp) -> Int {
+        CompareOp.allCases.firstIndex(of: op)!
+    }
+
+    /// Tests in order: index, operator, value and second value of each in turn, a list before
+    /// the longer lists it begins.
+    private static func conditionsPrecede(_ a: [Condition], _ b: [Condition]) -> Bool {
+        for (x, y) in zip(a, b) {
+            if x.index != y.index { return x.index < y.index }
+            if x.op != y.op { return opRank(x.op) < opRank(y.op) }
+            if x.value != y.value { return x.value < y.value }
+            if x.valueTwo != y.valueTwo { return x.valueTwo < y.valueTwo }
+        }
+        return a.count < b.count
     }
 
     static func ociName(_ a: Action) -> String { a.ociName }
 
-    private static func entryText(_ e: Entry) -> String {
-        let ind = "      "
-        var fields: [String] = []
-        fields.append("\(ind)\"names\": " + list(e.names.map(quote), indent: ind))
-        fields.append("\(ind)\"action\": \(quote(e.action.ociName))")
+    /// One `syscalls[]` entry, indented four spaces.
+    private static func entry(_ e: Entry, into out: inout OutputBytes) {
+        out.append("    {\n      \"names\": ")
+        if e.names.isEmpty {
+            out.append("[]")
+        } else {
+            out.append("[\n")
+            for (i, name) in e.names.enumerated() {
+                out.append(i == 0 ? "        " : ",\n        ")
+                quote(name, into: &out)
+            }
+            out.append("\n      ]")
+        }
+        out.append(",\n      \"action\": ")
+        quote(e.action.ociName, into: &out)
         switch e.action {
-        case .errno, .trace: fields.append("\(ind)\"errnoRet\": \(e.action.data)")
+        case .errno, .trace:
+            out.append(",\n      \"errnoRet\": ")
+            out.appendDecimal(UInt64(e.action.data))
         default: break
         }
         if !e.conditions.isEmpty {
-            let args = e.conditions.map { c in
-                let i = ind + "    "
-                return "\(ind)  {\n\(i)\"index\": \(c.index),\n\(i)\"value\": \(c.value),\n\(i)\"valueTwo\": \(c.valueTwo),\n\(i)\"op\": \(quote(c.op.rawValue))\n\(ind)  }"
+            out.append(",\n      \"args\": [\n")
+            for (i, c) in e.conditions.enumerated() {
+                out.append(i == 0 ? "        {\n          \"index\": " : ",\n        {\n          \"index\": ")
+                out.appendDecimal(UInt64(c.index))
+                out.append(",\n          \"value\": ")
+                out.appendDecimal(c.value)
+                out.append(",\n          \"valueTwo\": ")
+                out.appendDecimal(c.valueTwo)
+                out.append(",\n          \"op\": ")
+                quote(c.op.rawValue, into: &out)
+                out.append("\n        }")
             }
-            fields.append("\(ind)\"args\": [\n" + args.joined(separator: ",\n") + "\n\(ind)]")
+            out.append("\n      ]")
         }
-        return "    {\n" + fields.joined(separator: ",\n") + "\n    }"
+        out.append("\n    }")
     }
 
-    /// `[ ... ]` with one element a line, each already indented (entries) or indented here (scalars).
-    private static func list(_ items: [String], indent: String) -> String {
-        if items.isEmpty { return "[]" }
-        let lines = items.map { $0.hasPrefix(" ") ? $0 : indent + "  " + $0 }
-        return "[\n" + lines.joined(separator: ",\n") + "\n\(indent)]"
+    /// `[ ... ]` of strings, one a line, at the top level's indentation.
+    private static func scalarList(_ items: [String], into out: inout OutputBytes) {
+        if items.isEmpty {
+            out.append("[]")
+            return
+        }
+        out.append("[\n")
+        for (i, item) in items.enumerated() {
+            out.append(i == 0 ? "    " : ",\n    ")
+            quote(item, into: &out)
+        }
+        out.append("\n  ]")
     }
 
     /// A JSON string literal.
@@ -196,4 +301,26 @@ public enum OCIWriter {
         }
         return out + "\""
     }
+
+    /// `quote(_:)` written into `out`.
+    static func quote(_ s: String, into out: inout OutputBytes) {
+        out.append(UInt8(ascii: "\""))
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): out.append("\\\"")
+            case UInt8(ascii: "\\"): out.append("\\\\")
+            case 0x0A: out.append("\\n")
+            case 0x0D: out.append("\\r")
+            case 0x09: out.append("\\t")
+            case 0x00...0x1F, 0x7F:
+                out.append("\\u00")
+                out.append(hexDigits[Int(b >> 4)])
+                out.append(hexDigits[Int(b & 0xF)])
+            default: out.append(b)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }
