@@ -13,20 +13,29 @@
 /// Anything else is an `OCIWriteError` naming the rules.
 enum OCIRuntimeRules {
     static func rules(for policy: Policy) throws -> [Rule] {
-        var unique: [Rule] = []
-        var seen = Set<Rule>()
-        for rule in policy.rules where seen.insert(rule).inserted { unique.append(rule) }
-        for rule in unique where rule.onlyCondition == nil {
+        // A repeat of a rule gives the same answer: the first such rule is the first in the policy.
+        for rule in policy.rules where rule.onlyCondition == nil {
             let indices = rule.conditions.map(\.index)
             if Set(indices).count != indices.count {
                 throw OCIWriteError(message: "the rule \(text(rule)) tests one argument twice: "
                     + "OCI runtimes (runc) apply such tests as alternatives, not all together")
             }
         }
-        let bySyscall = Dictionary(grouping: unique, by: \.syscall)
+        // Per syscall, in the order of the names, its rules without repeats (the first of each).
+        let bySyscall = RulesBySyscall(policy.rules)
         var result: [Rule] = []
-        for name in bySyscall.keys.sorted() {
-            result += try rules(of: bySyscall[name]!, defaultAction: policy.defaultAction)
+        result.reserveCapacity(policy.rules.count)
+        for g in bySyscall.sortedByName() {
+            let indices = bySyscall.indices(of: g)
+            var seen = Set<Rule>(minimumCapacity: indices.count)
+            var unique: [Rule] = []
+            unique.reserveCapacity(indices.count)
+            for i in indices {
+                let rule = policy.rules[Int(i)]
+                if seen.insert(rule).inserted { unique.append(rule) }
+            }
+            seen = []
+            result += try rules(of: unique, defaultAction: policy.defaultAction)
         }
         return result
     }

@@ -137,10 +137,13 @@ public enum OCIWriter {
         // Rules with the same action and the same tests (compared without their widths) are one
         // entry; the entry keeps the first one's tests.
         var groups: [EntryKey: Int] = [:]
+        groups.reserveCapacity(runtime.count)
         var entries: [Entry] = []
+        let contexts = (one: OCILibseccompForms.Context(folded, severalRules: false),
+                        several: OCILibseccompForms.Context(folded, severalRules: true))
         for rule in runtime {
             let several = rulesPerSyscall[rule.syscall, default: 0] > 1
-            guard let forms = OCILibseccompForms.rules(rule, .init(folded, severalRules: several)) else {
+            guard let forms = OCILibseccompForms.rules(rule, several ? contexts.several : contexts.one) else {
                 throw OCIWriteError(message: "\(OCIRuntimeRules.text(rule)) cannot be written for libseccomp: it compares "
                     + "32-bit arguments on all 64 bits and merges range tests of several rules of one syscall wrongly, so "
                     + "such tests are written as masked tests on the constant's bits, which would take more than "
@@ -285,24 +288,13 @@ public enum OCIWriter {
 
     /// A JSON string literal.
     static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{00}"..."\u{1F}", "\u{7F}":
-                let h = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        var out = OutputBytes(capacity: s.utf8.count + 2)
+        quote(s, into: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
-    /// `quote(_:)` written into `out`.
+    /// A JSON string literal written into `out`: `"` and `\` escaped, `\n`, `\r` and `\t`,
+    /// other control characters and DEL as `\u00XX`; everything else as its UTF-8 bytes.
     static func quote(_ s: String, into out: inout OutputBytes) {
         out.append(UInt8(ascii: "\""))
         for b in s.utf8 {

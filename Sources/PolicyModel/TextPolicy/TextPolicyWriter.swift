@@ -7,9 +7,9 @@ struct TextPolicyWriter {
         String(decoding: bytes(of: policy), as: UTF8.self)
     }
 
-    /// The canonical text as UTF-8, written into one buffer. Linear in the rules: they are put
-    /// in syscall order by a counting sort of their indices (the distinct names are sorted, not
-    /// the rules), and a rule's text goes straight into the buffer.
+    /// The canonical text as UTF-8, written into one buffer. Linear in the rules: they are taken
+    /// in syscall order by `RulesBySyscall` (the distinct names are sorted, not the rules), and
+    /// a rule's text goes straight into the buffer.
     func bytes(of policy: Policy) -> [UInt8] {
         let rules = policy.rules
         // About 20 bytes a one-test rule (`|| arg0 == 123`); the buffer grows past that if needed.
@@ -32,44 +32,10 @@ struct TextPolicyWriter {
         if rules.isEmpty { return out.bytes }
         out.append(0x0A)
 
-        // Each rule's syscall as a number in first-seen order; consecutive rules mostly share one.
-        var numbers: [String: Int32] = [:]
-        var names: [String] = []
-        var numberOf = [Int32](repeating: 0, count: rules.count)
-        var last = -1
-        for i in rules.indices {
-            let name = rules[i].syscall
-            if last >= 0, names[last] == name {
-                numberOf[i] = Int32(last)
-                continue
-            }
-            if let n = numbers[name] {
-                last = Int(n)
-            } else {
-                last = names.count
-                numbers[name] = Int32(last)
-                names.append(name)
-            }
-            numberOf[i] = Int32(last)
-        }
-        numbers = [:]
-        // The rules' indices grouped by syscall, each group in the rules' order.
-        var starts = [Int](repeating: 0, count: names.count + 1)
-        for n in numberOf { starts[Int(n) + 1] += 1 }
-        for g in names.indices { starts[g + 1] += starts[g] }
-        var order = [Int32](repeating: 0, count: rules.count)
-        var next = starts
-        for i in rules.indices {
-            let g = Int(numberOf[i])
-            order[next[g]] = Int32(i)
-            next[g] += 1
-        }
-        numberOf = []
-        next = []
-
-        for g in names.indices.sorted(by: { names[$0] < names[$1] }) {
-            let group = order[starts[g]..<starts[g + 1]]
-            var syscall = SyscallWriter(syscall: names[g], vocabulary: vocabulary)
+        let bySyscall = RulesBySyscall(rules)
+        for g in bySyscall.sortedByName() {
+            let group = bySyscall.indices(of: g)
+            var syscall = SyscallWriter(syscall: bySyscall.names[g], vocabulary: vocabulary)
             let first = rules[Int(group[group.startIndex])].action
             if group.allSatisfy({ rules[Int($0)].action == first }) {
                 write(group, action: first, of: rules, syscall: &syscall, into: &out)
@@ -256,9 +222,11 @@ private struct SyscallWriter {
     /// The decoder for argument `index` given the values `known` of the rule's arguments (its own
     /// is not looked at).
     mutating func decoder(_ index: Int, known: [Int: UInt64]) -> ValueDecoder? {
-        var others = known
-        others[index] = nil
-        guard others.isEmpty else { return vocabulary.decoder(syscall, index, others) }
+        if !known.isEmpty {
+            var others = known
+            others[index] = nil
+            if !others.isEmpty { return vocabulary.decoder(syscall, index, others) }
+        }
         if let cached = decoders[index] { return cached }
         let d = vocabulary.decoder(syscall, index, [:])
         decoders[index] = .some(d)
