@@ -21,11 +21,23 @@ public enum OCIWriter {
         }
     }
 
-    /// One `syscalls[]` entry to write.
+    /// One `syscalls[]` entry to write. Most entries of a big profile have one name and one
+    /// test, held inline rather than in arrays of their own.
     struct Entry {
-        var names: [String]
+        /// The first name; the others in `otherNames` (sorted and without repeats once the
+        /// entries are made).
+        var name: String
+        var otherNames: [String] = []
         var action: Action
-        var conditions: [Condition]
+        /// The only test, or nil with the tests (by argument index) in `tests`.
+        var only: Condition?
+        var tests: [Condition] = []
+
+        var nameCount: Int { 1 + otherNames.count }
+        func name(_ k: Int) -> String { k == 0 ? name : otherNames[k - 1] }
+        var testCount: Int { only == nil ? tests.count : 1 }
+        func test(_ k: Int) -> Condition { only ?? tests[k] }
+        var names: [String] { [name] + otherNames }
     }
 
     /// What the profile will not say as the policy does: OCI has no bad-architecture action
@@ -70,7 +82,7 @@ public enum OCIWriter {
         // An upper bound for most profiles: untouched capacity costs no memory, and a buffer
         // that must grow is copied once or twice.
         var capacity = 1024
-        for e in entries { capacity += 160 + e.names.count * 48 + e.conditions.count * 160 }
+        for e in entries { capacity += 160 + e.nameCount * 48 + e.testCount * 160 }
         var out = OutputBytes(capacity: capacity)
         out.append("{\n  \"defaultAction\": ")
         quote(ociName(policy.defaultAction), into: &out)
@@ -152,25 +164,26 @@ public enum OCIWriter {
             }
             for form in forms {
                 let key: EntryKey
-                var conditions: [Condition]? = nil
+                var tests: [Condition] = []
                 if let only = form.onlyCondition {
                     key = EntryKey(action: form.action, only: TestKey(only), several: [])
                 } else {
-                    let sorted = form.conditions.sorted { $0.index < $1.index }
-                    key = EntryKey(action: form.action, only: nil, several: sorted.map(TestKey.init))
-                    conditions = sorted
+                    tests = form.conditions.sorted { $0.index < $1.index }
+                    key = EntryKey(action: form.action, only: nil, several: tests.map(TestKey.init))
                 }
                 if let e = groups[key] {
-                    entries[e].names.append(form.syscall)
+                    entries[e].otherNames.append(form.syscall)
                 } else {
                     groups[key] = entries.count
-                    entries.append(Entry(names: [form.syscall], action: form.action, conditions: conditions ?? form.conditions))
+                    entries.append(Entry(name: form.syscall, action: form.action, only: form.onlyCondition, tests: tests))
                 }
             }
         }
         groups = [:]
-        for e in entries.indices where entries[e].names.count > 1 {
-            entries[e].names = Array(Set(entries[e].names)).sorted()
+        for e in entries.indices where !entries[e].otherNames.isEmpty {
+            let names = Array(Set(entries[e].names)).sorted()
+            entries[e].name = names[0]
+            entries[e].otherNames = Array(names.dropFirst())
         }
         // Unconditional entries first, by action; then by names, action and tests. Indices are
         // sorted, with each entry's action key made once.
@@ -178,11 +191,12 @@ public enum OCIWriter {
         var order = Array(entries.indices)
         order.sort { i, j in
             let a = entries[i], b = entries[j]
-            if a.conditions.isEmpty != b.conditions.isEmpty { return a.conditions.isEmpty }
-            if a.conditions.isEmpty { return actionKeys[i] < actionKeys[j] }
-            if a.names != b.names { return a.names.lexicographicallyPrecedes(b.names) }
+            let aUnconditional = a.testCount == 0
+            if aUnconditional != (b.testCount == 0) { return aUnconditional }
+            if aUnconditional { return actionKeys[i] < actionKeys[j] }
+            if let namesFirst = namesPrecede(a, b) { return namesFirst }
             if a.action != b.action { return actionKeys[i] < actionKeys[j] }
-            return conditionsPrecede(a.conditions, b.conditions)
+            return testsPrecede(a, b)
         }
         return order.map { entries[$0] }
     }
@@ -219,33 +233,39 @@ public enum OCIWriter {
         CompareOp.allCases.firstIndex(of: op)!
     }
 
+    /// Whether `a`'s names come before `b`'s (the first that differs decides, a list before
+    /// the longer lists it begins); nil when they are the same.
+    private static func namesPrecede(_ a: Entry, _ b: Entry) -> Bool? {
+        for k in 0..<min(a.nameCount, b.nameCount) {
+            let x = a.name(k), y = b.name(k)
+            if x != y { return x < y }
+        }
+        return a.nameCount == b.nameCount ? nil : a.nameCount < b.nameCount
+    }
+
     /// Tests in order: index, operator, value and second value of each in turn, a list before
     /// the longer lists it begins.
-    private static func conditionsPrecede(_ a: [Condition], _ b: [Condition]) -> Bool {
-        for (x, y) in zip(a, b) {
+    private static func testsPrecede(_ a: Entry, _ b: Entry) -> Bool {
+        for k in 0..<min(a.testCount, b.testCount) {
+            let x = a.test(k), y = b.test(k)
             if x.index != y.index { return x.index < y.index }
             if x.op != y.op { return opRank(x.op) < opRank(y.op) }
             if x.value != y.value { return x.value < y.value }
             if x.valueTwo != y.valueTwo { return x.valueTwo < y.valueTwo }
         }
-        return a.count < b.count
+        return a.testCount < b.testCount
     }
 
     static func ociName(_ a: Action) -> String { a.ociName }
 
     /// One `syscalls[]` entry, indented four spaces.
     private static func entry(_ e: Entry, into out: inout OutputBytes) {
-        out.append("    {\n      \"names\": ")
-        if e.names.isEmpty {
-            out.append("[]")
-        } else {
-            out.append("[\n")
-            for (i, name) in e.names.enumerated() {
-                out.append(i == 0 ? "        " : ",\n        ")
-                quote(name, into: &out)
-            }
-            out.append("\n      ]")
+        out.append("    {\n      \"names\": [\n")
+        for k in 0..<e.nameCount {
+            out.append(k == 0 ? "        " : ",\n        ")
+            quote(e.name(k), into: &out)
         }
+        out.append("\n      ]")
         out.append(",\n      \"action\": ")
         quote(e.action.ociName, into: &out)
         switch e.action {
@@ -254,10 +274,11 @@ public enum OCIWriter {
             out.appendDecimal(UInt64(e.action.data))
         default: break
         }
-        if !e.conditions.isEmpty {
+        if e.testCount > 0 {
             out.append(",\n      \"args\": [\n")
-            for (i, c) in e.conditions.enumerated() {
-                out.append(i == 0 ? "        {\n          \"index\": " : ",\n        {\n          \"index\": ")
+            for k in 0..<e.testCount {
+                let c = e.test(k)
+                out.append(k == 0 ? "        {\n          \"index\": " : ",\n        {\n          \"index\": ")
                 out.appendDecimal(UInt64(c.index))
                 out.append(",\n          \"value\": ")
                 out.appendDecimal(c.value)
