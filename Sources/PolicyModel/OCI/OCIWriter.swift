@@ -148,8 +148,10 @@ public enum OCIWriter {
         for rule in runtime { rulesPerSyscall[rule.syscall, default: 0] += 1 }
         // Rules with the same action and the same tests (compared without their widths) are one
         // entry; the entry keeps the first one's tests.
-        var groups: [EntryKey: Int] = [:]
-        groups.reserveCapacity(runtime.count)
+        // One-test rules (most of a big policy) by a key of 24 bytes; the others by their list.
+        var oneTest: [OneTestKey: Int32] = [:]
+        oneTest.reserveCapacity(runtime.count)
+        var otherTests: [EntryKey: Int] = [:]
         var entries: [Entry] = []
         let contexts = (one: OCILibseccompForms.Context(folded, severalRules: false),
                         several: OCILibseccompForms.Context(folded, severalRules: true))
@@ -163,23 +165,28 @@ public enum OCIWriter {
                     + "listed, mean something else there; use fewer '!=', '<', '<=', '>', '>=' tests, or one range test a syscall")
             }
             for form in forms {
-                let key: EntryKey
-                var tests: [Condition] = []
                 if let only = form.onlyCondition {
-                    key = EntryKey(action: form.action, only: TestKey(only), several: [])
-                } else {
-                    tests = form.conditions.sorted { $0.index < $1.index }
-                    key = EntryKey(action: form.action, only: nil, several: tests.map(TestKey.init))
+                    let key = OneTestKey(action: form.action, test: only)
+                    if let e = oneTest[key] {
+                        entries[Int(e)].otherNames.append(form.syscall)
+                    } else {
+                        oneTest[key] = Int32(entries.count)
+                        entries.append(Entry(name: form.syscall, action: form.action, only: only))
+                    }
+                    continue
                 }
-                if let e = groups[key] {
+                let tests = form.conditions.sorted { $0.index < $1.index }
+                let key = EntryKey(action: form.action, tests: tests.map(TestKey.init))
+                if let e = otherTests[key] {
                     entries[e].otherNames.append(form.syscall)
                 } else {
-                    groups[key] = entries.count
-                    entries.append(Entry(name: form.syscall, action: form.action, only: form.onlyCondition, tests: tests))
+                    otherTests[key] = entries.count
+                    entries.append(Entry(name: form.syscall, action: form.action, only: nil, tests: tests))
                 }
             }
         }
-        groups = [:]
+        oneTest = [:]
+        otherTests = [:]
         for e in entries.indices where !entries[e].otherNames.isEmpty {
             let names = Array(Set(entries[e].names)).sorted()
             entries[e].name = names[0]
@@ -202,11 +209,28 @@ public enum OCIWriter {
     }
 
     /// What makes rules one entry: the action and the tests, without their widths (which OCI
-    /// JSON does not write). One test is held inline, as most rules of a big policy have one.
+    /// JSON does not write). `OneTestKey` for a rule with one test, `EntryKey` for the others.
     private struct EntryKey: Hashable {
         var action: Action
-        var only: TestKey?
-        var several: [TestKey]
+        var tests: [TestKey]
+    }
+
+    /// The action and the only test, packed: a table of a million of them is what the writer
+    /// holds most of while it groups.
+    private struct OneTestKey: Hashable {
+        var value: UInt64
+        var valueTwo: UInt64
+        var action: Int32
+        var index: UInt8
+        var op: UInt8
+
+        init(action a: Action, test c: Condition) {
+            value = c.value
+            valueTwo = c.valueTwo
+            action = Int32(OCIWriter.sortKey(a))
+            index = UInt8(c.index)
+            op = UInt8(OCIWriter.opRank(c.op))
+        }
     }
 
     private struct TestKey: Hashable {
