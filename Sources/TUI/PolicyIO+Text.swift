@@ -27,7 +27,7 @@ extension PolicyIO {
 
     /// The canonical text of `policy`.
     static func encodeText(_ policy: Policy) -> [UInt8] {
-        Array(TextPolicy.format(policy).utf8)
+        TextPolicy.formatUTF8(policy)
     }
 
     /// The UTF-8 text of a file (at most as large as an OCI profile may be), or a `FileError`

@@ -13,20 +13,29 @@
 /// Anything else is an `OCIWriteError` naming the rules.
 enum OCIRuntimeRules {
     static func rules(for policy: Policy) throws -> [Rule] {
-        var unique: [Rule] = []
-        var seen = Set<Rule>()
-        for rule in policy.rules where seen.insert(rule).inserted { unique.append(rule) }
-        for rule in unique {
+        // A repeat of a rule gives the same answer: the first such rule is the first in the policy.
+        for rule in policy.rules where rule.onlyCondition == nil {
             let indices = rule.conditions.map(\.index)
             if Set(indices).count != indices.count {
                 throw OCIWriteError(message: "the rule \(text(rule)) tests one argument twice: "
                     + "OCI runtimes (runc) apply such tests as alternatives, not all together")
             }
         }
-        let bySyscall = Dictionary(grouping: unique, by: \.syscall)
+        // Per syscall, in the order of the names, its rules without repeats (the first of each).
+        let bySyscall = RulesBySyscall(policy.rules)
         var result: [Rule] = []
-        for name in bySyscall.keys.sorted() {
-            result += try rules(of: bySyscall[name]!, defaultAction: policy.defaultAction)
+        result.reserveCapacity(policy.rules.count)
+        for g in bySyscall.sortedByName() {
+            let indices = bySyscall.indices(of: g)
+            var seen = Set<Rule>(minimumCapacity: indices.count)
+            var unique: [Rule] = []
+            unique.reserveCapacity(indices.count)
+            for i in indices {
+                let rule = policy.rules[Int(i)]
+                if seen.insert(rule).inserted { unique.append(rule) }
+            }
+            seen = []
+            result += try rules(of: unique, defaultAction: policy.defaultAction)
         }
         return result
     }
@@ -38,19 +47,15 @@ enum OCIRuntimeRules {
     private static func rules(of input: [Rule], defaultAction: Action) throws -> [Rule] {
         // 1. Unreachable rules: a rule whose tests a more restrictive rule repeats exactly, and
         //    every rule not more restrictive than an unconditional one.
-        var strongest: [Set<Condition>: Action] = [:]
-        for r in input {
-            let tests = Set(r.conditions)
-            if let known = strongest[tests], !r.action.isMoreRestrictive(than: known) { continue }
-            strongest[tests] = r.action
-        }
-        var rules = input.filter { r in !strongest[Set(r.conditions)]!.isMoreRestrictive(than: r.action) }
-        if let top = Action.mostRestrictive(rules.filter { $0.conditions.isEmpty }.map(\.action)) {
-            let unconditional = rules.first { $0.conditions.isEmpty && $0.action == top }!
-            rules = [unconditional] + rules.filter { !$0.conditions.isEmpty && $0.action.isMoreRestrictive(than: top) }
+        var strongest = StrongestByTests()
+        for r in input { strongest.keep(r) }
+        var rules = input.filter { r in !strongest.action(for: r).isMoreRestrictive(than: r.action) }
+        if let top = Action.mostRestrictive(rules.filter(isUnconditional).map(\.action)) {
+            let unconditional = rules.first { isUnconditional($0) && $0.action == top }!
+            rules = [unconditional] + rules.filter { !isUnconditional($0) && $0.action.isMoreRestrictive(than: top) }
         }
         // 2. An unconditional rule beside stronger conditional ones.
-        if let u = rules.first(where: { $0.conditions.isEmpty }), rules.count > 1 {
+        if let u = rules.first(where: isUnconditional), rules.count > 1 {
             let stronger = Array(rules.dropFirst())
             let tests = stronger.compactMap { $0.conditions.count == 1 ? $0.conditions[0] : nil }
             guard tests.count == stronger.count, tests.allSatisfy({ $0.op != .maskedEq }),
@@ -77,21 +82,68 @@ enum OCIRuntimeRules {
         // 3. Rules with the default action.
         let defaults = rules.filter { $0.action == defaultAction }
         rules.removeAll { $0.action == defaultAction }
-        for d in defaults {
-            if let weaker = try rules.first(where: { try defaultAction.isMoreRestrictive(than: $0.action) && compare(d, $0) }) {
-                throw OCIWriteError(message: "\(text(d)) has the default action, which OCI runtimes (runc) drop, "
-                    + "and it narrows the less restrictive \(text(weaker))")
+        if !defaults.isEmpty {
+            let weakerRules = rules.filter { defaultAction.isMoreRestrictive(than: $0.action) }
+            for d in defaults {
+                if let weaker = try weakerRules.first(where: { try compare(d, $0) }) {
+                    throw OCIWriteError(message: "\(text(d)) has the default action, which OCI runtimes (runc) drop, "
+                        + "and it narrows the less restrictive \(text(weaker))")
+                }
             }
         }
-        // 4. Different actions must not meet.
+        // 4. Different actions must not meet. Pairs are taken in order, each rule with the later
+        //    ones of another action; a run of rules with the rule's own action is stepped over at
+        //    once (`runEnd`), so that rules with one action cost no pairs.
+        guard rules.count > 1 else { return rules }
+        var runEnd = [Int](repeating: rules.count, count: rules.count)
+        for k in rules.indices.dropLast().reversed() {
+            runEnd[k] = rules[k].action == rules[k + 1].action ? runEnd[k + 1] : k + 1
+        }
+        guard runEnd[0] < rules.count else { return rules }
         for i in rules.indices {
-            for j in rules.indices where j > i && rules[i].action != rules[j].action {
-                guard try compare(rules[i], rules[j]) else { continue }
-                throw OCIWriteError(message: "\(text(rules[i])) and \(text(rules[j])) can match the same call: "
-                    + "runc (libseccomp) does not pick the more restrictive action; make their tests exclude each other")
+            var j = i + 1
+            while j < rules.count {
+                if rules[j].action == rules[i].action {
+                    j = runEnd[j]
+                    continue
+                }
+                if try compare(rules[i], rules[j]) {
+                    throw OCIWriteError(message: "\(text(rules[i])) and \(text(rules[j])) can match the same call: "
+                        + "runc (libseccomp) does not pick the more restrictive action; make their tests exclude each other")
+                }
+                j += 1
             }
         }
         return rules
+    }
+
+    /// Whether a rule has no tests (without making an array of a one-test rule's).
+    private static func isUnconditional(_ r: Rule) -> Bool {
+        r.onlyCondition == nil && r.conditions.isEmpty
+    }
+
+    /// The most restrictive action of the rules with each set of tests. A rule with one test
+    /// is looked up by that test, without making a set: a set of tests with one element is
+    /// the rule's only test (a rule testing one argument twice is refused before).
+    private struct StrongestByTests {
+        private var one: [Condition: Action] = [:]
+        private var several: [Set<Condition>: Action] = [:]
+
+        mutating func keep(_ r: Rule) {
+            if let c = r.onlyCondition {
+                if let known = one[c], !r.action.isMoreRestrictive(than: known) { return }
+                one[c] = r.action
+            } else {
+                let tests = Set(r.conditions)
+                if let known = several[tests], !r.action.isMoreRestrictive(than: known) { return }
+                several[tests] = r.action
+            }
+        }
+
+        func action(for r: Rule) -> Action {
+            if let c = r.onlyCondition { return one[c]! }
+            return several[Set(r.conditions)]!
+        }
     }
 
     /// The test that holds exactly when `c` does not (on the same width).
