@@ -105,4 +105,33 @@ import TestSupport
         #expect(Self.tokens(entry, depth: 61) != nil)
         #expect(Self.tokens(entry, depth: 62) == nil)
     }
+
+    @Test("a name repeated in an entry is kept once, at its first place, by both readings")
+    func repeatedNames() throws {
+        // Past the 16 names searched as a list, the rest through a set.
+        let cycle = ["read", "write", "close"] + (0..<20).map { _ in "openat" } + ["read", "futex"]
+        let names = (0..<400).flatMap { _ in cycle } + ["read"]
+        let entry = "{\"names\": [" + names.map { "\"\($0)\"" }.joined(separator: ", ") + "], \"action\": \"SCMP_ACT_ALLOW\"}"
+        let tokens = try #require(Self.tokens(entry))
+        #expect(tokens == Self.tree(entry))
+        #expect(tokens.names.map(\.value) == ["read", "write", "close", "openat", "futex"])
+        #expect(tokens.names.map(\.field) == [0, 1, 2, 3, 24].map { "syscalls[7].names[\($0)]" })
+    }
+
+    @Test("an unknown name repeated in a big entry is reported once, at its first place; the policy is the entry's names")
+    func repeatedUnknownName() throws {
+        let names = (0..<5000).flatMap { _ in ["read", "raed", "write"] }
+        let json = "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": ["
+            + names.map { "\"\($0)\"" }.joined(separator: ",") + "], \"action\": \"SCMP_ACT_ALLOW\"}]}"
+        let target = OCITarget(arch: .x86_64, capabilities: [], kernel: KernelVersion(kernel: 6, major: 1))
+        #expect {
+            _ = try OCIProfile.read(Array(json.utf8), source: "p.json", target: target)
+        } throws: { error in
+            "\(error)".contains("syscalls[0].names[1]") && "\(error)".contains("unknown syscall \"raed\"")
+        }
+        let lenient = try OCIProfile.read(Array(json.utf8), source: "p.json", target: target,
+                                          options: OCIProfile.ReadOptions(lenient: true))
+        #expect(lenient.policy.rules.map(\.syscall).sorted() == ["read", "write"])
+        #expect(lenient.warnings.count == 1)
+    }
 }

@@ -209,7 +209,7 @@ private struct EntryLineReader {
         let field = "syscalls[\(entry)]"
         let keys = firstKey - start
         let position = self.position(firstKey)
-        var names: [OCILocated<String>] = []
+        var names = OCINameList()
         var action: OCILocated<OCIAction>?
         var errnoRet: UInt64?
         var args: [OCIRawArg] = []
@@ -227,7 +227,7 @@ private struct EntryLineReader {
                 let items = indent
                 if key == 0 {
                     while let i = self.entry(at: items) {
-                        names.append(OCILocated(try word(i), path: .syscallName(entry: entry, name: names.count), position: self.position(i)))
+                        names.append(OCILocated(try word(i), path: .syscallName(entry: entry, name: names.read), position: self.position(i)))
                         advance()
                     }
                 } else {
@@ -235,7 +235,7 @@ private struct EntryLineReader {
                         args.append(try arg("\(field).args[\(args.count)]", firstKey: i, items: items, keys: keys))
                     }
                 }
-                guard key == 3 || !names.isEmpty else { throw Refused() }
+                guard key == 3 || !names.names.isEmpty else { throw Refused() }
                 if items > keys, exists, indent > keys { throw Refused() }
             case 1:
                 let v = try valueStart(after)
@@ -250,13 +250,13 @@ private struct EntryLineReader {
             at = body
         }
         // A syscall named, an action, and an errnoRet only where the action takes one, in its range.
-        guard let action, !names.isEmpty else { throw Refused() }
+        guard let action, !names.names.isEmpty else { throw Refused() }
         var data: UInt16?
         if let errnoRet {
             guard action.value.takesData, errnoRet <= action.value.maxData else { throw Refused() }
             data = UInt16(errnoRet)
         }
-        return OCIRawSyscall(names: names, action: action, errnoRet: data, args: args, comment: nil,
+        return OCIRawSyscall(names: names.names, action: action, errnoRet: data, args: args, comment: nil,
                              includes: OCIRawFilter(), excludes: OCIRawFilter(), field: field, position: position)
     }
 

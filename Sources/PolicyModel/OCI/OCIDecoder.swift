@@ -69,10 +69,11 @@ struct OCIDecoder {
     mutating func syscall(_ node: JSONNode, entry: Int) throws -> OCIRawSyscall {
         let field = "syscalls[\(entry)]"
         let m = try members(node, field, known: Self.entryKeys, what: "an object (a syscall entry)")
-        var names: [OCILocated<String>] = []
+        var list = OCINameList()
         for (i, n) in try arrayOrNull(m["names"], "\(field).names").enumerated() {
-            names.append(try syscallName(n, .syscallName(entry: entry, name: i)))
+            list.append(try syscallName(n, .syscallName(entry: entry, name: i)))
         }
+        var names = list.names
         if let n = m["name"], n.value != .null {
             let single = try syscallName(n, .syscallName(entry: entry, name: nil))
             if !names.isEmpty {

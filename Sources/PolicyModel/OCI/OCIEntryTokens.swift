@@ -35,7 +35,7 @@ private extension JSONCursor {
     mutating func ociSyscall(entry: Int) throws(JSONCursor.Refused) -> OCIRawSyscall {
         let field = "syscalls[\(entry)]"
         let position = self.position
-        var names: [OCILocated<String>] = []
+        var names = OCINameList()
         var action: OCILocated<OCIAction>?
         var errnoRet: UInt64?
         var args: [OCIRawArg] = []
@@ -47,7 +47,7 @@ private extension JSONCursor {
                     let at = r.position
                     let name = try r.string()
                     guard !name.isEmpty else { throw JSONCursor.Refused() }
-                    names.append(OCILocated(name, path: .syscallName(entry: entry, name: names.count), position: at))
+                    names.append(OCILocated(name, path: .syscallName(entry: entry, name: names.read), position: at))
                 }
             case 1:
                 let at = r.position
@@ -62,13 +62,13 @@ private extension JSONCursor {
             }
         }
         // A syscall named, an action, and an errnoRet only where the action takes one, in its range.
-        guard let action, !names.isEmpty else { throw JSONCursor.Refused() }
+        guard let action, !names.names.isEmpty else { throw JSONCursor.Refused() }
         var data: UInt16?
         if let errnoRet {
             guard action.value.takesData, errnoRet <= action.value.maxData else { throw JSONCursor.Refused() }
             data = UInt16(errnoRet)
         }
-        return OCIRawSyscall(names: names, action: action, errnoRet: data, args: args, comment: comment,
+        return OCIRawSyscall(names: names.names, action: action, errnoRet: data, args: args, comment: comment,
                              includes: OCIRawFilter(), excludes: OCIRawFilter(), field: field, position: position)
     }
 
