@@ -232,7 +232,7 @@ private struct EntryLineReader {
                     }
                 } else {
                     while let i = self.entry(at: items) {
-                        args.append(try arg("\(field).args[\(args.count)]", firstKey: i, items: items, keys: keys))
+                        args.append(try arg(entry: entry, arg: args.count, firstKey: i, items: items, keys: keys))
                     }
                 }
                 guard key == 3 || !names.names.isEmpty else { throw Refused() }
@@ -262,7 +262,7 @@ private struct EntryLineReader {
 
     /// An argument test, its first key at `firstKey` on the current line (a `- ` item at `items`
     /// of the entry's mapping at `keys`); leaves the line after it current.
-    mutating func arg(_ field: String, firstKey: Int, items: Int, keys: Int) throws(Refused) -> OCIRawArg {
+    mutating func arg(entry: Int, arg: Int, firstKey: Int, items: Int, keys: Int) throws(Refused) -> OCIRawArg {
         let argKeys = firstKey - start
         let position = self.position(firstKey)
         var index: UInt64?
@@ -293,6 +293,6 @@ private struct EntryLineReader {
             guard indent == items || indent <= keys else { throw Refused() }
         }
         guard let index, index <= 5, let op else { throw Refused() }
-        return OCIRawArg(index: Int(index), value: value, valueTwo: valueTwo, op: op, field: field, position: position)
+        return OCIRawArg(index: Int(index), value: value, valueTwo: valueTwo, op: op, entry: entry, arg: arg, position: position)
     }
 }

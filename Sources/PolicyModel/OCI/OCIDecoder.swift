@@ -94,7 +94,7 @@ struct OCIDecoder {
         }
         var args: [OCIRawArg] = []
         for (i, n) in try arrayOrNull(m["args"], "\(field).args").enumerated() {
-            args.append(try arg(n, "\(field).args[\(i)]"))
+            args.append(try arg(n, entry: entry, arg: i))
         }
         return OCIRawSyscall(
             names: names, action: action, errnoRet: errnoRet, args: args,
@@ -113,7 +113,9 @@ struct OCIDecoder {
         return OCILocated(name, path: path, position: node.position)
     }
 
-    private mutating func arg(_ node: JSONNode, _ field: String) throws -> OCIRawArg {
+    /// Test `arg` of entry `entry`.
+    private mutating func arg(_ node: JSONNode, entry: Int, arg: Int) throws -> OCIRawArg {
+        let field = OCIFieldPath.syscallArg(entry: entry, arg: arg).description
         let m = try members(node, field, known: Self.argKeys, what: "an object (an argument test)")
         guard let indexNode = m["index"] else {
             throw error(node, "\(field).index", "expected an argument index 0...5, but the key is missing")
@@ -131,7 +133,7 @@ struct OCIDecoder {
         guard let op = CompareOp(rawValue: opName) else {
             throw error(opNode, "\(field).op", "unknown operator \"\(opName)\"; expected one of \(CompareOp.expectedList)")
         }
-        return OCIRawArg(index: Int(index), value: value, valueTwo: valueTwo, op: op, field: field, position: node.position)
+        return OCIRawArg(index: Int(index), value: value, valueTwo: valueTwo, op: op, entry: entry, arg: arg, position: node.position)
     }
 
     private mutating func filter(_ node: JSONNode?, _ field: @autoclosure () -> String) throws -> OCIRawFilter {

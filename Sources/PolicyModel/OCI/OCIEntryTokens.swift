@@ -56,7 +56,7 @@ private extension JSONCursor {
             case 2: errnoRet = try r.uint64()
             case 3:
                 try r.elements { (r) throws(JSONCursor.Refused) in
-                    args.append(try r.ociArg("\(field).args[\(args.count)]"))
+                    args.append(try r.ociArg(entry: entry, arg: args.count))
                 }
             default: comment = try r.string()
             }
@@ -73,7 +73,7 @@ private extension JSONCursor {
     }
 
     /// An argument test with an index, an operator, and any of `value` and `valueTwo`.
-    mutating func ociArg(_ field: String) throws(JSONCursor.Refused) -> OCIRawArg {
+    mutating func ociArg(entry: Int, arg: Int) throws(JSONCursor.Refused) -> OCIRawArg {
         let position = self.position
         var index: UInt64 = 0
         var value: UInt64 = 0
@@ -88,6 +88,6 @@ private extension JSONCursor {
             }
         }
         guard seen & 0b1 != 0, index <= 5, let op else { throw JSONCursor.Refused() }
-        return OCIRawArg(index: Int(index), value: value, valueTwo: valueTwo, op: op, field: field, position: position)
+        return OCIRawArg(index: Int(index), value: value, valueTwo: valueTwo, op: op, entry: entry, arg: arg, position: position)
     }
 }

@@ -38,12 +38,15 @@ enum OCIFieldPath: Hashable, Sendable, CustomStringConvertible {
     case text(String)
     /// `syscalls[entry].names[name]`, or `syscalls[entry].name` when `name` is nil.
     case syscallName(entry: Int, name: Int?)
+    /// `syscalls[entry].args[arg]`.
+    case syscallArg(entry: Int, arg: Int)
 
     var description: String {
         switch self {
         case .text(let s): return s
         case .syscallName(let entry, let name?): return "syscalls[\(entry)].names[\(name)]"
         case .syscallName(let entry, nil): return "syscalls[\(entry)].name"
+        case .syscallArg(let entry, let arg): return "syscalls[\(entry)].args[\(arg)]"
         }
     }
 }
@@ -54,8 +57,40 @@ public struct OCIRawArg: Hashable, Sendable {
     public var value: UInt64
     public var valueTwo: UInt64
     public var op: CompareOp
-    public var field: String
     public var position: SourcePosition
+    /// Where the test is, as numbers (an entry may hold hundreds of thousands of tests): the
+    /// text is made when asked for.
+    var path: OCIFieldPath
+
+    /// The field path, e.g. `syscalls[3].args[0]`.
+    public var field: String {
+        get { path.description }
+        set { path = .text(newValue) }
+    }
+
+    /// Test `arg` of entry `entry`.
+    init(index: Int, value: UInt64, valueTwo: UInt64, op: CompareOp, entry: Int, arg: Int, position: SourcePosition) {
+        self.index = index
+        self.value = value
+        self.valueTwo = valueTwo
+        self.op = op
+        self.position = position
+        self.path = .syscallArg(entry: entry, arg: arg)
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.index == b.index && a.value == b.value && a.valueTwo == b.valueTwo && a.op == b.op
+            && a.position == b.position && a.field == b.field
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(index)
+        hasher.combine(value)
+        hasher.combine(valueTwo)
+        hasher.combine(op)
+        hasher.combine(position)
+        hasher.combine(field)
+    }
 }
 
 /// Docker's conditions on an entry (`includes` / `excludes`).

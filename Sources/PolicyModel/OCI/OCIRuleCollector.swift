@@ -40,13 +40,9 @@ struct OCIRuleCollector {
             repeated = repeated || indices & (1 << arg.index) != 0
             indices |= 1 << arg.index
         }
-        let conditionSets: [[OCIRawArg]]
         if repeated {
             notes.append((action, OCIWarning(source: source, position: entry.position, field: "\(entry.field).args",
                                              message: "several tests on one argument: each test is a separate alternative, as runc applies them")))
-            conditionSets = entry.args.map { [$0] }
-        } else {
-            conditionSets = [entry.args]
         }
         for name in entry.names {
             guard let definition = table.definition(named: name.value) else {
@@ -62,17 +58,27 @@ struct OCIRuleCollector {
                                                            message: "unknown syscall \"\(name.value)\"\(hint)"))
                 return
             }
-            for args in conditionSets {
-                let conditions = args.map { arg in
-                    Condition(index: arg.index, op: arg.op, value: arg.value, valueTwo: arg.valueTwo,
-                              width: arg.index < definition.arguments.count ? definition.arguments[arg.index].width : .bits64)
-                }
-                let rule = Rule(syscall: definition.name, action: action, conditions: conditions)
-                if seen.insert(rule, into: rules) {
-                    rules.append(rule)
-                    origins.append((name.position, name.path))
-                }
+            func condition(_ arg: OCIRawArg) -> Condition {
+                Condition(index: arg.index, op: arg.op, value: arg.value, valueTwo: arg.valueTwo,
+                          width: arg.index < definition.arguments.count ? definition.arguments[arg.index].width : .bits64)
             }
+            // All the tests together, or with a repeated argument each test alone (one rule
+            // each, made without an array of one test apiece).
+            if repeated {
+                for arg in entry.args {
+                    add(Rule(syscall: definition.name, action: action, conditions: [condition(arg)]), from: name)
+                }
+            } else {
+                add(Rule(syscall: definition.name, action: action, conditions: entry.args.map(condition)), from: name)
+            }
+        }
+    }
+
+    /// Keeps `rule`, made from `name`, unless an earlier entry or name gave it.
+    private mutating func add(_ rule: Rule, from name: OCILocated<String>) {
+        if seen.insert(rule, into: rules) {
+            rules.append(rule)
+            origins.append((name.position, name.path))
         }
     }
 
