@@ -210,6 +210,21 @@ import TestSupport
         #expect(Self.lines(yaml, number: 47, indent: 2)?.1 == 5)
     }
 
+    @Test("an item that ends the file is read from its lines, with or without a last line feed")
+    func lastItem() throws {
+        let head = "kind: SeccompProfile\nspec:\n  defaultAction: SCMP_ACT_ERRNO\n  syscalls:\n"
+        let item = "  - names:\n    - read\n    - write\n    action: SCMP_ACT_ALLOW\n    args:\n    - index: 0\n      value: 1\n      op: SCMP_CMP_EQ"
+        for yaml in [head + item + "\n", head + item, head + item + "\r\n"] {
+            let (entry, taken) = try #require(Self.lines(yaml, number: 5, indent: 2), "\(yaml.debugDescription)")
+            #expect(taken == 8)
+            #expect(entry == Self.tree(yaml, item: 0))
+            let (lines, tree) = Self.both(yaml)
+            #expect(lines == tree)
+        }
+        // A blank line after it is still the tree reading's.
+        #expect(Self.lines(head + item + "\n\n", number: 5, indent: 2) == nil)
+    }
+
     @Test("an item near the depth limit is left to the tree reading")
     func depth() throws {
         let yaml = "- names:\n  - read\n  action: SCMP_ACT_ALLOW\n  args:\n  - index: 0\n    op: SCMP_CMP_EQ"

@@ -94,9 +94,10 @@ private struct EntryLineReader {
 
     var indent: Int { body - start }
 
-    /// Makes the line at `start` current.
+    /// Makes the line at `start` current. The empty "line" after a file's last line feed is not
+    /// one: an item that ends the file ends there (it was refused as if a blank line followed).
     mutating func scan() {
-        exists = left > 0
+        exists = left > 0 && start < bytes.count
         guard exists else { return }
         var i = start
         let count = bytes.count
