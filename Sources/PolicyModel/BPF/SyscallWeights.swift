@@ -68,13 +68,13 @@ extension SyscallWeights {
             var raw = Substring(bytes)
             if raw.utf8.last == UInt8(ascii: "\r") { raw = Substring(raw.utf8.dropLast()) }
             if let hash = raw.utf8.firstIndex(of: UInt8(ascii: "#")) { raw = raw[..<hash] }
-            let line = trimmedSpaces(raw)
+            let line = raw.trimmingHorizontalSpaces()
             if line.isEmpty { continue }
             guard let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")) else {
                 throw SyscallFrequencyError(line: number, message: "expected `syscall: count`, found `\(line)`")
             }
-            let name = String(trimmedSpaces(line[..<colon]))
-            let countText = trimmedSpaces(line[line.utf8.index(after: colon)...])
+            let name = String(line[..<colon].trimmingHorizontalSpaces())
+            let countText = line[line.utf8.index(after: colon)...].trimmingHorizontalSpaces()
             guard !name.isEmpty else { throw SyscallFrequencyError(line: number, message: "missing syscall name before `:`") }
             guard table.definition(named: name) != nil || table.otherArchitectureNames.contains(name) else {
                 let hint = table.closestNames(to: name)
@@ -87,17 +87,5 @@ extension SyscallWeights {
             counts[name, default: 0] += Double(count)
         }
         return SyscallWeights(counts: counts, arch: arch)
-    }
-
-    /// `text` without the tabs and Unicode space separators (what Foundation's `.whitespaces`
-    /// holds) at either end.
-    private static func trimmedSpaces(_ text: Substring) -> Substring {
-        func isSpace(_ u: Unicode.Scalar) -> Bool {
-            u.isASCII ? u == " " || u == "\t" : u.properties.generalCategory == .spaceSeparator
-        }
-        let scalars = text.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !isSpace($0) }),
-              let last = scalars.lastIndex(where: { !isSpace($0) }) else { return text[text.endIndex...] }
-        return Substring(scalars[first...last])
     }
 }

@@ -128,8 +128,9 @@ private struct EntryLineReader {
         return i
     }
 
-    /// The key at `i` among `keys` (its index), and the offset after its `:`.
-    func key(at i: Int, _ keys: [[UInt8]]) throws(Refused) -> (Int, Int) {
+    /// The key at `i` among `keys` (its index), and the offset after its `:`; refused when it is
+    /// in `seen` (a bit per key), which it joins.
+    func key(at i: Int, _ keys: [[UInt8]], seen: inout Int) throws(Refused) -> (Int, Int) {
         var colon = i
         while colon < end, bytes[colon] != 0x3A { colon += 1 }
         guard colon < end, colon + 1 == end || bytes[colon + 1] == 0x20 else { throw Refused() }
@@ -137,7 +138,11 @@ private struct EntryLineReader {
         for (k, key) in keys.enumerated() where key.count == length {
             var same = true
             for j in 0..<length where bytes[i + j] != key[j] { same = false; break }
-            if same { return (k, colon + 1) }
+            if same {
+                guard seen & (1 << k) == 0 else { throw Refused() }
+                seen |= 1 << k
+                return (k, colon + 1)
+            }
         }
         throw Refused()
     }
@@ -217,9 +222,7 @@ private struct EntryLineReader {
         var seen = 0
         var at = firstKey
         while true {
-            let (key, after) = try self.key(at: at, SeccompEntryLines.entryKeys)
-            guard seen & (1 << key) == 0 else { throw Refused() }
-            seen |= 1 << key
+            let (key, after) = try self.key(at: at, SeccompEntryLines.entryKeys, seen: &seen)
             switch key {
             case 0, 3:
                 guard after == end else { throw Refused() }
@@ -273,9 +276,7 @@ private struct EntryLineReader {
         var seen = 0
         var at = firstKey
         while true {
-            let (key, after) = try self.key(at: at, SeccompEntryLines.argKeys)
-            guard seen & (1 << key) == 0 else { throw Refused() }
-            seen |= 1 << key
+            let (key, after) = try self.key(at: at, SeccompEntryLines.argKeys, seen: &seen)
             let v = try valueStart(after)
             switch key {
             case 0: index = try digits(v)

@@ -114,11 +114,7 @@ struct FlowParser {
         if t.isEmpty || (bytes[t.start] < 0x80 && bytes[t.end - 1] < 0x80) {
             return typed(bytes, t) { bytes.string(t) }
         }
-        var scalars = Substring(bytes.string(t)).unicodeScalars
-        func isSpace(_ u: Unicode.Scalar) -> Bool { u == "\t" || u.properties.generalCategory == .spaceSeparator }
-        while let f = scalars.first, isSpace(f) { scalars.removeFirst() }
-        while let l = scalars.last, isSpace(l) { scalars.removeLast() }
-        return typed(String(Substring(scalars)))
+        return typed(String(Substring(bytes.string(t)).trimmingHorizontalSpaces()))
     }
 
     /// A plain scalar's value: null, a boolean, a number, or a string.
